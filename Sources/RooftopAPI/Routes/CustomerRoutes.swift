@@ -1,0 +1,94 @@
+import Hummingbird
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+
+/// `/api/crm/customers` (design document "Customer Management"). Bodies and answers are the
+/// design document's `Customer` JSON; errors are RFC 9457 problems.
+///
+/// - `GET /api/crm/customers?q=&limit=&after=`: `{"items": [Customer], "nextCursor": id|null}`;
+///   with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
+/// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
+/// - `GET /api/crm/customers/{id}`: the customer, or 404.
+/// - `PUT /api/crm/customers/{id}`: changes only the fields present whose value differs;
+///   answers the customer.
+/// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
+/// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
+struct CustomerRoutes: Sendable {
+    let replica: Replica
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        let customers = router.group("api/crm/customers")
+        customers.get { request, _ in try await list(request) }
+        customers.post { request, _ in try await create(request) }
+        customers.get(":id") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            return try Response.json(try await customer(id))
+        }
+        customers.put(":id") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
+            try await replica.run { try $0.updateCustomer(id: id, input) }
+            return try Response.json(try await customer(id))
+        }
+        customers.get(":id/interactions") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let limit = try RequestBody.integer(request, "limit", default: 200, in: 1...1000)
+            _ = try await customer(id)
+            let rows = try await replica.run {
+                try $0.rows(CRMSchema.customerInteraction, where: "customerId", equals: .text(id.string), orderBy: "interactionDate",
+                            descending: true, limit: limit)
+            }
+            return try Response.json(["items": JSONValue.array(rows.map { .object($0.json) })])
+        }
+        customers.get(":id/vehicles") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            _ = try await customer(id)
+            let items: [JSONValue] = try await replica.run { replica in
+                try replica.rows(CRMSchema.customerVehicle, where: "customerId", equals: .text(id.string)).map { link in
+                    var json = link.json
+                    if case .text(let vehicleText) = link["vehicleId"], let vehicleID = RowID(vehicleText),
+                        let vehicle = try replica.row(CRMSchema.vehicle, id: vehicleID) {
+                        json["vehicle"] = .object(vehicle.json)
+                    }
+                    return .object(json)
+                }
+            }
+            return try Response.json(["items": JSONValue.array(items)])
+        }
+    }
+
+    func customer(_ id: RowID) async throws -> JSONValue {
+        guard let record = try await replica.run({ try $0.customer(id: id) }) else {
+            throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no customer with id \(id)")
+        }
+        return record.json
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let limit = try RequestBody.integer(request, "limit", default: 50, in: 1...500)
+        if let q = request.uri.queryParameters.get("q") {
+            let found = try await replica.run { try $0.searchCustomers(String(q), limit: limit) }
+            return try Response.json(["items": JSONValue.array(found.map(\.json)), "nextCursor": .null])
+        }
+        var cursor: RowID?
+        if let after = request.uri.queryParameters.get("after") {
+            guard let id = RowID(String(after)) else {
+                throw ProblemDetails(.badRequest, code: "VALIDATION", detail: "query parameter after must be a customer id")
+            }
+            cursor = id
+        }
+        let page = try await replica.run { [cursor] in try $0.customers(limit: limit, after: cursor) }
+        let next: JSONValue = page.count == limit ? .string(page.last!.customer.id.string) : .null
+        return try Response.json(["items": JSONValue.array(page.map(\.json)), "nextCursor": next])
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
+        let id = try await replica.run { try $0.createCustomer(input) }
+        var response = try Response.json(try await customer(id), status: .created)
+        response.headers[.location] = "/api/crm/customers/\(id)"
+        return response
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// ISO 8601 dates and instants, stored as sortable UTC text.
+public enum Timestamp {
+    /// Formats Unix ms as `YYYY-MM-DDTHH:MM:SS.sssZ` (UTC).
+    public static func string(milliseconds: UInt64) -> String {
+        let seconds = Int64(milliseconds / 1000)
+        let ms = Int(milliseconds % 1000)
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+    }
+
+    /// Parses an RFC 3339 instant (`2026-10-05T09:12:00-07:00`, `2026-10-05T16:12:00.5Z`) and
+    /// returns it normalised to UTC with milliseconds; nil when it is not one.
+    public static func normaliseDateTime(_ input: String) -> String? {
+        let text = input.trimmingCharacters(in: .whitespaces)
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        guard let date = withFraction.date(from: text) ?? plain.date(from: text) else { return nil }
+        let ms = (date.timeIntervalSince1970 * 1000).rounded()
+        guard ms >= 0 else { return nil }
+        return string(milliseconds: UInt64(ms))
+    }
+
+    /// Checks a calendar date `YYYY-MM-DD` (ISO 8601) and returns it; nil when invalid
+    /// (wrong shape, month 13, February 30).
+    public static func normaliseDate(_ input: String) -> String? {
+        let text = input.trimmingCharacters(in: .whitespaces)
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+        else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard d <= days else { return nil }
+        return text
+    }
+}

@@ -1,0 +1,127 @@
+/// The replicated CRM schema: the entities of `seed/crm-design-document.md` this release holds.
+///
+/// ``version`` travels in every changeset (`sync-protocol/changeset-format.md#versions`).
+/// Fields are only ever appended to an entity; a release that adds one raises ``version``.
+public enum CRMSchema {
+    /// The schema version this build writes.
+    public static let version: UInt16 = 1
+
+    static let text = FieldType.text(maxLength: 256)
+    static let longText = FieldType.text(maxLength: 20_000)
+
+    /// `Customer` (design document "Core Entities"): nested `communicationPreferences` and
+    /// `demographicInfo` are flattened into columns; `phoneNumbers` and `addresses` are the
+    /// child entities ``customerPhone`` and ``customerAddress``. `homeRooftop` records where
+    /// the customer was created.
+    public static let customer = EntitySchema(table: "customer", fields: [
+        FieldSpec("contactType", .enumeration(["Individual", "Business"])),
+        FieldSpec("firstName", text),
+        FieldSpec("lastName", text),
+        FieldSpec("businessName", text),
+        FieldSpec("email", .email),
+        FieldSpec("preferredMethod", .enumeration(["Email", "Phone", "SMS", "Mail"]), in: "communicationPreferences"),
+        FieldSpec("optInEmail", .boolean, in: "communicationPreferences"),
+        FieldSpec("optInSMS", .boolean, in: "communicationPreferences"),
+        FieldSpec("optInMail", .boolean, in: "communicationPreferences"),
+        FieldSpec("doNotContact", .boolean, in: "communicationPreferences"),
+        FieldSpec("birthDate", .date, in: "demographicInfo"),
+        FieldSpec("gender", text, in: "demographicInfo"),
+        FieldSpec("occupation", text, in: "demographicInfo"),
+        FieldSpec("incomeRange", text, in: "demographicInfo"),
+        FieldSpec("educationLevel", text, in: "demographicInfo"),
+        FieldSpec("sourceId", .uuid),
+        FieldSpec("sourceType", .enumeration(["WebLead", "Showroom", "ServiceCustomer", "ReferralCustomer"])),
+        FieldSpec("leadScore", .integer(0...1_000_000)),
+        FieldSpec("loyaltyTier", .enumeration(["Bronze", "Silver", "Gold", "Platinum"])),
+        FieldSpec("lifetimeValue", .decimal),
+        FieldSpec("status", .enumeration(["Active", "Inactive", "Prospect"])),
+        FieldSpec("notes", longText),
+        FieldSpec("homeRooftop", .text(maxLength: 63), system: true),
+        FieldSpec("createdAt", .dateTime, system: true),
+        FieldSpec("updatedAt", .dateTime, system: true),
+    ])
+
+    /// An element of `Customer.phoneNumbers`, a child record with its own id.
+    public static let customerPhone = EntitySchema(table: "customerPhone", fields: [
+        FieldSpec("customerId", .uuid, system: true),
+        FieldSpec("type", .enumeration(["Mobile", "Home", "Work", "Other"])),
+        FieldSpec("number", .phone),
+        FieldSpec("primary", .boolean),
+        FieldSpec("consentToCall", .boolean),
+        FieldSpec("consentDate", .dateTime),
+    ], parentField: "customerId")
+
+    /// An element of `Customer.addresses`, a child record with its own id.
+    public static let customerAddress = EntitySchema(table: "customerAddress", fields: [
+        FieldSpec("customerId", .uuid, system: true),
+        FieldSpec("type", .enumeration(["Home", "Work", "Billing", "Shipping"])),
+        FieldSpec("street", text),
+        FieldSpec("city", text),
+        FieldSpec("state", text),
+        FieldSpec("postalCode", .text(maxLength: 16)),
+        FieldSpec("country", .text(maxLength: 64)),
+        FieldSpec("primary", .boolean),
+    ], parentField: "customerId")
+
+    /// `CustomerInteraction` (design document), without `tags` in this release.
+    public static let customerInteraction = EntitySchema(table: "customerInteraction", fields: [
+        FieldSpec("customerId", .uuid),
+        FieldSpec("type", .enumeration(["Call", "Email", "SMS", "In-Person", "Web", "Social"])),
+        FieldSpec("direction", .enumeration(["Inbound", "Outbound"])),
+        FieldSpec("channelId", text),
+        FieldSpec("interactionDate", .dateTime),
+        FieldSpec("duration", .integer(0...10_000_000)),
+        FieldSpec("userId", .uuid),
+        FieldSpec("subject", text),
+        FieldSpec("content", longText),
+        FieldSpec("outcome", text),
+        FieldSpec("sentiment", .enumeration(["Positive", "Neutral", "Negative"])),
+        FieldSpec("relatedToType", text),
+        FieldSpec("relatedToId", .uuid),
+        FieldSpec("createdAt", .dateTime, system: true),
+        FieldSpec("updatedAt", .dateTime, system: true),
+    ])
+
+    /// A vehicle (the design document's `Vehicle` reference target): a vehicle of interest
+    /// from a lead, or one a customer owns.
+    public static let vehicle = EntitySchema(table: "vehicle", fields: [
+        FieldSpec("vin", .vin),
+        FieldSpec("year", .integer(1886...2100)),
+        FieldSpec("make", text),
+        FieldSpec("model", text),
+        FieldSpec("trim", text),
+        FieldSpec("condition", .enumeration(["New", "Used"])),
+        FieldSpec("exteriorColor", text),
+        FieldSpec("interiorColor", text),
+        FieldSpec("odometer", .integer(0...10_000_000)),
+        FieldSpec("odometerUnits", .enumeration(["mi", "km"])),
+        FieldSpec("createdAt", .dateTime, system: true),
+        FieldSpec("updatedAt", .dateTime, system: true),
+    ])
+
+    /// `CustomerVehicle` (design document): a customer's relationship to a vehicle.
+    public static let customerVehicle = EntitySchema(table: "customerVehicle", fields: [
+        FieldSpec("customerId", .uuid),
+        FieldSpec("vehicleId", .uuid),
+        FieldSpec("relationshipType", .enumeration(["Owner", "Co-Owner", "Driver"])),
+        FieldSpec("purchaseDate", .date),
+        FieldSpec("purchaseLocationId", .uuid),
+        FieldSpec("purchaseType", .enumeration(["New", "Used", "CPO"])),
+        FieldSpec("financeType", .enumeration(["Cash", "Finance", "Lease"])),
+        FieldSpec("financeCompany", text),
+        FieldSpec("estimatedPayoffDate", .date),
+        FieldSpec("status", .enumeration(["Active", "Sold", "Traded"])),
+        FieldSpec("isCurrentVehicle", .boolean),
+        FieldSpec("isServicedHere", .boolean),
+        FieldSpec("primaryDriver", text),
+        FieldSpec("annualMileage", .integer(0...1_000_000)),
+        FieldSpec("createdAt", .dateTime, system: true),
+        FieldSpec("updatedAt", .dateTime, system: true),
+    ])
+
+    /// Every replicated entity, in the order digests list them.
+    public static let entities: [EntitySchema] = [customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle]
+
+    /// The entity stored in `table`, or nil when this release does not know it.
+    public static func entity(_ table: String) -> EntitySchema? { entities.first { $0.table == table } }
+}

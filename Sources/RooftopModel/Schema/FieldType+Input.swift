@@ -1,0 +1,97 @@
+import Foundation
+
+extension FieldType {
+    /// Validates and normalises one JSON value for a field of this type.
+    /// - Parameter pointer: the JSON Pointer (RFC 6901) of the value, for the error.
+    /// - Returns: the stored value; JSON `null` and empty text become ``FieldValue/null``.
+    /// - Throws: ``FieldInputError`` naming the rule broken.
+    public func storedValue(for json: JSONValue, at pointer: String) throws(FieldInputError) -> FieldValue {
+        if case .null = json { return .null }
+        func fail(_ reason: String) -> FieldInputError { FieldInputError(pointer: pointer, reason: reason) }
+        func string() throws(FieldInputError) -> String? {
+            guard case .string(let s) = json else { throw fail("expected a string, got \(json.kindName)") }
+            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            return t.isEmpty ? nil : t
+        }
+        switch self {
+        case .uuid:
+            guard let s = try string() else { return .null }
+            guard let id = RowID(s) else { throw fail("expected a UUID") }
+            return .text(id.string)
+        case .text(let maxLength):
+            guard let s = try string() else { return .null }
+            guard s.count <= maxLength else { throw fail("longer than \(maxLength) characters") }
+            return .text(s.precomposedStringWithCanonicalMapping)
+        case .enumeration(let allowed):
+            guard let s = try string() else { return .null }
+            guard let match = allowed.first(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) else {
+                throw fail("expected one of \(allowed.joined(separator: ", "))")
+            }
+            return .text(match)
+        case .boolean:
+            guard case .bool(let b) = json else { throw fail("expected true or false, got \(json.kindName)") }
+            return .bool(b)
+        case .integer(let range):
+            guard case .number(let d) = json, d.rounded() == d, d >= Double(range.lowerBound), d <= Double(range.upperBound) else {
+                throw fail("expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return .integer(Int64(d))
+        case .decimal:
+            let text: String
+            switch json {
+            case .number(let d) where d.isFinite: text = String(d)
+            case .string(let s): text = s.trimmingCharacters(in: .whitespaces)
+            default: throw fail("expected a decimal number")
+            }
+            guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !decimal.isNaN,
+                text.allSatisfy({ "0123456789.-+eE".contains($0) })
+            else { throw fail("expected a decimal number") }
+            return .text(decimal.description)
+        case .date:
+            guard let s = try string() else { return .null }
+            guard let d = Timestamp.normaliseDate(s) else { throw fail("expected a date YYYY-MM-DD") }
+            return .text(d)
+        case .dateTime:
+            guard let s = try string() else { return .null }
+            guard let d = Timestamp.normaliseDateTime(s) else { throw fail("expected an RFC 3339 date-time with offset") }
+            return .text(d)
+        case .email:
+            guard let s = try string() else { return .null }
+            guard let e = EmailAddress.normalise(s) else { throw fail("expected an e-mail address") }
+            return .text(e)
+        case .phone:
+            guard let s = try string() else { return .null }
+            guard let p = PhoneNumber.e164(s) else { throw fail("expected a phone number (E.164 or a 10-digit NANP number)") }
+            return .text(p)
+        case .vin:
+            guard let s = try string() else { return .null }
+            guard let v = VIN.normalise(s) else { throw fail("expected a 17-character VIN (ISO 3779)") }
+            return .text(v)
+        }
+    }
+
+    /// True when a stored value has this type's storage class (integer for booleans and
+    /// integers, text otherwise) or is null. Used to reject mistyped values in a changeset.
+    public func acceptsStored(_ value: FieldValue) -> Bool {
+        switch (self, value) {
+        case (_, .null): true
+        case (.boolean, .integer), (.integer, .integer): true
+        case (.boolean, _), (.integer, _): false
+        case (_, .text): true
+        default: false
+        }
+    }
+
+    /// The JSON form of a stored value.
+    public func jsonValue(for value: FieldValue) -> JSONValue {
+        switch (self, value) {
+        case (_, .null): .null
+        case (.boolean, .integer(let i)): .bool(i != 0)
+        case (.decimal, .text(let s)): Double(s).map(JSONValue.number) ?? .string(s)
+        case (_, .integer(let i)): .number(Double(i))
+        case (_, .real(let d)): .number(d)
+        case (_, .text(let s)): .string(s)
+        case (_, .blob(let b)): .string(Data(b).base64EncodedString())
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// How a field is validated, normalised, stored and shown in JSON.
+public enum FieldType: Hashable, Sendable {
+    /// A UUID, stored as lower-case text.
+    case uuid
+    /// Free text up to the given number of characters (trimmed; empty becomes null).
+    case text(maxLength: Int)
+    /// One of the design document's enum values, stored exactly as the document spells them.
+    case enumeration([String])
+    /// JSON true/false, stored as integer 1/0.
+    case boolean
+    /// A whole number within the range.
+    case integer(ClosedRange<Int64>)
+    /// An exact decimal (money), JSON number or string, stored as canonical text (`1234.5`).
+    case decimal
+    /// A calendar date `YYYY-MM-DD` (ISO 8601).
+    case date
+    /// An instant (ISO 8601 / RFC 3339 with offset), stored in UTC as `YYYY-MM-DDTHH:MM:SS.sssZ`.
+    case dateTime
+    /// An e-mail address, stored trimmed and lower-case.
+    case email
+    /// A phone number, stored in E.164 (`+15550100123`).
+    case phone
+    /// A vehicle identification number (ISO 3779), stored upper-case.
+    case vin
+
+    /// The SQLite column type used for this field.
+    public var sqlType: String {
+        switch self {
+        case .boolean, .integer: "INTEGER"
+        default: "TEXT"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The id of a replicated row: a UUID (RFC 9562), written as 36 lower-case characters.
+///
+/// New rows get a UUIDv7 (RFC 9562 §5.7): 48 bits of Unix ms then random bits, so ids created
+/// later sort later and SQLite's B-tree appends instead of splitting pages.
+public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// The 16 bytes of the UUID, in network order.
+    public let uuid: UUID
+
+    public init(uuid: UUID) { self.uuid = uuid }
+
+    /// Parses `8-4-4-4-12` hex in either case; nil when malformed.
+    public init?(_ string: String) {
+        guard string.utf8.count == 36, let uuid = UUID(uuidString: string) else { return nil }
+        self.uuid = uuid
+    }
+
+    /// From 16 bytes; nil unless exactly 16.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 16 else { return nil }
+        let b = Array(bytes)
+        self.uuid = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+
+    /// The 16 bytes, in network order.
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: uuid.uuid) { Array($0) }
+    }
+
+    /// The lower-case `8-4-4-4-12` form stored in SQLite and shown in JSON.
+    public var string: String { uuid.uuidString.lowercased() }
+    public var description: String { string }
+
+    public static func < (lhs: RowID, rhs: RowID) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+
+    /// A new UUIDv7 (RFC 9562 §5.7) for the given Unix time in ms.
+    public static func v7(milliseconds: UInt64) -> RowID {
+        var generator = SystemRandomNumberGenerator()
+        return v7(milliseconds: milliseconds, using: &generator)
+    }
+
+    /// A UUIDv7 drawing its random bits from `generator` (deterministic generators give
+    /// reproducible ids for fixtures and benchmarks).
+    public static func v7(milliseconds: UInt64, using generator: inout some RandomNumberGenerator) -> RowID {
+        var b = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - UInt64(i)))) }
+        let r1 = generator.next()
+        let r2 = generator.next()
+        for i in 6..<16 { b[i] = UInt8(truncatingIfNeeded: (i < 11 ? r1 : r2) >> (8 * UInt64(i % 8))) }
+        b[6] = 0x70 | (b[6] & 0x0F)  // version 7
+        b[8] = 0x80 | (b[8] & 0x3F)  // variant 10
+        return RowID(bytes: b)!
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let id = RowID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a UUID"))
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(string)
+    }
+}
+
+extension RowID {
+    /// A name-based UUIDv8 (RFC 9562 §5.8) from a 32-byte digest of a stable key, so importing
+    /// the same record twice gives the same id (and the second import changes nothing).
+    /// - Parameter digest: at least 16 bytes (for example SHA-256 of `"febrl:rec-1-org"`).
+    public static func v8(digest: some Collection<UInt8>) -> RowID {
+        var b = Array(digest.prefix(16))
+        b[6] = 0x80 | (b[6] & 0x0F)  // version 8
+        b[8] = 0x80 | (b[8] & 0x3F)  // variant 10
+        return RowID(bytes: b)!
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Logging
+import RooftopAPI
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+
+/// Runs a rooftop node: the staff REST API and the background sync loop, until SIGINT/SIGTERM.
+public enum NodeRunner {
+    /// - Parameters:
+    ///   - configuration: the node's settings.
+    ///   - replica: the node's replica.
+    ///   - onServerRunning: called with the REST port once it listens.
+    /// - Throws: when the certificates cannot be read or the port cannot be bound.
+    public static func run(configuration: NodeConfiguration, replica: Replica, logger: Logger,
+                           onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        guard let hub = URL(string: configuration.hubURL) else { throw CertificateError("hubURL is not a URL") }
+        let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
+        let client = SyncClient(replica: replica, hub: hub, tls: tls)
+        let health = HubHealth()
+        let loop = SyncLoop(client: client, intervalSeconds: configuration.syncIntervalSeconds, health: health, logger: logger)
+        let router = RooftopAPI.router(replica: replica, hubReachable: { await health.reachable })
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "rooftop-\(configuration.rooftop)"),
+            services: [loop],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.apiPort) },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+/// Runs the hub until SIGINT/SIGTERM.
+public enum HubRunner {
+    /// - Parameters:
+    ///   - replica: the hub's replica (rooftop id `hub`).
+    ///   - certificates: the group CA directory holding `hub.pem` and `hub-key.pem`.
+    /// - Throws: when the certificates cannot be read or the port cannot be bound.
+    public static func run(replica: Replica, certificates: URL, host: String, port: Int, logger: Logger,
+                           onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let tls = try TLSSettings.hub(ca: GroupCA(directory: certificates))
+        let app = try HubServer.application(replica: replica, tls: tls, host: host, port: port, logger: logger, onServerRunning: onServerRunning)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,71 @@
+import RooftopModel
+
+/// A batch of one origin's row changes, in strictly increasing HLC order: the unit of transfer
+/// and of atomic, idempotent apply.
+///
+/// On the wire a changeset is one zstd frame; see `RooftopWire.ChangesetCodec` and
+/// `sync-protocol/changeset-format.md`.
+public struct Changeset: Hashable, Sendable {
+    /// The CRM schema version the writer was on (`sync-protocol/changeset-format.md#versions`).
+    public var schemaVersion: UInt16
+    /// The rooftop that made every change in this changeset.
+    public var origin: RooftopID
+    /// The changes, strictly increasing by HLC.
+    public var changes: [RowChange]
+
+    public init(schemaVersion: UInt16, origin: RooftopID, changes: [RowChange]) {
+        self.schemaVersion = schemaVersion
+        self.origin = origin
+        self.changes = changes
+    }
+
+    /// The greatest HLC in the changeset, or nil when empty.
+    public var maxHLC: HLC? { changes.last?.hlc }
+
+    /// The number of field values carried.
+    public var fieldChangeCount: Int { changes.reduce(0) { $0 + $1.fields.count } }
+
+    /// Checks the invariants a decoder or a receiver relies on.
+    /// - Throws: ``ChangesetValidationError`` naming the first broken rule: HLCs not strictly
+    ///   increasing, an empty or over-long name, or a field written twice in one change.
+    public func validate() throws(ChangesetValidationError) {
+        var previous = HLC.zero
+        for (index, change) in changes.enumerated() {
+            guard change.hlc > previous else {
+                throw ChangesetValidationError(index: index, reason: "HLC \(change.hlc) does not follow \(previous)")
+            }
+            previous = change.hlc
+            guard Self.isValidName(change.table) else {
+                throw ChangesetValidationError(index: index, reason: "invalid table name")
+            }
+            var seen = Set<String>()
+            for field in change.fields {
+                guard Self.isValidName(field.name) else {
+                    throw ChangesetValidationError(index: index, reason: "invalid field name")
+                }
+                guard seen.insert(field.name).inserted else {
+                    throw ChangesetValidationError(index: index, reason: "field \(field.name) written twice")
+                }
+            }
+        }
+    }
+
+    /// Names are 1–64 ASCII letters, digits or `_`, not starting with a digit.
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard (1...64).contains(bytes.count), let first = bytes.first, !(0x30...0x39).contains(first) else { return false }
+        return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+    }
+}
+
+/// A changeset breaks a structural rule; it is rejected whole.
+public struct ChangesetValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The index of the offending change.
+    public let index: Int
+    public let reason: String
+    public init(index: Int, reason: String) {
+        self.index = index
+        self.reason = reason
+    }
+    public var description: String { "change \(index): \(reason)" }
+}

@@ -1,0 +1,46 @@
+import RooftopModel
+
+/// One write to one row, as it travels in a changeset and sits in the change log.
+///
+/// All fields of one change share its HLC; the writer is the changeset's origin. A local write
+/// carries only the fields whose value changed (`sync-protocol/merge-rules.md#lww-register`).
+public struct RowChange: Hashable, Sendable {
+    /// What the write does to the row's existence.
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        /// Creates the row and sets fields. The row becomes visible.
+        case insert = 1
+        /// Sets fields of an existing row. Never creates a row: if the insert has not arrived
+        /// yet, the fields are kept, invisible, until it does.
+        case update = 2
+    }
+
+    /// The replicated table, for example `customer`.
+    public var table: String
+    /// The row's id.
+    public var rowID: RowID
+    /// The write's HLC.
+    public var hlc: HLC
+    public var kind: Kind
+    /// The fields written, each at most once.
+    public var fields: [FieldChange]
+
+    public init(table: String, rowID: RowID, hlc: HLC, kind: Kind, fields: [FieldChange]) {
+        self.table = table
+        self.rowID = rowID
+        self.hlc = hlc
+        self.kind = kind
+        self.fields = fields
+    }
+}
+
+/// One field set by a ``RowChange``.
+public struct FieldChange: Hashable, Sendable {
+    /// The field's name, exactly as in the design document (`firstName`, `doNotContact`).
+    public var name: String
+    public var value: FieldValue
+
+    public init(_ name: String, _ value: FieldValue) {
+        self.name = name
+        self.value = value
+    }
+}

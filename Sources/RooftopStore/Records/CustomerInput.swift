@@ -1,0 +1,64 @@
+import RooftopModel
+
+/// A customer as staff or an import supply it: the design document's `Customer` JSON, whole
+/// (create) or partial (update).
+public struct CustomerInput: Sendable, Equatable {
+    /// Customer fields to set; absent fields are left as they are.
+    public var fields: [String: FieldValue]
+    /// Phone numbers to add or change; nil when the input does not mention them.
+    public var phones: [ChildInput]?
+    /// Addresses to add or change; nil when the input does not mention them.
+    public var addresses: [ChildInput]?
+
+    public init(fields: [String: FieldValue] = [:], phones: [ChildInput]? = nil, addresses: [ChildInput]? = nil) {
+        self.fields = fields
+        self.phones = phones
+        self.addresses = addresses
+    }
+
+    /// Reads the design document's JSON shape. `id`, `createdAt`, `updatedAt`, `homeRooftop`
+    /// and `loyaltyPoints` are read-only and ignored, so a fetched customer can be sent back.
+    /// - Throws: ``FieldInputError`` with the JSON Pointer of the first bad value.
+    public init(json: [String: JSONValue]) throws(FieldInputError) {
+        self.fields = try CRMSchema.customer.inputFields(
+            from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints"])
+        self.phones = try Self.children(json["phoneNumbers"], key: "phoneNumbers", entity: CRMSchema.customerPhone)
+        self.addresses = try Self.children(json["addresses"], key: "addresses", entity: CRMSchema.customerAddress)
+    }
+
+    static func children(_ json: JSONValue?, key: String, entity: EntitySchema) throws(FieldInputError) -> [ChildInput]? {
+        guard let json, json != .null else { return nil }
+        guard case .array(let elements) = json else {
+            throw FieldInputError(pointer: "/\(key)", reason: "expected an array, got \(json.kindName)")
+        }
+        var result: [ChildInput] = []
+        for (i, element) in elements.enumerated() {
+            guard case .object(let object) = element else {
+                throw FieldInputError(pointer: "/\(key)/\(i)", reason: "expected an object, got \(element.kindName)")
+            }
+            var id: RowID?
+            if let raw = object["id"], raw != .null {
+                guard let text = raw.stringValue, let parsed = RowID(text) else {
+                    throw FieldInputError(pointer: "/\(key)/\(i)/id", reason: "expected a UUID")
+                }
+                id = parsed
+            }
+            let fields = try entity.inputFields(from: object, ignoring: ["id"], pointer: "/\(key)/\(i)")
+            result.append(ChildInput(id: id, fields: fields))
+        }
+        return result
+    }
+}
+
+/// A phone number or address inside a ``CustomerInput``: with `id` it changes that record,
+/// without it adds one (or changes the customer's record with the same number / street and
+/// postal code).
+public struct ChildInput: Sendable, Equatable {
+    public var id: RowID?
+    public var fields: [String: FieldValue]
+
+    public init(id: RowID? = nil, fields: [String: FieldValue]) {
+        self.id = id
+        self.fields = fields
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+import RooftopWire
+
+/// The per-origin change log and the version vector, inside the replica's transactions.
+enum ChangeLog {
+    static func append(_ db: Database, origin: RooftopID, change: RowChange) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO changeLog (origin, hlc, tableName, rowId, kind, fields) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [origin.rawValue, Int64(bitPattern: change.hlc.rawValue), change.table,
+                                          change.rowID.string, Int64(change.kind.rawValue), Data(FieldListCodec.encode(change.fields))])
+    }
+
+    static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {
+        try db.execute(sql: """
+            INSERT INTO versionVector (origin, hlc) VALUES (?, ?)
+            ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)
+            """, arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue)])
+    }
+
+    static func versionVector(_ db: Database) throws -> VersionVector {
+        var vector = VersionVector()
+        for row in try Row.fetchAll(db, sql: "SELECT origin, hlc FROM versionVector") {
+            guard let origin = RooftopID(rawValue: row[0]) else { throw ReplicaError(.corrupt, "bad origin in versionVector") }
+            vector.advance(origin, to: HLC(rawValue: UInt64(bitPattern: row[1])))
+        }
+        return vector
+    }
+
+    static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> [RowChange] {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT hlc, tableName, rowId, kind, fields FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?
+            """, arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue), limit])
+        var changes: [RowChange] = []
+        while let row = try rows.next() {
+            let rowIDText: String = row[2]
+            let kindRaw: Int64 = row[3]
+            let fieldBytes: Data = row[4]
+            guard let rowID = RowID(rowIDText), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: kindRaw)) else {
+                throw ReplicaError(.corrupt, "unreadable change log entry")
+            }
+            let fields: [FieldChange]
+            do { fields = try FieldListCodec.decode(Array(fieldBytes)) } catch {
+                throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
+            }
+            changes.append(RowChange(table: row[1], rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: row[0])),
+                                     kind: kind, fields: fields))
+        }
+        return changes
+    }
+}
+
+extension Replica {
+    /// What this replica has seen: origin → greatest HLC applied.
+    public func versionVector() throws -> VersionVector {
+        try pool.read { db in try ChangeLog.versionVector(db) }
+    }
+
+    /// Up to `limit` changes made by `origin` after `hlc`, oldest first, as one changeset.
+    /// - Parameters:
+    ///   - origin: whose changes.
+    ///   - hlc: exclusive lower bound.
+    ///   - limit: the most changes (a changeset's size bound).
+    public func changeset(origin: RooftopID, after hlc: HLC, limit: Int) throws -> Changeset {
+        let changes = try pool.read { db in try ChangeLog.changes(db, origin: origin, after: hlc, limit: limit) }
+        return Changeset(schemaVersion: CRMSchema.version, origin: origin, changes: changes)
+    }
+
+    /// The number of changes made by `origin` after `hlc` (for a rooftop: its pending outbox).
+    public func changeCount(origin: RooftopID, after hlc: HLC) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM changeLog WHERE origin = ? AND hlc > ?",
+                             arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue)]) ?? 0
+        }
+    }
+}

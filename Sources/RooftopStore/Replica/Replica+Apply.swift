@@ -1,0 +1,69 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Applies a changeset from another replica atomically and idempotently.
+    ///
+    /// Checks everything first (schema, value types, clock skew), then in one transaction
+    /// merges each new change field by field (LWW by `(HLC, origin)`), appends it to the change
+    /// log, advances the version vector for its origin and folds its HLC into this replica's
+    /// clock. Changes at or below the version vector's entry for the origin are skipped, so the
+    /// same changeset twice changes nothing. See `sync-protocol/sync-exchange.md#apply`.
+    /// - Returns: counts of applied and already-applied changes.
+    /// - Throws: ``ClockSkewError`` (`CLOCK_SKEW`) when an HLC is beyond the max drift;
+    ///   ``ReplicaError`` `UNKNOWN_SCHEMA` for an unknown table or field or a mistyped value,
+    ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes.
+    ///   On any error the replica is untouched.
+    @discardableResult
+    public func apply(_ changeset: Changeset) throws -> ApplyOutcome {
+        try validate(changeset)
+        if let maxHLC = changeset.maxHLC {
+            try HybridLogicalClock(maxDriftMilliseconds: maxDriftMilliseconds).check(maxHLC, wallMilliseconds: wallClock.nowMilliseconds())
+        }
+        return try pool.write { db in
+            let seen = try ChangeLog.versionVector(db)[changeset.origin]
+            let fresh = changeset.changes.filter { $0.hlc > seen }
+            if changeset.origin == rooftop && !fresh.isEmpty {
+                throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
+            }
+            var fieldsWritten = 0
+            for change in fresh {
+                let entity = CRMSchema.entity(change.table)!
+                var state = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
+                let wasCreated = state.created
+                let won = state.apply(change, origin: changeset.origin)
+                if !won.isEmpty || state.created != wasCreated {
+                    try RowIO.save(db, entity, id: change.rowID, state: state)
+                }
+                fieldsWritten += won.count
+                try ChangeLog.append(db, origin: changeset.origin, change: change)
+            }
+            if let last = fresh.last {
+                try ChangeLog.advance(db, origin: changeset.origin, to: last.hlc)
+                var clock = try loadClock(db)
+                try clock.receive(last.hlc, wallMilliseconds: wallClock.nowMilliseconds())
+                try storeClock(db, clock)
+            }
+            return ApplyOutcome(origin: changeset.origin, applied: fresh.count,
+                                alreadyApplied: changeset.changes.count - fresh.count, fieldsWritten: fieldsWritten)
+        }
+    }
+
+    /// Rejects a changeset this release cannot apply faithfully.
+    func validate(_ changeset: Changeset) throws(ReplicaError) {
+        for (index, change) in changeset.changes.enumerated() {
+            guard let entity = CRMSchema.entity(change.table) else {
+                throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
+            }
+            for field in change.fields {
+                guard let spec = entity.field(field.name) else {
+                    throw ReplicaError(.unknownSchema, "change \(index): unknown field \(change.table).\(field.name)")
+                }
+                guard spec.type.acceptsStored(field.value) else {
+                    throw ReplicaError(.unknownSchema, "change \(index): \(change.table).\(field.name) has a value of the wrong type")
+                }
+            }
+        }
+    }
+}

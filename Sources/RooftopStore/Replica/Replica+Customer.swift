@@ -1,0 +1,136 @@
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Creates a customer with its phones and addresses in one transaction.
+    ///
+    /// Defaults: `contactType` Business when only `businessName` is given, else Individual;
+    /// `status` Prospect; the first phone and address are primary when none is marked.
+    /// - Parameter id: the new id (a UUIDv7 by default).
+    /// - Returns: the new customer's id.
+    /// - Throws: ``FieldInputError`` when the customer has no name or a phone has no number;
+    ///   ``ReplicaError`` `ALREADY_EXISTS` when `id` is taken.
+    @discardableResult
+    public func createCustomer(_ input: CustomerInput, id: RowID? = nil) throws -> RowID {
+        let newID = id ?? newRowID()
+        try write(customerCreationWrites(input, id: newID))
+        return newID
+    }
+
+    /// The writes that create a customer (for batching many customers into one transaction).
+    /// - Throws: ``FieldInputError`` as ``createCustomer(_:id:)``.
+    public func customerCreationWrites(_ input: CustomerInput, id: RowID) throws -> [LocalWrite] {
+        var fields = input.fields
+        let hasPersonName = !(fields["firstName"] ?? .null).isNull || !(fields["lastName"] ?? .null).isNull
+        let hasBusinessName = !(fields["businessName"] ?? .null).isNull
+        guard hasPersonName || hasBusinessName else {
+            throw FieldInputError(pointer: "/lastName", reason: "a customer needs a firstName, lastName or businessName")
+        }
+        if (fields["contactType"] ?? .null).isNull { fields["contactType"] = .text(hasPersonName ? "Individual" : "Business") }
+        if (fields["status"] ?? .null).isNull { fields["status"] = .text("Prospect") }
+        var writes = [LocalWrite(.insert, CRMSchema.customer, id: id, values: fields)]
+        writes += try childCreationWrites(input.phones ?? [], entity: CRMSchema.customerPhone, customer: id, pointer: "/phoneNumbers")
+        writes += try childCreationWrites(input.addresses ?? [], entity: CRMSchema.customerAddress, customer: id, pointer: "/addresses")
+        return writes
+    }
+
+    private func childCreationWrites(_ children: [ChildInput], entity: EntitySchema, customer: RowID, pointer: String) throws -> [LocalWrite] {
+        let anyPrimary = children.contains { $0.fields["primary"] == .integer(1) }
+        return try children.enumerated().map { i, child in
+            var fields = child.fields
+            if entity.table == CRMSchema.customerPhone.table, (fields["number"] ?? .null).isNull {
+                throw FieldInputError(pointer: "\(pointer)/\(i)/number", reason: "a phone needs a number")
+            }
+            fields["customerId"] = .text(customer.string)
+            if !anyPrimary && i == 0 { fields["primary"] = .integer(1) }
+            return LocalWrite(.insert, entity, id: child.id ?? newRowID(), values: fields)
+        }
+    }
+
+    /// Updates a customer: only the fields given, and only those whose value changes, are
+    /// stamped. Phones and addresses with an `id` are changed; without one they are matched by
+    /// number (phones) or street and postal code (addresses), else added. Marking one primary
+    /// clears the flag on the others. Phones and addresses not mentioned are kept.
+    /// - Returns: the number of row changes written (0 when nothing changed).
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when there is no such customer, `INVALID` when a
+    ///   child id belongs to another customer; ``FieldInputError`` for a phone without a number.
+    @discardableResult
+    public func updateCustomer(id: RowID, _ input: CustomerInput) throws -> Int {
+        guard let current = try customer(id: id) else { throw ReplicaError(.notFound, "no customer with id \(id)") }
+        var writes: [LocalWrite] = []
+        if !input.fields.isEmpty { writes.append(LocalWrite(.update, CRMSchema.customer, id: id, values: input.fields)) }
+        if let phones = input.phones {
+            writes += try childUpdateWrites(phones, existing: current.phones, entity: CRMSchema.customerPhone, customer: id,
+                                            pointer: "/phoneNumbers") { $0["number"] ?? .null }
+        }
+        if let addresses = input.addresses {
+            writes += try childUpdateWrites(addresses, existing: current.addresses, entity: CRMSchema.customerAddress, customer: id,
+                                            pointer: "/addresses") { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
+        }
+        return try write(writes).count
+    }
+
+    private func childUpdateWrites(_ children: [ChildInput], existing: [StoredRow], entity: EntitySchema, customer: RowID,
+                                   pointer: String, matchKey: ([String: FieldValue]) -> FieldValue) throws -> [LocalWrite] {
+        var writes: [LocalWrite] = []
+        var primaryID: RowID?
+        for (i, child) in children.enumerated() {
+            let target: RowID?
+            if let id = child.id {
+                guard existing.contains(where: { $0.id == id }) else {
+                    throw ReplicaError(.invalid, "\(pointer.dropFirst())[\(i)] id \(id) does not belong to customer \(customer)")
+                }
+                target = id
+            } else {
+                let key = matchKey(child.fields)
+                target = existing.first { matchKey($0.values) == key }?.id
+            }
+            if child.fields["primary"] == .integer(1) { primaryID = target }
+            if let target {
+                writes.append(LocalWrite(.update, entity, id: target, values: child.fields))
+            } else {
+                if entity.table == CRMSchema.customerPhone.table, (child.fields["number"] ?? .null).isNull {
+                    throw FieldInputError(pointer: "\(pointer)/\(i)/number", reason: "a phone needs a number")
+                }
+                var fields = child.fields
+                fields["customerId"] = .text(customer.string)
+                let newID = newRowID()
+                if fields["primary"] == .integer(1) { primaryID = newID }
+                writes.append(LocalWrite(.insert, entity, id: newID, values: fields))
+            }
+        }
+        if let primaryID {
+            for row in existing where row.id != primaryID && row["primary"] == .integer(1) {
+                writes.append(LocalWrite(.update, entity, id: row.id, values: ["primary": .integer(0)]))
+            }
+        }
+        return writes
+    }
+
+    /// A new UUIDv7 for a row created here.
+    public func newRowID() -> RowID { RowID.v7(milliseconds: wallClock.nowMilliseconds()) }
+
+    /// Records an interaction (`CustomerInteraction`) for a visible customer.
+    /// - Returns: the interaction's id.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when the customer does not exist; ``FieldInputError``
+    ///   when `customerId` or `type` is missing.
+    @discardableResult
+    public func addInteraction(_ fields: [String: FieldValue], id: RowID? = nil) throws -> RowID {
+        guard case .text(let customerText) = fields["customerId"] ?? .null, let customerID = RowID(customerText) else {
+            throw FieldInputError(pointer: "/customerId", reason: "an interaction needs the customerId of an existing customer")
+        }
+        guard !(fields["type"] ?? .null).isNull else {
+            throw FieldInputError(pointer: "/type", reason: "an interaction needs a type")
+        }
+        guard try row(CRMSchema.customer, id: customerID) != nil else {
+            throw ReplicaError(.notFound, "no customer with id \(customerID)")
+        }
+        let newID = id ?? newRowID()
+        var values = fields
+        if (values["interactionDate"] ?? .null).isNull {
+            values["interactionDate"] = .text(Timestamp.string(milliseconds: wallClock.nowMilliseconds()))
+        }
+        try write([LocalWrite(.insert, CRMSchema.customerInteraction, id: newID, values: values)])
+        return newID
+    }
+}

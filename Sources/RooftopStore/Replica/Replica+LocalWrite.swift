@@ -1,0 +1,65 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Applies local writes in one transaction, stamping only the fields whose value changes.
+    ///
+    /// Each row write gets its own HLC tick; `createdAt`, `updatedAt` and `homeRooftop` are
+    /// set here from that HLC. An update that changes nothing writes nothing and logs nothing.
+    /// - Returns: the changes written, as they enter the change log (and later the hub).
+    /// - Throws: ``ReplicaError`` `ALREADY_EXISTS` (insert of an existing id), `NOT_FOUND`
+    ///   (update of a row that is not visible); nothing is written when any write fails.
+    @discardableResult
+    public func write(_ writes: [LocalWrite]) throws -> [RowChange] {
+        try pool.write { db in
+            var clock = try loadClock(db)
+            var changes: [RowChange] = []
+            for write in writes {
+                if let change = try applyLocal(db, write, clock: &clock) { changes.append(change) }
+            }
+            if let last = changes.last {
+                try storeClock(db, clock)
+                try ChangeLog.advance(db, origin: rooftop, to: last.hlc)
+            }
+            return changes
+        }
+    }
+
+    private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock) throws -> RowChange? {
+        let entity = write.entity
+        let existing = try RowIO.load(db, entity, id: write.rowID)
+        switch write.kind {
+        case .insert:
+            if existing?.isVisible == true { throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists") }
+        case .update:
+            guard existing?.isVisible == true else { throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)") }
+        }
+        let current = existing?.values ?? [:]
+        var fields: [FieldChange] = []
+        for field in entity.fields {
+            guard let value = write.values[field.name] else { continue }
+            if (current[field.name] ?? .null) != value { fields.append(FieldChange(field.name, value)) }
+        }
+        if write.kind == .update && fields.isEmpty { return nil }
+        let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+        let now = FieldValue.text(Timestamp.string(milliseconds: hlc.milliseconds))
+        func stampSystem(_ name: String, _ value: FieldValue) {
+            guard entity.field(name) != nil else { return }
+            fields.removeAll { $0.name == name }
+            fields.append(FieldChange(name, value))
+        }
+        if write.kind == .insert {
+            if write.values["createdAt"] == nil { stampSystem("createdAt", now) }
+            if write.values["homeRooftop"] == nil { stampSystem("homeRooftop", .text(rooftop.rawValue)) }
+        }
+        stampSystem("updatedAt", now)
+        let kind: RowChange.Kind = write.kind == .insert ? .insert : .update
+        let change = RowChange(table: entity.table, rowID: write.rowID, hlc: hlc, kind: kind, fields: fields)
+        var state = existing ?? RowState()
+        state.apply(change, origin: rooftop)
+        try RowIO.save(db, entity, id: write.rowID, state: state)
+        try ChangeLog.append(db, origin: rooftop, change: change)
+        return change
+    }
+}

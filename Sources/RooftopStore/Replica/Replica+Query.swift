@@ -1,0 +1,76 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    static func selectRowsSQL(_ entity: EntitySchema, where condition: String, suffix: String) -> String {
+        let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
+        return "SELECT id, \(columns), _created, _createdBy, _stamps FROM \(entity.table.quotedDatabaseIdentifier) WHERE _created IS NOT NULL AND (\(condition)) \(suffix)"
+    }
+
+    static func storedRows(_ db: Database, _ entity: EntitySchema, where condition: String, suffix: String = "",
+                           arguments: StatementArguments) throws -> [StoredRow] {
+        try Row.fetchAll(db, sql: selectRowsSQL(entity, where: condition, suffix: suffix), arguments: arguments).map { row in
+            guard let id = RowID(row[0] as String) else { throw ReplicaError(.corrupt, "bad id in \(entity.table)") }
+            let state = try RowIO.state(from: row, entity: entity, offset: 1)
+            return StoredRow(entity: entity, id: id, values: state.values, stamps: state.stamps, created: state.created)
+        }
+    }
+
+    /// The visible row with this id, or nil.
+    public func row(_ entity: EntitySchema, id: RowID) throws -> StoredRow? {
+        try pool.read { db in try Self.storedRows(db, entity, where: "id = ?", arguments: [id.string]).first }
+    }
+
+    /// Visible rows whose `field` equals `value`, ordered by `orderBy` (a column name) then id.
+    public func rows(_ entity: EntitySchema, where field: String, equals value: FieldValue, orderBy: String? = nil,
+                     descending: Bool = false, limit: Int = 1000) throws -> [StoredRow] {
+        guard entity.field(field) != nil else { throw ReplicaError(.invalid, "\(entity.table) has no field \(field)") }
+        let direction = descending ? "DESC" : "ASC"
+        let order = orderBy.map { "\($0.quotedDatabaseIdentifier) \(direction), id \(direction)" } ?? "id"
+        return try pool.read { db in
+            try Self.storedRows(db, entity, where: "\(field.quotedDatabaseIdentifier) = ?", suffix: "ORDER BY \(order) LIMIT \(limit)",
+                                arguments: [value.databaseValue])
+        }
+    }
+
+    /// The customer with its phones and addresses, or nil.
+    public func customer(id: RowID) throws -> CustomerRecord? {
+        try pool.read { db in try Self.customerRecords(db, ids: [id]).first }
+    }
+
+    /// Customers in id order (creation order for UUIDv7 ids), after `cursor` when given.
+    /// - Parameters:
+    ///   - limit: at most this many (1...1000).
+    ///   - cursor: the last id of the previous page.
+    public func customers(limit: Int, after cursor: RowID? = nil) throws -> [CustomerRecord] {
+        try pool.read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM customer WHERE _created IS NOT NULL AND id > ? ORDER BY id LIMIT ?
+                """, arguments: [cursor?.string ?? "", limit]).compactMap(RowID.init)
+            return try Self.customerRecords(db, ids: ids)
+        }
+    }
+
+    /// The number of visible customers.
+    public func customerCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer WHERE _created IS NOT NULL") ?? 0 }
+    }
+
+    static func customerRecords(_ db: Database, ids: [RowID]) throws -> [CustomerRecord] {
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let arguments = StatementArguments(ids.map(\.string))
+        let customers = try storedRows(db, CRMSchema.customer, where: "id IN (\(placeholders))", arguments: arguments)
+        let phones = try storedRows(db, CRMSchema.customerPhone, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        let addresses = try storedRows(db, CRMSchema.customerAddress, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        let phonesByCustomer = Dictionary(grouping: phones) { $0["customerId"] }
+        let addressesByCustomer = Dictionary(grouping: addresses) { $0["customerId"] }
+        let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
+        return ids.compactMap { id in
+            guard let customer = byID[id] else { return nil }
+            let key = FieldValue.text(id.string)
+            return CustomerRecord(customer: customer, phones: phonesByCustomer[key] ?? [], addresses: addressesByCustomer[key] ?? [])
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Finds customers by name, e-mail or phone.
+    ///
+    /// - `q` with `@`: e-mail prefix (normalised lower-case).
+    /// - `q` of digits and phone punctuation (7+ digits): the E.164 form, or numbers ending in
+    ///   those digits.
+    /// - otherwise: every word must start the first, last or business name (case-insensitive).
+    /// - Parameters:
+    ///   - query: what staff typed; surrounding space ignored.
+    ///   - limit: at most this many results (1...200).
+    /// - Returns: matching customers, by last name, first name, id.
+    public func searchCustomers(_ query: String, limit: Int = 50) throws -> [CustomerRecord] {
+        let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !q.isEmpty else { return [] }
+        return try pool.read { db in
+            let ids: [String]
+            let digits = q.filter(\.isNumber)
+            if q.contains("@") {
+                ids = try String.fetchAll(db, sql: """
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ?
+                    """, arguments: [Self.likePrefix(q.lowercased()), limit])
+            } else if digits.count >= 7, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
+                let exact = PhoneNumber.e164(q) ?? ""
+                ids = try String.fetchAll(db, sql: """
+                    SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
+                    WHERE p._created IS NOT NULL AND c._created IS NOT NULL AND (p.number = ? OR p.number LIKE ?)
+                    ORDER BY c.lastName, c.firstName, c.id LIMIT ?
+                    """, arguments: [exact, "%" + String(digits), limit])
+            } else {
+                let words = q.split(whereSeparator: \.isWhitespace).prefix(5).map { Self.likePrefix(String($0)) }
+                let condition = words.map { _ in
+                    "(firstName LIKE ? ESCAPE '\\' OR lastName LIKE ? ESCAPE '\\' OR businessName LIKE ? ESCAPE '\\')"
+                }.joined(separator: " AND ")
+                var arguments = StatementArguments()
+                for word in words { arguments += [word, word, word] }
+                arguments += [limit]
+                ids = try String.fetchAll(db, sql: """
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ?
+                    """, arguments: arguments)
+            }
+            return try Self.customerRecords(db, ids: ids.compactMap(RowID.init))
+        }
+    }
+
+    static func likePrefix(_ text: String) -> String {
+        var escaped = ""
+        for ch in text {
+            if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
+            escaped.append(ch)
+        }
+        return escaped + "%"
+    }
+}
+
+extension Replica {
+    /// Ids of visible customers whose e-mail equals `email` (already normalised), oldest first.
+    public func customerIDs(withEmail email: String) throws -> [RowID] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM customer WHERE _created IS NOT NULL AND email = ? ORDER BY id", arguments: [email])
+        }.compactMap(RowID.init)
+    }
+
+    /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.
+    public func customerIDs(withPhone number: String) throws -> [RowID] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
+                WHERE p._created IS NOT NULL AND c._created IS NOT NULL AND p.number = ? ORDER BY c.id
+                """, arguments: [number])
+        }.compactMap(RowID.init)
+    }
+}

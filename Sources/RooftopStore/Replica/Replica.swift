@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+/// A full SQLite replica of the group's CRM, owned by one rooftop (or the hub).
+///
+/// Every replicated field carries its ``FieldStamp``; local writes go through
+/// ``write(_:)`` and remote changes through ``apply(_:)``, both atomic. The file is in WAL
+/// mode, so the node's server, the CLI and readers share it (`busy_timeout` 10 s).
+///
+/// See `sync-protocol/README.md` for the rules this type implements.
+public final class Replica: Sendable {
+    /// The rooftop this replica writes as (`hub` for the hub's replica).
+    public let rooftop: RooftopID
+    /// The SQLite file.
+    public let path: String
+    let pool: DatabasePool
+    let wallClock: any WallClock
+    /// Maximum accepted lead of a remote HLC over local wall time, in ms.
+    public let maxDriftMilliseconds: UInt64
+
+    /// Opens (creating if needed) the replica at `path` for `rooftop`.
+    /// - Parameters:
+    ///   - path: the SQLite file; its directory must exist.
+    ///   - rooftop: the owner. A file created for another rooftop is refused.
+    ///   - wallClock: physical time for the HLC (tests inject a manual clock).
+    ///   - maxDriftMilliseconds: the `CLOCK_SKEW` limit (default 5 minutes).
+    /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`; GRDB's `DatabaseError` if the file cannot be opened.
+    public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
+                maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        self.rooftop = rooftop
+        self.wallClock = wallClock
+        self.maxDriftMilliseconds = maxDriftMilliseconds
+        try ReplicaMigrations.migrator.migrate(pool)
+        try pool.write { db in
+            if let owner = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'") {
+                guard owner == rooftop.rawValue else {
+                    throw ReplicaError(.wrongRooftop, "\(path) is the replica of \(owner), not \(rooftop)")
+                }
+            } else {
+                try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('rooftop', ?)", arguments: [rooftop.rawValue])
+            }
+        }
+    }
+
+    /// The rooftop recorded in an existing replica file, without opening it for writing.
+    /// - Throws: GRDB's `DatabaseError` when the file is not a replica.
+    public static func owner(ofReplicaAt path: String) throws -> RooftopID? {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let raw = try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'") }
+        return raw.flatMap(RooftopID.init(rawValue:))
+    }
+
+    /// The HLC state persisted in the file, advanced by the caller and written back in the
+    /// same transaction so processes sharing the file stay monotonic.
+    func loadClock(_ db: Database) throws -> HybridLogicalClock {
+        let raw = try Int64.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'hlc'") ?? 0
+        return HybridLogicalClock(last: HLC(rawValue: UInt64(bitPattern: raw)), maxDriftMilliseconds: maxDriftMilliseconds)
+    }
+
+    func storeClock(_ db: Database, _ clock: HybridLogicalClock) throws {
+        try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [Int64(bitPattern: clock.last.rawValue)])
+    }
+
+    /// The last HLC issued or received by this replica.
+    public func currentHLC() throws -> HLC {
+        try pool.read { db in try loadClock(db).last }
+    }
+}

@@ -1,0 +1,33 @@
+/// An operation on the replica failed. Nothing was written.
+///
+/// Codes are open-ended: compare ``code`` with the static members. Messages never include
+/// field values (personal data).
+public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// No visible row has that id.
+        public static let notFound = Code(rawValue: "NOT_FOUND")
+        /// A row with that id already exists.
+        public static let alreadyExists = Code(rawValue: "ALREADY_EXISTS")
+        /// The replica file belongs to another rooftop, or a changeset claims this replica's origin.
+        public static let wrongRooftop = Code(rawValue: "WRONG_ROOFTOP")
+        /// A changeset names a table or field this release does not know, or a value of the wrong type.
+        public static let unknownSchema = Code(rawValue: "UNKNOWN_SCHEMA")
+        /// Stored replication metadata cannot be read.
+        public static let corrupt = Code(rawValue: "CORRUPT")
+        /// A value or reference is invalid (for example a child of a missing customer).
+        public static let invalid = Code(rawValue: "INVALID")
+        public var description: String { rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,55 @@
+import GRDB
+import RooftopModel
+
+/// The replica's SQLite schema, as GRDB migrations. Applied in order on open; never edited once
+/// released (a later schema adds a migration).
+enum ReplicaMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica") { db in
+            // Replica identity, the persisted HLC and other single values.
+            try db.execute(sql: """
+                CREATE TABLE replicaMeta (key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT, WITHOUT ROWID;
+                -- The per-origin change log: every change this replica made or applied, as it travels.
+                CREATE TABLE changeLog (
+                  origin TEXT NOT NULL, hlc INTEGER NOT NULL, tableName TEXT NOT NULL, rowId TEXT NOT NULL,
+                  kind INTEGER NOT NULL, fields BLOB NOT NULL,
+                  PRIMARY KEY (origin, hlc)) WITHOUT ROWID;
+                -- Origin -> greatest HLC applied here.
+                CREATE TABLE versionVector (origin TEXT PRIMARY KEY NOT NULL, hlc INTEGER NOT NULL) WITHOUT ROWID;
+                -- The rooftop's view of the hub: last push acknowledged, last sync, last error.
+                CREATE TABLE syncState (key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT, WITHOUT ROWID;
+                """)
+            for entity in CRMSchema.entities {
+                try db.execute(sql: createTableSQL(entity))
+            }
+            try db.execute(sql: """
+                CREATE INDEX customer_lastName ON customer(lastName COLLATE NOCASE, firstName COLLATE NOCASE);
+                CREATE INDEX customer_firstName ON customer(firstName COLLATE NOCASE);
+                CREATE INDEX customer_businessName ON customer(businessName COLLATE NOCASE);
+                CREATE INDEX customer_email ON customer(email);
+                CREATE INDEX customerPhone_customerId ON customerPhone(customerId);
+                CREATE INDEX customerPhone_number ON customerPhone(number);
+                CREATE INDEX customerAddress_customerId ON customerAddress(customerId);
+                CREATE INDEX customerInteraction_customerId ON customerInteraction(customerId, interactionDate);
+                CREATE INDEX vehicle_vin ON vehicle(vin);
+                CREATE INDEX customerVehicle_customerId ON customerVehicle(customerId);
+                """)
+        }
+        return migrator
+    }
+
+    /// `CREATE TABLE` for an entity: `id`, one column per field, then the replication columns
+    /// `_created` (insert HLC, NULL while only updates have arrived), `_createdBy` (its origin)
+    /// and `_stamps` (each field's winning stamp, see ``StampCodec``).
+    static func createTableSQL(_ entity: EntitySchema) -> String {
+        let columns = entity.fields.map { "\($0.name.quotedDatabaseIdentifier) \($0.type.sqlType)" }
+        return """
+            CREATE TABLE \(entity.table.quotedDatabaseIdentifier) (
+              id TEXT PRIMARY KEY NOT NULL,
+              \(columns.joined(separator: ",\n  ")),
+              _created INTEGER, _createdBy TEXT, _stamps BLOB NOT NULL
+            ) WITHOUT ROWID
+            """
+    }
+}

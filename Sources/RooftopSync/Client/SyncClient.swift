@@ -1,0 +1,172 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopWire
+
+/// A rooftop's side of the sync exchange: push this rooftop's changes the hub lacks, then pull
+/// every other rooftop's changes this replica lacks (`sync-protocol/sync-exchange.md`).
+///
+/// ```swift
+/// let client = try SyncClient(replica: replica, hub: URL(string: "https://localhost:8443")!, tls: tls)
+/// let report = try await client.sync()
+/// try await client.shutdown()
+/// ```
+/// Outcomes are recorded in the replica (`syncState`) for `rooftop status`.
+public final class SyncClient: Sendable {
+    let replica: Replica
+    let hub: URL
+    let http: HTTPClient
+    let wallClock: any WallClock
+
+    /// - Parameters:
+    ///   - replica: this rooftop's replica.
+    ///   - hub: the hub's base URL (`https://localhost:8443`).
+    ///   - tls: from ``TLSSettings/rooftop(_:ca:)``.
+    ///   - connectTimeout: how long to wait for the hub to accept a connection.
+    public init(replica: Replica, hub: URL, tls: TLSConfiguration, connectTimeout: TimeAmount = .seconds(3),
+                wallClock: any WallClock = SystemWallClock()) {
+        self.replica = replica
+        self.hub = hub
+        self.wallClock = wallClock
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+            tlsConfiguration: tls, timeout: .init(connect: connectTimeout, read: .seconds(60))))
+    }
+
+    /// Closes the client's connections. Call once when done.
+    public func shutdown() async throws { try await http.shutdown() }
+
+    /// Asks the hub who it thinks we are, its time and its version vector.
+    /// - Throws: ``SyncError``.
+    public func hello() async throws -> HubHello {
+        let (status, body, _) = try await send(.GET, "hello", contentType: nil, body: nil)
+        guard status == .ok else { throw problem(status, body) }
+        return try decode(HubHello.self, body)
+    }
+
+    /// One push and pull, recorded in `syncState`.
+    /// - Parameter keepFrames: also return the changeset frames exchanged (for `--save-changeset`).
+    /// - Returns: what was exchanged.
+    /// - Throws: ``SyncError``; the failure is also recorded as `lastError`.
+    public func sync(keepFrames: Bool = false) async throws -> SyncReport {
+        let started = wallClock.nowMilliseconds()
+        try await replica.perform { try $0.setSyncState([SyncStateKeys.lastAttemptAt: String(started)]) }
+        do {
+            var report = SyncReport()
+            let sent = wallClock.nowMilliseconds()
+            let hello = try await hello()
+            let received = wallClock.nowMilliseconds()
+            guard hello.rooftop == replica.rooftop else {
+                throw SyncError(.refused, "the hub knows this certificate as \(hello.rooftop), but this replica is \(replica.rooftop)")
+            }
+            report.clockOffsetMs = Int64(hello.serverTimeMs) - Int64((sent + received) / 2)
+            try await push(from: hello.versionVector[replica.rooftop], into: &report, keepFrames: keepFrames)
+            try await pull(into: &report, keepFrames: keepFrames)
+            let finished = wallClock.nowMilliseconds()
+            report.durationMs = finished - started
+            let offset = report.clockOffsetMs
+            try await replica.perform {
+                try $0.setSyncState([SyncStateKeys.lastSyncAt: String(finished), SyncStateKeys.lastError: nil,
+                                     SyncStateKeys.lastErrorCode: nil, SyncStateKeys.clockOffsetMs: String(offset)])
+            }
+            return report
+        } catch let error as SyncError {
+            try? await replica.perform {
+                try $0.setSyncState([SyncStateKeys.lastError: error.description, SyncStateKeys.lastErrorCode: error.reasonCode])
+            }
+            throw error
+        }
+    }
+
+    func push(from hubHas: HLC, into report: inout SyncReport, keepFrames: Bool) async throws {
+        var cursor = hubHas
+        try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(hubHas.rawValue)]) }
+        while true {
+            let after = cursor
+            let changeset = try await replica.perform { [rooftop = replica.rooftop] in
+                try $0.changeset(origin: rooftop, after: after, limit: SyncProtocol.changesPerChangeset)
+            }
+            guard let last = changeset.maxHLC else { return }
+            let frame = try ChangesetCodec.encode(changeset)
+            if keepFrames { report.frames.append(frame) }
+            let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: frame)
+            guard status == .ok else { throw problem(status, body) }
+            let result = try decode(PushResult.self, body)
+            let acked = result.versionVector[replica.rooftop]
+            guard acked >= last else { throw SyncError(.badResponse, "the hub acknowledged \(acked) after receiving up to \(last)") }
+            report.pushed += result.applied
+            cursor = acked
+            try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(acked.rawValue)]) }
+        }
+    }
+
+    func pull(into report: inout SyncReport, keepFrames: Bool) async throws {
+        while true {
+            let seen = try await replica.perform { try $0.versionVector() }
+            let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000))
+            let (status, body, more) = try await send(.POST, "pull", contentType: "application/json", body: Array(request))
+            guard status == .ok else { throw problem(status, body) }
+            let frames: [[UInt8]]
+            do { frames = try Zstd.splitFrames(body) } catch { throw SyncError(.badResponse, "pull answer: \(error)") }
+            for frame in frames {
+                if keepFrames { report.frames.append(frame) }
+                let changeset: Changeset
+                do { changeset = try ChangesetCodec.decode(frame) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
+                let outcome: ApplyOutcome
+                do { outcome = try await replica.perform { try $0.apply(changeset) } } catch let skew as ClockSkewError {
+                    throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock: \(skew)",
+                                    problem: ProblemDetails(.unprocessableContent, code: ClockSkewError.code, detail: skew.description,
+                                                            offsetMs: skew.offsetMilliseconds))
+                }
+                report.pulled += changeset.changes.count
+                report.applied += outcome.applied
+            }
+            if !more { return }
+        }
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]?) async throws -> (HTTPResponseStatus, [UInt8], Bool) {
+        var request = HTTPClientRequest(url: hub.absoluteString.trimmingSuffix("/") + SyncProtocol.prefix + "/" + path)
+        request.method = method
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await http.execute(request, timeout: .seconds(120))
+            let buffer = try await response.body.collect(upTo: 256 << 20)
+            let more = response.headers.first(name: SyncProtocol.moreHeader) == "true"
+            return (response.status, Array(buffer: buffer), more)
+        } catch {
+            throw Self.classify(error, hub: hub)
+        }
+    }
+
+    static func classify(_ error: any Error, hub: URL) -> SyncError {
+        if let error = error as? SyncError { return error }
+        let text = String(describing: error)
+        if error is NIOSSLError || text.contains("SSL") || text.contains("handshake") || text.contains("certificate") {
+            return SyncError(.tls, "TLS with the hub at \(hub.absoluteString) failed: \(text)")
+        }
+        return SyncError(.hubUnreachable, "the hub at \(hub.absoluteString) did not answer: \(text)")
+    }
+
+    func problem(_ status: HTTPResponseStatus, _ body: [UInt8]) -> SyncError {
+        if let problem = try? JSONDecoder().decode(ProblemDetails.self, from: Data(body)) {
+            return SyncError(.refused, problem.detail ?? problem.title, problem: problem)
+        }
+        return SyncError(.badResponse, "the hub answered \(status.code) without a problem document")
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
+        do { return try JSONDecoder().decode(type, from: Data(body)) } catch {
+            throw SyncError(.badResponse, "the hub's answer is not a \(T.self)")
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+}

@@ -1,0 +1,24 @@
+/// What one sync (push then pull) did.
+public struct SyncReport: Sendable, Equatable, Codable {
+    /// Local changes the hub accepted now.
+    public var pushed: Int
+    /// Changes received from the hub (other rooftops' changes).
+    public var pulled: Int
+    /// Of those, changes that were new here.
+    public var applied: Int
+    /// Estimated hub clock minus local clock, in ms (positive: the hub is ahead).
+    public var clockOffsetMs: Int64
+    /// Wall time the sync took, in ms.
+    public var durationMs: UInt64
+    /// The changeset frames sent and received, when the caller asked to keep them.
+    public var frames: [[UInt8]]
+
+    public init(pushed: Int = 0, pulled: Int = 0, applied: Int = 0, clockOffsetMs: Int64 = 0, durationMs: UInt64 = 0, frames: [[UInt8]] = []) {
+        self.pushed = pushed
+        self.pulled = pulled
+        self.applied = applied
+        self.clockOffsetMs = clockOffsetMs
+        self.durationMs = durationMs
+        self.frames = frames
+    }
+}

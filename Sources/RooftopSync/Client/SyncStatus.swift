@@ -1,0 +1,41 @@
+import Foundation
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+
+/// A rooftop's sync health, as `rooftop status` and `GET /api/sync/status` show it.
+public struct SyncStatus: Codable, Sendable, Equatable {
+    public var rooftop: RooftopID
+    /// Last successful sync, RFC 3339 UTC; nil if never.
+    public var lastSyncAt: String?
+    /// Last attempt, RFC 3339 UTC; nil if never.
+    public var lastAttemptAt: String?
+    /// Local changes the hub has not acknowledged (the outbox).
+    public var pendingChanges: Int
+    /// Whether the hub answered just now; nil when not checked.
+    public var hubReachable: Bool?
+    /// Hub clock minus local clock at the last contact, ms.
+    public var clockOffsetMs: Int64?
+    /// The last failure's code (`HUB_UNREACHABLE`, `CLOCK_SKEW`, ...); nil after a success.
+    public var lastErrorCode: String?
+    /// The last failure, one line.
+    public var lastError: String?
+    /// What this replica has seen: origin → HLC (raw 64-bit value).
+    public var versionVector: VersionVector
+    /// This replica's HLC, `milliseconds.counter`.
+    public var hlc: String
+
+    /// Reads the recorded status from the replica (no network).
+    public static func read(_ replica: Replica) throws -> SyncStatus {
+        func time(_ key: String) throws -> String? {
+            try replica.syncState(key).flatMap(UInt64.init).map { Timestamp.string(milliseconds: $0) }
+        }
+        let acked = HLC(rawValue: try replica.syncState(SyncStateKeys.hubAcked).flatMap(UInt64.init) ?? 0)
+        return SyncStatus(
+            rooftop: replica.rooftop, lastSyncAt: try time(SyncStateKeys.lastSyncAt), lastAttemptAt: try time(SyncStateKeys.lastAttemptAt),
+            pendingChanges: try replica.changeCount(origin: replica.rooftop, after: acked), hubReachable: nil,
+            clockOffsetMs: try replica.syncState(SyncStateKeys.clockOffsetMs).flatMap(Int64.init),
+            lastErrorCode: try replica.syncState(SyncStateKeys.lastErrorCode), lastError: try replica.syncState(SyncStateKeys.lastError),
+            versionVector: try replica.versionVector(), hlc: try replica.currentHLC().description)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopWire
+
+/// The hub's sync endpoints (`sync-protocol/sync-exchange.md`). Every route first identifies the
+/// caller from its client certificate.
+///
+/// - `GET  /sync/v1/hello`: ``HubHello``.
+/// - `POST /sync/v1/changesets`: one changeset frame from the caller; refused with 403
+///   `ORIGIN_MISMATCH` unless its origin is the caller; 422 `CLOCK_SKEW` when an HLC is beyond
+///   the max drift; 400 with the decoder's code when the frame is bad. Answers ``PushResult``.
+/// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out, other origins only.
+/// - `GET  /sync/v1/digest`: the hub replica's per-table digests.
+public struct HubRoutes: Sendable {
+    let replica: Replica
+    let wallClock: any WallClock
+
+    public init(replica: Replica, wallClock: any WallClock = SystemWallClock()) {
+        self.replica = replica
+        self.wallClock = wallClock
+    }
+
+    /// Adds the routes to `router`.
+    public func register(on router: Router<HubRequestContext>) {
+        let group = router.group(RouterPath(SyncProtocol.prefix))
+        group.get("hello") { _, context in try await hello(context) }
+        group.post("changesets") { request, context in try await push(request, context) }
+        group.post("pull") { request, context in try await pull(request, context) }
+        group.get("digest") { _, context in
+            _ = try await context.peerRooftop()
+            return try Response.json(try await replica.perform { try $0.digest() })
+        }
+    }
+
+    func hello(_ context: HubRequestContext) async throws -> Response {
+        let rooftop = try await context.peerRooftop()
+        let vector = try await replica.perform { try $0.versionVector() }
+        return try Response.json(HubHello(rooftop: rooftop, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
+                                          serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector))
+    }
+
+    func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let rooftop = try await context.peerRooftop()
+        let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
+        let changeset: Changeset
+        do {
+            changeset = try ChangesetCodec.decode(Array(buffer: body))
+        } catch {
+            throw ProblemDetails(.badRequest, code: error.code.rawValue, title: "Invalid changeset", detail: error.message)
+        }
+        guard changeset.origin == rooftop else {
+            context.logger.warning("refused changeset claiming another origin", metadata: ["rooftop": "\(rooftop)", "claimed": "\(changeset.origin)"])
+            throw ProblemDetails(.forbidden, code: "ORIGIN_MISMATCH", title: "Origin mismatch",
+                                 detail: "the changeset's origin \(changeset.origin) is not \(rooftop), the rooftop of the client certificate")
+        }
+        let outcome: ApplyOutcome
+        do {
+            outcome = try await replica.perform { try $0.apply(changeset) }
+        } catch let skew as ClockSkewError {
+            context.logger.warning("refused changeset: clock skew", metadata: ["rooftop": "\(rooftop)", "offsetMs": "\(skew.offsetMilliseconds)"])
+            throw ProblemDetails(.unprocessableContent, code: ClockSkewError.code, title: "Clock skew", detail: skew.description,
+                                 offsetMs: skew.offsetMilliseconds)
+        } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
+            throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
+        }
+        context.logger.info("applied changeset", metadata: [
+            "rooftop": "\(rooftop)", "applied": "\(outcome.applied)", "alreadyApplied": "\(outcome.alreadyApplied)",
+        ])
+        let vector = try await replica.perform { try $0.versionVector() }
+        return try Response.json(PushResult(applied: outcome.applied, alreadyApplied: outcome.alreadyApplied, versionVector: vector))
+    }
+
+    func pull(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let rooftop = try await context.peerRooftop()
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let pull: PullRequest
+        do { pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body)) } catch {
+            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
+        }
+        let budget = max(1, min(pull.maxChanges, 100_000))
+        let (frames, more) = try await replica.perform { replica in
+            try Self.framesForPull(replica: replica, caller: rooftop, seen: pull.versionVector, budget: budget)
+        }
+        var buffer = ByteBuffer()
+        for frame in frames { buffer.writeBytes(frame) }
+        return Response(status: .ok, headers: [.contentType: SyncProtocol.changesetsMediaType, HTTPField.Name(SyncProtocol.moreHeader)!: more ? "true" : "false"],
+                        body: ResponseBody(byteBuffer: buffer))
+    }
+
+    /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
+    /// `budget` changes in all, each changeset at most ``SyncProtocol/changesPerChangeset``.
+    static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int) throws -> ([[UInt8]], Bool) {
+        var frames: [[UInt8]] = []
+        var remaining = budget
+        let held = try replica.versionVector()
+        for (origin, latest) in held.entries.sorted(by: { $0.key < $1.key }) where origin != caller {
+            var cursor = seen[origin]
+            while cursor < latest {
+                if remaining == 0 { return (frames, true) }
+                let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset))
+                guard let last = changeset.maxHLC else { break }
+                frames.append(try ChangesetCodec.encode(changeset))
+                remaining -= changeset.changes.count
+                cursor = last
+            }
+        }
+        return (frames, false)
+    }
+}

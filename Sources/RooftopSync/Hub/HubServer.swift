@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import RooftopReplication
+import RooftopStore
+
+/// The hub: a replica that accepts changesets from rooftops and relays them, over HTTPS that
+/// requires a client certificate from the group CA (mutual TLS).
+public enum HubServer {
+    /// Builds the hub application.
+    /// - Parameters:
+    ///   - replica: the hub's own replica (rooftop id `hub`).
+    ///   - tls: from ``TLSSettings/hub(ca:)``.
+    ///   - host: the address to listen on (`127.0.0.1`).
+    ///   - port: the TCP port (0 picks a free one; `onServerRunning` reports it).
+    /// - Throws: when the TLS configuration is invalid.
+    public static func application(replica: Replica, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
+                                   onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: ProblemDetailsMiddleware())
+        HubRoutes(replica: replica).register(on: router)
+        return Application(
+            router: router,
+            server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(host, port: port), serverName: "rooftop-hub"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

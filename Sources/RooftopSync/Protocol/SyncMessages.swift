@@ -1,0 +1,47 @@
+import RooftopReplication
+
+/// The sync exchange between a rooftop and the hub, over HTTPS with mutual TLS.
+/// See `sync-protocol/sync-exchange.md` for the walk-through.
+public enum SyncProtocol {
+    /// Path prefix of every hub endpoint; the `v1` changes only with an incompatible exchange.
+    public static let prefix = "/sync/v1"
+    /// One changeset: a single zstd frame (`sync-protocol/changeset-format.md`).
+    public static let changesetMediaType = "application/vnd.rooftop.changeset+zstd"
+    /// Zero or more changesets: concatenated zstd frames.
+    public static let changesetsMediaType = "application/vnd.rooftop.changesets+zstd"
+    /// Response header of a pull: `true` when the hub holds more changes than it sent.
+    public static let moreHeader = "Rooftop-More"
+    /// Largest accepted push body (compressed), in bytes: 16 MiB.
+    public static let maxPushBytes = 16 << 20
+    /// Most changes per pushed or pulled changeset.
+    public static let changesPerChangeset = 5_000
+}
+
+/// `GET /sync/v1/hello`: who the hub is, its clock and what it has seen.
+public struct HubHello: Codable, Sendable, Equatable {
+    /// The rooftop the hub recognised from the client certificate.
+    public var rooftop: RooftopID
+    /// The hub's CRM schema version.
+    public var schemaVersion: UInt16
+    /// The newest changeset format the hub reads.
+    public var formatVersion: UInt16
+    /// The hub's wall clock when it answered, Unix ms.
+    public var serverTimeMs: UInt64
+    /// Origin → greatest HLC the hub holds (the push cursor is the caller's own entry).
+    public var versionVector: VersionVector
+}
+
+/// `POST /sync/v1/changesets` answer: what the hub applied.
+public struct PushResult: Codable, Sendable, Equatable {
+    public var applied: Int
+    public var alreadyApplied: Int
+    /// The hub's version vector after the apply.
+    public var versionVector: VersionVector
+}
+
+/// `POST /sync/v1/pull` request: what the rooftop has seen.
+public struct PullRequest: Codable, Sendable, Equatable {
+    public var versionVector: VersionVector
+    /// Most changes to return in this response (the rest on the next pull).
+    public var maxChanges: Int
+}

@@ -1,0 +1,182 @@
+import RooftopModel
+import RooftopReplication
+
+/// Encodes and decodes changesets: the binary payload of `sync-protocol/changeset-format.md`
+/// inside one zstd frame (RFC 8878) that the `zstd` command decodes.
+///
+/// ```swift
+/// let frame = try ChangesetCodec.encode(changeset)       // [UInt8], a zstd frame
+/// let back = try ChangesetCodec.decode(frame)           // == changeset
+/// ```
+///
+/// Payload layout (all integers big-endian, varints LEB128):
+/// `"RTCS"` · format version u16 · schema version u16 · origin (u8 length + ASCII) ·
+/// name table (varint count, then length-prefixed UTF-8 names) · change count varint ·
+/// changes (HLC delta varint · kind u8 · table name index varint · row id 16 bytes ·
+/// field count varint · fields (name index varint · value)). Values: tag u8 then
+/// 0 null · 1 integer (zigzag varint) · 2 real (IEEE 754 binary64, 8 bytes) · 3 text
+/// (length-prefixed UTF-8) · 4 blob (length-prefixed).
+public enum ChangesetCodec {
+    /// The four bytes every payload starts with: `RTCS`.
+    public static let magic: [UInt8] = Array("RTCS".utf8)
+    /// The payload format this codec writes and the newest it reads.
+    public static let formatVersion: UInt16 = 1
+    /// Default decompression limit: 64 MiB of payload.
+    public static let defaultPayloadLimit = 64 << 20
+
+    enum ValueTag: UInt8 {
+        case null = 0, integer = 1, real = 2, text = 3, blob = 4
+    }
+
+    /// Encodes a changeset as one zstd frame (level 3, with content checksum).
+    /// - Throws: ``ChangesetValidationError`` when the changeset breaks its invariants;
+    ///   ``ZstdError`` if compression fails.
+    public static func encode(_ changeset: Changeset, level: Int32 = 3) throws -> [UInt8] {
+        try Zstd.compress(encodePayload(changeset), level: level)
+    }
+
+    /// Encodes the uncompressed payload.
+    /// - Throws: ``ChangesetValidationError``.
+    public static func encodePayload(_ changeset: Changeset) throws(ChangesetValidationError) -> [UInt8] {
+        try changeset.validate()
+        var names: [String] = []
+        var nameIndex: [String: Int] = [:]
+        func index(_ name: String) -> Int {
+            if let i = nameIndex[name] { return i }
+            nameIndex[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        var body = ByteWriter(capacity: changeset.changes.count * 64)
+        body.writeVarint(UInt64(changeset.changes.count))
+        var previous = HLC.zero
+        for change in changeset.changes {
+            body.writeVarint(change.hlc.rawValue - previous.rawValue)
+            previous = change.hlc
+            body.writeByte(change.kind.rawValue)
+            body.writeVarint(UInt64(index(change.table)))
+            body.writeBytes(change.rowID.bytes)
+            body.writeVarint(UInt64(change.fields.count))
+            for field in change.fields {
+                body.writeVarint(UInt64(index(field.name)))
+                writeValue(field.value, to: &body)
+            }
+        }
+        var out = ByteWriter(capacity: body.bytes.count + 64)
+        out.writeBytes(magic)
+        out.writeUInt16(formatVersion)
+        out.writeUInt16(changeset.schemaVersion)
+        let origin = Array(changeset.origin.rawValue.utf8)
+        out.writeByte(UInt8(origin.count))
+        out.writeBytes(origin)
+        out.writeVarint(UInt64(names.count))
+        for name in names { out.writeLengthPrefixed(Array(name.utf8)) }
+        out.writeBytes(body.bytes)
+        return out.bytes
+    }
+
+    static func writeValue(_ value: FieldValue, to writer: inout ByteWriter) {
+        switch value {
+        case .null:
+            writer.writeByte(ValueTag.null.rawValue)
+        case .integer(let v):
+            writer.writeByte(ValueTag.integer.rawValue)
+            writer.writeSignedVarint(v)
+        case .real(let v):
+            writer.writeByte(ValueTag.real.rawValue)
+            writer.writeUInt64(v.bitPattern)
+        case .text(let v):
+            writer.writeByte(ValueTag.text.rawValue)
+            writer.writeLengthPrefixed(Array(v.utf8))
+        case .blob(let v):
+            writer.writeByte(ValueTag.blob.rawValue)
+            writer.writeLengthPrefixed(v)
+        }
+    }
+
+    /// Decodes one zstd frame holding one changeset.
+    /// - Parameters:
+    ///   - frame: exactly one zstd frame, nothing after it.
+    ///   - payloadLimit: the most payload bytes to decompress (default 64 MiB).
+    /// - Throws: ``ChangesetDecodingError``: `NOT_ZSTD`, `TRUNCATED`, `TOO_LARGE`, `BAD_MAGIC`,
+    ///   `UNSUPPORTED_FORMAT_VERSION` or `MALFORMED`.
+    public static func decode(_ frame: [UInt8], payloadLimit: Int = defaultPayloadLimit) throws(ChangesetDecodingError) -> Changeset {
+        try decodePayload(Zstd.decompressFrame(frame, limit: payloadLimit))
+    }
+
+    /// Decodes an uncompressed payload.
+    /// - Throws: ``ChangesetDecodingError``.
+    public static func decodePayload(_ payload: [UInt8]) throws(ChangesetDecodingError) -> Changeset {
+        var reader = ByteReader(payload)
+        let head = try reader.readBytes(4, "magic")
+        guard Array(head) == magic else { throw ChangesetDecodingError(.badMagic, "payload does not start with RTCS") }
+        let version = try reader.readUInt16("format version")
+        guard version >= 1 && version <= formatVersion else {
+            throw ChangesetDecodingError(.unsupportedVersion, "format version \(version); this build reads 1...\(formatVersion)")
+        }
+        let schemaVersion = try reader.readUInt16("schema version")
+        let originLength = Int(try reader.readByte("origin length"))
+        let originBytes = try reader.readBytes(originLength, "origin")
+        guard let originText = String(validating: originBytes, as: UTF8.self), let origin = RooftopID(rawValue: originText) else {
+            throw ChangesetDecodingError(.malformed, "origin is not a valid rooftop id")
+        }
+        let nameCount = try reader.readCount("name count", limit: reader.remaining)
+        var names: [String] = []
+        names.reserveCapacity(nameCount)
+        for _ in 0..<nameCount {
+            let name = try reader.readString("name")
+            guard Changeset.isValidName(name) else { throw ChangesetDecodingError(.malformed, "invalid name in name table") }
+            names.append(name)
+        }
+        func name(_ what: String) throws(ChangesetDecodingError) -> String {
+            let i = try reader.readVarint(what)
+            guard i < UInt64(names.count) else { throw ChangesetDecodingError(.malformed, "\(what) \(i) outside the name table") }
+            return names[Int(i)]
+        }
+        let changeCount = try reader.readCount("change count", limit: reader.remaining)
+        var changes: [RowChange] = []
+        changes.reserveCapacity(changeCount)
+        var previous: UInt64 = 0
+        for _ in 0..<changeCount {
+            let delta = try reader.readVarint("HLC delta")
+            let (hlc, overflow) = previous.addingReportingOverflow(delta)
+            guard !overflow else { throw ChangesetDecodingError(.malformed, "HLC overflows 64 bits") }
+            guard delta > 0 else {
+                throw ChangesetDecodingError(.malformed, "HLCs are not strictly increasing at change \(changes.count)")
+            }
+            previous = hlc
+            let kindByte = try reader.readByte("change kind")
+            guard let kind = RowChange.Kind(rawValue: kindByte) else {
+                throw ChangesetDecodingError(.malformed, "unknown change kind \(kindByte)")
+            }
+            let table = try name("table index")
+            let rowID = RowID(bytes: try reader.readBytes(16, "row id"))!
+            let fieldCount = try reader.readCount("field count", limit: reader.remaining)
+            var fields: [FieldChange] = []
+            fields.reserveCapacity(fieldCount)
+            for _ in 0..<fieldCount {
+                let fieldName = try name("field name index")
+                fields.append(FieldChange(fieldName, try readValue(&reader)))
+            }
+            changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: hlc), kind: kind, fields: fields))
+        }
+        guard reader.remaining == 0 else {
+            throw ChangesetDecodingError(.malformed, "\(reader.remaining) bytes after the last change")
+        }
+        let changeset = Changeset(schemaVersion: schemaVersion, origin: origin, changes: changes)
+        do { try changeset.validate() } catch { throw ChangesetDecodingError(.malformed, error.description) }
+        return changeset
+    }
+
+    static func readValue(_ reader: inout ByteReader) throws(ChangesetDecodingError) -> FieldValue {
+        let tag = try reader.readByte("value tag")
+        switch ValueTag(rawValue: tag) {
+        case .null: return .null
+        case .integer: return .integer(try reader.readSignedVarint("integer value"))
+        case .real: return .real(Double(bitPattern: try reader.readUInt64("real value")))
+        case .text: return .text(try reader.readString("text value"))
+        case .blob: return .blob(Array(try reader.readLengthPrefixed("blob value")))
+        case nil: throw ChangesetDecodingError(.malformed, "unknown value tag \(tag)")
+        }
+    }
+}

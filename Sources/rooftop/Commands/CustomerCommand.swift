@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+
+struct CustomerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "customer", abstract: "Find, show, add and update customers in the local replica.",
+        subcommands: [Add.self, Show.self, Search.self, Update.self])
+
+    /// Options shared by add and update: the common fields, phones, and any field by name.
+    struct Fields: ParsableArguments {
+        @Option(name: .customLong("first-name")) var firstName: String?
+        @Option(name: .customLong("last-name")) var lastName: String?
+        @Option(name: .customLong("business-name")) var businessName: String?
+        @Option var email: String?
+        @Option(help: "A phone number (any common format); repeat for several.") var phone: [String] = []
+        @Option var notes: String?
+        @Option(help: "Any customer field as name=value (e.g. --set doNotContact=true); repeatable.") var set: [String] = []
+
+        func json() throws -> [String: JSONValue] {
+            var object = try Output.jsonObject(from: set, entity: CRMSchema.customer)
+            if let firstName { object["firstName"] = .string(firstName) }
+            if let lastName { object["lastName"] = .string(lastName) }
+            if let businessName { object["businessName"] = .string(businessName) }
+            if let email { object["email"] = .string(email) }
+            if let notes { object["notes"] = .string(notes) }
+            if !phone.isEmpty { object["phoneNumbers"] = .array(phone.map { .object(["number": .string($0)]) }) }
+            return object
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a customer; prints its id.")
+        @OptionGroup var data: DataOptions
+        @OptionGroup var fields: Fields
+
+        func run() throws {
+            let replica = try data.openReplica()
+            let id = try replica.createCustomer(try CustomerInput(json: try fields.json()))
+            print(id)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a customer as JSON.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+
+        func run() throws {
+            guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            guard let record = try data.openReplica().customer(id: rowID) else { throw CLIError("no customer with id \(id)") }
+            try Output.printJSON(record.json)
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Find customers by name, e-mail or phone: one line each (id, name, e-mail, phone).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Name words, an e-mail (prefix) or a phone number.") var query: String
+        @Option var limit: Int = 20
+        @Flag(help: "Print the customers as JSON.") var json = false
+
+        func run() throws {
+            let found = try data.openReplica().searchCustomers(query, limit: max(1, min(limit, 200)))
+            if json { try Output.printJSON(JSONValue.array(found.map(\.json))) } else { Output.printCustomerLines(found) }
+            if found.isEmpty && !json { FileHandle.standardError.write(Data("no customer matches \"\(query)\"\n".utf8)) }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change fields of a customer; only changed fields are stamped.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+        @OptionGroup var fields: Fields
+
+        func run() throws {
+            guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            let input = try CustomerInput(json: try fields.json())
+            let changed = try data.openReplica().updateCustomer(id: rowID, input)
+            print(changed == 0 ? "no change" : "updated \(id) (\(changed) row change\(changed == 1 ? "" : "s"))")
+        }
+    }
+}

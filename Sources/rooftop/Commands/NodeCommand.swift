@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RooftopNode
+import RooftopReplication
+import RooftopStore
+
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "node", abstract: "Set up and run a rooftop node.",
+                                                    subcommands: [Init.self, Serve.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a rooftop's data directory: configuration and empty replica.")
+        @OptionGroup var data: DataOptions
+        @Option(name: .long, help: "This rooftop's id; its certificate's CN.")
+        var rooftop: String
+        @Option(name: .long, help: "The hub's URL.")
+        var hub: String = "https://localhost:8443"
+        @Option(name: .long, help: "Directory with ca.pem and this rooftop's certificate and key.")
+        var certs: String = "certs"
+        @Option(name: .customLong("api-port"), help: "Port of the staff REST API (loopback).")
+        var apiPort: Int = 8081
+        @Option(name: .customLong("sync-interval"), help: "Seconds between background syncs.")
+        var syncInterval: Double = 5
+
+        func run() throws {
+            guard let id = RooftopID(rawValue: rooftop), id != .hub else {
+                throw CLIError("rooftop id must be 1-63 of a-z, 0-9 and - (and not \"hub\"), got \(rooftop)")
+            }
+            guard let url = URL(string: hub), url.scheme == "https", url.host != nil else { throw CLIError("--hub must be an https:// URL") }
+            if let existing = try NodeConfiguration.load(from: data.directory), existing.rooftop != id {
+                throw CLIError("\(data.directory.path) already belongs to rooftop \(existing.rooftop)")
+            }
+            let certsPath = URL(fileURLWithPath: certs).standardizedFileURL.path
+            let configuration = NodeConfiguration(rooftop: id, hubURL: hub, certificates: certsPath, apiPort: apiPort, syncIntervalSeconds: syncInterval)
+            try configuration.save(to: data.directory)
+            _ = try Replica(path: data.replicaPath, rooftop: id)
+            print("rooftop \(id) ready in \(data.directory.path) (hub \(hub))")
+        }
+    }
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the staff REST API and sync with the hub in the background.")
+        @OptionGroup var data: DataOptions
+        @Option(name: .customLong("api-port"), help: "Override the REST port from rooftop.json.")
+        var apiPort: Int?
+
+        func run() async throws {
+            Rooftop.bootstrapLogging()
+            var configuration = try data.configuration()
+            if let apiPort { configuration.apiPort = apiPort }
+            let replica = try data.openReplica()
+            let logger = Logger(label: "rooftop.\(configuration.rooftop)")
+            let host = configuration.apiHost
+            try await NodeRunner.run(configuration: configuration, replica: replica, logger: logger) { port in
+                logger.info("REST API listening", metadata: ["address": "http://\(host):\(port)"])
+            }
+        }
+    }
+}

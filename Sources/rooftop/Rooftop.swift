@@ -1,0 +1,24 @@
+import Foundation
+import ArgumentParser
+import Logging
+
+/// The `rooftop` command: a rooftop node, the hub, and staff tools on the local replica.
+@main
+struct Rooftop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rooftop",
+        abstract: "Offline-first CRM sync node for dealership groups.",
+        discussion: "Staff commands work on the local replica whether or not the hub answers.",
+        subcommands: [
+            CertsCommand.self, HubCommand.self, NodeCommand.self, CustomerCommand.self, InteractionCommand.self,
+            ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ChangesetCommand.self,
+        ])
+
+    static func bootstrapLogging() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+    }
+}
