@@ -95,13 +95,18 @@ let package = Package(
 
         // Benchmarks that print figures (scripts/bench).
         .executableTarget(name: "rooftop-bench", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore",
+            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
             "RooftopReplication", "RooftopStore", "RooftopSync",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "RooftopModelTests", dependencies: ["RooftopModel"]),
@@ -111,8 +116,13 @@ let package = Package(
         ]),
         .testTarget(name: "RooftopWireTests", dependencies: ["RooftopWire", "RooftopTesting"]),
         .testTarget(name: "RooftopStoreTests", dependencies: ["RooftopStore", "RooftopTesting"]),
-        .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport"]),
-        .testTarget(name: "RooftopSyncTests", dependencies: ["RooftopSync", "RooftopTesting"]),
+        .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
+        .testTarget(name: "RooftopSyncTests", dependencies: [
+            "RooftopSync", "RooftopTesting",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "RooftopAPITests", dependencies: [
             "RooftopAPI", "RooftopTesting",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

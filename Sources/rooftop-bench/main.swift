@@ -1,1 +1,119 @@
-print("x")
+// Benchmarks that print figures (scripts/bench). No pass/fail: targets are read off the output.
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import RooftopWire
+
+let arguments = CommandLine.arguments
+let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
+let batch = 1_000
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now()
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = DispatchTime.now()
+    try await body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+func rate(_ n: Int, _ s: Double) -> String { String(format: "%10.0f/s", Double(n) / s) }
+
+var generator = SyntheticCustomers(seed: 7)
+let inputs = (0..<customers).map { generator.customer(index: $0) }
+let directory = try TemporaryDirectory("rooftop-bench")
+defer { directory.remove() }
+
+print("Rooftop benchmarks — \(customers) generated customers; \(ProcessInfo.processInfo.activeProcessorCount) cores, " +
+      "\(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)")
+
+// 1. Customer writes: plain SQLite rows vs the replica (same columns, plus HLC stamps and the change log).
+let columns = CRMSchema.customer.fields.map(\.name)
+var plainConfiguration = Configuration()
+plainConfiguration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+let plain = try DatabasePool(path: directory.path("plain.sqlite"), configuration: plainConfiguration)
+try plain.write { db in
+    try db.execute(sql: "CREATE TABLE customer (id TEXT PRIMARY KEY NOT NULL, \(columns.map { "\"\($0)\"" }.joined(separator: ", "))) WITHOUT ROWID")
+}
+let rowIDs = (0..<customers).map { RowID.v7(milliseconds: 1_796_083_200_000 + UInt64($0 / 10)) }
+let plainSeconds = try seconds {
+    for start in stride(from: 0, to: customers, by: batch) {
+        try plain.write { db in
+            let statement = try db.makeStatement(sql: "INSERT INTO customer (id, \(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))")
+            for i in start..<min(start + batch, customers) {
+                var values: [DatabaseValueConvertible?] = [rowIDs[i].string]
+                for name in columns {
+                    switch inputs[i].fields[name] ?? .null {
+                    case .text(let t): values.append(t)
+                    case .integer(let n): values.append(n)
+                    default: values.append(nil)
+                    }
+                }
+                try statement.execute(arguments: StatementArguments(values))
+            }
+        }
+    }
+}
+let replica = try Replica(path: directory.path("north.sqlite"), rooftop: RooftopID(rawValue: "north")!)
+let replicaSeconds = try seconds {
+    for start in stride(from: 0, to: customers, by: batch) {
+        try replica.write((start..<min(start + batch, customers)).map { i in
+            LocalWrite(.insert, CRMSchema.customer, id: rowIDs[i], values: inputs[i].fields)
+        })
+    }
+}
+print("\n[writes] \(customers) customer rows in transactions of \(batch)")
+print("  plain SQLite             \(rate(customers, plainSeconds))  (\(String(format: "%.2f", plainSeconds)) s)")
+print("  replica (HLC + log)      \(rate(customers, replicaSeconds))  (\(String(format: "%.2f", replicaSeconds)) s)")
+print("  overhead                 \(String(format: "%.2f", replicaSeconds / plainSeconds))x   (target ≤ 1.5x)")
+
+// 2. Local apply of a remote changeset, and bytes per field change on the wire.
+for start in stride(from: 0, to: customers, by: batch) {
+    try replica.write((start..<min(start + batch, customers)).flatMap { i -> [LocalWrite] in
+        let writes = try! replica.customerCreationWrites(inputs[i], id: rowIDs[i])
+        return Array(writes.dropFirst())  // phones and addresses of the customers above
+    })
+}
+var frames: [[UInt8]] = []
+var fieldChanges = 0
+var cursor = HLC.zero
+while true {
+    let changeset = try replica.changeset(origin: replica.rooftop, after: cursor, limit: SyncProtocol.changesPerChangeset)
+    guard let last = changeset.maxHLC else { break }
+    fieldChanges += changeset.fieldChangeCount
+    frames.append(try ChangesetCodec.encode(changeset))
+    cursor = last
+}
+let wireBytes = frames.reduce(0) { $0 + $1.count }
+let hub = try Replica(path: directory.path("hub.sqlite"), rooftop: .hub)
+let applySeconds = try seconds {
+    for frame in frames { try hub.apply(try ChangesetCodec.decode(frame)) }
+}
+print("\n[apply] \(frames.count) changesets, \(fieldChanges) field changes (decode + merge + log, one transaction each)")
+print("  apply rate               \(rate(fieldChanges, applySeconds))  (target ≥ 300,000/s)")
+print("  wire bytes / field change \(String(format: "%9.1f", Double(wireBytes) / Double(fieldChanges))) B  (\(wireBytes) bytes zstd; target < 25 B)")
+
+// 3. Sync end to end over mutual TLS on loopback: rooftop → hub (push), hub → rooftop (pull).
+let cluster = try await TestCluster(rooftops: ["north", "south"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
+let north = try Replica(path: cluster.directory.path("north-sync.sqlite"), rooftop: RooftopID(rawValue: "north")!)
+for start in stride(from: 0, to: customers, by: batch) {
+    try north.write((start..<min(start + batch, customers)).flatMap { i in try north.customerCreationWrites(inputs[i], id: rowIDs[i]) })
+}
+let south = try Replica(path: cluster.directory.path("south-sync.sqlite"), rooftop: RooftopID(rawValue: "south")!)
+var pushReport = SyncReport(), pullReport = SyncReport()
+let pushSeconds = try await seconds { pushReport = try await cluster.sync(north) }
+let pullSeconds = try await seconds { pullReport = try await cluster.sync(south) }
+let syncedFields = try north.changeset(origin: north.rooftop, after: .zero, limit: Int.max).fieldChangeCount
+print("\n[sync] \(pushReport.pushed) row changes, \(syncedFields) field changes, HTTPS + mutual TLS on loopback")
+print("  push rooftop → hub       \(rate(syncedFields, pushSeconds))")
+print("  pull hub → rooftop       \(rate(syncedFields, pullSeconds))  (target ≥ 100,000/s end to end)")
+print("  rooftop → hub → rooftop  \(rate(syncedFields, pushSeconds + pullSeconds))")
+print("  digests equal            \(try north.digest() == south.digest() && south.digest() == cluster.hubReplica.digest())  (pulled \(pullReport.pulled))")
+await cluster.shutdown()

@@ -31,6 +31,17 @@ public struct ADFLead: Sendable, Equatable {
         public var address: Address?
         /// `Email` or `Phone` when a `preferredcontact="1"` marks one.
         public var preferredMethod: String?
+
+        public init(firstName: String? = nil, lastName: String? = nil, businessName: String? = nil, email: String? = nil,
+                    phones: [Phone] = [], address: Address? = nil, preferredMethod: String? = nil) {
+            self.firstName = firstName
+            self.lastName = lastName
+            self.businessName = businessName
+            self.email = email
+            self.phones = phones
+            self.address = address
+            self.preferredMethod = preferredMethod
+        }
     }
 
     public struct Phone: Sendable, Equatable {
@@ -38,6 +49,11 @@ public struct ADFLead: Sendable, Equatable {
         public var type: String
         /// E.164.
         public var number: String
+
+        public init(type: String, number: String) {
+            self.type = type
+            self.number = number
+        }
     }
 
     public struct Address: Sendable, Equatable {
@@ -48,6 +64,16 @@ public struct ADFLead: Sendable, Equatable {
         public var state: String?
         public var postalCode: String?
         public var country: String?
+
+        public init(type: String? = nil, street: String? = nil, city: String? = nil, state: String? = nil,
+                    postalCode: String? = nil, country: String? = nil) {
+            self.type = type
+            self.street = street
+            self.city = city
+            self.state = state
+            self.postalCode = postalCode
+            self.country = country
+        }
     }
 
     public struct Vehicle: Sendable, Equatable {
@@ -67,6 +93,23 @@ public struct ADFLead: Sendable, Equatable {
         public var exteriorColor: String?
         public var interiorColor: String?
         public var comments: String?
+
+        public init(interest: String, condition: String? = nil, year: Int64? = nil, make: String? = nil, model: String? = nil,
+                    trim: String? = nil, vin: String? = nil, odometer: Int64? = nil, odometerUnits: String? = nil,
+                    exteriorColor: String? = nil, interiorColor: String? = nil, comments: String? = nil) {
+            self.interest = interest
+            self.condition = condition
+            self.year = year
+            self.make = make
+            self.model = model
+            self.trim = trim
+            self.vin = vin
+            self.odometer = odometer
+            self.odometerUnits = odometerUnits
+            self.exteriorColor = exteriorColor
+            self.interiorColor = interiorColor
+            self.comments = comments
+        }
 
         /// `2027 Honda CR-V Sport Hybrid`.
         public var title: String {

@@ -20,6 +20,16 @@ public enum ADFParser {
     /// - Throws: ``ADFError`` listing every problem found.
     public static func parse(_ data: Data) throws(ADFError) -> [ADFLead] {
         guard data.count <= maxDocumentBytes else { throw ADFError(problems: ["document is larger than \(maxDocumentBytes) bytes"]) }
+        guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+            throw ADFError(problems: ["the document is empty"])
+        }
+        // libxml2's DOM parser recovers from broken input; the SAX parser is strict, so it
+        // decides well-formedness first (on Linux it may return true yet record an error).
+        let strict = XMLParser(data: data)
+        strict.shouldResolveExternalEntities = false
+        guard strict.parse(), strict.parserError == nil else {
+            throw ADFError(problems: ["not well-formed XML" + (strict.lineNumber > 0 ? " (line \(strict.lineNumber))" : "")])
+        }
         let document: XMLDocument
         do { document = try XMLDocument(data: data, options: []) } catch {
             throw ADFError(problems: ["not well-formed XML"])
@@ -53,7 +63,7 @@ public enum ADFParser {
     static func clean(_ value: String?) -> String? {
         guard let value else { return nil }
         let trimmed = value.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return trimmed.isEmpty ? nil : trimmed
+        return trimmed.isEmpty ? nil : trimmed.precomposedStringWithCanonicalMapping
     }
 
     static func attribute(_ element: XMLElement, _ name: String) -> String? {

@@ -120,7 +120,10 @@ public enum LeadImporter {
             fill[name] = value
         }
         var writes: [LocalWrite] = fill.isEmpty ? [] : [LocalWrite(.update, CRMSchema.customer, id: customer, values: fill)]
-        let known = Set(record.phones.map { $0["number"] })
+        let pendingPhones = pendingWrites.filter {
+            $0.entity.table == CRMSchema.customerPhone.table && $0.values["customerId"] == .text(customer.string)
+        }.compactMap { $0.values["number"] }
+        let known = Set(record.phones.map { $0["number"] } + pendingPhones)
         for phone in contact.phones where !known.contains(.text(phone.number)) {
             writes.append(LocalWrite(.insert, CRMSchema.customerPhone, id: StableID.make("phone:\(customer):\(phone.number)"),
                                      values: ["customerId": .text(customer.string), "type": .text(phone.type), "number": .text(phone.number)]))

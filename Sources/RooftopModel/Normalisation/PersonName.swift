@@ -11,9 +11,13 @@ public enum PersonName {
         }
         var result = ""
         var capitaliseNext = true
+        var wordLength = 0
         for ch in trimmed.lowercased() {
-            result.append(capitaliseNext ? Character(String(ch).uppercased()) : ch)
-            capitaliseNext = ch == " " || ch == "-" || ch == "'"
+            // `uppercased()` may give several characters (ß → SS): append a String, not a Character.
+            if capitaliseNext { result += String(ch).uppercased() } else { result.append(ch) }
+            wordLength = (ch == " " || ch == "-") ? 0 : wordLength + 1
+            // A new word after space or hyphen; after an apostrophe only in O'Brien / D'Angelo.
+            capitaliseNext = ch == " " || ch == "-" || (ch == "'" && wordLength == 2)
         }
         return result.precomposedStringWithCanonicalMapping
     }

@@ -26,6 +26,9 @@ public enum PhoneNumber {
         if trimmed.hasPrefix("00") { digits.removeFirst(2) }
         if international {
             guard (8...15).contains(digits.count), digits.first != "0" else { return nil }
+            if digits.first == "1" {  // NANP: exactly 10 digits after the 1, valid area code
+                guard digits.count == 11, isNANP(String(digits.dropFirst())) else { return nil }
+            }
             return "+" + digits
         }
         if defaultCountryCode == "1" {

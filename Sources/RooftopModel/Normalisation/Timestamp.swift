@@ -21,7 +21,10 @@ public enum Timestamp {
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
-        guard let date = withFraction.date(from: text) ?? plain.date(from: text) else { return nil }
+        // The formatter rolls impossible days over (Feb 30 → Mar 2): check the calendar date first.
+        guard text.count >= 10, normaliseDate(String(text.prefix(10))) != nil,
+            let date = withFraction.date(from: text) ?? plain.date(from: text)
+        else { return nil }
         let ms = (date.timeIntervalSince1970 * 1000).rounded()
         guard ms >= 0 else { return nil }
         return string(milliseconds: UInt64(ms))
@@ -33,6 +36,7 @@ public enum Timestamp {
         let text = input.trimmingCharacters(in: .whitespaces)
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
         else { return nil }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0

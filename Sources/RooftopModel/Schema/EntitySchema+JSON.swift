@@ -19,23 +19,28 @@ extension EntitySchema {
             if groups.contains(key) {
                 if case .null = value { continue }
                 guard case .object(let inner) = value else {
-                    throw FieldInputError(pointer: "\(pointer)/\(key)", reason: "expected an object, got \(value.kindName)")
+                    throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "expected an object, got \(value.kindName)")
                 }
                 for (innerKey, innerValue) in inner.sorted(by: { $0.key < $1.key }) {
                     guard let spec = field(innerKey), spec.group == key, !spec.isSystem else {
-                        throw FieldInputError(pointer: "\(pointer)/\(key)/\(innerKey)", reason: "unknown field")
+                        throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))", reason: "unknown field")
                     }
-                    result[innerKey] = try spec.type.storedValue(for: innerValue, at: "\(pointer)/\(key)/\(innerKey)")
+                    result[innerKey] = try spec.type.storedValue(for: innerValue, at: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))")
                 }
                 continue
             }
             guard let spec = field(key), spec.group == nil else {
-                throw FieldInputError(pointer: "\(pointer)/\(key)", reason: "unknown field")
+                throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "unknown field")
             }
             if spec.isSystem { continue }  // read-only: a GET body sent back as a PUT is accepted
-            result[key] = try spec.type.storedValue(for: value, at: "\(pointer)/\(key)")
+            result[key] = try spec.type.storedValue(for: value, at: "\(pointer)/\(Self.escape(key))")
         }
         return result
+    }
+
+    /// Escapes a key for a JSON Pointer (RFC 6901 §3: `~` → `~0`, `/` → `~1`).
+    public static func escape(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     /// The JSON object of a stored row: `id`, every field (null when unset), nested groups.

@@ -40,11 +40,13 @@ extension FieldType {
             let text: String
             switch json {
             case .number(let d) where d.isFinite: text = String(d)
-            case .string(let s): text = s.trimmingCharacters(in: .whitespaces)
+            case .string(let s):
+                text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                if text.isEmpty { return .null }
             default: throw fail("expected a decimal number")
             }
-            guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !decimal.isNaN,
-                text.allSatisfy({ "0123456789.-+eE".contains($0) })
+            guard Self.isDecimalLiteral(text), let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                !decimal.isNaN
             else { throw fail("expected a decimal number") }
             return .text(decimal.description)
         case .date:
@@ -68,6 +70,22 @@ extension FieldType {
             guard let v = VIN.normalise(s) else { throw fail("expected a 17-character VIN (ISO 3779)") }
             return .text(v)
         }
+    }
+
+    /// `[+-]digits[.digits][e[+-]digits]` with at least one digit before the exponent.
+    static func isDecimalLiteral(_ text: String) -> Bool {
+        var chars = Substring(text)
+        if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+        let mantissaEnd = chars.firstIndex { $0 == "e" || $0 == "E" } ?? chars.endIndex
+        let mantissa = chars[..<mantissaEnd]
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            parts.contains(where: { !$0.isEmpty })
+        else { return false }
+        guard mantissaEnd < chars.endIndex else { return true }
+        var exponent = chars[chars.index(after: mantissaEnd)...]
+        if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+        return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// True when a stored value has this type's storage class (integer for booleans and

@@ -13,6 +13,7 @@ extension Replica {
     /// - Returns: counts of applied and already-applied changes.
     /// - Throws: ``ClockSkewError`` (`CLOCK_SKEW`) when an HLC is beyond the max drift;
     ///   ``ReplicaError`` `UNKNOWN_SCHEMA` for an unknown table or field or a mistyped value,
+    ///   `INVALID` when HLCs are not strictly increasing or a field repeats,
     ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes.
     ///   On any error the replica is untouched.
     @discardableResult
@@ -52,6 +53,7 @@ extension Replica {
 
     /// Rejects a changeset this release cannot apply faithfully.
     func validate(_ changeset: Changeset) throws(ReplicaError) {
+        do { try changeset.validate() } catch { throw ReplicaError(.invalid, error.description) }
         for (index, change) in changeset.changes.enumerated() {
             guard let entity = CRMSchema.entity(change.table) else {
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")

@@ -74,11 +74,12 @@ public final class SyncClient: Sendable {
                                      SyncStateKeys.lastErrorCode: nil, SyncStateKeys.clockOffsetMs: String(offset)])
             }
             return report
-        } catch let error as SyncError {
+        } catch {
+            let failure = error as? SyncError ?? SyncError(.localFailure, "\(error)")
             try? await replica.perform {
-                try $0.setSyncState([SyncStateKeys.lastError: error.description, SyncStateKeys.lastErrorCode: error.reasonCode])
+                try $0.setSyncState([SyncStateKeys.lastError: failure.description, SyncStateKeys.lastErrorCode: failure.reasonCode])
             }
-            throw error
+            throw failure
         }
     }
 
@@ -150,7 +151,17 @@ public final class SyncClient: Sendable {
         if error is NIOSSLError || text.contains("SSL") || text.contains("handshake") || text.contains("certificate") {
             return SyncError(.tls, "TLS with the hub at \(hub.absoluteString) failed: \(text)")
         }
-        return SyncError(.hubUnreachable, "the hub at \(hub.absoluteString) did not answer: \(text)")
+        let reason: String
+        if text.contains("Connection refused") {
+            reason = "connection refused"
+        } else if text.contains("connectTimeout") || text.contains("deadlineExceeded") || text.contains("Timeout") {
+            reason = "no answer before the timeout"
+        } else if text.contains("NXDOMAIN") || text.contains("resolve") {
+            reason = "host name not found"
+        } else {
+            reason = text.replacingOccurrences(of: "\n", with: " ")
+        }
+        return SyncError(.hubUnreachable, "the hub at \(hub.absoluteString) did not answer (\(reason))")
     }
 
     func problem(_ status: HTTPResponseStatus, _ body: [UInt8]) -> SyncError {

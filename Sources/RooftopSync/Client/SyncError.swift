@@ -12,6 +12,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         public static let refused = Code(rawValue: "REFUSED")
         /// The hub's answer was not what the protocol says.
         public static let badResponse = Code(rawValue: "BAD_RESPONSE")
+        /// This replica could not read, apply or record changes (see the message).
+        public static let localFailure = Code(rawValue: "LOCAL_FAILURE")
         public var description: String { rawValue }
     }
 

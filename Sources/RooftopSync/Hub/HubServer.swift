@@ -15,12 +15,14 @@ public enum HubServer {
     ///   - tls: from ``TLSSettings/hub(ca:)``.
     ///   - host: the address to listen on (`127.0.0.1`).
     ///   - port: the TCP port (0 picks a free one; `onServerRunning` reports it).
+    ///   - wallClock: the hub's clock for `serverTimeMs` (tests inject one).
     /// - Throws: when the TLS configuration is invalid.
     public static func application(replica: Replica, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
+                                   wallClock: any WallClock = SystemWallClock(),
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: ProblemDetailsMiddleware())
-        HubRoutes(replica: replica).register(on: router)
+        HubRoutes(replica: replica, wallClock: wallClock).register(on: router)
         return Application(
             router: router,
             server: try .tls(.http1(), tlsConfiguration: tls),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RooftopModel
 
 /// An error answer in the RFC 9457 "Problem Details for HTTP APIs" shape
@@ -89,6 +90,8 @@ extension ProblemDetails {
             default: http.status.code < 500 ? "BAD_REQUEST" : "INTERNAL"
             }
             return ProblemDetails(http.status, code: code, detail: http.body)
+        case is NIOTooManyBytesError:
+            return ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE", detail: "the request body is larger than this endpoint accepts")
         case is DecodingError:
             return ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body is not valid JSON of the expected shape")
         default:

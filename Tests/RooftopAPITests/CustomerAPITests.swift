@@ -1,0 +1,188 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RooftopAPI
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import Testing
+
+/// The staff REST API over real HTTP on loopback (`.live`), against an on-disk replica.
+@Suite struct CustomerAPITests {
+    static func withAPI(_ test: @escaping @Sendable (any TestClientProtocol, Replica) async throws -> Void) async throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let app = Application(router: RooftopAPI.router(replica: t.replica))
+        try await app.test(.live) { client in try await test(client, t.replica) }
+    }
+
+    static func json(_ object: [String: JSONValue]) throws -> ByteBuffer { ByteBuffer(data: try JSONValue.object(object).encoded()) }
+
+    static func body(_ response: TestResponse) throws -> [String: JSONValue] {
+        try #require(try JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body)).objectValue)
+    }
+
+    static func problem(_ response: TestResponse) throws -> ProblemDetails {
+        #expect(response.headers[.contentType] == "application/problem+json")
+        return try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))
+    }
+
+    static let ana: [String: JSONValue] = [
+        "firstName": .string("Ana"), "lastName": .string("Example"), "email": .string(" Ana.Example@Example.com "),
+        "communicationPreferences": .object(["optInEmail": .bool(true), "preferredMethod": .string("email")]),
+        "demographicInfo": .object(["birthDate": .string("1990-02-28")]),
+        "phoneNumbers": .array([.object(["type": .string("Mobile"), "number": .string("(555) 010-0101")])]),
+        "addresses": .array([.object(["city": .string("Springfield"), "state": .string("IL")])]),
+    ]
+
+    @Test func createAnswers201WithTheDesignDocumentShape() async throws {
+        try await Self.withAPI { client, _ in
+            let response = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana))
+            #expect(response.status == .created)
+            let customer = try Self.body(response)
+            let id = try #require(customer["id"]?.stringValue)
+            #expect(response.headers[.location] == "/api/crm/customers/\(id)")
+            #expect(customer["email"] == .string("ana.example@example.com"))
+            #expect(customer["status"] == .string("Prospect"))
+            let preferences = try #require(customer["communicationPreferences"]?.objectValue)
+            #expect(preferences["optInEmail"] == .bool(true))
+            #expect(preferences["preferredMethod"] == .string("Email"))
+            #expect(preferences["doNotContact"] == .null)
+            #expect(customer["demographicInfo"]?.objectValue?["birthDate"] == .string("1990-02-28"))
+            let phone = try #require(customer["phoneNumbers"]?.arrayValue?.first?.objectValue)
+            #expect(phone["number"] == .string("+15550100101"))
+            #expect(phone["primary"] == .bool(true))
+            #expect(phone["id"]?.stringValue.flatMap(RowID.init) != nil)
+            #expect(customer["addresses"]?.arrayValue?.count == 1)
+
+            let fetched = try await client.execute(uri: "/api/crm/customers/\(id)", method: .get)
+            #expect(fetched.status == .ok)
+            #expect(try Self.body(fetched) == customer)
+        }
+    }
+
+    @Test func invalidFieldIsA400ProblemNamingItsPointerAndNothingIsWritten() async throws {
+        try await Self.withAPI { client, replica in
+            var bad = Self.ana
+            bad["communicationPreferences"] = .object(["optInEmail": .string("yes")])
+            let response = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(bad))
+            #expect(response.status == .badRequest)
+            let problem = try Self.problem(response)
+            #expect(problem.code == "VALIDATION")
+            #expect(problem.errors?.first?.pointer == "/communicationPreferences/optInEmail")
+            #expect(try replica.customerCount() == 0)
+        }
+    }
+
+    @Test(arguments: [
+        ("not json at all", "MALFORMED_JSON"), ("[1, 2]", "MALFORMED_JSON"), (#"{"shoeSize": 9}"#, "VALIDATION"),
+        (#"{"lastName": 7}"#, "VALIDATION"), (#"{"email": "x@y.co"}"#, "VALIDATION"), (#"{"lastName": "A", "phoneNumbers": [{"number": "call me"}]}"#, "VALIDATION"),
+    ])
+    func badBodiesAre400Problems(_ body: String, _ code: String) async throws {
+        try await Self.withAPI { client, replica in
+            let response = try await client.execute(uri: "/api/crm/customers", method: .post, body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest)
+            #expect(try Self.problem(response).code == code)
+            #expect(try replica.customerCount() == 0)
+        }
+    }
+
+    @Test func unknownCustomerIs404AndAMalformedIdIs400() async throws {
+        try await Self.withAPI { client, _ in
+            let missing = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .get)
+            #expect(missing.status == .notFound)
+            #expect(try Self.problem(missing).code == "NOT_FOUND")
+            let malformed = try await client.execute(uri: "/api/crm/customers/not-a-uuid", method: .get)
+            #expect(malformed.status == .badRequest)
+            let route = try await client.execute(uri: "/api/crm/nothing-here", method: .get)
+            #expect(route.status == .notFound)
+            #expect(try Self.problem(route).code == "NOT_FOUND")
+            let put = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .put,
+                                               body: try Self.json(["notes": .string("x")]))
+            #expect(put.status == .notFound)
+        }
+    }
+
+    @Test func putChangesOnlyTheGivenFieldsAndNullClears() async throws {
+        try await Self.withAPI { client, replica in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            let before = try #require(try replica.customer(id: RowID(id)!)).customer
+            let response = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put,
+                                                    body: try Self.json(["notes": .string("VIP"), "email": .null]))
+            #expect(response.status == .ok)
+            let updated = try Self.body(response)
+            #expect(updated["notes"] == .string("VIP"))
+            #expect(updated["email"] == .null)
+            #expect(updated["firstName"] == .string("Ana"))
+            let after = try #require(try replica.customer(id: RowID(id)!)).customer
+            #expect(after.stamps["firstName"] == before.stamps["firstName"])
+            // The whole fetched record sent back unchanged writes nothing.
+            let hlc = try replica.currentHLC()
+            let same = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, body: try Self.json(updated))
+            #expect(same.status == .ok)
+            #expect(try replica.currentHLC() == hlc)
+        }
+    }
+
+    @Test func searchByNameEmailAndPhone() async throws {
+        try await Self.withAPI { client, _ in
+            _ = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana))
+            _ = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(["lastName": .string("Sample")]))
+            for q in ["ana", "ana.example%40", "555-010-0101"] {
+                let response = try await client.execute(uri: "/api/crm/customers?q=\(q)", method: .get)
+                #expect(response.status == .ok)
+                let items = try #require(try Self.body(response)["items"]?.arrayValue)
+                #expect(items.count == 1, "q=\(q)")
+                #expect(items.first?.objectValue?["lastName"] == .string("Example"))
+            }
+            let all = try Self.body(try await client.execute(uri: "/api/crm/customers?limit=1", method: .get))
+            #expect(all["items"]?.arrayValue?.count == 1)
+            let next = try #require(all["nextCursor"]?.stringValue)
+            let page2 = try Self.body(try await client.execute(uri: "/api/crm/customers?limit=1&after=\(next)", method: .get))
+            #expect(page2["items"]?.arrayValue?.count == 1)
+            #expect(page2["items"] != all["items"])
+            let badLimit = try await client.execute(uri: "/api/crm/customers?limit=0", method: .get)
+            #expect(badLimit.status == .badRequest)
+        }
+    }
+
+    @Test func interactionsAreRecordedForExistingCustomersAndListedNewestFirst() async throws {
+        try await Self.withAPI { client, _ in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            for (date, subject) in [("2026-10-01T10:00:00Z", "first"), ("2026-10-02T09:00:00-05:00", "second")] {
+                let response = try await client.execute(uri: "/api/crm/interactions", method: .post, body: try Self.json([
+                    "customerId": .string(id), "type": .string("Call"), "direction": .string("Inbound"),
+                    "interactionDate": .string(date), "subject": .string(subject),
+                ]))
+                #expect(response.status == .created)
+            }
+            let list = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)/interactions", method: .get))
+            let subjects = try #require(list["items"]?.arrayValue).compactMap { $0.objectValue?["subject"]?.stringValue }
+            #expect(subjects == ["second", "first"])
+            let orphan = try await client.execute(uri: "/api/crm/interactions", method: .post, body: try Self.json([
+                "customerId": .string(RowID.v7(milliseconds: 1).string), "type": .string("Call"),
+            ]))
+            #expect(orphan.status == .notFound)
+            let badType = try await client.execute(uri: "/api/crm/interactions", method: .post, body: try Self.json([
+                "customerId": .string(id), "type": .string("Pigeon"),
+            ]))
+            #expect(badType.status == .badRequest)
+        }
+    }
+
+    @Test func syncStatusAnswersWithoutAHub() async throws {
+        try await Self.withAPI { client, _ in
+            _ = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana))
+            let response = try await client.execute(uri: "/api/sync/status", method: .get)
+            #expect(response.status == .ok)
+            let status = try JSONDecoder().decode(SyncStatus.self, from: Data(buffer: response.body))
+            #expect(status.rooftop.rawValue == "north")
+            #expect(status.pendingChanges == 3)  // one change per row: customer, phone, address
+            #expect(status.lastSyncAt == nil)
+        }
+    }
+}

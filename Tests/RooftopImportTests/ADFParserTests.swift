@@ -1,0 +1,343 @@
+import Foundation
+import RooftopImport
+import RooftopTesting
+import Testing
+
+@Suite("ADFParser")
+struct ADFParserTests {
+    static func lead(_ fixture: String, _ index: Int = 0) throws -> ADFLead {
+        let leads = try ADFParser.parse(try Fixtures.data("adf/\(fixture)"))
+        return try #require(leads.count > index ? leads[index] : nil)
+    }
+
+    /// Wraps one `<prospect>` body in a document.
+    static func document(_ prospects: String...) -> Data {
+        Data(
+            ("<?xml version=\"1.0\"?>\n<?adf version=\"1.0\"?>\n<adf>"
+                + prospects.map { "<prospect>\($0)</prospect>" }.joined() + "</adf>").utf8)
+    }
+
+    static let validContact =
+        "<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone></contact></customer>"
+    static let validDate = "<requestdate>2026-10-05T09:12:00-07:00</requestdate>"
+
+    @Test(arguments: [
+        ("01-used-suv-web-form.xml", 1),
+        ("02-new-vehicle-full-name-trade-in.xml", 1),
+        ("03-business-fleet-inquiry.xml", 1),
+        ("04-two-prospects-one-document.xml", 2),
+        ("05-sell-my-car-appraisal.xml", 1),
+        ("06-minimal-phone-only.xml", 1),
+        ("07-service-to-sales-accents.xml", 1),
+    ])
+    func everySampleLeadParsesIntoOneLeadPerProspect(fixture: String, prospects: Int) throws {
+        #expect(try ADFParser.parse(try Fixtures.data("adf/\(fixture)")).count == prospects)
+    }
+
+    @Test func webFormLeadKeepsContactAddressVehicleAndSource() throws {
+        let lead = try Self.lead("01-used-suv-web-form.xml")
+        #expect(lead.status == "new")
+        #expect(lead.requestDate == "2026-10-03T23:46:36.000Z")
+        #expect(lead.leadID == "ExampleCars Marketplace:EC-2026-000117")
+        #expect(lead.contact.firstName == "Ana")
+        #expect(lead.contact.lastName == "Example")
+        #expect(lead.contact.businessName == nil)
+        #expect(lead.contact.email == "ana.example@example.com")
+        #expect(lead.contact.preferredMethod == "Email")
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Mobile", number: "+15550100101")])
+        #expect(
+            lead.contact.address
+                == ADFLead.Address(
+                    type: "Home", street: "12 Sample Street, 4B", city: "Springfield",
+                    state: "IL", postalCode: "62704", country: "US"))
+        #expect(
+            lead.comments == [
+                "Is this still available? Would like a test drive Saturday.", "Timeframe: Within 2 weeks",
+            ])
+        #expect(lead.ownedVehicles.isEmpty)
+        let vehicle = try #require(lead.vehiclesOfInterest.first)
+        #expect(lead.vehiclesOfInterest.count == 1)
+        #expect(vehicle.interest == "buy")
+        #expect(vehicle.condition == "Used")
+        #expect(vehicle.title == "2022 Toyota RAV4 XLE")
+        #expect(vehicle.vin == "2T3P1RFV1NW123456")
+        #expect(vehicle.odometer == 31250)
+        #expect(vehicle.odometerUnits == "mi")
+        #expect(lead.vendorName == "Northside Motors")
+        #expect(lead.providerName == "ExampleCars Marketplace")
+    }
+
+    @Test func fullNameIsSplitAndTradeInIsAnOwnedVehicle() throws {
+        let lead = try Self.lead("02-new-vehicle-full-name-trade-in.xml")  // `<?ADF VERSION="1.0"?>` in upper case
+        #expect(lead.status == "new")
+        #expect(lead.requestDate == "2026-10-05T16:12:00.000Z")
+        #expect(lead.leadID == nil)
+        #expect(lead.contact.firstName == "José")
+        #expect(lead.contact.lastName == "Muñoz")
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Other", number: "+15550100123")])
+        #expect(lead.contact.address == nil)
+        #expect(lead.comments == [#"Prefers Spanish. Trade-in has "minor" hail damage & new tires."#])
+        let wanted = try #require(lead.vehiclesOfInterest.first)
+        #expect(wanted.title == "2027 Honda CR-V Sport Hybrid")
+        #expect(wanted.condition == "New")
+        #expect(wanted.exteriorColor == "Meteorite Gray")
+        #expect(wanted.interiorColor == "Black")
+        #expect(wanted.vin == nil)
+        let tradeIn = try #require(lead.ownedVehicles.first)
+        #expect(lead.ownedVehicles.count == 1)
+        #expect(tradeIn.interest == "trade-in")
+        #expect(tradeIn.vin == "19XFC2F50HE012345")
+        #expect(tradeIn.title == "2017 Honda Civic")
+        #expect(tradeIn.odometer == 88120)
+        #expect(tradeIn.odometerUnits == "mi")
+        #expect(lead.vendorName == "Southgate Honda")
+        #expect(lead.providerName == "Manufacturer Build-and-Price")
+    }
+
+    @Test func businessContactKeepsBothNamesAndDropsTheFax() throws {
+        let lead = try Self.lead("03-business-fleet-inquiry.xml")
+        #expect(lead.contact.businessName == "Example Plumbing & Heating LLC")
+        #expect(lead.contact.firstName == "Bo")
+        #expect(lead.contact.lastName == "Sample")
+        #expect(lead.contact.email == "fleet@example-plumbing.example.com")
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Work", number: "+15550100456")])
+        #expect(lead.contact.address?.street == "400 Industrial Pkwy, Suite 12")
+        #expect(lead.contact.address?.type == "Work")
+        #expect(lead.contact.address?.postalCode == "82501-1234")
+        #expect(lead.vehiclesOfInterest.first?.interest == "lease")
+        #expect(lead.vehiclesOfInterest.first?.comments == "Need 6 units, high roof.")
+    }
+
+    @Test func twoProspectsAreReadInOrderWithTheResendMarked() throws {
+        let leads = try ADFParser.parse(try Fixtures.data("adf/04-two-prospects-one-document.xml"))
+        #expect(leads.map(\.status) == ["new", "resend"])
+        #expect(leads.map(\.requestDate) == ["2026-10-07T14:00:00.000Z", "2026-10-07T14:05:00.000Z"])
+        #expect(leads.map { $0.contact.phones.map(\.number) } == [["+15550100102"], ["+15550100102"]])
+        #expect(leads.map(\.contact.email) == [nil, "cara.demo@example.com"])
+        #expect(leads.allSatisfy { $0.vehiclesOfInterest.first?.interest == "test-drive" })
+    }
+
+    @Test func upperCaseNamesAreTidiedAndTheMiddleNameJoinsTheFirst() throws {
+        let lead = try Self.lead("05-sell-my-car-appraisal.xml")
+        #expect(lead.contact.firstName == "Dana Q")
+        #expect(lead.contact.lastName == "Tester")
+        // Both e-mail and phone are marked preferred; the e-mail comes first.
+        #expect(lead.contact.preferredMethod == "Email")
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Mobile", number: "+15550100177")])
+        #expect(lead.contact.address?.country == nil)
+        #expect(lead.vehiclesOfInterest.isEmpty)
+        #expect(lead.ownedVehicles.map(\.interest) == ["sell"])
+        #expect(lead.ownedVehicles.first?.vin == "1GCUYDED4KZ123456")
+    }
+
+    @Test func phoneOnlyLeadNeedsNoEmail() throws {
+        let lead = try Self.lead("06-minimal-phone-only.xml")
+        #expect(lead.status == "new")
+        #expect(lead.contact.firstName == "Eli")
+        #expect(lead.contact.lastName == "Example")
+        #expect(lead.contact.email == nil)
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Other", number: "+15550100150")])
+        #expect(lead.contact.preferredMethod == nil)
+        let vehicle = try #require(lead.vehiclesOfInterest.first)
+        #expect(vehicle.interest == "buy")  // no `interest` attribute
+        #expect(vehicle.condition == nil)
+        #expect(vehicle.title == "2024 Nissan Rogue")
+    }
+
+    @Test func accentsArePreservedAndKilometresAreKept() throws {
+        let lead = try Self.lead("07-service-to-sales-accents.xml")
+        let first = try #require(lead.contact.firstName)
+        let last = try #require(lead.contact.lastName)
+        #expect(Array(first.unicodeScalars) == Array("Zo\u{00EB}".unicodeScalars))
+        #expect(Array(last.unicodeScalars) == Array("\u{00D1}and\u{00FA}-Example".unicodeScalars))
+        #expect(lead.contact.address?.city == "Montréal")
+        #expect(lead.contact.address?.street == "77 Rue d'Essai")
+        #expect(lead.contact.address?.postalCode == "H2X 1Y4")
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Home", number: "+15550100188")])
+        let tradeIn = try #require(lead.ownedVehicles.first)
+        #expect(tradeIn.odometer == 182_000)
+        #expect(tradeIn.odometerUnits == "km")
+        #expect(tradeIn.vin == "4T1BF1FK3GU123456")
+    }
+
+    @Test func decomposedAccentsInANameAreStoredPrecomposed() throws {
+        let xml = Self.document(
+            Self.validDate + """
+                <customer><contact><name part="first">Zoe\u{0308}</name><name part="last">N\u{0303}andu\u{0301}</name>\
+                <phone>5550100188</phone></contact></customer>
+                """)
+        let lead = try #require(try ADFParser.parse(xml).first)
+        #expect(
+            Array(lead.contact.firstName?.unicodeScalars ?? "".unicodeScalars) == Array("Zo\u{00EB}".unicodeScalars))
+        #expect(
+            Array(lead.contact.lastName?.unicodeScalars ?? "".unicodeScalars)
+                == Array("\u{00D1}and\u{00FA}".unicodeScalars))
+    }
+
+    @Test func documentWithoutContactOrValidDateIsRejectedNamingBothProblems() throws {
+        let error = try #require(throws: ADFError.self) {
+            try ADFParser.parse(try Fixtures.data("adf/90-invalid-missing-contact.xml"))
+        }
+        #expect(error.problems.count == 2)
+        #expect(error.problems.contains { $0.hasPrefix("prospect 1:") && $0.contains("<requestdate>") })
+        #expect(error.problems.contains { $0.hasPrefix("prospect 1:") && $0.contains("<contact>") })
+        #expect(error.description.contains("<requestdate>") && error.description.contains("<contact>"))
+    }
+
+    @Test(arguments: [
+        ("<lead><prospect/></lead>", "the root element is not <adf>"),
+        ("<adf></adf>", "<adf> has no <prospect>"),
+        ("<adf><lead/></adf>", "<adf> has no <prospect>"),
+    ])
+    func documentThatIsNotADFIsRejected(xml: String, problem: String) {
+        #expect(throws: ADFError(problems: [problem])) {
+            try ADFParser.parse(Data(xml.utf8))
+        }
+    }
+
+    @Test(arguments: ["not xml", " ", "Subject: New lead\n\nName: Ana Example"])
+    func documentThatIsNotXMLIsRejected(text: String) {
+        #expect(throws: ADFError.self) {
+            try ADFParser.parse(Data(text.utf8))
+        }
+    }
+
+    /// An empty body (an empty POST or attachment) makes FoundationXML dereference a null
+    /// pointer inside `XMLDocument(data:options:)`: the process dies with SIGSEGV. Written as an
+    /// exit test so that enabling it before the fix fails this test instead of the whole run.
+    @Test
+    func emptyDocumentIsRejectedWithoutCrashing() async {
+        await #expect(processExitsWith: .success) {
+            do {
+                _ = try ADFParser.parse(Data())
+                exit(1)  // an empty document must not parse
+            } catch {
+                exit(0)
+            }
+        }
+    }
+
+    /// On Linux `XMLDocument(data:options:)` recovers from malformed input instead of throwing, and
+    /// `XMLParser.parse()` returns true when the document ends early (it only sets `parserError`,
+    /// code 5, premature end): a lead cut off before `</adf>` is imported as if whole.
+    @Test
+    func truncatedOrMalformedDocumentIsRejectedAsNotWellFormed() throws {
+        let whole = String(decoding: try Fixtures.data("adf/01-used-suv-web-form.xml"), as: UTF8.self)
+        let end = try #require(whole.range(of: "</adf>"))
+        let truncated = String(whole[..<end.lowerBound])
+        for text in [truncated, "<adf><prospect>", "<adf><prospect></customer></prospect></adf>", "<adf></adf><adf/>"] {
+            let error = #expect(throws: ADFError.self) {
+                try ADFParser.parse(Data(text.utf8))
+            }
+            #expect(error?.problems.count == 1)
+            #expect(error?.problems.first?.hasPrefix("not well-formed XML") == true)
+        }
+    }
+
+    @Test(arguments: [
+        (
+            "<customer><contact><name part=\"full\">Ana Example</name><phone>555-CALL-ANA</phone></contact></customer>",
+            "<phone> is not a phone number"
+        ),
+        (
+            "<customer><contact><name part=\"full\">Ana Example</name><email>ana@example</email></contact></customer>",
+            "<email> is not an e-mail address"
+        ),
+        ("<customer><contact><phone>5550100101</phone></contact></customer>", "<contact> has no name"),
+        (
+            "<customer><contact><name part=\"full\">Ana Example</name></contact></customer>",
+            "<contact> has neither a phone nor an e-mail"
+        ),
+        (
+            "<customer><contact><name part=\"full\">Ana Example</name><phone type=\"fax\">5550100101</phone></contact></customer>",
+            "<contact> has neither a phone nor an e-mail"
+        ),
+        ("<customer/>", "<customer> has no <contact> (a lead needs a name and a phone or e-mail)"),
+        ("", "<customer> is missing"),
+        (
+            validContact + "<vehicle><vin>1M8GDM9AXKP04278</vin></vehicle>",
+            "<vehicle> 1: <vin> is not a 17-character VIN"
+        ),
+        (
+            validContact + "<vehicle><year>2027</year></vehicle><vehicle><year>1066</year></vehicle>",
+            "<vehicle> 2: <year> is not a model year"
+        ),
+        (validContact + "<vehicle><odometer>lots</odometer></vehicle>", "<vehicle> 1: <odometer> is not a number"),
+        (validContact + "<vehicle><odometer>-5</odometer></vehicle>", "<vehicle> 1: <odometer> is not a number"),
+    ])
+    func prospectWithAnUnusableFieldIsRejectedNamingIt(body: String, problem: String) throws {
+        let error = try #require(throws: ADFError.self) {
+            try ADFParser.parse(Self.document(Self.validDate + body))
+        }
+        #expect(error.problems.first == "prospect 1: \(problem)")
+    }
+
+    @Test func contactWhoseOnlyPhoneIsInvalidAlsoReportsThatItHasNoWayToReachThem() throws {
+        let error = try #require(throws: ADFError.self) {
+            try ADFParser.parse(
+                Self.document(
+                    Self.validDate + """
+                        <customer><contact><name part="full">Ana Example</name><phone>555-CALL-ANA</phone></contact></customer>
+                        """))
+        }
+        #expect(
+            error.problems == [
+                "prospect 1: <phone> is not a phone number", "prospect 1: <contact> has neither a phone nor an e-mail",
+            ])
+    }
+
+    @Test(arguments: [
+        ("", "<requestdate> is missing"),
+        ("<requestdate>yesterday</requestdate>", "<requestdate> is not an ISO 8601 date-time"),
+        ("<requestdate>2026-10-05T09:12:00</requestdate>", "<requestdate> is not an ISO 8601 date-time"),
+    ])
+    func prospectWithoutAValidRequestDateIsRejected(date: String, problem: String) {
+        #expect(throws: ADFError(problems: ["prospect 1: \(problem)"])) {
+            try ADFParser.parse(Self.document(date + Self.validContact))
+        }
+    }
+
+    @Test func oneBadProspectRejectsTheWholeDocument() throws {
+        let error = try #require(throws: ADFError.self) {
+            try ADFParser.parse(Self.document(Self.validDate + Self.validContact, Self.validDate + "<customer/>"))
+        }
+        #expect(error.problems.count == 1)
+        #expect(error.problems.first?.hasPrefix("prospect 2:") == true)
+    }
+
+    @Test func everyProblemInTheDocumentIsListed() throws {
+        let error = try #require(throws: ADFError.self) {
+            try ADFParser.parse(
+                Self.document(
+                    "<customer><contact><email>nobody</email></contact></customer><vehicle><vin>SHORT</vin></vehicle>",
+                    Self.validDate + Self.validContact))
+        }
+        #expect(
+            error.problems == [
+                "prospect 1: <requestdate> is missing",
+                "prospect 1: <email> is not an e-mail address",
+                "prospect 1: <contact> has no name",
+                "prospect 1: <contact> has neither a phone nor an e-mail",
+                "prospect 1: <vehicle> 1: <vin> is not a 17-character VIN",
+            ])
+    }
+
+    @Test func documentLargerThanOneMebibyteIsRefusedUnread() throws {
+        let padding = "<!--" + String(repeating: "x", count: ADFParser.maxDocumentBytes) + "-->"
+        var data = Self.document(Self.validDate + Self.validContact)
+        data.append(Data(padding.utf8))
+        #expect(throws: ADFError(problems: ["document is larger than \(ADFParser.maxDocumentBytes) bytes"])) {
+            try ADFParser.parse(data)
+        }
+    }
+
+    @Test func sameNumberTwiceIsOnePhone() throws {
+        let xml = Self.document(
+            Self.validDate + """
+                <customer><contact><name part="full">Ana Example</name>\
+                <phone type="cellphone">(555) 010-0101</phone><phone type="voice">555.010.0101</phone></contact></customer>
+                """)
+        let lead = try #require(try ADFParser.parse(xml).first)
+        #expect(lead.contact.phones == [ADFLead.Phone(type: "Mobile", number: "+15550100101")])
+    }
+}

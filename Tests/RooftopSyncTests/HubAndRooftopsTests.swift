@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import RooftopWire
+import Testing
+
+/// End to end: a real hub on loopback over mutual TLS and two rooftop replicas.
+@Suite(.serialized) struct HubAndRooftopsTests {
+    @Test func rooftopsEditingOfflineConvergeThroughTheHub() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north"), south = try cluster.replica("south")
+        let ana = try north.createCustomer(CustomerInput(fields: ["firstName": .text("Ana"), "lastName": .text("Example")]))
+        try south.createCustomer(CustomerInput(fields: ["lastName": .text("Demo")], phones: [ChildInput(fields: ["number": .text("5550100102")])]))
+        try await cluster.sync(north)
+        try await cluster.sync(south)
+        try await cluster.sync(north)
+        #expect(try north.customerCount() == 2 && south.customerCount() == 2)
+
+        // Both edit the same customer while "offline": different fields and one same field.
+        cluster.clock.advance(by: 1_000)
+        try north.updateCustomer(id: ana, CustomerInput(fields: ["email": .text("ana@example.com"), "notes": .text("north")]))
+        cluster.clock.advance(by: 1_000)
+        try south.updateCustomer(id: ana, CustomerInput(fields: ["occupation": .text("Chef"), "notes": .text("south")]))
+        try south.addInteraction(["customerId": .text(ana.string), "type": .text("Call"), "direction": .text("Outbound")])
+        try await cluster.sync(south)
+        try await cluster.sync(north)
+        try await cluster.sync(south)
+
+        let digests = try [north.digest(), south.digest(), cluster.hubReplica.digest()]
+        #expect(digests[0] == digests[1] && digests[1] == digests[2])
+        let merged = try #require(try north.customer(id: ana)).customer
+        #expect(merged["email"] == .text("ana@example.com"))
+        #expect(merged["occupation"] == .text("Chef"))
+        #expect(merged["notes"] == .text("south"))
+        #expect(try SyncStatus.read(north).pendingChanges == 0)
+        await cluster.shutdown()
+    }
+
+    @Test func pushIsIdempotentWhenTheAckIsLost() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Berry")]))
+        let frame = try ChangesetCodec.encode(try north.changeset(origin: north.rooftop, after: .zero, limit: 100))
+        let http = try Self.http(cluster, certificate: "north")
+        let first = try await Self.post(http, cluster, "changesets", frame)
+        let digest = try cluster.hubReplica.digest()
+        let again = try await Self.post(http, cluster, "changesets", frame)  // the client never saw the first ack
+        #expect(first.status == .ok && again.status == .ok)
+        let result = try JSONDecoder().decode(PushResult.self, from: Data(again.body))
+        #expect(result.applied == 0 && result.alreadyApplied == 1)
+        #expect(try cluster.hubReplica.digest() == digest)
+        try await http.shutdown()
+        await cluster.shutdown()
+    }
+
+    @Test func hubRefusesAChangeWhoseOriginIsNotTheCertificatesRooftop() async throws {
+        let cluster = try await TestCluster()
+        let south = try cluster.replica("south")
+        try south.createCustomer(CustomerInput(fields: ["lastName": .text("Forged")]))
+        let frame = try ChangesetCodec.encode(try south.changeset(origin: south.rooftop, after: .zero, limit: 100))
+        let digest = try cluster.hubReplica.digest()
+        let http = try Self.http(cluster, certificate: "north")  // north's certificate, south's changes
+        let answer = try await Self.post(http, cluster, "changesets", frame)
+        #expect(answer.status == .forbidden)
+        #expect(answer.contentType == ProblemDetails.mediaType)
+        #expect(try JSONDecoder().decode(ProblemDetails.self, from: Data(answer.body)).code == "ORIGIN_MISMATCH")
+        #expect(try cluster.hubReplica.digest() == digest)
+        #expect(try cluster.hubReplica.versionVector() == VersionVector())
+        try await http.shutdown()
+        await cluster.shutdown()
+    }
+
+    @Test func hubRefusesClientsWithoutACertificateOrWithAnotherCAsCertificate() async throws {
+        let cluster = try await TestCluster()
+        var anonymous = TLSConfiguration.makeClientConfiguration()
+        anonymous.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cluster.ca.caCertificatePath.path))
+        let foreignCA = GroupCA(directory: cluster.directory.url.appendingPathComponent("foreign"))
+        try foreignCA.initialize(groupName: "Other Group")
+        try foreignCA.issueRooftop(RooftopID(rawValue: "north")!)
+        var foreign = try TLSSettings.rooftop("north", ca: foreignCA)
+        foreign.trustRoots = anonymous.trustRoots
+        for tls in [anonymous, foreign] {
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+            var request = HTTPClientRequest(url: cluster.hubURL.absoluteString + "/sync/v1/hello")
+            request.method = .GET
+            await #expect(throws: (any Error).self) {
+                let response = try await http.execute(request, timeout: .seconds(10))
+                _ = try await response.body.collect(upTo: 1 << 20)
+            }
+            try await http.shutdown()
+        }
+        await cluster.shutdown()
+    }
+
+    @Test func changesetFromARooftopWhoseClockRunsAheadIsRefusedWithClockSkewAndKept() async throws {
+        let cluster = try await TestCluster()
+        let fastClock = ManualWallClock(milliseconds: cluster.clock.nowMilliseconds() + 10 * 60_000)
+        let north = try cluster.replica("north", clock: fastClock)
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Ahead")]))
+        let hubHLC = try cluster.hubReplica.currentHLC(), digest = try cluster.hubReplica.digest()
+        let client = try cluster.client(for: north)
+        let error = try await #require(throws: SyncError.self) { try await client.sync() }
+        try await client.shutdown()
+        #expect(error.reasonCode == "CLOCK_SKEW")
+        #expect(error.problem?.offsetMs == 600_000)
+        #expect(try cluster.hubReplica.digest() == digest)
+        #expect(try cluster.hubReplica.currentHLC() == hubHLC)
+        let status = try SyncStatus.read(north)
+        #expect(status.pendingChanges == 1)
+        #expect(status.lastErrorCode == "CLOCK_SKEW")
+        await cluster.shutdown()
+    }
+
+    @Test func syncWithTheHubDownFailsWithHubUnreachableAndKeepsTheOutbox() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Offline")]))
+        await cluster.stopHub()
+        let client = SyncClient(replica: north, hub: cluster.hubURL, tls: try TLSSettings.rooftop("north", ca: cluster.ca), connectTimeout: .seconds(2))
+        let error = try await #require(throws: SyncError.self) { try await client.sync() }
+        try await client.shutdown()
+        #expect(error.code == .hubUnreachable)
+        let status = try SyncStatus.read(north)
+        #expect(status.pendingChanges == 1)
+        #expect(status.lastSyncAt == nil)
+        #expect(status.lastErrorCode == "HUB_UNREACHABLE")
+        await cluster.shutdown()
+    }
+
+    // MARK: - helpers
+
+    struct Answer {
+        var status: HTTPResponseStatus
+        var contentType: String?
+        var body: [UInt8]
+    }
+
+    static func http(_ cluster: TestCluster, certificate: String) throws -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: try TLSSettings.rooftop(certificate, ca: cluster.ca)))
+    }
+
+    static func post(_ http: HTTPClient, _ cluster: TestCluster, _ path: String, _ body: [UInt8]) async throws -> Answer {
+        var request = HTTPClientRequest(url: cluster.hubURL.absoluteString + "/sync/v1/" + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: SyncProtocol.changesetMediaType)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await http.execute(request, timeout: .seconds(30))
+        return Answer(status: response.status, contentType: response.headers.first(name: "Content-Type"),
+                      body: Array(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+}
