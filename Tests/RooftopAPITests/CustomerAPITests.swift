@@ -185,4 +185,31 @@ import Testing
             #expect(status.lastSyncAt == nil)
         }
     }
+
+    @Test func staleFullRecordPutWithIfMatchIsRefusedAndResetsNothing() async throws {
+        try await Self.withAPI { client, _ in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            let read = try await client.execute(uri: "/api/crm/customers/\(id)", method: .get)
+            let tag = try #require(read.headers[.eTag])
+            var stale = try Self.body(read)
+            // Someone else changes the e-mail after our read.
+            let other = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, body: try Self.json(["email": .string("new@example.com")]))
+            #expect(other.status == .ok)
+            #expect(other.headers[.eTag] != tag)
+            // Our stale full record (old e-mail) with a new note, sent with If-Match of our read.
+            stale["notes"] = .string("stale edit")
+            let refused = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: tag], body: try Self.json(stale))
+            #expect(refused.status == .preconditionFailed)
+            #expect(try Self.problem(refused).code == "PRECONDITION_FAILED")
+            let now = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get))
+            #expect(now["email"] == .string("new@example.com"))
+            #expect(now["notes"] == .null)
+            // With the current tag the same edit goes through.
+            let fresh = try #require(other.headers[.eTag])
+            let accepted = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: fresh],
+                                                    body: try Self.json(["notes": .string("fresh edit")]))
+            #expect(accepted.status == .ok)
+        }
+    }
 }

@@ -143,3 +143,22 @@ import Testing
         }
     }
 }
+
+extension ReplicaApplyTests {
+    @Test(arguments: [
+        ("status", FieldValue.text("Deleted")), ("optInEmail", .integer(7)), ("leadScore", .integer(-1)),
+        ("email", .text("Ana@Example.com")), ("createdAt", .text("2026-11-30 10:00")), ("sourceId", .text("not-a-uuid")),
+        ("birthDate", .text("2026-02-30")), ("lastName", .text(String(repeating: "x", count: 300))),
+    ])
+    func valueItsTypeDoesNotAllowRejectsTheChangeset(_ field: String, _ value: FieldValue) throws {
+        let hub = try TestReplica("hub", clock: clock)
+        defer { hub.remove() }
+        let changeset = Changeset(schemaVersion: 1, origin: RooftopID(rawValue: "north")!, changes: [
+            RowChange(table: "customer", rowID: RowID.v7(milliseconds: 1), hlc: HLC(milliseconds: clock.nowMilliseconds(), counter: 0), kind: .insert,
+                      fields: [FieldChange("lastName", .text("Valid")), FieldChange(field, value)].filter { $0.name != field || $0.value == value }),
+        ])
+        let error = try #require(throws: ReplicaError.self) { try hub.replica.apply(changeset) }
+        #expect(error.code == .unknownSchema)
+        #expect(try hub.replica.customerCount() == 0)
+    }
+}

@@ -131,4 +131,14 @@ import Testing
         #expect(try t.replica.searchCustomers("zzz").isEmpty)
         #expect(try t.replica.searchCustomers("100%_").isEmpty)  // LIKE wildcards are literal
     }
+
+    @Test func localWriteOfAValueThatIsNotNormalisedIsRefused() throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let error = try #require(throws: FieldInputError.self) {
+            try t.replica.createCustomer(CustomerInput(fields: ["lastName": .text("A")], phones: [ChildInput(fields: ["number": .text("555 010 0102")])]))
+        }
+        #expect(error.pointer == "/number")
+        #expect(try t.replica.customerCount() == 0)
+    }
 }

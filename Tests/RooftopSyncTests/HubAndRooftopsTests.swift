@@ -17,7 +17,7 @@ import Testing
         let cluster = try await TestCluster()
         let north = try cluster.replica("north"), south = try cluster.replica("south")
         let ana = try north.createCustomer(CustomerInput(fields: ["firstName": .text("Ana"), "lastName": .text("Example")]))
-        try south.createCustomer(CustomerInput(fields: ["lastName": .text("Demo")], phones: [ChildInput(fields: ["number": .text("5550100102")])]))
+        try south.createCustomer(CustomerInput(fields: ["lastName": .text("Demo")], phones: [ChildInput(fields: ["number": .text("+15550100102")])]))
         try await cluster.sync(north)
         try await cluster.sync(south)
         try await cluster.sync(north)

@@ -10,9 +10,10 @@ import RooftopSync
 /// - `GET /api/crm/customers?q=&limit=&after=`: `{"items": [Customer], "nextCursor": id|null}`;
 ///   with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
 /// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
-/// - `GET /api/crm/customers/{id}`: the customer, or 404.
+/// - `GET /api/crm/customers/{id}`: the customer with an `ETag`, or 404.
 /// - `PUT /api/crm/customers/{id}`: changes only the fields present whose value differs;
-///   answers the customer.
+///   answers the customer. With `If-Match` (RFC 9110 §13.1.1) a PUT based on an outdated read is
+///   refused with 412 `PRECONDITION_FAILED`, so a stale full record never resets newer edits.
 /// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
 /// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
 struct CustomerRoutes: Sendable {
@@ -24,13 +25,26 @@ struct CustomerRoutes: Sendable {
         customers.post { request, _ in try await create(request) }
         customers.get(":id") { _, context in
             let id = try RequestBody.rowID(context, "id")
-            return try Response.json(try await customer(id))
+            let record = try await record(id)
+            var response = try Response.json(record.json)
+            response.headers[.eTag] = record.entityTag
+            return response
         }
         customers.put(":id") { request, context in
             let id = try RequestBody.rowID(context, "id")
             let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
+            if let expected = request.headers[.ifMatch], expected != "*" {
+                let current = try await record(id).entityTag
+                guard expected.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(current) else {
+                    throw ProblemDetails(.preconditionFailed, code: "PRECONDITION_FAILED", title: "Customer changed",
+                                         detail: "the customer changed since it was read (If-Match does not match its ETag); read it again and retry")
+                }
+            }
             try await replica.run { try $0.updateCustomer(id: id, input) }
-            return try Response.json(try await customer(id))
+            let updated = try await record(id)
+            var response = try Response.json(updated.json)
+            response.headers[.eTag] = updated.entityTag
+            return response
         }
         customers.get(":id/interactions") { request, context in
             let id = try RequestBody.rowID(context, "id")
@@ -59,12 +73,14 @@ struct CustomerRoutes: Sendable {
         }
     }
 
-    func customer(_ id: RowID) async throws -> JSONValue {
+    func record(_ id: RowID) async throws -> CustomerRecord {
         guard let record = try await replica.run({ try $0.customer(id: id) }) else {
             throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no customer with id \(id)")
         }
-        return record.json
+        return record
     }
+
+    func customer(_ id: RowID) async throws -> JSONValue { try await record(id).json }
 
     func list(_ request: Request) async throws -> Response {
         let limit = try RequestBody.integer(request, "limit", default: 50, in: 1...500)

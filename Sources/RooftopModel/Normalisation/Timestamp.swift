@@ -30,6 +30,20 @@ public enum Timestamp {
         return string(milliseconds: UInt64(ms))
     }
 
+    /// True for the stored form `YYYY-MM-DDTHH:MM:SS.sssZ` with a valid date and time.
+    public static func isCanonicalDateTime(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count == 24, b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+            b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z"), normaliseDate(String(text.prefix(10))) != nil
+        else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            guard b[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return b[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19), number(20..<23) != nil else { return false }
+        return h < 24 && m < 60 && s < 60
+    }
+
     /// Checks a calendar date `YYYY-MM-DD` (ISO 8601) and returns it; nil when invalid
     /// (wrong shape, month 13, February 30).
     public static func normaliseDate(_ input: String) -> String? {

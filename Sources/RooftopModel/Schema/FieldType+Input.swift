@@ -88,14 +88,25 @@ extension FieldType {
         return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// True when a stored value has this type's storage class (integer for booleans and
-    /// integers, text otherwise) or is null. Used to reject mistyped values in a changeset.
+    /// True when `value` is exactly what ``storedValue(for:at:)`` would store for this type:
+    /// the right storage class, in range, and already normalised (an enum value spelled as the
+    /// design document spells it, an e-mail in lower case, a phone in E.164, a date-time in
+    /// canonical UTC). A changeset carrying anything else is rejected whole.
     public func acceptsStored(_ value: FieldValue) -> Bool {
         switch (self, value) {
         case (_, .null): true
-        case (.boolean, .integer), (.integer, .integer): true
-        case (.boolean, _), (.integer, _): false
-        case (_, .text): true
+        case (.boolean, .integer(let i)): i == 0 || i == 1
+        case (.integer(let range), .integer(let i)): range.contains(i)
+        case (.uuid, .text(let s)): RowID(s)?.string == s
+        case (.text(let maxLength), .text(let s)): s.count <= maxLength && !s.isEmpty
+        case (.enumeration(let allowed), .text(let s)): allowed.contains(s)
+        case (.decimal, .text(let s)): Self.isDecimalLiteral(s)
+        case (.date, .text(let s)): Timestamp.normaliseDate(s) == s
+        case (.dateTime, .text(let s)): Timestamp.isCanonicalDateTime(s)
+        case (.email, .text(let s)): EmailAddress.normalise(s) == s
+        case (.phone, .text(let s)):
+            s.hasPrefix("+") && (8...15).contains(s.utf8.count - 1) && s.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+        case (.vin, .text(let s)): VIN.normalise(s) == s
         default: false
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import RooftopModel
 import RooftopReplication
 
@@ -26,6 +27,19 @@ public struct CustomerRecord: Sendable, Hashable {
             return .object(json)
         })
         return .object(object)
+    }
+
+    /// A strong entity tag (RFC 9110 §8.8.3) of this version of the record: SHA-256 over every
+    /// row's id and field stamps. Any change to the customer, a phone or an address changes it.
+    public var entityTag: String {
+        var hasher = SHA256()
+        for row in [customer] + phones + addresses {
+            hasher.update(data: Array(row.id.string.utf8))
+            for (name, stamp) in row.stamps.sorted(by: { $0.key < $1.key }) {
+                hasher.update(data: Array("\(name)=\(stamp.hlc.rawValue)@\(stamp.origin.rawValue);".utf8))
+            }
+        }
+        return "\"" + hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
     }
 
     /// Keeps `primary = true` on the row with the greatest `primary` stamp only.

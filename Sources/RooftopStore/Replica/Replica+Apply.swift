@@ -12,7 +12,8 @@ extension Replica {
     /// same changeset twice changes nothing. See `sync-protocol/sync-exchange.md#apply`.
     /// - Returns: counts of applied and already-applied changes.
     /// - Throws: ``ClockSkewError`` (`CLOCK_SKEW`) when an HLC is beyond the max drift;
-    ///   ``ReplicaError`` `UNKNOWN_SCHEMA` for an unknown table or field or a mistyped value,
+    ///   ``ReplicaError`` `UNKNOWN_SCHEMA` for an unknown table or field or a value its type does not
+    ///   allow (wrong storage class, out of range, not normalised; see `FieldType.acceptsStored`),
     ///   `INVALID` when HLCs are not strictly increasing or a field repeats,
     ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes.
     ///   On any error the replica is untouched.
@@ -63,7 +64,7 @@ extension Replica {
                     throw ReplicaError(.unknownSchema, "change \(index): unknown field \(change.table).\(field.name)")
                 }
                 guard spec.type.acceptsStored(field.value) else {
-                    throw ReplicaError(.unknownSchema, "change \(index): \(change.table).\(field.name) has a value of the wrong type")
+                    throw ReplicaError(.unknownSchema, "change \(index): \(change.table).\(field.name) holds a value its type does not allow")
                 }
             }
         }

@@ -9,7 +9,9 @@ extension Replica {
     /// set here from that HLC. An update that changes nothing writes nothing and logs nothing.
     /// - Returns: the changes written, as they enter the change log (and later the hub).
     /// - Throws: ``ReplicaError`` `ALREADY_EXISTS` (insert of an existing id), `NOT_FOUND`
-    ///   (update of a row that is not visible); nothing is written when any write fails.
+    ///   (update of a row that is not visible); ``FieldInputError`` for an unknown field or a value
+    ///   that is not normalised for its type (callers normalise with `FieldType.storedValue`);
+    ///   nothing is written when any write fails.
     @discardableResult
     public func write(_ writes: [LocalWrite]) throws -> [RowChange] {
         try pool.write { db in
@@ -34,6 +36,13 @@ extension Replica {
             if existing?.isVisible == true { throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists") }
         case .update:
             guard existing?.isVisible == true else { throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)") }
+        }
+        for (name, value) in write.values {
+            // What this replica writes must be what it would accept from any other.
+            guard let spec = entity.field(name), spec.type.acceptsStored(value) else {
+                throw FieldInputError(pointer: "/\(name)", reason: entity.field(name) == nil
+                    ? "\(entity.table) has no field \(name)" : "not a normalised value of this field's type")
+            }
         }
         let current = existing?.values ?? [:]
         var fields: [FieldChange] = []

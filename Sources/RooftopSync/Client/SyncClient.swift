@@ -86,13 +86,20 @@ public final class SyncClient: Sendable {
     func push(from hubHas: HLC, into report: inout SyncReport, keepFrames: Bool) async throws {
         var cursor = hubHas
         try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(hubHas.rawValue)]) }
+        var limit = SyncProtocol.changesPerChangeset
         while true {
-            let after = cursor
+            let after = cursor, batch = limit
             let changeset = try await replica.perform { [rooftop = replica.rooftop] in
-                try $0.changeset(origin: rooftop, after: after, limit: SyncProtocol.changesPerChangeset)
+                try $0.changeset(origin: rooftop, after: after, limit: batch)
             }
             guard let last = changeset.maxHLC else { return }
             let frame = try ChangesetCodec.encode(changeset)
+            // Keep frames well inside the hub's body limit: halve the batch while one is too big.
+            if frame.count > SyncProtocol.maxPushBytes / 2 && changeset.changes.count > 1 {
+                limit = changeset.changes.count / 2
+                continue
+            }
+            limit = SyncProtocol.changesPerChangeset
             if keepFrames { report.frames.append(frame) }
             let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: frame)
             guard status == .ok else { throw problem(status, body) }

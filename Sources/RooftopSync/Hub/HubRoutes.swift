@@ -94,18 +94,22 @@ public struct HubRoutes: Sendable {
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
-    /// `budget` changes in all, each changeset at most ``SyncProtocol/changesPerChangeset``.
+    /// `budget` changes and about ``SyncProtocol/maxPullBytes`` in all, each changeset at most
+    /// ``SyncProtocol/changesPerChangeset`` changes.
     static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int) throws -> ([[UInt8]], Bool) {
         var frames: [[UInt8]] = []
         var remaining = budget
+        var bytes = 0
         let held = try replica.versionVector()
         for (origin, latest) in held.entries.sorted(by: { $0.key < $1.key }) where origin != caller {
             var cursor = seen[origin]
             while cursor < latest {
-                if remaining == 0 { return (frames, true) }
+                if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true) }
                 let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset))
                 guard let last = changeset.maxHLC else { break }
-                frames.append(try ChangesetCodec.encode(changeset))
+                let frame = try ChangesetCodec.encode(changeset)
+                frames.append(frame)
+                bytes += frame.count
                 remaining -= changeset.changes.count
                 cursor = last
             }

@@ -13,7 +13,10 @@ public enum SyncProtocol {
     public static let moreHeader = "Rooftop-More"
     /// Largest accepted push body (compressed), in bytes: 16 MiB.
     public static let maxPushBytes = 16 << 20
-    /// Most changes per pushed or pulled changeset.
+    /// A pull answer stops adding frames past this many bytes (32 MiB) and sets `Rooftop-More`.
+    public static let maxPullBytes = 32 << 20
+    /// Most changes per pushed or pulled changeset (the client halves a batch whose frame
+    /// exceeds half of ``maxPushBytes``).
     public static let changesPerChangeset = 5_000
 }
 
