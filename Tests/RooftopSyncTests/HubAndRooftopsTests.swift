@@ -134,6 +134,16 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func pushBodyOverTheLimitIsA413Problem() async throws {
+        let cluster = try await TestCluster()
+        let http = try Self.http(cluster, certificate: "north")
+        let answer = try await Self.post(http, cluster, "changesets", [UInt8](repeating: 0x28, count: SyncProtocol.maxPushBytes + 1))
+        #expect(answer.status.code == 413)
+        #expect(try JSONDecoder().decode(ProblemDetails.self, from: Data(answer.body)).code == "CONTENT_TOO_LARGE")
+        try await http.shutdown()
+        await cluster.shutdown()
+    }
+
     // MARK: - helpers
 
     struct Answer {
