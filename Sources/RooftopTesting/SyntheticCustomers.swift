@@ -5,9 +5,9 @@ import RooftopStore
 /// E.164 phones in the 555-01xx range, e-mails, US addresses, and VINs with valid check digits.
 /// Used by the benchmarks and scale tests.
 public struct SyntheticCustomers: Sendable {
-    var state: UInt64
+    var random: SplitMix64
 
-    public init(seed: UInt64 = 42) { state = seed }
+    public init(seed: UInt64 = 42) { random = SplitMix64(seed: seed) }
 
     static let firstNames = ["Ana", "Bo", "Cara", "Dana", "Eli", "José", "Zoë", "Liam", "Mia", "Noah", "Olivia", "Priya", "Quinn",
                              "Ravi", "Sofia", "Tom", "Uma", "Victor", "Wen", "Yusuf"]
@@ -16,13 +16,7 @@ public struct SyntheticCustomers: Sendable {
     static let streets = ["Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Elm St", "Pine Rd", "Lake View Blvd", "Hillcrest Way"]
     static let cities = [("Springfield", "IL", "627"), ("Riverton", "WY", "825"), ("Lakewood", "CO", "802"), ("Madison", "WI", "537")]
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
 

@@ -1,6 +1,7 @@
 import PropertyBased
 import RooftopModel
 import RooftopReplication
+import RooftopTesting
 import Testing
 
 /// Property tests of the LWW register and row merge: the order, grouping and repetition of
@@ -41,14 +42,14 @@ import Testing
 
     @Test func anyDeliveryOrderGivesTheSameRow() async {
         await propertyCheck(input: Self.writesGen, Gen.int(in: 0...10_000)) { writes, seed in
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix64(seed: UInt64(seed))
             #expect(Self.merged(writes) == Self.merged(writes.shuffled(using: &rng)))
         }
     }
 
     @Test func duplicatedDeliveriesChangeNothing() async {
         await propertyCheck(input: Self.writesGen, Gen.int(in: 0...10_000)) { writes, seed in
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix64(seed: UInt64(seed))
             let duplicated = (writes + writes.filter { _ in Bool.random(using: &rng) }).shuffled(using: &rng)
             #expect(Self.merged(writes) == Self.merged(duplicated))
         }
@@ -110,18 +111,5 @@ extension RowState {
                                                                         kind: .update, fields: [FieldChange(name, values[name] ?? .null)])))
         }
         return writes
-    }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible shuffles.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -25,10 +25,7 @@ struct CustomerRoutes: Sendable {
         customers.post { request, _ in try await create(request) }
         customers.get(":id") { _, context in
             let id = try RequestBody.rowID(context, "id")
-            let record = try await record(id)
-            var response = try Response.json(record.json)
-            response.headers[.eTag] = record.entityTag
-            return response
+            return try Self.response(try await record(id))
         }
         customers.put(":id") { request, context in
             let id = try RequestBody.rowID(context, "id")
@@ -41,10 +38,7 @@ struct CustomerRoutes: Sendable {
                 }
             }
             try await replica.run { try $0.updateCustomer(id: id, input) }
-            let updated = try await record(id)
-            var response = try Response.json(updated.json)
-            response.headers[.eTag] = updated.entityTag
-            return response
+            return try Self.response(try await record(id))
         }
         customers.get(":id/interactions") { request, context in
             let id = try RequestBody.rowID(context, "id")
@@ -82,6 +76,13 @@ struct CustomerRoutes: Sendable {
 
     func customer(_ id: RowID) async throws -> JSONValue { try await record(id).json }
 
+    /// The customer's JSON with its `ETag`.
+    static func response(_ record: CustomerRecord, status: HTTPResponse.Status = .ok) throws -> Response {
+        var response = try Response.json(record.json, status: status)
+        response.headers[.eTag] = record.entityTag
+        return response
+    }
+
     func list(_ request: Request) async throws -> Response {
         let limit = try RequestBody.integer(request, "limit", default: 50, in: 1...500)
         if let q = request.uri.queryParameters.get("q") {
@@ -103,7 +104,7 @@ struct CustomerRoutes: Sendable {
     func create(_ request: Request) async throws -> Response {
         let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
         let id = try await replica.run { try $0.createCustomer(input) }
-        var response = try Response.json(try await customer(id), status: .created)
+        var response = try Self.response(try await record(id), status: .created)
         response.headers[.location] = "/api/crm/customers/\(id)"
         return response
     }

@@ -99,31 +99,21 @@ public enum LeadImporter {
     }
 
     /// For a matched customer: set only fields that are empty there, add phones it lacks.
+    /// The customer may be stored already or created earlier in this document (its writes pending).
     static func fillWrites(for contact: ADFLead.Contact, customer: RowID, replica: Replica, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
-        guard let record = try replica.customer(id: customer) else {
-            // Created earlier in this document: its writes are pending; add the new phones only.
-            let known = Set(pendingWrites.filter { $0.entity.table == CRMSchema.customerPhone.table && $0.values["customerId"] == .text(customer.string) }
-                .compactMap { $0.values["number"] })
-            var writes: [LocalWrite] = contact.phones.filter { !known.contains(.text($0.number)) }.map {
-                LocalWrite(.insert, CRMSchema.customerPhone, id: StableID.make("phone:\(customer):\($0.number)"),
-                           values: ["customerId": .text(customer.string), "type": .text($0.type), "number": .text($0.number)])
-            }
-            if let email = contact.email, let index = pendingWrites.firstIndex(where: { $0.entity.table == CRMSchema.customer.table && $0.rowID == customer }),
-                pendingWrites[index].values["email"] == nil {
-                writes.append(LocalWrite(.update, CRMSchema.customer, id: customer, values: ["email": .text(email)]))
-            }
-            return writes
-        }
-        let input = customerInput(contact)
+        let pending = pendingWrites.filter { $0.values["customerId"] == .text(customer.string) || $0.rowID == customer }
+        let pendingCustomer = pending.filter { $0.entity.table == CRMSchema.customer.table }
+        let record = try replica.customer(id: customer)
+        var known = Set(pending.filter { $0.entity.table == CRMSchema.customerPhone.table }.compactMap { $0.values["number"] })
+        known.formUnion(record?.phones.map { $0["number"] } ?? [])
+
         var fill: [String: FieldValue] = [:]
-        for (name, value) in input.fields where name != "status" && name != "sourceType" && record.customer[name].isNull {
-            fill[name] = value
+        for (name, value) in customerInput(contact).fields where name != "status" && name != "sourceType" {
+            let stored = record?.customer[name] ?? .null
+            let written = pendingCustomer.contains { ($0.values[name] ?? .null) != .null }
+            if stored.isNull && !written { fill[name] = value }
         }
         var writes: [LocalWrite] = fill.isEmpty ? [] : [LocalWrite(.update, CRMSchema.customer, id: customer, values: fill)]
-        let pendingPhones = pendingWrites.filter {
-            $0.entity.table == CRMSchema.customerPhone.table && $0.values["customerId"] == .text(customer.string)
-        }.compactMap { $0.values["number"] }
-        let known = Set(record.phones.map { $0["number"] } + pendingPhones)
         for phone in contact.phones where !known.contains(.text(phone.number)) {
             writes.append(LocalWrite(.insert, CRMSchema.customerPhone, id: StableID.make("phone:\(customer):\(phone.number)"),
                                      values: ["customerId": .text(customer.string), "type": .text(phone.type), "number": .text(phone.number)]))
