@@ -37,7 +37,7 @@ struct CustomerRoutes: Sendable {
                                          detail: "the customer changed since it was read (If-Match does not match its ETag); read it again and retry")
                 }
             }
-            try await replica.run { try $0.updateCustomer(id: id, input) }
+            _ = try await replica.run { try $0.updateCustomer(id: id, input) }
             return try Self.response(try await record(id))
         }
         customers.get(":id/interactions") { request, context in
