@@ -39,6 +39,7 @@ public struct SyncLoop: Service {
                         logger.info("synced", metadata: ["pushed": "\(report.pushed)", "applied": "\(report.applied)"])
                     }
                 } catch {
+                    if Task.isCancelled { break }  // shutting down, not a hub failure
                     failures += 1
                     await health.record(false)
                     let wait = Self.backoff(failures: failures)

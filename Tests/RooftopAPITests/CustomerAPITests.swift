@@ -159,6 +159,10 @@ import Testing
                     "interactionDate": .string(date), "subject": .string(subject),
                 ]))
                 #expect(response.status == .created)
+                let location = try #require(response.headers[.location])
+                let fetched = try await client.execute(uri: location, method: .get)
+                #expect(fetched.status == .ok)
+                #expect(try Self.body(fetched)["subject"] == .string(subject))
             }
             let list = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)/interactions", method: .get))
             let subjects = try #require(list["items"]?.arrayValue).compactMap { $0.objectValue?["subject"]?.stringValue }

@@ -134,6 +134,41 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func aRebuiltRooftopRecoversItsOwnHistoryBeforeWritingAgain() async throws {
+        let cluster = try await TestCluster()
+        let old = try cluster.replica("north")
+        let ana = try old.createCustomer(CustomerInput(fields: ["lastName": .text("Example")]))
+        try await cluster.sync(old)
+        // The showroom PC dies; a new one starts an empty replica as north.
+        let rebuilt = try Replica(path: cluster.directory.path("north-rebuilt.sqlite"), rooftop: RooftopID(rawValue: "north")!,
+                                  wallClock: cluster.clock)
+        let report = try await cluster.sync(rebuilt)
+        #expect(report.applied > 0)
+        #expect(try rebuilt.customer(id: ana) != nil)
+        try rebuilt.updateCustomer(id: ana, CustomerInput(fields: ["notes": .text("after rebuild")]))
+        #expect(try await cluster.sync(rebuilt).pushed == 1)
+        #expect(try rebuilt.digest() == cluster.hubReplica.digest())
+        await cluster.shutdown()
+    }
+
+    @Test func twoNodesRunningAsOneRooftopAreRefusedLoudlyAndNothingIsLost() async throws {
+        let cluster = try await TestCluster()
+        let first = try cluster.replica("north")
+        try first.createCustomer(CustomerInput(fields: ["lastName": .text("First")]))
+        let second = try Replica(path: cluster.directory.path("north-twin.sqlite"), rooftop: RooftopID(rawValue: "north")!,
+                                 wallClock: cluster.clock)
+        try await cluster.sync(second)  // empty: recovers nothing yet, pushes nothing
+        cluster.clock.advance(by: 10)
+        try second.createCustomer(CustomerInput(fields: ["lastName": .text("Second")]))
+        try await cluster.sync(second)
+        let client = try cluster.client(for: first)
+        let error = try await #require(throws: SyncError.self) { try await client.sync() }
+        try await client.shutdown()
+        #expect(error.code == .ownHistoryMissing)
+        #expect(try SyncStatus.read(first).pendingChanges == 1)  // kept, not sent, not lost
+        await cluster.shutdown()
+    }
+
     @Test func pushBodyOverTheLimitIsA413Problem() async throws {
         let cluster = try await TestCluster()
         let http = try Self.http(cluster, certificate: "north")

@@ -4,7 +4,8 @@ import RooftopStore
 import RooftopSync
 
 /// `POST /api/crm/interactions`: records a `CustomerInteraction` (design document) for an
-/// existing customer; 201 with the interaction. 404 when the customer does not exist.
+/// existing customer; 201 with the interaction and its `Location`. 404 when the customer does
+/// not exist. `GET /api/crm/interactions/{id}`: one interaction, or 404.
 struct InteractionRoutes: Sendable {
     let replica: Replica
 
@@ -18,6 +19,13 @@ struct InteractionRoutes: Sendable {
             var response = try Response.json(JSONValue.object(row.json), status: .created)
             response.headers[.location] = "/api/crm/interactions/\(id)"
             return response
+        }
+        router.get("api/crm/interactions/:id") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            guard let row = try await replica.run({ try $0.row(CRMSchema.customerInteraction, id: id) }) else {
+                throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no interaction with id \(id)")
+            }
+            return try Response.json(JSONValue.object(row.json))
         }
     }
 }

@@ -23,7 +23,7 @@ public enum FEBRLImporter {
     public static func importFile(_ text: String, into replica: Replica) throws -> ImportReport {
         let csv: EnumeratedCSV
         do { csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false) } catch {
-            throw FEBRLError(message: "not a CSV file: \(error)")
+            throw FEBRLError(message: "not a CSV file")
         }
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
         var column: [String: Int] = [:]

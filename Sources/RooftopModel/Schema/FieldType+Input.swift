@@ -21,6 +21,9 @@ extension FieldType {
         case .text(let maxLength):
             guard let s = try string() else { return .null }
             guard s.count <= maxLength else { throw fail("longer than \(maxLength) characters") }
+            guard !s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) else {
+                throw fail("contains a control character")
+            }
             return .text(s.precomposedStringWithCanonicalMapping)
         case .enumeration(let allowed):
             guard let s = try string() else { return .null }

@@ -17,8 +17,11 @@ extension Replica {
     ///   `INVALID` when HLCs are not strictly increasing or a field repeats,
     ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes.
     ///   On any error the replica is untouched.
+    /// - Parameter ownHistoryBound: accept changes of this replica's own origin up to this HLC, as a
+    ///   rebuilt rooftop does when the hub sends back what its earlier installation pushed
+    ///   (default ``HLC/zero``: never).
     @discardableResult
-    public func apply(_ changeset: Changeset) throws -> ApplyOutcome {
+    public func apply(_ changeset: Changeset, acceptingOwnChangesUpTo ownHistoryBound: HLC = .zero) throws -> ApplyOutcome {
         try validate(changeset)
         if let maxHLC = changeset.maxHLC {
             try HybridLogicalClock(maxDriftMilliseconds: maxDriftMilliseconds).check(maxHLC, wallMilliseconds: wallClock.nowMilliseconds())
@@ -26,7 +29,7 @@ extension Replica {
         return try pool.write { db in
             let seen = try ChangeLog.versionVector(db)[changeset.origin]
             let fresh = changeset.changes.filter { $0.hlc > seen }
-            if changeset.origin == rooftop && !fresh.isEmpty {
+            if changeset.origin == rooftop, let newest = fresh.last, newest.hlc > ownHistoryBound {
                 throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
             }
             var fieldsWritten = 0

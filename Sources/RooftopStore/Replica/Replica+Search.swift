@@ -31,7 +31,8 @@ extension Replica {
                     ORDER BY c.lastName, c.firstName, c.id LIMIT ?
                     """, arguments: [exact, "%" + String(digits), limit])
             } else {
-                let words = q.split(whereSeparator: \.isWhitespace).prefix(5).map { Self.likePrefix(String($0)) }
+                // "Berry, Lachlan" and "Lachlan Berry" find the same customer.
+                let words = q.split(whereSeparator: { $0.isWhitespace || $0 == "," }).prefix(5).map { Self.likePrefix(String($0)) }
                 let condition = words.map { _ in
                     "(firstName LIKE ? ESCAPE '\\' OR lastName LIKE ? ESCAPE '\\' OR businessName LIKE ? ESCAPE '\\')"
                 }.joined(separator: " AND ")

@@ -10,9 +10,9 @@ public enum TLSSettings {
     public static func hub(ca: GroupCA) throws -> TLSConfiguration {
         let paths = ca.paths(for: "hub")
         var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try load { try NIOSSLCertificate.fromPEMFile(paths.certificate.path).map { .certificate($0) } },
-            privateKey: .privateKey(try load { try NIOSSLPrivateKey(file: paths.key.path, format: .pem) }))
-        configuration.trustRoots = .certificates(try load { try NIOSSLCertificate.fromPEMFile(ca.caCertificatePath.path) })
+            certificateChain: try load(paths.certificate) { try NIOSSLCertificate.fromPEMFile($0).map { .certificate($0) } },
+            privateKey: .privateKey(try load(paths.key) { try NIOSSLPrivateKey(file: $0, format: .pem) }))
+        configuration.trustRoots = .certificates(try load(ca.caCertificatePath) { try NIOSSLCertificate.fromPEMFile($0) })
         configuration.certificateVerification = .noHostnameVerification
         configuration.minimumTLSVersion = .tlsv12
         return configuration
@@ -24,16 +24,19 @@ public enum TLSSettings {
     public static func rooftop(_ name: String, ca: GroupCA) throws -> TLSConfiguration {
         let paths = ca.paths(for: name)
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .certificates(try load { try NIOSSLCertificate.fromPEMFile(ca.caCertificatePath.path) })
-        configuration.certificateChain = try load { try NIOSSLCertificate.fromPEMFile(paths.certificate.path).map { .certificate($0) } }
-        configuration.privateKey = .privateKey(try load { try NIOSSLPrivateKey(file: paths.key.path, format: .pem) })
+        configuration.trustRoots = .certificates(try load(ca.caCertificatePath) { try NIOSSLCertificate.fromPEMFile($0) })
+        configuration.certificateChain = try load(paths.certificate) { try NIOSSLCertificate.fromPEMFile($0).map { .certificate($0) } }
+        configuration.privateKey = .privateKey(try load(paths.key) { try NIOSSLPrivateKey(file: $0, format: .pem) })
         configuration.minimumTLSVersion = .tlsv12
         return configuration
     }
 
-    private static func load<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
-            throw CertificateError("cannot read certificate files: \(error)")
+    private static func load<T>(_ file: URL, _ body: (String) throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw CertificateError("\(file.path) is missing (issue it with `rooftop certs`)")
+        }
+        do { return try body(file.path) } catch {
+            throw CertificateError("\(file.path) is not a readable PEM certificate or key")
         }
     }
 }

@@ -64,7 +64,22 @@ public final class SyncClient: Sendable {
                 throw SyncError(.refused, "the hub knows this certificate as \(hello.rooftop), but this replica is \(replica.rooftop)")
             }
             report.clockOffsetMs = Int64(hello.serverTimeMs) - Int64((sent + received) / 2)
-            try await push(from: hello.versionVector[replica.rooftop], into: &report, keepFrames: keepFrames)
+            let hubHasOfMine = hello.versionVector[replica.rooftop]
+            let iHave = try await replica.perform { [rooftop = replica.rooftop] in try $0.versionVector()[rooftop] }
+            if hubHasOfMine > iHave {
+                // The hub holds changes made as this rooftop that this replica lacks.
+                guard iHave == .zero else {
+                    throw SyncError(.ownHistoryMissing, """
+                        the hub holds changes from rooftop \(replica.rooftop) up to \(hubHasOfMine) that this replica (latest \(iHave)) \
+                        never made: another node is running as \(replica.rooftop), or this replica was restored from an old copy; \
+                        nothing was sent. Stop the other node, or start this rooftop from a new data directory to recover its history
+                        """)
+                }
+                // A rebuilt rooftop with nothing of its own yet: recover its history first, so its
+                // clock moves past it and nothing new is mistaken for already applied.
+                try await pull(into: &report, keepFrames: keepFrames, ownHistoryBound: hubHasOfMine)
+            }
+            try await push(from: hubHasOfMine, into: &report, keepFrames: keepFrames)
             try await pull(into: &report, keepFrames: keepFrames)
             let finished = wallClock.nowMilliseconds()
             report.durationMs = finished - started
@@ -112,7 +127,7 @@ public final class SyncClient: Sendable {
         }
     }
 
-    func pull(into report: inout SyncReport, keepFrames: Bool) async throws {
+    func pull(into report: inout SyncReport, keepFrames: Bool, ownHistoryBound: HLC = .zero) async throws {
         while true {
             let seen = try await replica.perform { try $0.versionVector() }
             let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000))
@@ -125,7 +140,9 @@ public final class SyncClient: Sendable {
                 let changeset: Changeset
                 do { changeset = try ChangesetCodec.decode(frame) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
                 let outcome: ApplyOutcome
-                do { outcome = try await replica.perform { try $0.apply(changeset) } } catch let skew as ClockSkewError {
+                do {
+                    outcome = try await replica.perform { try $0.apply(changeset, acceptingOwnChangesUpTo: ownHistoryBound) }
+                } catch let skew as ClockSkewError {
                     throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock: \(skew)",
                                     problem: ProblemDetails(.unprocessableContent, code: ClockSkewError.code, detail: skew.description,
                                                             offsetMs: skew.offsetMilliseconds))

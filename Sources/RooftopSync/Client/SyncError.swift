@@ -12,6 +12,9 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         public static let refused = Code(rawValue: "REFUSED")
         /// The hub's answer was not what the protocol says.
         public static let badResponse = Code(rawValue: "BAD_RESPONSE")
+        /// The hub holds changes made as this rooftop that this replica, which has changes of its
+        /// own, never made: two nodes share a rooftop id, or the replica was restored from an old copy.
+        public static let ownHistoryMissing = Code(rawValue: "OWN_HISTORY_MISSING")
         /// This replica could not read, apply or record changes (see the message).
         public static let localFailure = Code(rawValue: "LOCAL_FAILURE")
         public var description: String { rawValue }

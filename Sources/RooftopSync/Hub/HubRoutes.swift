@@ -15,7 +15,8 @@ import RooftopWire
 /// - `POST /sync/v1/changesets`: one changeset frame from the caller; refused with 403
 ///   `ORIGIN_MISMATCH` unless its origin is the caller; 422 `CLOCK_SKEW` when an HLC is beyond
 ///   the max drift; 400 with the decoder's code when the frame is bad. Answers ``PushResult``.
-/// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out, other origins only.
+/// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
+///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
 /// - `GET  /sync/v1/digest`: the hub replica's per-table digests.
 public struct HubRoutes: Sendable {
     let replica: Replica
@@ -101,7 +102,9 @@ public struct HubRoutes: Sendable {
         var remaining = budget
         var bytes = 0
         let held = try replica.versionVector()
-        for (origin, latest) in held.entries.sorted(by: { $0.key < $1.key }) where origin != caller {
+        // The caller's own origin is included only beyond what it reports (a rebuilt rooftop
+        // recovering what its earlier installation pushed).
+        for (origin, latest) in held.entries.sorted(by: { $0.key < $1.key }) {
             var cursor = seen[origin]
             while cursor < latest {
                 if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true) }

@@ -35,9 +35,14 @@ struct CertsCommand: ParsableCommand {
         var rooftop: String
         @Option(name: .long, help: "Validity in days.")
         var days: Int = 825
+        @Flag(help: "Replace an existing certificate and key for this rooftop.")
+        var force = false
 
         func run() throws {
             guard let id = RooftopID(rawValue: rooftop) else { throw CLIError("rooftop id must be 1-63 of a-z, 0-9 and -, got \(rooftop)") }
+            guard force || !FileManager.default.fileExists(atPath: location.ca.paths(for: id.rawValue).certificate.path) else {
+                throw CLIError("rooftop \(id) already has a certificate in \(location.certs); use --force to replace it")
+            }
             try location.ca.issueRooftop(id, validityDays: days)
             print("issued certificate for rooftop \(id): \(location.ca.paths(for: id.rawValue).certificate.path)")
         }
@@ -50,8 +55,13 @@ struct CertsCommand: ParsableCommand {
         var host: String = "localhost"
         @Option(name: .long, help: "Validity in days.")
         var days: Int = 825
+        @Flag(help: "Replace an existing hub certificate and key.")
+        var force = false
 
         func run() throws {
+            guard force || !FileManager.default.fileExists(atPath: location.ca.paths(for: "hub").certificate.path) else {
+                throw CLIError("the hub already has a certificate in \(location.certs); use --force to replace it")
+            }
             try location.ca.issueHub(host: host, validityDays: days)
             print("issued hub certificate for \(host): \(location.ca.paths(for: "hub").certificate.path)")
         }

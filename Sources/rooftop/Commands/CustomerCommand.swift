@@ -63,7 +63,8 @@ struct CustomerCommand: ParsableCommand {
         @Flag(help: "Print the customers as JSON.") var json = false
 
         func run() throws {
-            let found = try data.openReplica().searchCustomers(query, limit: max(1, min(limit, 200)))
+            guard (1...200).contains(limit) else { throw CLIError("--limit must be 1-200, got \(limit)") }
+            let found = try data.openReplica().searchCustomers(query, limit: limit)
             if json { try Output.printJSON(JSONValue.array(found.map(\.json))) } else { Output.printCustomerLines(found) }
             if found.isEmpty && !json { FileHandle.standardError.write(Data("no customer matches \"\(query)\"\n".utf8)) }
         }

@@ -18,14 +18,14 @@ struct ImportCommand: ParsableCommand {
             for file in files {
                 let name = URL(fileURLWithPath: file).lastPathComponent
                 do {
-                    let report = try LeadImporter.importDocument(try Data(contentsOf: URL(fileURLWithPath: file)), into: replica)
+                    let report = try LeadImporter.importDocument(try readUserFile(file), into: replica)
                     print("\(name): \(report)")
                 } catch let error as ADFError {
                     rejected += 1
                     FileHandle.standardError.write(Data("\(name): rejected, nothing imported: \(error)\n".utf8))
-                } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+                } catch let error as CLIError {
                     rejected += 1
-                    FileHandle.standardError.write(Data("\(name): no such file\n".utf8))
+                    FileHandle.standardError.write(Data("\(error)\n".utf8))
                 }
             }
             if rejected > 0 { throw CLIError("\(rejected) of \(files.count) file(s) rejected") }
@@ -38,10 +38,13 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "The CSV file.") var file: String
 
         func run() throws {
-            guard let text = try? String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8) else {
-                throw CLIError("cannot read \(file) as UTF-8 text")
+            guard let text = String(data: try readUserFile(file), encoding: .utf8) else {
+                throw CLIError("\(file) is not UTF-8 text")
             }
-            let report = try FEBRLImporter.importFile(text, into: try data.openReplica())
+            let report: ImportReport
+            do { report = try FEBRLImporter.importFile(text, into: try data.openReplica()) } catch let error as FEBRLError {
+                throw CLIError("\(file): rejected, nothing imported: \(error)")
+            }
             print("\(URL(fileURLWithPath: file).lastPathComponent): \(report)")
             for reason in report.rejected { FileHandle.standardError.write(Data("  skipped \(reason)\n".utf8)) }
         }

@@ -4,6 +4,7 @@ import Logging
 import RooftopNode
 import RooftopReplication
 import RooftopStore
+import RooftopSync
 
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "node", abstract: "Set up and run a rooftop node.",
@@ -28,6 +29,13 @@ struct NodeCommand: AsyncParsableCommand {
                 throw CLIError("rooftop id must be 1-63 of a-z, 0-9 and - (and not \"hub\"), got \(rooftop)")
             }
             guard let url = URL(string: hub), url.scheme == "https", url.host != nil else { throw CLIError("--hub must be an https:// URL") }
+            try validatePort(apiPort, "--api-port")
+            guard syncInterval >= 0.1 else { throw CLIError("--sync-interval must be at least 0.1 seconds") }
+            let ca = GroupCA(directory: URL(fileURLWithPath: certs))
+            for file in [ca.caCertificatePath, ca.paths(for: id.rawValue).certificate, ca.paths(for: id.rawValue).key]
+            where !FileManager.default.fileExists(atPath: file.path) {
+                throw CLIError("\(file.path) is missing: issue the certificate first (rooftop certs issue --certs \(certs) --rooftop \(id))")
+            }
             if let existing = try NodeConfiguration.load(from: data.directory), existing.rooftop != id {
                 throw CLIError("\(data.directory.path) already belongs to rooftop \(existing.rooftop)")
             }
@@ -48,13 +56,21 @@ struct NodeCommand: AsyncParsableCommand {
         func run() async throws {
             Rooftop.bootstrapLogging()
             var configuration = try data.configuration()
-            if let apiPort { configuration.apiPort = apiPort }
+            if let apiPort {
+                try validatePort(apiPort, "--api-port")
+                configuration.apiPort = apiPort
+            }
             let replica = try data.openReplica()
             let logger = Logger(label: "rooftop.\(configuration.rooftop)")
-            let host = configuration.apiHost
-            try await NodeRunner.run(configuration: configuration, replica: replica, logger: logger) { port in
-                logger.info("REST API listening", metadata: ["address": "http://\(host):\(port)"])
+            let host = configuration.apiHost, port = configuration.apiPort
+            do {
+                try await NodeRunner.run(configuration: configuration, replica: replica, logger: logger) { port in
+                    logger.info("REST API listening", metadata: ["address": "http://\(host):\(port)"])
+                }
+            } catch {
+                throw describeServerFailure(error, host: host, port: port)
             }
+            logger.info("stopped")
         }
     }
 }

@@ -42,7 +42,7 @@ struct StatusCommand: AsyncParsableCommand {
         print("last sync:        \(status.lastSyncAt ?? "never")")
         print("pending changes:  \(status.pendingChanges)")
         print("clock offset:     \(status.clockOffsetMs.map { "\($0 >= 0 ? "+" : "")\($0) ms (hub minus local)" } ?? "unknown")")
-        print("hlc:              \(status.hlc)")
+        print("hlc:              \(status.hlc) (Unix ms.counter)")
         if let error = status.lastError { print("last error:       \(error)") }
     }
 }

@@ -35,6 +35,32 @@ struct DataOptions: ParsableArguments {
     }
 }
 
+/// Reads a file the user named, with a one-line reason when it cannot.
+func readUserFile(_ path: String) throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("\(path): no such file") }
+    guard !isDirectory.boolValue else { throw CLIError("\(path) is a directory, not a file") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot be read (permissions?)") }
+    return data
+}
+
+/// Checks a TCP port number.
+func validatePort(_ port: Int, _ option: String) throws {
+    guard (1...65_535).contains(port) else { throw CLIError("\(option) must be a port number 1-65535, got \(port)") }
+}
+
+/// Turns a server start failure into a one-line reason.
+func describeServerFailure(_ error: any Error, host: String, port: Int) -> any Error {
+    let text = String(describing: error)
+    if text.contains("Address already in use") {
+        return CLIError("cannot listen on \(host):\(port): the port is in use (is this node or hub already running?)")
+    }
+    if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
+        return CLIError("cannot listen on \(host):\(port): no such local address")
+    }
+    return error
+}
+
 /// A command failed for a reason the user can act on; printed as one line.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
