@@ -216,4 +216,22 @@ import Testing
             #expect(accepted.status == .ok)
         }
     }
+
+    @Test func deleteHidesTheCustomerAndRestoreBringsItBack() async throws {
+        try await Self.withAPI { client, _ in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            let deleted = try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete)
+            #expect(deleted.status == .noContent)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete).status == .notFound)
+            let search = try Self.body(try await client.execute(uri: "/api/crm/customers?q=ana", method: .get))
+            #expect(search["items"]?.arrayValue?.isEmpty == true)
+            let restored = try await client.execute(uri: "/api/crm/customers/\(id)/restore", method: .post)
+            #expect(restored.status == .ok)
+            #expect(try Self.body(restored)["firstName"] == .string("Ana"))
+            let conflicts = try Self.body(try await client.execute(uri: "/api/sync/conflicts", method: .get))
+            #expect(conflicts["items"]?.arrayValue?.isEmpty == true)
+        }
+    }
 }

@@ -14,6 +14,9 @@ import RooftopSync
 /// - `PUT /api/crm/customers/{id}`: changes only the fields present whose value differs;
 ///   answers the customer. With `If-Match` (RFC 9110 §13.1.1) a PUT based on an outdated read is
 ///   refused with 412 `PRECONDITION_FAILED`, so a stale full record never resets newer edits.
+/// - `DELETE /api/crm/customers/{id}`: 204; writes a tombstone (wins over edits made without
+///   knowledge of it, which go to the conflict log). 404 when not found or already deleted.
+/// - `POST /api/crm/customers/{id}/restore`: brings a deleted customer back; answers it.
 /// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
 /// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
 struct CustomerRoutes: Sendable {
@@ -38,6 +41,16 @@ struct CustomerRoutes: Sendable {
                 }
             }
             _ = try await replica.run { try $0.updateCustomer(id: id, input) }
+            return try Self.response(try await record(id))
+        }
+        customers.delete(":id") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            try await replica.run { _ = try $0.delete(CRMSchema.customer, id: id) }
+            return Response(status: .noContent)
+        }
+        customers.post(":id/restore") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            try await replica.run { _ = try $0.restore(CRMSchema.customer, id: id) }
             return try Self.response(try await record(id))
         }
         customers.get(":id/interactions") { request, context in

@@ -2,7 +2,8 @@ import Hummingbird
 import RooftopStore
 import RooftopSync
 
-/// `GET /api/sync/status` (``SyncStatus``) and `GET /api/sync/digest` (per-table digests).
+/// `GET /api/sync/status` (``SyncStatus``), `GET /api/sync/digest` (per-table digests) and
+/// `GET /api/sync/conflicts` (edits that lost to a delete: `{"items": [ConflictRecord]}`).
 struct SyncStatusRoutes: Sendable {
     let replica: Replica
     /// The node's latest knowledge of the hub (from its sync loop); nil when it runs none.
@@ -16,6 +17,10 @@ struct SyncStatusRoutes: Sendable {
         }
         router.get("api/sync/digest") { _, _ in
             try Response.json(try await replica.run { try $0.digest() })
+        }
+        router.get("api/sync/conflicts") { request, _ in
+            let limit = try RequestBody.integer(request, "limit", default: 200, in: 1...1000)
+            return try Response.json(["items": try await replica.run { try $0.conflicts(limit: limit) }])
         }
     }
 }

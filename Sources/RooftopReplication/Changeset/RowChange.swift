@@ -12,6 +12,36 @@ public struct RowChange: Hashable, Sendable {
         /// Sets fields of an existing row. Never creates a row: if the insert has not arrived
         /// yet, the fields are kept, invisible, until it does.
         case update = 2
+        /// Writes a tombstone. Its one field, ``RowChange/contextField``, is the deleter's
+        /// version vector (``VersionVector/encoded()``): the edits it knew of. It wins over every
+        /// edit it did not know of (`sync-protocol/merge-rules.md#tombstones`).
+        case delete = 3
+        /// Explicitly brings a deleted row back, with a later HLC than the tombstone. No fields.
+        case restore = 4
+
+        /// Delete and restore change whether the row is visible; insert and update set fields.
+        public var isLifecycle: Bool { self == .delete || self == .restore }
+
+        /// `insert`, `update`, `delete` or `restore`.
+        public var name: String {
+            switch self {
+            case .insert: "insert"
+            case .update: "update"
+            case .delete: "delete"
+            case .restore: "restore"
+            }
+        }
+    }
+
+    /// The name of a delete's only field: the deleter's version vector as a blob.
+    public static let contextField = "context"
+
+    /// The version vector a delete carries (empty for other kinds or a malformed context).
+    public var deleteContext: VersionVector {
+        guard kind == .delete, let field = fields.first(where: { $0.name == Self.contextField }),
+            case .blob(let bytes) = field.value
+        else { return VersionVector() }
+        return VersionVector(encoded: bytes) ?? VersionVector()
     }
 
     /// The replicated table, for example `customer`.

@@ -7,11 +7,14 @@ import RooftopReplication
 enum RowIO {
     static func selectSQL(_ entity: EntitySchema) -> String {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
-        return "SELECT \(columns), _created, _createdBy, _stamps FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?"
+        return "SELECT \(columns), \(replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?"
     }
 
+    /// The replication columns, in the order ``state(from:entity:offset:)`` reads them.
+    static let replicationColumns = "_created, _createdBy, _stamps, _deleted, _deletedBy, _tombstoned"
+
     static func upsertSQL(_ entity: EntitySchema) -> String {
-        let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps"]
+        let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
         let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
         let updates = names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         return "INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT(id) DO UPDATE SET \(updates)"
@@ -24,7 +27,7 @@ enum RowIO {
         return try state(from: row, entity: entity, offset: 0)
     }
 
-    /// Decodes a row selected as `fields..., _created, _createdBy, _stamps` starting at `offset`.
+    /// Decodes a row selected as `fields...` then ``replicationColumns``, starting at `offset`.
     static func state(from row: Row, entity: EntitySchema, offset: Int) throws -> RowState {
         var state = RowState()
         let count = entity.fields.count
@@ -38,6 +41,11 @@ enum RowIO {
         }
         let stamps: Data = row[offset + count + 2] ?? Data()
         state.stamps = try StampCodec.decode(Array(stamps), entity: entity)
+        if let deleted: Int64 = row[offset + count + 3], let by: String = row[offset + count + 4] {
+            guard let origin = RooftopID(rawValue: by) else { throw ReplicaError(.corrupt, "bad _deletedBy in \(entity.table)") }
+            state.deleted = FieldStamp(hlc: HLC(rawValue: UInt64(bitPattern: deleted)), origin: origin)
+        }
+        state.tombstoned = (row[offset + count + 5] as Int64? ?? 0) != 0
         return state
     }
 
@@ -48,6 +56,9 @@ enum RowIO {
         values.append(state.created.map { Int64(bitPattern: $0.hlc.rawValue).databaseValue } ?? .null)
         values.append(state.created.map { $0.origin.rawValue.databaseValue } ?? .null)
         values.append(Data(StampCodec.encode(state.stamps, entity: entity)).databaseValue)
+        values.append(state.deleted.map { Int64(bitPattern: $0.hlc.rawValue).databaseValue } ?? .null)
+        values.append(state.deleted.map { $0.origin.rawValue.databaseValue } ?? .null)
+        values.append((state.tombstoned ? 1 : 0).databaseValue)
         try statement.execute(arguments: StatementArguments(values))
     }
 }

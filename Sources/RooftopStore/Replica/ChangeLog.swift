@@ -30,6 +30,24 @@ enum ChangeLog {
         return vector
     }
 
+    /// Every logged change to one row, with its origin (for ``RowHistory/fold(_:)``).
+    static func history(_ db: Database, table: String, rowID: RowID) throws -> [RowHistory.Entry] {
+        try Row.fetchAll(db, sql: """
+            SELECT origin, hlc, kind, fields FROM changeLog WHERE tableName = ? AND rowId = ?
+            """, arguments: [table, rowID.string]).map { row in
+            guard let origin = RooftopID(rawValue: row[0]), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: row[2] as Int64)) else {
+                throw ReplicaError(.corrupt, "unreadable change log entry")
+            }
+            let fieldBytes: Data = row[3]
+            let fields: [FieldChange]
+            do { fields = try FieldListCodec.decode(Array(fieldBytes)) } catch {
+                throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
+            }
+            return RowHistory.Entry(origin: origin, change: RowChange(table: table, rowID: rowID,
+                                                                      hlc: HLC(rawValue: UInt64(bitPattern: row[1])), kind: kind, fields: fields))
+        }
+    }
+
     static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> [RowChange] {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT hlc, tableName, rowId, kind, fields FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?

@@ -35,14 +35,21 @@ extension Replica {
             var fieldsWritten = 0
             for change in fresh {
                 let entity = CRMSchema.entity(change.table)!
-                var state = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
-                let wasCreated = state.created
-                let won = state.apply(change, origin: changeset.origin)
-                if !won.isEmpty || state.created != wasCreated {
-                    try RowIO.save(db, entity, id: change.rowID, state: state)
-                }
-                fieldsWritten += won.count
+                let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
                 try ChangeLog.append(db, origin: changeset.origin, change: change)
+                if change.kind.isLifecycle || before.tombstoned {
+                    // A delete is (or enters) the row's history: merge its whole history.
+                    let state = RowHistory.fold(try ChangeLog.history(db, table: change.table, rowID: change.rowID)).state
+                    if state != before { try RowIO.save(db, entity, id: change.rowID, state: state) }
+                    fieldsWritten += state.stamps.filter { before.stamps[$0.key] != $0.value }.count
+                } else {
+                    var state = before
+                    let won = state.apply(change, origin: changeset.origin)
+                    if !won.isEmpty || state.created != before.created {
+                        try RowIO.save(db, entity, id: change.rowID, state: state)
+                    }
+                    fieldsWritten += won.count
+                }
             }
             if let last = fresh.last {
                 try ChangeLog.advance(db, origin: changeset.origin, to: last.hlc)
@@ -61,6 +68,18 @@ extension Replica {
         for (index, change) in changeset.changes.enumerated() {
             guard let entity = CRMSchema.entity(change.table) else {
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
+            }
+            switch change.kind {
+            case .delete:
+                guard change.fields.count == 1, change.fields[0].name == RowChange.contextField, case .blob(let bytes) = change.fields[0].value,
+                    VersionVector(encoded: bytes) != nil
+                else { throw ReplicaError(.invalid, "change \(index): a delete carries exactly one field, its context") }
+                continue
+            case .restore:
+                guard change.fields.isEmpty else { throw ReplicaError(.invalid, "change \(index): a restore carries no fields") }
+                continue
+            case .insert, .update:
+                break
             }
             for field in change.fields {
                 guard let spec = entity.field(field.name) else {

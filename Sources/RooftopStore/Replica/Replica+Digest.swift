@@ -19,7 +19,7 @@ extension Replica {
 
     static func digest(_ db: Database, _ entity: EntitySchema) throws -> TableDigest {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns), _created, _createdBy, _stamps FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id")
         var hasher = SHA256()
         var count = 0
         var buffer: [UInt8] = []
@@ -33,7 +33,7 @@ extension Replica {
             let n = entity.fields.count
             FieldListCodec.appendCanonical(FieldValue(row[1 + n] as DatabaseValue), to: &buffer)
             FieldListCodec.appendCanonical(FieldValue(row[2 + n] as DatabaseValue), to: &buffer)
-            FieldListCodec.appendCanonical(FieldValue(row[3 + n] as DatabaseValue), to: &buffer)
+            for k in 3...6 { FieldListCodec.appendCanonical(FieldValue(row[k + n] as DatabaseValue), to: &buffer) }
             hasher.update(data: buffer)
             count += 1
         }

@@ -64,6 +64,8 @@ extension Replica {
         }
         stampSystem("updatedAt", now)
         let kind: RowChange.Kind = write.kind == .insert ? .insert : .update
+        // (A local write follows everything this replica has seen, so it never loses to a
+        // tombstone and the fast LWW path gives what RowHistory.fold would.)
         let change = RowChange(table: entity.table, rowID: write.rowID, hlc: hlc, kind: kind, fields: fields)
         var state = existing ?? RowState()
         state.apply(change, origin: rooftop)

@@ -5,7 +5,7 @@ import RooftopReplication
 extension Replica {
     static func selectRowsSQL(_ entity: EntitySchema, where condition: String, suffix: String) -> String {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
-        return "SELECT id, \(columns), _created, _createdBy, _stamps FROM \(entity.table.quotedDatabaseIdentifier) WHERE _created IS NOT NULL AND (\(condition)) \(suffix)"
+        return "SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) WHERE \(ReplicaMigrations.visible) AND (\(condition)) \(suffix)"
     }
 
     static func storedRows(_ db: Database, _ entity: EntitySchema, where condition: String, suffix: String = "",
@@ -46,7 +46,7 @@ extension Replica {
     public func customers(limit: Int, after cursor: RowID? = nil) throws -> [CustomerRecord] {
         try pool.read { db in
             let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM customer WHERE _created IS NOT NULL AND id > ? ORDER BY id LIMIT ?
+                SELECT id FROM customer WHERE \(ReplicaMigrations.visible) AND id > ? ORDER BY id LIMIT ?
                 """, arguments: [cursor?.string ?? "", limit]).compactMap(RowID.init)
             return try Self.customerRecords(db, ids: ids)
         }
@@ -54,7 +54,7 @@ extension Replica {
 
     /// The number of visible customers.
     public func customerCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer WHERE _created IS NOT NULL") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer WHERE \(ReplicaMigrations.visible)") ?? 0 }
     }
 
     static func customerRecords(_ db: Database, ids: [RowID]) throws -> [CustomerRecord] {

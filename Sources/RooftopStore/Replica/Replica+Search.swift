@@ -21,13 +21,13 @@ extension Replica {
             let digits = q.filter(\.isNumber)
             if q.contains("@") {
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ?
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ?
                     """, arguments: [Self.likePrefix(q.lowercased()), limit])
             } else if digits.count >= 7, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 let exact = PhoneNumber.e164(q) ?? ""
                 ids = try String.fetchAll(db, sql: """
                     SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
-                    WHERE p._created IS NOT NULL AND c._created IS NOT NULL AND (p.number = ? OR p.number LIKE ?)
+                    WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND (p.number = ? OR p.number LIKE ?)
                     ORDER BY c.lastName, c.firstName, c.id LIMIT ?
                     """, arguments: [exact, "%" + String(digits), limit])
             } else {
@@ -40,7 +40,7 @@ extension Replica {
                 for word in words { arguments += [word, word, word] }
                 arguments += [limit]
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ?
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ?
                     """, arguments: arguments)
             }
             return try Self.customerRecords(db, ids: ids.compactMap(RowID.init))
@@ -61,7 +61,7 @@ extension Replica {
     /// Ids of visible customers whose e-mail equals `email` (already normalised), oldest first.
     public func customerIDs(withEmail email: String) throws -> [RowID] {
         try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM customer WHERE _created IS NOT NULL AND email = ? ORDER BY id", arguments: [email])
+            try String.fetchAll(db, sql: "SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email = ? ORDER BY id", arguments: [email])
         }.compactMap(RowID.init)
     }
 
@@ -70,7 +70,7 @@ extension Replica {
         try pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
-                WHERE p._created IS NOT NULL AND c._created IS NOT NULL AND p.number = ? ORDER BY c.id
+                WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND p.number = ? ORDER BY c.id
                 """, arguments: [number])
         }.compactMap(RowID.init)
     }

@@ -36,8 +36,24 @@ enum ReplicaMigrations {
                 CREATE INDEX customerVehicle_customerId ON customerVehicle(customerId);
                 """)
         }
+        migrator.registerMigration("v2-tombstones") { db in
+            // `_deleted`/`_deletedBy`: the tombstone in force; `_tombstoned`: a delete is in the
+            // row's history (its remote changes are merged by RowHistory.fold from the change log).
+            for entity in CRMSchema.entities {
+                let table = entity.table.quotedDatabaseIdentifier
+                try db.execute(sql: """
+                    ALTER TABLE \(table) ADD COLUMN _deleted INTEGER;
+                    ALTER TABLE \(table) ADD COLUMN _deletedBy TEXT;
+                    ALTER TABLE \(table) ADD COLUMN _tombstoned INTEGER NOT NULL DEFAULT 0;
+                    """)
+            }
+            try db.execute(sql: "CREATE INDEX changeLog_row ON changeLog(tableName, rowId)")
+        }
         return migrator
     }
+
+    /// The condition that a row is visible: inserted and not deleted.
+    static let visible = "_created IS NOT NULL AND _deleted IS NULL"
 
     /// `CREATE TABLE` for an entity: `id`, one column per field, then the replication columns
     /// `_created` (insert HLC, NULL while only updates have arrived), `_createdBy` (its origin)

@@ -12,7 +12,7 @@ extension Changeset {
             "changes": .array(changes.map { change in
                 .object([
                     "hlc": .string(change.hlc.description), "table": .string(change.table), "rowId": .string(change.rowID.string),
-                    "kind": .string(change.kind == .insert ? "insert" : "update"),
+                    "kind": .string(change.kind.name),
                     "fields": .object(Dictionary(change.fields.map { ($0.name, Self.json($0.value)) }, uniquingKeysWith: { a, _ in a })),
                 ])
             }),

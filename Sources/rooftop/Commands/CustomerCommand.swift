@@ -7,7 +7,7 @@ import RooftopStore
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Find, show, add and update customers in the local replica.",
-        subcommands: [Add.self, Show.self, Search.self, Update.self])
+        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self])
 
     /// Options shared by add and update: the common fields, phones, and any field by name.
     struct Fields: ParsableArguments {
@@ -67,6 +67,30 @@ struct CustomerCommand: ParsableCommand {
             let found = try data.openReplica().searchCustomers(query, limit: limit)
             if json { try Output.printJSON(JSONValue.array(found.map(\.json))) } else { Output.printCustomerLines(found) }
             if found.isEmpty && !json { FileHandle.standardError.write(Data("no customer matches \"\(query)\"\n".utf8)) }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a customer (a tombstone that wins over edits made without knowledge of it).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+
+        func run() throws {
+            guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            try data.openReplica().delete(CRMSchema.customer, id: rowID)
+            print("deleted \(id) (restore with `rooftop customer restore \(id)`)")
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Restore a deleted customer.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+
+        func run() throws {
+            guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            try data.openReplica().restore(CRMSchema.customer, id: rowID)
+            print("restored \(id)")
         }
     }
 

@@ -1,0 +1,67 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Deletes a visible row: writes a tombstone that carries this replica's version vector (the
+    /// edits it knows of). The tombstone wins over every edit made without knowledge of it
+    /// (`sync-protocol/merge-rules.md#tombstones`); restoring is explicit (``restore(_:id:)``).
+    /// - Returns: the delete as it enters the change log.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when no visible row has that id.
+    @discardableResult
+    public func delete(_ entity: EntitySchema, id: RowID) throws -> RowChange {
+        try lifecycle(entity, id: id, kind: .delete)
+    }
+
+    /// Restores a deleted row with a later HLC than its tombstone. Edits that lost to the delete
+    /// stay in the conflict log; they are not re-applied.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when the row does not exist or is not deleted.
+    @discardableResult
+    public func restore(_ entity: EntitySchema, id: RowID) throws -> RowChange {
+        try lifecycle(entity, id: id, kind: .restore)
+    }
+
+    private func lifecycle(_ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
+        try pool.write { db in
+            guard var state = try RowIO.load(db, entity, id: id), state.created != nil else {
+                throw ReplicaError(.notFound, "no \(entity.table) with id \(id)")
+            }
+            if kind == .delete && !state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is already deleted") }
+            if kind == .restore && state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is not deleted") }
+            var clock = try loadClock(db)
+            let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+            let fields = kind == .delete
+                ? [FieldChange(RowChange.contextField, .blob(try ChangeLog.versionVector(db).encoded()))] : []
+            let change = RowChange(table: entity.table, rowID: id, hlc: hlc, kind: kind, fields: fields)
+            // Everything applied here is in this replica's version vector, so no edit loses to a
+            // local delete, and a local restore follows every change seen: no fold is needed.
+            state.deleted = kind == .delete ? FieldStamp(hlc: hlc, origin: rooftop) : nil
+            state.tombstoned = true
+            try RowIO.save(db, entity, id: id, state: state)
+            try ChangeLog.append(db, origin: rooftop, change: change)
+            try storeClock(db, clock)
+            try ChangeLog.advance(db, origin: rooftop, to: hlc)
+            return change
+        }
+    }
+
+    /// Edits that lost to a delete they did not know of, across all tables, oldest first: who
+    /// (the origin rooftop), when (the edit's HLC), the losing values, and the tombstone.
+    /// Derived from the change log, so every replica that has seen the same changes lists the
+    /// same conflicts.
+    public func conflicts(limit: Int = 1_000) throws -> [ConflictRecord] {
+        try pool.read { db in
+            var records: [ConflictRecord] = []
+            for entity in CRMSchema.entities {
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _tombstoned = 1 ORDER BY id")
+                for text in ids {
+                    guard let id = RowID(text) else { continue }
+                    for conflict in RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).conflicts {
+                        records.append(ConflictRecord(table: entity.table, rowID: id, conflict: conflict))
+                    }
+                }
+            }
+            return Array(records.sorted { ($0.hlc, $0.origin) < ($1.hlc, $1.origin) }.prefix(limit))
+        }
+    }
+}
