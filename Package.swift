@@ -99,6 +99,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        // The convergence soak over many seeds (scripts/soak).
+        .executableTarget(name: "rooftop-sim", dependencies: ["RooftopTesting"]),
+
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
             "RooftopReplication", "RooftopStore", "RooftopSync",

@@ -1,0 +1,31 @@
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+extension Replica {
+    /// Ids of deleted rows of `entity` (tombstone in force), oldest first.
+    public func deletedRowIDs(_ entity: EntitySchema, limit: Int = 1_000) throws -> [RowID] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL ORDER BY id LIMIT ?",
+                                arguments: [limit])
+        }.compactMap(RowID.init)
+    }
+
+    /// Checks every stored row against the fold of its logged history (``RowHistory/fold(_:)``)
+    /// and names the rows that differ (`table/id`). Empty when the incremental merge and the
+    /// full merge agree everywhere; used by the convergence simulator and `rooftop sync verify`.
+    public func rowsDifferingFromTheirHistory() throws -> [String] {
+        try pool.read { db in
+            var differing: [String] = []
+            for entity in CRMSchema.entities {
+                for text in try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id") {
+                    guard let id = RowID(text), let stored = try RowIO.load(db, entity, id: id) else { continue }
+                    var folded = RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).state
+                    folded.values = folded.values.filter { !$0.value.isNull }  // storage reads null as absent
+                    if folded != stored { differing.append("\(entity.table)/\(id)") }
+                }
+            }
+            return differing
+        }
+    }
+}
