@@ -1,11 +1,19 @@
 import ArgumentParser
 import Foundation
 import RooftopNode
+import RooftopReplication
+import RooftopWire
 import RooftopSync
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "Push local changes to the hub and pull the rest, once. Exits 1 with the reason if the hub is unreachable.")
+        commandName: "sync", abstract: "Sync with the hub, apply changeset files, compare with the hub.",
+        subcommands: [SyncNowCommand.self, SyncApplyCommand.self], defaultSubcommand: SyncNowCommand.self)
+}
+
+struct SyncNowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "now", abstract: "Push local changes to the hub and pull the rest, once (the default). Exits 1 with the reason if the hub is unreachable.")
     @OptionGroup var data: DataOptions
     @Option(name: .customLong("save-changeset"), help: "Also write the changeset frames pushed and pulled to this file (zstd frames; `zstd -d` reads them).")
     var saveChangeset: String?
@@ -30,5 +38,40 @@ struct SyncCommand: AsyncParsableCommand {
             print("saved \(report.frames.count) changeset frame(s) exchanged (pushed and pulled) to \(saveChangeset)")
         }
         print("pushed \(report.pushed) change(s), pulled \(report.pulled) (\(report.applied) new) in \(report.durationMs) ms; hub clock offset \(report.clockOffsetMs) ms")
+    }
+}
+
+struct SyncApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply changeset frames from a file (as saved by --save-changeset): each frame atomically; the same file twice changes nothing.")
+    @OptionGroup var data: DataOptions
+    @Argument(help: "A file of one or more changeset frames.") var file: String
+
+    func run() throws {
+        let replica = try data.openReplica()
+        let frames: [[UInt8]]
+        do { frames = try Zstd.splitFrames(Array(try readUserFile(file))) } catch let error as ChangesetDecodingError {
+            throw CLIError("\(file): rejected, nothing applied: \(error)")
+        }
+        var applied = 0, known = 0, own = 0
+        for (index, frame) in frames.enumerated() {
+            let changeset: Changeset
+            do { changeset = try ChangesetCodec.decode(frame) } catch {
+                throw CLIError("\(file): frame \(index + 1) rejected (\(applied) change(s) from earlier frames applied): \(error)")
+            }
+            if changeset.origin == replica.rooftop {  // this replica's own changes: it has them
+                own += changeset.changes.count
+                continue
+            }
+            let outcome = try replica.apply(changeset)
+            applied += outcome.applied
+            known += outcome.alreadyApplied
+        }
+        if applied == 0 && (known > 0 || own > 0) {
+            print("already applied: all \(known + own) change(s) in \(frames.count) frame(s) were already here")
+        } else {
+            print("applied \(applied) change(s) from \(frames.count) frame(s)\(known + own > 0 ? "; \(known + own) already here" : "")")
+        }
     }
 }
