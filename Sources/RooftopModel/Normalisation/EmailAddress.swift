@@ -10,9 +10,10 @@ public enum EmailAddress {
         guard (1...64).contains(local.utf8.count), domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
             !domain.contains("..")
         else { return nil }
-        let allowedLocal = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-")
-        let allowedDomain = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
-        guard local.allSatisfy({ allowedLocal.contains($0) }), domain.allSatisfy({ allowedDomain.contains($0) }) else { return nil }
+        guard local.utf8.allSatisfy({ allowedLocal.contains($0) }), domain.utf8.allSatisfy({ allowedDomain.contains($0) }) else { return nil }
         return value
     }
+
+    private static let allowedLocal = Set("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-".utf8)
+    private static let allowedDomain = Set("abcdefghijklmnopqrstuvwxyz0123456789.-".utf8)
 }

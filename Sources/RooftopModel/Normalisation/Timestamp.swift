@@ -4,13 +4,25 @@ import Foundation
 public enum Timestamp {
     /// Formats Unix ms as `YYYY-MM-DDTHH:MM:SS.sssZ` (UTC).
     public static func string(milliseconds: UInt64) -> String {
-        let seconds = Int64(milliseconds / 1000)
-        let ms = Int(milliseconds % 1000)
-        var t = time_t(seconds)
+        var t = time_t(Int64(milliseconds / 1000))
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ at: Int, _ width: Int) {
+            var v = value
+            for i in stride(from: at + width - 1, through: at, by: -1) {
+                bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, 0, 4); bytes[4] = UInt8(ascii: "-")
+        put(Int(parts.tm_mon) + 1, 5, 2); bytes[7] = UInt8(ascii: "-")
+        put(Int(parts.tm_mday), 8, 2); bytes[10] = UInt8(ascii: "T")
+        put(Int(parts.tm_hour), 11, 2); bytes[13] = UInt8(ascii: ":")
+        put(Int(parts.tm_min), 14, 2); bytes[16] = UInt8(ascii: ":")
+        put(Int(parts.tm_sec), 17, 2); bytes[19] = UInt8(ascii: ".")
+        put(Int(milliseconds % 1000), 20, 3); bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses an RFC 3339 instant (`2026-10-05T09:12:00-07:00`, `2026-10-05T16:12:00.5Z`) and

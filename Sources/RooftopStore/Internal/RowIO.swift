@@ -5,6 +5,16 @@ import RooftopReplication
 
 /// Reads and writes one entity row with its replication columns.
 enum RowIO {
+    /// The SQL of each entity, built once.
+    struct Statements: Sendable {
+        let select: String
+        let upsert: String
+    }
+
+    static let statements: [String: Statements] = Dictionary(uniqueKeysWithValues: CRMSchema.entities.map {
+        ($0.table, Statements(select: selectSQL($0), upsert: upsertSQL($0)))
+    })
+
     static func selectSQL(_ entity: EntitySchema) -> String {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
         return "SELECT \(columns), \(replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?"
@@ -22,7 +32,7 @@ enum RowIO {
 
     /// The row's state, or nil when the table has no row with that id (visible or not).
     static func load(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> RowState? {
-        let statement = try db.cachedStatement(sql: selectSQL(entity))
+        let statement = try db.cachedStatement(sql: statements[entity.table]?.select ?? selectSQL(entity))
         guard let row = try Row.fetchOne(statement, arguments: [id.string]) else { return nil }
         return try state(from: row, entity: entity, offset: 0)
     }
@@ -50,7 +60,7 @@ enum RowIO {
     }
 
     static func save(_ db: Database, _ entity: EntitySchema, id: RowID, state: RowState) throws {
-        let statement = try db.cachedStatement(sql: upsertSQL(entity))
+        let statement = try db.cachedStatement(sql: statements[entity.table]?.upsert ?? upsertSQL(entity))
         var values: [DatabaseValue] = [id.string.databaseValue]
         for field in entity.fields { values.append((state.values[field.name] ?? .null).databaseValue) }
         values.append(state.created.map { Int64(bitPattern: $0.hlc.rawValue).databaseValue } ?? .null)
