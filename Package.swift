@@ -124,6 +124,7 @@ let package = Package(
             "RooftopSync", "RooftopTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "RooftopAPITests", dependencies: [

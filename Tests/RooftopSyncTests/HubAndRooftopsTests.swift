@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GRDB
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -186,6 +187,26 @@ import Testing
         for replica in [north, south, cluster.hubReplica] {
             #expect(try replica.conflicts().map(\.origin.rawValue) == ["south"])
         }
+        await cluster.shutdown()
+    }
+
+    @Test func verifyNamesTheTableAndRowOfAFieldEditedDirectlyInTheSQLiteFile() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let ana = try north.createCustomer(CustomerInput(fields: ["lastName": .text("Example")]))
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Sample")]))
+        let client = try cluster.client(for: north)
+        let clean = try await client.verify()
+        #expect(clean.inSync && clean.rows == 2)
+        // Someone edits the file behind Rooftop's back.
+        let database = try DatabaseQueue(path: north.path)
+        try await database.write { db in try db.execute(sql: "UPDATE customer SET notes = 'tampered' WHERE id = ?", arguments: [ana.string]) }
+        let report = try await client.verify()
+        try await client.shutdown()
+        #expect(!report.inSync)
+        #expect(report.differences.map(\.table) == ["customer"])
+        #expect(report.differences.first?.rows == [ana.string])
+        #expect(report.rowsNotMatchingTheirHistory == ["customer/\(ana)"])
         await cluster.shutdown()
     }
 

@@ -8,36 +8,79 @@ import RooftopWire
 extension Replica {
     /// The per-table content digests of this replica, in ``CRMSchema/entities`` order.
     ///
-    /// The digest covers replicated content only (values, stamps, creation), not the change log
-    /// or sync bookkeeping, so every replica that has seen the same changes reports the same
-    /// digests whatever order it saw them in (`sync-protocol/sync-exchange.md#digest`).
+    /// The digest covers replicated content only (values, stamps, creation and tombstones), not
+    /// the change log or sync bookkeeping, so every replica that has seen the same changes reports
+    /// the same digests whatever order it saw them in (`sync-protocol/sync-exchange.md#digest`).
     public func digest() throws -> [TableDigest] {
         try pool.read { db in
-            try CRMSchema.entities.map { entity in try Self.digest(db, entity) }
+            try CRMSchema.entities.map { entity in
+                var hasher = SHA256()
+                var count = 0
+                try Self.forEachCanonicalRow(db, entity) { _, bytes in
+                    hasher.update(data: bytes)
+                    count += 1
+                }
+                return TableDigest(table: entity.table, rows: count, sha256: Self.hex(hasher.finalize()))
+            }
         }
     }
 
-    static func digest(_ db: Database, _ entity: EntitySchema) throws -> TableDigest {
+    /// Digests of a table's rows grouped by the first two hex digits of their id (256 buckets at
+    /// most; empty buckets omitted): what `rooftop sync verify` compares before fetching rows.
+    /// - Returns: bucket prefix (`"01"`) → SHA-256 hex of its rows' canonical bytes in id order.
+    /// - Throws: ``ReplicaError`` `INVALID` for an unknown table.
+    public func bucketDigests(table: String) throws -> [String: String] {
+        guard let entity = CRMSchema.entity(table) else { throw ReplicaError(.invalid, "unknown table \(table)") }
+        return try pool.read { db in
+            var hashers: [String: SHA256] = [:]
+            try Self.forEachCanonicalRow(db, entity) { id, bytes in
+                hashers[String(id.prefix(2)), default: SHA256()].update(data: bytes)
+            }
+            return hashers.mapValues { Self.hex($0.finalize()) }
+        }
+    }
+
+    /// Each row's digest in one bucket (ids starting with `prefix`, two hex digits).
+    /// - Returns: row id → SHA-256 hex of its canonical bytes.
+    /// - Throws: ``ReplicaError`` `INVALID` for an unknown table or a malformed prefix.
+    public func rowDigests(table: String, prefix: String) throws -> [String: String] {
+        guard let entity = CRMSchema.entity(table) else { throw ReplicaError(.invalid, "unknown table \(table)") }
+        guard prefix.count == 2, prefix.allSatisfy(\.isHexDigit) else { throw ReplicaError(.invalid, "prefix must be two hex digits") }
+        return try pool.read { db in
+            var digests: [String: String] = [:]
+            try Self.forEachCanonicalRow(db, entity, prefix: prefix.lowercased()) { id, bytes in
+                digests[id] = Self.hex(SHA256.hash(data: bytes))
+            }
+            return digests
+        }
+    }
+
+    /// Calls `body` with each row's id and canonical bytes, in id order: the id, every field
+    /// value in schema order, then `_created`, `_createdBy`, `_stamps`, `_deleted`, `_deletedBy`,
+    /// `_tombstoned`, each in the changeset value encoding.
+    static func forEachCanonicalRow(_ db: Database, _ entity: EntitySchema, prefix: String? = nil,
+                                    _ body: (String, [UInt8]) throws -> Void) throws {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id")
-        var hasher = SHA256()
-        var count = 0
+        let filter = prefix.map { "WHERE id >= '\($0)' AND id < '\($0)g'" } ?? ""
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) \(filter) ORDER BY id
+            """)
+        let width = 1 + entity.fields.count + 6
         var buffer: [UInt8] = []
         while let row = try rows.next() {
             buffer.removeAll(keepingCapacity: true)
-            let id: String = row[0]
-            FieldListCodec.appendCanonical(.text(id), to: &buffer)
-            for i in 0..<entity.fields.count {
-                FieldListCodec.appendCanonical(FieldValue(row[1 + i] as DatabaseValue), to: &buffer)
-            }
-            let n = entity.fields.count
-            FieldListCodec.appendCanonical(FieldValue(row[1 + n] as DatabaseValue), to: &buffer)
-            FieldListCodec.appendCanonical(FieldValue(row[2 + n] as DatabaseValue), to: &buffer)
-            for k in 3...6 { FieldListCodec.appendCanonical(FieldValue(row[k + n] as DatabaseValue), to: &buffer) }
-            hasher.update(data: buffer)
-            count += 1
+            for i in 0..<width { FieldListCodec.appendCanonical(FieldValue(row[i] as DatabaseValue), to: &buffer) }
+            try body(row[0], buffer)
         }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return TableDigest(table: entity.table, rows: count, sha256: hex)
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

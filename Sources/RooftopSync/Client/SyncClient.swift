@@ -98,6 +98,44 @@ public final class SyncClient: Sendable {
         }
     }
 
+    /// Compares this replica with the hub: syncs, then compares per-table digests; for a table
+    /// that differs, compares its 256 id buckets and then the rows of each differing bucket. Also
+    /// checks every local row against the fold of its change log (catches direct edits to the file).
+    /// - Throws: ``SyncError`` when the hub cannot be reached.
+    public func verify() async throws -> VerifyReport {
+        var hub = try await hubDigests()
+        var comparable = false
+        for _ in 0..<3 {  // other rooftops may push meanwhile: catch up and compare again
+            _ = try await sync()
+            hub = try await hubDigests()
+            if try await replica.perform({ try $0.versionVector() }) == hub.versionVector { comparable = true; break }
+        }
+        let local = try await replica.perform { try $0.digest() }
+        var differences: [VerifyReport.TableDifference] = []
+        for (mine, theirs) in zip(local, hub.tables) where mine != theirs {
+            var rows: [String] = []
+            let myBuckets = try await replica.perform { try $0.bucketDigests(table: mine.table) }
+            let hubBuckets: [String: String] = try await get("verify/\(mine.table)")
+            for prefix in Set(myBuckets.keys).union(hubBuckets.keys).sorted() where myBuckets[prefix] != hubBuckets[prefix] && rows.count < 100 {
+                let myRows = try await replica.perform { try $0.rowDigests(table: mine.table, prefix: prefix) }
+                let hubRows: [String: String] = try await get("verify/\(mine.table)/\(prefix)")
+                rows += Set(myRows.keys).union(hubRows.keys).sorted().filter { myRows[$0] != hubRows[$0] }
+            }
+            differences.append(.init(table: mine.table, localRows: mine.rows, hubRows: theirs.rows, rows: Array(rows.prefix(100))))
+        }
+        let audit = try await replica.perform { try $0.rowsDifferingFromTheirHistory() }
+        return VerifyReport(comparable: comparable, differences: differences, rowsNotMatchingTheirHistory: audit,
+                            rows: local.reduce(0) { $0 + $1.rows })
+    }
+
+    func hubDigests() async throws -> HubDigests { try await get("verify") }
+
+    func get<T: Decodable>(_ path: String) async throws -> T {
+        let (status, body, _) = try await send(.GET, path, contentType: nil, body: nil)
+        guard status == .ok else { throw problem(status, body) }
+        return try decode(T.self, body)
+    }
+
     func push(from hubHas: HLC, into report: inout SyncReport, keepFrames: Bool) async throws {
         var cursor = hubHas
         try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(hubHas.rawValue)]) }

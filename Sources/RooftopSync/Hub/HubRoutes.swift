@@ -18,6 +18,8 @@ import RooftopWire
 /// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
 ///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
 /// - `GET  /sync/v1/digest`: the hub replica's per-table digests.
+/// - `GET  /sync/v1/verify`, `/verify/{table}`, `/verify/{table}/{prefix}`: ``HubDigests``, then
+///   bucket digests, then row digests, for `rooftop sync verify`.
 public struct HubRoutes: Sendable {
     let replica: Replica
     let wallClock: any WallClock
@@ -36,6 +38,28 @@ public struct HubRoutes: Sendable {
         group.get("digest") { _, context in
             _ = try await context.peerRooftop()
             return try Response.json(try await replica.perform { try $0.digest() })
+        }
+        group.get("verify") { _, context in
+            _ = try await context.peerRooftop()
+            let (vector, tables) = try await replica.perform { try ($0.versionVector(), $0.digest()) }
+            return try Response.json(HubDigests(versionVector: vector, tables: tables))
+        }
+        group.get("verify/:table") { _, context in
+            _ = try await context.peerRooftop()
+            let table = context.parameters.get("table") ?? ""
+            return try Response.json(try await Self.storeCall { try await replica.perform { try $0.bucketDigests(table: table) } })
+        }
+        group.get("verify/:table/:prefix") { _, context in
+            _ = try await context.peerRooftop()
+            let table = context.parameters.get("table") ?? "", prefix = context.parameters.get("prefix") ?? ""
+            return try Response.json(try await Self.storeCall { try await replica.perform { try $0.rowDigests(table: table, prefix: prefix) } })
+        }
+    }
+
+    /// Runs a replica call, answering 400 for its `INVALID` errors (unknown table, bad prefix).
+    static func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as ReplicaError where error.code == .invalid {
+            throw ProblemDetails(.badRequest, code: "VALIDATION", detail: error.message)
         }
     }
 

@@ -1,4 +1,5 @@
 import RooftopReplication
+import RooftopStore
 
 /// The sync exchange between a rooftop and the hub, over HTTPS with mutual TLS.
 /// See `sync-protocol/sync-exchange.md` for the walk-through.
@@ -40,6 +41,12 @@ public struct PushResult: Codable, Sendable, Equatable {
     public var alreadyApplied: Int
     /// The hub's version vector after the apply.
     public var versionVector: VersionVector
+}
+
+/// `GET /sync/v1/verify`: the hub's digests and the version vector they reflect.
+public struct HubDigests: Codable, Sendable, Equatable {
+    public var versionVector: VersionVector
+    public var tables: [TableDigest]
 }
 
 /// `POST /sync/v1/pull` request: what the rooftop has seen.

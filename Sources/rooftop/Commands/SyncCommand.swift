@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RooftopModel
 import RooftopNode
 import RooftopReplication
 import RooftopWire
@@ -8,7 +9,7 @@ import RooftopSync
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Sync with the hub, apply changeset files, compare with the hub.",
-        subcommands: [SyncNowCommand.self, SyncApplyCommand.self], defaultSubcommand: SyncNowCommand.self)
+        subcommands: [SyncNowCommand.self, SyncApplyCommand.self, SyncVerifyCommand.self], defaultSubcommand: SyncNowCommand.self)
 }
 
 struct SyncNowCommand: AsyncParsableCommand {
@@ -73,5 +74,35 @@ struct SyncApplyCommand: ParsableCommand {
         } else {
             print("applied \(applied) change(s) from \(frames.count) frame(s)\(known + own > 0 ? "; \(known + own) already here" : "")")
         }
+    }
+}
+
+struct SyncVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Sync, then compare this replica with the hub table by table and row by row; also check every row against its change log. Exits 1 if anything differs.")
+    @OptionGroup var data: DataOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let configuration = try data.configuration()
+        let replica = try data.openReplica()
+        guard let hub = URL(string: configuration.hubURL) else { throw CLIError("hubURL in rooftop.json is not a URL") }
+        let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
+        let client = SyncClient(replica: replica, hub: hub, tls: tls)
+        let result: Result<VerifyReport, any Error>
+        do { result = .success(try await client.verify()) } catch { result = .failure(error) }
+        try await client.shutdown()
+        let report = try result.get()
+        if json { try Output.printJSON(report) } else {
+            if !report.comparable { print("not comparable: the hub kept changing while comparing (other rooftops syncing); try again") }
+            for difference in report.differences {
+                print("\(difference.table): differs from the hub (\(difference.localRows) rows here, \(difference.hubRows) at the hub)")
+                for row in difference.rows { print("  \(difference.table)/\(row)") }
+            }
+            for row in report.rowsNotMatchingTheirHistory { print("not what its change log says (edited outside Rooftop?): \(row)") }
+            if report.inSync { print("in sync: \(report.rows) rows in \(CRMSchema.entities.count) tables match the hub") }
+        }
+        if !report.inSync { throw ExitCode(1) }
     }
 }
