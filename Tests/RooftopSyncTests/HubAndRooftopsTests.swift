@@ -119,6 +119,28 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func aRefusedChangeIsDeliveredExactlyOnceAfterTheClockIsFixed() async throws {
+        let cluster = try await TestCluster()
+        let northClock = ManualWallClock(milliseconds: cluster.clock.nowMilliseconds() + 10 * 60_000)  // 10 minutes fast
+        let north = try cluster.replica("north", clock: northClock), south = try cluster.replica("south")
+        let id = try north.createCustomer(CustomerInput(fields: ["lastName": .text("Ahead")]))
+        await #expect(throws: SyncError.self) { try await cluster.sync(north) }
+        try await cluster.sync(south)
+        #expect(try south.customer(id: id) == nil)  // never relayed
+        #expect(try south.currentHLC().milliseconds < northClock.nowMilliseconds() - 60_000)  // south's clock untouched
+        northClock.set(cluster.clock.nowMilliseconds())  // the clock is fixed...
+        await #expect(throws: SyncError.self) { try await cluster.sync(north) }  // ...but its stamps are still ahead
+        cluster.clock.advance(by: 5 * 60_000 + 1)  // time catches up within the max drift
+        northClock.advance(by: 5 * 60_000 + 1)
+        #expect(try await cluster.sync(north).pushed == 1)
+        #expect(try await cluster.sync(north).pushed == 0)
+        try await cluster.sync(south)
+        #expect(try south.customer(id: id) != nil)
+        #expect(try cluster.hubReplica.changeset(origin: north.rooftop, after: .zero, limit: 100).changes.count == 1)
+        #expect(try SyncStatus.read(north).lastError == nil)
+        await cluster.shutdown()
+    }
+
     @Test func syncWithTheHubDownFailsWithHubUnreachableAndKeepsTheOutbox() async throws {
         let cluster = try await TestCluster()
         let north = try cluster.replica("north")
