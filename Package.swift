@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "RooftopStoreTests", dependencies: ["RooftopStore", "RooftopTesting"]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
-            "RooftopSync", "RooftopTesting",
+            "RooftopSync", "RooftopTesting", "RooftopNode",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -22,6 +23,7 @@ public final class SyncClient: Sendable {
     let hub: URL
     let http: HTTPClient
     let wallClock: any WallClock
+    let progressHandler = Mutex<(@Sendable (SyncProgress) -> Void)?>(nil)
 
     /// - Parameters:
     ///   - replica: this rooftop's replica.
@@ -52,7 +54,9 @@ public final class SyncClient: Sendable {
     /// - Parameter keepFrames: also return the changeset frames exchanged (for `--save-changeset`).
     /// - Returns: what was exchanged.
     /// - Throws: ``SyncError``; the failure is also recorded as `lastError`.
-    public func sync(keepFrames: Bool = false) async throws -> SyncReport {
+    public func sync(keepFrames: Bool = false, progress: (@Sendable (SyncProgress) -> Void)? = nil) async throws -> SyncReport {
+        self.progressHandler.withLock { $0 = progress }
+        defer { self.progressHandler.withLock { $0 = nil } }
         let started = wallClock.nowMilliseconds()
         try await replica.perform { try $0.setSyncState([SyncStateKeys.lastAttemptAt: String(started)]) }
         do {
@@ -169,14 +173,19 @@ public final class SyncClient: Sendable {
         while true {
             let seen = try await replica.perform { try $0.versionVector() }
             let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000))
-            let (status, body, more) = try await send(.POST, "pull", contentType: "application/json", body: Array(request))
+            let (status, body, headers) = try await sendWithHeaders(.POST, "pull", contentType: "application/json", body: Array(request))
             guard status == .ok else { throw problem(status, body) }
+            let more = headers.first(name: SyncProtocol.moreHeader) == "true"
+            let left = headers.first(name: SyncProtocol.remainingHeader).flatMap(Int.init) ?? 0
             let frames: [[UInt8]]
             do { frames = try Zstd.splitFrames(body) } catch { throw SyncError(.badResponse, "pull answer: \(error)") }
+            var changesets: [Changeset] = []
             for frame in frames {
                 if keepFrames { report.frames.append(frame) }
-                let changeset: Changeset
-                do { changeset = try ChangesetCodec.decode(frame) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
+                do { changesets.append(try ChangesetCodec.decode(frame)) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
+            }
+            var inAnswer = changesets.reduce(0) { $0 + $1.changes.count }
+            for changeset in changesets {
                 let outcome: ApplyOutcome
                 do {
                     outcome = try await replica.perform { try $0.apply(changeset, acceptingOwnChangesUpTo: ownHistoryBound) }
@@ -187,12 +196,23 @@ public final class SyncClient: Sendable {
                 }
                 report.pulled += changeset.changes.count
                 report.applied += outcome.applied
+                inAnswer -= changeset.changes.count
+                if let handler = progressHandler.withLock({ $0 }) {
+                    handler(SyncProgress(pulled: report.pulled, remaining: left + inAnswer))
+                }
             }
             if !more { return }
         }
     }
 
     func send(_ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]?) async throws -> (HTTPResponseStatus, [UInt8], Bool) {
+        let (status, bytes, headers) = try await sendWithHeaders(method, path, contentType: contentType, body: body)
+        return (status, bytes, headers.first(name: SyncProtocol.moreHeader) == "true")
+    }
+
+    func sendWithHeaders(_ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]?) async throws
+        -> (HTTPResponseStatus, [UInt8], HTTPHeaders)
+    {
         var request = HTTPClientRequest(url: hub.absoluteString.trimmingSuffix("/") + SyncProtocol.prefix + "/" + path)
         request.method = method
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
@@ -200,8 +220,7 @@ public final class SyncClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: .seconds(120))
             let buffer = try await response.body.collect(upTo: 256 << 20)
-            let more = response.headers.first(name: SyncProtocol.moreHeader) == "true"
-            return (response.status, Array(buffer: buffer), more)
+            return (response.status, Array(buffer: buffer), response.headers)
         } catch {
             throw Self.classify(error, hub: hub)
         }

@@ -109,19 +109,32 @@ public struct HubRoutes: Sendable {
             throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
         }
         let budget = max(1, min(pull.maxChanges, 100_000))
-        let (frames, more) = try await replica.perform { replica in
+        let (frames, more, left) = try await replica.perform { replica in
             try Self.framesForPull(replica: replica, caller: rooftop, seen: pull.versionVector, budget: budget)
         }
         var buffer = ByteBuffer()
         for frame in frames { buffer.writeBytes(frame) }
-        return Response(status: .ok, headers: [.contentType: SyncProtocol.changesetsMediaType, HTTPField.Name(SyncProtocol.moreHeader)!: more ? "true" : "false"],
+        return Response(status: .ok, headers: [.contentType: SyncProtocol.changesetsMediaType, HTTPField.Name(SyncProtocol.moreHeader)!: more ? "true" : "false",
+                                                  HTTPField.Name(SyncProtocol.remainingHeader)!: String(left)],
                         body: ResponseBody(byteBuffer: buffer))
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
     /// `budget` changes and about ``SyncProtocol/maxPullBytes`` in all, each changeset at most
     /// ``SyncProtocol/changesPerChangeset`` changes.
-    static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int) throws -> ([[UInt8]], Bool) {
+    static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int) throws -> (frames: [[UInt8]], more: Bool, remaining: Int) {
+        let (frames, more, sentUpTo) = try collectFrames(replica: replica, seen: seen, budget: budget)
+        var left = 0
+        if more {
+            for (origin, latest) in try replica.versionVector().entries where sentUpTo[origin] ?? seen[origin] < latest {
+                left += try replica.changeCount(origin: origin, after: sentUpTo[origin] ?? seen[origin])
+            }
+        }
+        return (frames, more, left)
+    }
+
+    static func collectFrames(replica: Replica, seen: VersionVector, budget: Int) throws -> ([[UInt8]], Bool, [RooftopID: HLC]) {
+        var sentUpTo: [RooftopID: HLC] = [:]
         var frames: [[UInt8]] = []
         var remaining = budget
         var bytes = 0
@@ -131,7 +144,7 @@ public struct HubRoutes: Sendable {
         for (origin, latest) in held.entries.sorted(by: { $0.key < $1.key }) {
             var cursor = seen[origin]
             while cursor < latest {
-                if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true) }
+                if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true, sentUpTo) }
                 let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset))
                 guard let last = changeset.maxHLC else { break }
                 let frame = try ChangesetCodec.encode(changeset)
@@ -139,8 +152,9 @@ public struct HubRoutes: Sendable {
                 bytes += frame.count
                 remaining -= changeset.changes.count
                 cursor = last
+                sentUpTo[origin] = last
             }
         }
-        return (frames, false)
+        return (frames, false, sentUpTo)
     }
 }

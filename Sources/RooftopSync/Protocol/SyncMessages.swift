@@ -12,6 +12,9 @@ public enum SyncProtocol {
     public static let changesetsMediaType = "application/vnd.rooftop.changesets+zstd"
     /// Response header of a pull: `true` when the hub holds more changes than it sent.
     public static let moreHeader = "Rooftop-More"
+    /// Response header of a pull: how many changes the hub still holds for the caller beyond
+    /// this answer (for a progress bar while bootstrapping).
+    public static let remainingHeader = "Rooftop-Remaining"
     /// Largest accepted push body (compressed), in bytes: 16 MiB.
     public static let maxPushBytes = 16 << 20
     /// A pull answer stops adding frames past this many bytes (32 MiB) and sets `Rooftop-More`.

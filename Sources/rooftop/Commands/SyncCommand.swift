@@ -31,7 +31,11 @@ struct SyncNowCommand: AsyncParsableCommand {
         let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
         let client = SyncClient(replica: replica, hub: hub, tls: tls)
         let result: Result<SyncReport, any Error>
-        do { result = .success(try await client.sync(keepFrames: saveChangeset != nil)) } catch { result = .failure(error) }
+        let bar = ProgressBar(label: "pulling")
+        do {
+            result = .success(try await client.sync(keepFrames: saveChangeset != nil) { bar.show($0) })
+        } catch { result = .failure(error) }
+        bar.finish()
         try await client.shutdown()
         let report = try result.get()
         if let saveChangeset {

@@ -1,0 +1,70 @@
+import Foundation
+import RooftopModel
+import RooftopNode
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import Synchronization
+import Testing
+
+/// A new rooftop bootstraps from the hub by pulling in pages (one transaction per changeset);
+/// killed part-way, it keeps what it committed and resumes from there to a replica identical to
+/// the hub's.
+@Suite(.serialized) struct BootstrapTests {
+    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+
+    static func seedHub(_ cluster: TestCluster, customers: Int) async throws {
+        let north = try cluster.replica("north")
+        var generator = SyntheticCustomers(seed: 3)
+        var writes: [LocalWrite] = []
+        for i in 0..<customers { writes += try north.customerCreationWrites(generator.customer(index: i), id: north.newRowID()) }
+        try north.write(writes)
+        try await cluster.sync(north)
+    }
+
+    @Test func aNewRooftopBootstrapsInPagesAndReportsProgress() async throws {
+        let cluster = try await TestCluster()
+        try await Self.seedHub(cluster, customers: 2_500)
+        let south = try cluster.replica("south")
+        let seen = Mutex<[SyncProgress]>([])
+        let client = try cluster.client(for: south)
+        let report = try await client.sync { progress in seen.withLock { $0.append(progress) } }
+        try await client.shutdown()
+        #expect(report.pulled == 7_500)
+        let steps = seen.withLock { $0 }
+        #expect(steps.count == 2)  // two changesets of at most 5,000 changes
+        #expect(steps.map(\.fraction) == steps.map(\.fraction).sorted())
+        #expect(steps.last == SyncProgress(pulled: 7_500, remaining: 0))
+        #expect(try south.digest() == cluster.hubReplica.digest())
+        await cluster.shutdown()
+    }
+
+    @Test func aBootstrapKilledPartWayResumesToTheHubsContent() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rooftop executable first (scripts/test does)")
+        // The rooftop process runs on the real clock: so does this cluster.
+        let cluster = try await TestCluster(clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
+        try await Self.seedHub(cluster, customers: 4_000)  // 12,000 changes: three changesets
+        let data = cluster.directory.url.appendingPathComponent("south-node")
+        try NodeConfiguration(rooftop: RooftopID(rawValue: "south")!, hubURL: cluster.hubURL.absoluteString,
+                              certificates: cluster.ca.directory.path).save(to: data)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["sync", "--data", data.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1_500))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the sync finished before it was killed; nothing was tested")
+        let south = try Replica(path: data.appendingPathComponent(NodeConfiguration.replicaFileName).path, rooftop: RooftopID(rawValue: "south")!,
+                                wallClock: cluster.clock)
+        let kept = try south.changeCount(origin: RooftopID(rawValue: "north")!, after: .zero)
+        #expect(kept % 5_000 == 0 || kept == 12_000, "only whole changesets are kept (\(kept))")
+        let report = try await cluster.sync(south)
+        #expect(report.pulled == 12_000 - kept)  // nothing committed is downloaded again
+        #expect(try south.digest() == cluster.hubReplica.digest())
+        await cluster.shutdown()
+    }
+}
