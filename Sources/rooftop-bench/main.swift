@@ -117,3 +117,50 @@ print("  pull hub → rooftop       \(rate(syncedFields, pullSeconds))  (target 
 print("  rooftop → hub → rooftop  \(rate(syncedFields, pushSeconds + pullSeconds))")
 print("  digests equal            \(try north.digest() == south.digest() && south.digest() == cluster.hubReplica.digest())  (pulled \(pullReport.pulled))")
 await cluster.shutdown()
+
+// 4. Bootstrap of a new rooftop from the hub (customers with phones and addresses, 10 interactions
+//    each), and resuming after a kill at 50% (simulated: the first half of the changesets applied).
+let bootstrapCustomers = customers
+let interactionsPerCustomer = 10
+let origin = try await TestCluster(rooftops: ["north", "south", "east"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
+let source = try Replica(path: origin.directory.path("north-boot.sqlite"), rooftop: RooftopID(rawValue: "north")!)
+var interactionNumber = 0
+for start in stride(from: 0, to: bootstrapCustomers, by: batch) {
+    try source.write((start..<min(start + batch, bootstrapCustomers)).flatMap { i -> [LocalWrite] in
+        var writes = try source.customerCreationWrites(inputs[i % inputs.count], id: rowIDs[i % rowIDs.count])
+        for k in 0..<interactionsPerCustomer {
+            interactionNumber += 1
+            writes.append(LocalWrite(.insert, CRMSchema.customerInteraction, id: source.newRowID(), values: [
+                "customerId": .text(rowIDs[i % rowIDs.count].string), "type": .text(["Call", "Email", "In-Person", "Web"][k % 4]),
+                "direction": .text("Inbound"), "subject": .text("Interaction \(interactionNumber)"),
+                "interactionDate": .text(Timestamp.string(milliseconds: 1_790_000_000_000 + UInt64(interactionNumber) * 60_000)),
+            ]))
+        }
+        return writes
+    })
+}
+try await origin.sync(source)
+let totalChanges = try origin.hubReplica.changeCount(origin: RooftopID(rawValue: "north")!, after: .zero)
+let fresh = try Replica(path: origin.directory.path("south-boot.sqlite"), rooftop: RooftopID(rawValue: "south")!)
+var bootReport = SyncReport()
+let bootSeconds = try await seconds { bootReport = try await origin.sync(fresh) }
+print("\n[bootstrap] \(bootstrapCustomers) customers (+ phones, addresses) and \(interactionNumber) interactions: \(totalChanges) row changes")
+print("  new rooftop bootstrap    \(String(format: "%.1f", bootSeconds)) s  (\(rate(totalChanges, bootSeconds)) row changes; target: 100k customers + 1M interactions < 30 s)")
+print("  identical to the hub     \(try fresh.digest() == origin.hubReplica.digest())  (pulled \(bootReport.pulled))")
+// Resume: a rooftop that committed the first half of the changesets before it was killed.
+let half = try Replica(path: origin.directory.path("east-boot.sqlite"), rooftop: RooftopID(rawValue: "east")!)
+var halfCursor = HLC.zero, halfApplied = 0
+while halfApplied < totalChanges / 2 {
+    let changeset = try origin.hubReplica.changeset(origin: RooftopID(rawValue: "north")!, after: halfCursor, limit: SyncProtocol.changesPerChangeset)
+    guard let last = changeset.maxHLC else { break }
+    try half.apply(changeset)
+    halfApplied += changeset.changes.count
+    halfCursor = last
+}
+let resumeClient = try origin.client(for: half)
+var resumeReport = SyncReport()
+let resumeSeconds = try await seconds { resumeReport = try await resumeClient.sync(keepFrames: true) }
+try await resumeClient.shutdown()
+print("  resume after a kill at \(100 * halfApplied / max(1, totalChanges))%  pulled \(resumeReport.pulled) of \(totalChanges) changes (\(resumeReport.frames.reduce(0) { $0 + $1.count }) bytes) in \(String(format: "%.1f", resumeSeconds)) s; re-downloaded \(max(0, resumeReport.pulled - (totalChanges - halfApplied))) changes")
+print("  identical after resume   \(try half.digest() == origin.hubReplica.digest())")
+await origin.shutdown()
