@@ -5,7 +5,7 @@ import RooftopStore
 /// E.164 phones in the 555-01xx range, e-mails, US addresses, and VINs with valid check digits.
 /// Used by the benchmarks and scale tests.
 public struct SyntheticCustomers: Sendable {
-    var random: SplitMix64
+    public var random: SplitMix64
 
     public init(seed: UInt64 = 42) { random = SplitMix64(seed: seed) }
 

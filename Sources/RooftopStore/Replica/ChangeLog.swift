@@ -6,12 +6,13 @@ import RooftopWire
 
 /// The per-origin change log and the version vector, inside the replica's transactions.
 enum ChangeLog {
-    static func append(_ db: Database, origin: RooftopID, change: RowChange) throws {
+    static func append(_ db: Database, origin: RooftopID, change: RowChange, schemaVersion: UInt16 = CRMSchema.version) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO changeLog (origin, hlc, tableName, rowId, kind, fields) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO changeLog (origin, hlc, tableName, rowId, kind, fields, schemaVersion) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [origin.rawValue, Int64(bitPattern: change.hlc.rawValue), change.table,
-                                          change.rowID.string, Int64(change.kind.rawValue), Data(FieldListCodec.encode(change.fields))])
+                                          change.rowID.string, Int64(change.kind.rawValue), Data(FieldListCodec.encode(change.fields)),
+                                          Int64(schemaVersion)])
     }
 
     static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {
@@ -48,11 +49,13 @@ enum ChangeLog {
         }
     }
 
-    static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> [RowChange] {
+    /// Up to `limit` changes of `origin` after `hlc`, and the newest schema version among them.
+    static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> ([RowChange], UInt16) {
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT hlc, tableName, rowId, kind, fields FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?
+            SELECT hlc, tableName, rowId, kind, fields, schemaVersion FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?
             """, arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue), limit])
         var changes: [RowChange] = []
+        var schemaVersion = CRMSchema.version
         while let row = try rows.next() {
             let rowIDText: String = row[2]
             let kindRaw: Int64 = row[3]
@@ -66,8 +69,9 @@ enum ChangeLog {
             }
             changes.append(RowChange(table: row[1], rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: row[0])),
                                      kind: kind, fields: fields))
+            schemaVersion = max(schemaVersion, UInt16(clamping: row[5] as Int64))
         }
-        return changes
+        return (changes, schemaVersion)
     }
 }
 
@@ -77,14 +81,15 @@ extension Replica {
         try pool.read { db in try ChangeLog.versionVector(db) }
     }
 
-    /// Up to `limit` changes made by `origin` after `hlc`, oldest first, as one changeset.
+    /// Up to `limit` changes made by `origin` after `hlc`, oldest first, as one changeset, with
+    /// the newest schema version they were written with (a relayed change keeps its writer's).
     /// - Parameters:
     ///   - origin: whose changes.
     ///   - hlc: exclusive lower bound.
     ///   - limit: the most changes (a changeset's size bound).
     public func changeset(origin: RooftopID, after hlc: HLC, limit: Int) throws -> Changeset {
-        let changes = try pool.read { db in try ChangeLog.changes(db, origin: origin, after: hlc, limit: limit) }
-        return Changeset(schemaVersion: CRMSchema.version, origin: origin, changes: changes)
+        let (changes, schemaVersion) = try pool.read { db in try ChangeLog.changes(db, origin: origin, after: hlc, limit: limit) }
+        return Changeset(schemaVersion: schemaVersion, origin: origin, changes: changes)
     }
 
     /// The number of changes made by `origin` after `hlc` (for a rooftop: its pending outbox).

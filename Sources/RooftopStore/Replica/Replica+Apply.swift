@@ -34,9 +34,12 @@ extension Replica {
             }
             var fieldsWritten = 0
             for change in fresh {
-                let entity = CRMSchema.entity(change.table)!
+                guard let entity = CRMSchema.entity(change.table) else {  // a newer schema's table: kept in the log only
+                    try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
+                    continue
+                }
                 let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
-                try ChangeLog.append(db, origin: changeset.origin, change: change)
+                try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
                 if change.kind.isLifecycle || before.tombstoned {
                     // A delete is (or enters) the row's history: merge its whole history.
                     let state = RowHistory.fold(try ChangeLog.history(db, table: change.table, rowID: change.rowID)).state
@@ -50,6 +53,12 @@ extension Replica {
                     }
                     fieldsWritten += won.count
                 }
+            }
+            if changeset.schemaVersion > CRMSchema.version {
+                try db.execute(sql: """
+                    INSERT INTO syncState (key, value) VALUES ('schemaBehind', ?)
+                    ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)
+                    """, arguments: [Int64(changeset.schemaVersion)])
             }
             if let last = fresh.last {
                 try ChangeLog.advance(db, origin: changeset.origin, to: last.hlc)
@@ -65,8 +74,12 @@ extension Replica {
     /// Rejects a changeset this release cannot apply faithfully.
     func validate(_ changeset: Changeset) throws(ReplicaError) {
         do { try changeset.validate() } catch { throw ReplicaError(.invalid, error.description) }
+        // A newer schema's tables and fields are kept and forwarded, never refused or nulled
+        // (`sync-protocol/changeset-format.md#versions`); from this schema or older they are errors.
+        let newer = changeset.schemaVersion > CRMSchema.version
         for (index, change) in changeset.changes.enumerated() {
             guard let entity = CRMSchema.entity(change.table) else {
+                if newer { continue }
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
             }
             switch change.kind {
@@ -83,6 +96,7 @@ extension Replica {
             }
             for field in change.fields {
                 guard let spec = entity.field(field.name) else {
+                    if newer { continue }
                     throw ReplicaError(.unknownSchema, "change \(index): unknown field \(change.table).\(field.name)")
                 }
                 guard spec.type.acceptsStored(field.value) else {

@@ -21,7 +21,10 @@ extension Replica {
                 for text in try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id") {
                     guard let id = RowID(text), let stored = try RowIO.load(db, entity, id: id) else { continue }
                     var folded = RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).state
-                    folded.values = folded.values.filter { !$0.value.isNull }  // storage reads null as absent
+                    // Storage reads null as absent and holds only this schema's fields (a newer
+                    // schema's are kept in the change log).
+                    folded.values = folded.values.filter { !$0.value.isNull && entity.field($0.key) != nil }
+                    folded.stamps = folded.stamps.filter { entity.field($0.key) != nil }
                     if folded != stored { differing.append("\(entity.table)/\(id)") }
                 }
             }

@@ -6,6 +6,13 @@ extension Replica {
         try pool.read { db in try String.fetchOne(db, sql: "SELECT CAST(value AS TEXT) FROM syncState WHERE key = ?", arguments: [key]) }
     }
 
+    /// Writes a consistent copy of the replica to `path` (SQLite `VACUUM INTO`): a backup, or a
+    /// fixture file that later releases must open.
+    /// - Throws: GRDB's `DatabaseError` when `path` exists or cannot be written.
+    public func backup(to path: String) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+    }
+
     /// Writes (or, with nil, removes) sync client values in one transaction.
     public func setSyncState(_ values: [String: String?]) throws {
         try pool.write { db in

@@ -49,6 +49,10 @@ enum ReplicaMigrations {
             }
             try db.execute(sql: "CREATE INDEX changeLog_row ON changeLog(tableName, rowId)")
         }
+        migrator.registerMigration("v3-change-schema-version") { db in
+            // The schema version each change was written with, so relayed changesets keep it.
+            try db.execute(sql: "ALTER TABLE changeLog ADD COLUMN schemaVersion INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 

@@ -68,6 +68,9 @@ public final class SyncClient: Sendable {
                 throw SyncError(.refused, "the hub knows this certificate as \(hello.rooftop), but this replica is \(replica.rooftop)")
             }
             report.clockOffsetMs = Int64(hello.serverTimeMs) - Int64((sent + received) / 2)
+            if hello.schemaVersion > CRMSchema.version {
+                try await replica.perform { try $0.setSyncState(["schemaBehind": String(hello.schemaVersion)]) }
+            }
             let hubHasOfMine = hello.versionVector[replica.rooftop]
             let iHave = try await replica.perform { [rooftop = replica.rooftop] in try $0.versionVector()[rooftop] }
             if hubHasOfMine > iHave {

@@ -24,6 +24,11 @@ public struct SyncStatus: Codable, Sendable, Equatable {
     public var versionVector: VersionVector
     /// This replica's HLC, `milliseconds.counter`.
     public var hlc: String
+    /// The CRM schema version this release knows.
+    public var schemaVersion: UInt16
+    /// `SCHEMA_BEHIND`: the newest schema version seen in a received changeset, when newer than
+    /// ``schemaVersion`` (its unknown fields are kept and forwarded; upgrade to see them).
+    public var schemaBehind: UInt16?
 
     /// Reads the recorded status from the replica (no network).
     public static func read(_ replica: Replica) throws -> SyncStatus {
@@ -36,6 +41,7 @@ public struct SyncStatus: Codable, Sendable, Equatable {
             pendingChanges: try replica.changeCount(origin: replica.rooftop, after: acked), hubReachable: nil,
             clockOffsetMs: try replica.syncState(SyncStateKeys.clockOffsetMs).flatMap(Int64.init),
             lastErrorCode: try replica.syncState(SyncStateKeys.lastErrorCode), lastError: try replica.syncState(SyncStateKeys.lastError),
-            versionVector: try replica.versionVector(), hlc: try replica.currentHLC().description)
+            versionVector: try replica.versionVector(), hlc: try replica.currentHLC().description, schemaVersion: CRMSchema.version,
+            schemaBehind: try replica.syncState("schemaBehind").flatMap(UInt16.init).flatMap { $0 > CRMSchema.version ? $0 : nil })
     }
 }
