@@ -118,7 +118,11 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "RooftopWireTests", dependencies: ["RooftopWire", "RooftopTesting"]),
-        .testTarget(name: "RooftopStoreTests", dependencies: ["RooftopStore", "RooftopTesting"]),
+        .testTarget(name: "RooftopStoreTests", dependencies: [
+            "RooftopStore", "RooftopTesting", "RooftopWire",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
             "RooftopSync", "RooftopTesting", "RooftopNode",

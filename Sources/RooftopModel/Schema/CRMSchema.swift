@@ -4,7 +4,10 @@
 /// Fields are only ever appended to an entity; a release that adds one raises ``version``.
 public enum CRMSchema {
     /// The schema version this build writes.
-    public static let version: UInt16 = 1
+    ///
+    /// - 1: customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle.
+    /// - 2: customerTag (`Customer.tags` as an add-wins set).
+    public static let version: UInt16 = 2
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -119,8 +122,18 @@ public enum CRMSchema {
         FieldSpec("updatedAt", .dateTime, system: true),
     ])
 
+    /// One element of `Customer.tags`, an add-wins set (`sync-protocol/merge-rules.md#add-wins-set`):
+    /// every add creates its own element row; a remove sets `removed` on the element rows it has
+    /// seen. A tag is present while any of its element rows is not removed, so an add the remover
+    /// had not seen survives. Schema version 2.
+    public static let customerTag = EntitySchema(table: "customerTag", fields: [
+        FieldSpec("customerId", .uuid, system: true),
+        FieldSpec("tag", .text(maxLength: 64)),
+        FieldSpec("removed", .boolean),
+    ], parentField: "customerId")
+
     /// Every replicated entity, in the order digests list them.
-    public static let entities: [EntitySchema] = [customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle]
+    public static let entities: [EntitySchema] = [customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag]
 
     /// The entity stored in `table`, or nil when this release does not know it.
     public static func entity(_ table: String) -> EntitySchema? { entities.first { $0.table == table } }

@@ -9,11 +9,15 @@ public struct CustomerInput: Sendable, Equatable {
     public var phones: [ChildInput]?
     /// Addresses to add or change; nil when the input does not mention them.
     public var addresses: [ChildInput]?
+    /// The customer's tags (the whole set: missing ones are removed); nil when not mentioned.
+    /// Trimmed, NFC, 1–64 characters, compared case-insensitively.
+    public var tags: [String]?
 
-    public init(fields: [String: FieldValue] = [:], phones: [ChildInput]? = nil, addresses: [ChildInput]? = nil) {
+    public init(fields: [String: FieldValue] = [:], phones: [ChildInput]? = nil, addresses: [ChildInput]? = nil, tags: [String]? = nil) {
         self.fields = fields
         self.phones = phones
         self.addresses = addresses
+        self.tags = tags
     }
 
     /// Reads the design document's JSON shape. `id`, `createdAt`, `updatedAt`, `homeRooftop`
@@ -24,6 +28,23 @@ public struct CustomerInput: Sendable, Equatable {
             from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints"])
         self.phones = try Self.children(json["phoneNumbers"], key: "phoneNumbers", entity: CRMSchema.customerPhone)
         self.addresses = try Self.children(json["addresses"], key: "addresses", entity: CRMSchema.customerAddress)
+        self.tags = try Self.tags(json["tags"])
+    }
+
+    /// Reads a `tags` JSON array: trimmed, NFC, 1–64 characters each, duplicates (case-insensitive) dropped.
+    /// - Throws: ``FieldInputError`` with the pointer of the first bad element.
+    public static func tags(_ json: JSONValue?) throws(FieldInputError) -> [String]? {
+        guard let json, json != .null else { return nil }
+        guard case .array(let elements) = json else { throw FieldInputError(pointer: "/tags", reason: "expected an array of strings") }
+        var tags: [String] = []
+        for (i, element) in elements.enumerated() {
+            guard case .string = element else { throw FieldInputError(pointer: "/tags/\(i)", reason: "expected a string") }
+            guard case .text(let tag) = try FieldType.text(maxLength: 64).storedValue(for: element, at: "/tags/\(i)") else {
+                throw FieldInputError(pointer: "/tags/\(i)", reason: "a tag cannot be empty")
+            }
+            if !tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) { tags.append(tag) }
+        }
+        return tags
     }
 
     static func children(_ json: JSONValue?, key: String, entity: EntitySchema) throws(FieldInputError) -> [ChildInput]? {

@@ -7,6 +7,28 @@ public struct CustomerRecord: Sendable, Hashable {
     public var customer: StoredRow
     public var phones: [StoredRow]
     public var addresses: [StoredRow]
+    /// The element rows of the customer's tags (present and removed).
+    public var tagElements: [StoredRow] = []
+
+    public init(customer: StoredRow, phones: [StoredRow], addresses: [StoredRow], tagElements: [StoredRow] = []) {
+        self.customer = customer
+        self.phones = phones
+        self.addresses = addresses
+        self.tagElements = tagElements
+    }
+
+    /// The tags present: those with an element row not removed (add-wins), each shown as its
+    /// earliest present element spells it, sorted case-insensitively.
+    public var tags: [String] {
+        var byKey: [String: (FieldStamp?, String)] = [:]
+        for element in tagElements where element["removed"] != .integer(1) {
+            guard case .text(let tag) = element["tag"] else { continue }
+            let key = tag.lowercased()
+            if let existing = byKey[key], let a = existing.0, let b = element.created, a <= b { continue }
+            byKey[key] = (element.created, tag)
+        }
+        return byKey.values.map(\.1).sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }
+    }
 
     /// The design document's `Customer` JSON: nested preference and demographic objects,
     /// `phoneNumbers` and `addresses` arrays (each element with its own `id`).
@@ -26,6 +48,7 @@ public struct CustomerRecord: Sendable, Hashable {
             json["customerId"] = nil
             return .object(json)
         })
+        object["tags"] = .array(tags.map(JSONValue.string))
         return .object(object)
     }
 

@@ -31,6 +31,7 @@ extension Replica {
         var writes = [LocalWrite(.insert, CRMSchema.customer, id: id, values: fields)]
         writes += try childCreationWrites(input.phones ?? [], entity: CRMSchema.customerPhone, customer: id, pointer: "/phoneNumbers")
         writes += try childCreationWrites(input.addresses ?? [], entity: CRMSchema.customerAddress, customer: id, pointer: "/addresses")
+        writes += tagWrites(setting: input.tags ?? [], current: [], customer: id)
         return writes
     }
 
@@ -67,7 +68,26 @@ extension Replica {
             writes += try childUpdateWrites(addresses, existing: current.addresses, entity: CRMSchema.customerAddress, customer: id,
                                             pointer: "/addresses") { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
         }
+        if let tags = input.tags { writes += tagWrites(setting: tags, current: current.tagElements, customer: id) }
         return try write(writes).count
+    }
+
+    /// The writes that make the customer's tag set equal `tags` (add-wins set,
+    /// `sync-protocol/merge-rules.md#add-wins-set`): a new element row for each tag not present;
+    /// `removed` on every present element row of each tag not wanted.
+    func tagWrites(setting tags: [String], current: [StoredRow], customer: RowID) -> [LocalWrite] {
+        let present = current.filter { $0["removed"] != .integer(1) }
+        let wanted = Set(tags.map { $0.lowercased() })
+        let presentKeys = Set(present.compactMap { $0["tag"].textValue?.lowercased() })
+        var writes: [LocalWrite] = []
+        for tag in tags where !presentKeys.contains(tag.lowercased()) {
+            writes.append(LocalWrite(.insert, CRMSchema.customerTag, id: newRowID(),
+                                     values: ["customerId": .text(customer.string), "tag": .text(tag), "removed": .integer(0)]))
+        }
+        for element in present where !wanted.contains(element["tag"].textValue?.lowercased() ?? "") {
+            writes.append(LocalWrite(.update, CRMSchema.customerTag, id: element.id, values: ["removed": .integer(1)]))
+        }
+        return writes
     }
 
     private func childUpdateWrites(_ children: [ChildInput], existing: [StoredRow], entity: EntitySchema, customer: RowID,

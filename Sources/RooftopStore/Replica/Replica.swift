@@ -40,6 +40,7 @@ public final class Replica: Sendable {
         self.wallClock = wallClock
         self.maxDriftMilliseconds = maxDriftMilliseconds
         try ReplicaMigrations.migrator.migrate(pool)
+        try upgradeSchema()
         try pool.write { db in
             if let owner = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'") {
                 guard owner == rooftop.rawValue else {
@@ -47,6 +48,34 @@ public final class Replica: Sendable {
                 }
             } else {
                 try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('rooftop', ?)", arguments: [rooftop.rawValue])
+            }
+        }
+    }
+
+    /// After an upgrade to a newer schema, rebuilds the rows that changes written with that schema
+    /// touched: their tables and fields were kept in the change log while this replica could not
+    /// store them (`SCHEMA_BEHIND`), and now land in the rows.
+    func upgradeSchema() throws {
+        try pool.write { db in
+            let current = Int(CRMSchema.version)
+            let recorded = try Int.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'schemaVersion'")
+            let hasHistory = (try Int.fetchOne(db, sql: "SELECT count(*) FROM changeLog") ?? 0) > 0
+            // A file from before the version was recorded is schema 1; a new file is current.
+            let stored = recorded ?? (hasHistory ? 1 : current)
+            if stored < current {
+                let touched = try Row.fetchAll(db, sql: "SELECT DISTINCT tableName, rowId FROM changeLog WHERE schemaVersion > ?",
+                                               arguments: [stored])
+                for row in touched {
+                    guard let entity = CRMSchema.entity(row[0]), let id = RowID(row[1] as String) else { continue }
+                    try RowIO.save(db, entity, id: id, state: RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).state)
+                }
+                if let behind = try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM syncState WHERE key = 'schemaBehind'"),
+                    behind <= current {
+                    try db.execute(sql: "DELETE FROM syncState WHERE key = 'schemaBehind'")
+                }
+            }
+            if recorded != max(stored, current) {
+                try db.execute(sql: "INSERT OR REPLACE INTO replicaMeta (key, value) VALUES ('schemaVersion', ?)", arguments: [max(stored, current)])
             }
         }
     }

@@ -4,6 +4,12 @@ import RooftopModel
 /// The replica's SQLite schema, as GRDB migrations. Applied in order on open; never edited once
 /// released (a later schema adds a migration).
 enum ReplicaMigrations {
+    /// The tables of schema version 1, frozen: released migrations never change. (Should a later
+    /// schema append fields to these entities, it adds them with `ALTER TABLE` in its own
+    /// migration and this list keeps schema 1's columns.)
+    static let schema1Entities = [CRMSchema.customer, CRMSchema.customerPhone, CRMSchema.customerAddress,
+                                  CRMSchema.customerInteraction, CRMSchema.vehicle, CRMSchema.customerVehicle]
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica") { db in
@@ -20,7 +26,7 @@ enum ReplicaMigrations {
                 -- The rooftop's view of the hub: last push acknowledged, last sync, last error.
                 CREATE TABLE syncState (key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT, WITHOUT ROWID;
                 """)
-            for entity in CRMSchema.entities {
+            for entity in schema1Entities {
                 try db.execute(sql: createTableSQL(entity))
             }
             try db.execute(sql: """
@@ -39,7 +45,7 @@ enum ReplicaMigrations {
         migrator.registerMigration("v2-tombstones") { db in
             // `_deleted`/`_deletedBy`: the tombstone in force; `_tombstoned`: a delete is in the
             // row's history (its remote changes are merged by RowHistory.fold from the change log).
-            for entity in CRMSchema.entities {
+            for entity in schema1Entities {
                 let table = entity.table.quotedDatabaseIdentifier
                 try db.execute(sql: """
                     ALTER TABLE \(table) ADD COLUMN _deleted INTEGER;
@@ -53,6 +59,10 @@ enum ReplicaMigrations {
             // The schema version each change was written with, so relayed changesets keep it.
             try db.execute(sql: "ALTER TABLE changeLog ADD COLUMN schemaVersion INTEGER NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("v4-schema-2-customer-tags") { db in
+            try db.execute(sql: createTableSQL(CRMSchema.customerTag, withLifecycle: true))
+            try db.execute(sql: "CREATE INDEX customerTag_customerId ON customerTag(customerId)")
+        }
         return migrator
     }
 
@@ -62,13 +72,14 @@ enum ReplicaMigrations {
     /// `CREATE TABLE` for an entity: `id`, one column per field, then the replication columns
     /// `_created` (insert HLC, NULL while only updates have arrived), `_createdBy` (its origin)
     /// and `_stamps` (each field's winning stamp, see ``StampCodec``).
-    static func createTableSQL(_ entity: EntitySchema) -> String {
+    static func createTableSQL(_ entity: EntitySchema, withLifecycle: Bool = false) -> String {
         let columns = entity.fields.map { "\($0.name.quotedDatabaseIdentifier) \($0.type.sqlType)" }
+        let lifecycle = withLifecycle ? ", _deleted INTEGER, _deletedBy TEXT, _tombstoned INTEGER NOT NULL DEFAULT 0" : ""
         return """
             CREATE TABLE \(entity.table.quotedDatabaseIdentifier) (
               id TEXT PRIMARY KEY NOT NULL,
               \(columns.joined(separator: ",\n  ")),
-              _created INTEGER, _createdBy TEXT, _stamps BLOB NOT NULL
+              _created INTEGER, _createdBy TEXT, _stamps BLOB NOT NULL\(lifecycle)
             ) WITHOUT ROWID
             """
     }

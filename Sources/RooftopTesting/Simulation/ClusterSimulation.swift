@@ -120,7 +120,9 @@ public final class ClusterSimulation {
                 if chance(20) { fields["doNotContact"] = .bool(chance(50)) }
                 var phones: [ChildInput]?
                 if chance(20) { phones = [ChildInput(fields: ["number": .text("+1555020\(String(format: "%04d", roll(10_000)))"), "primary": .bool(true)])] }
-                try replica.updateCustomer(id: id, CustomerInput(fields: fields, phones: phones))
+                var tags: [String]?
+                if chance(25) { tags = ["VIP", "fleet", "service-plan"].filter { _ in chance(50) } }
+                try replica.updateCustomer(id: id, CustomerInput(fields: fields, phones: phones, tags: tags))
             case 60..<72:
                 try replica.delete(CRMSchema.customer, id: customers[roll(customers.count)])
             case 72..<80:

@@ -18,6 +18,8 @@ struct CustomerCommand: ParsableCommand {
         @Option(help: "A phone number (any common format); repeat for several.") var phone: [String] = []
         @Option var notes: String?
         @Option(help: "Any customer field as name=value (e.g. --set doNotContact=true); repeatable.") var set: [String] = []
+        @Option(name: .customLong("tag"), help: "Add a tag; repeatable.") var addTags: [String] = []
+        @Option(name: .customLong("remove-tag"), help: "Remove a tag (update only); repeatable.") var removeTags: [String] = []
 
         func json() throws -> [String: JSONValue] {
             var object = try Output.jsonObject(from: set, entity: CRMSchema.customer)
@@ -38,7 +40,9 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             let replica = try data.openReplica()
-            let id = try replica.createCustomer(try CustomerInput(json: try fields.json()))
+            var input = try CustomerInput(json: try fields.json())
+            if !fields.addTags.isEmpty { input.tags = try CustomerInput.tags(.array(fields.addTags.map(JSONValue.string))) }
+            let id = try replica.createCustomer(input)
             print(id)
         }
     }
@@ -102,8 +106,15 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
-            let input = try CustomerInput(json: try fields.json())
-            let changed = try data.openReplica().updateCustomer(id: rowID, input)
+            var input = try CustomerInput(json: try fields.json())
+            let replica = try data.openReplica()
+            if !fields.addTags.isEmpty || !fields.removeTags.isEmpty {
+                guard let current = try replica.customer(id: rowID) else { throw CLIError("no customer with id \(id)") }
+                let removing = Set(fields.removeTags.map { $0.lowercased() })
+                let kept = current.tags.filter { !removing.contains($0.lowercased()) }
+                input.tags = try CustomerInput.tags(.array((kept + fields.addTags).map(JSONValue.string)))
+            }
+            let changed = try replica.updateCustomer(id: rowID, input)
             print(changed == 0 ? "no change" : "updated \(id) (\(changed) row change\(changed == 1 ? "" : "s"))")
         }
     }
