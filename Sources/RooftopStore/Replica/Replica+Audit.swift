@@ -32,3 +32,11 @@ extension Replica {
         }
     }
 }
+
+extension Replica {
+    /// A row's stored replication state (visible or not), or nil when the table has no such row:
+    /// for golden vectors and diagnostics.
+    public func storedState(_ entity: EntitySchema, id: RowID) throws -> RowState? {
+        try pool.read { db in try RowIO.load(db, entity, id: id) }
+    }
+}

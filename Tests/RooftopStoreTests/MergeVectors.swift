@@ -1,0 +1,143 @@
+import Foundation
+import RooftopModel
+import RooftopReplication
+
+/// The merge-rule golden vectors of `sync-protocol/vectors/merge/`: for each rule, the input
+/// changesets (each a zstd frame, `NN-origin.changeset`) and `expected.json`, the merged state of
+/// the rows they touch, which every delivery order must produce. `scripts/make-vectors` writes
+/// the files from here.
+enum MergeVectors {
+    struct Vector {
+        let name: String
+        let summary: String
+        let changesets: [Changeset]
+    }
+
+    static let north = RooftopID(rawValue: "north")!, south = RooftopID(rawValue: "south")!, east = RooftopID(rawValue: "east")!
+    static let ana = RowID("019ad2a0-0000-7000-8000-00000000a001")!
+    static let phone1 = RowID("019ad2a0-0000-7000-8000-00000000b001")!
+    static let phone2 = RowID("019ad2a0-0000-7000-8000-00000000b002")!
+    static let tagA = RowID("019ad2a0-0000-7000-8000-00000000c001")!
+    static let tagB = RowID("019ad2a0-0000-7000-8000-00000000c002")!
+    static let t0: UInt64 = 1_796_083_200_000
+
+    static func hlc(_ seconds: UInt64, _ counter: UInt16 = 0) -> HLC { HLC(milliseconds: t0 + seconds * 1_000, counter: counter) }
+    static func text(_ s: String) -> FieldValue { .text(s) }
+
+    static func insertAna(at seconds: UInt64 = 0) -> RowChange {
+        RowChange(table: "customer", rowID: ana, hlc: hlc(seconds), kind: .insert, fields: [
+            FieldChange("contactType", text("Individual")), FieldChange("firstName", text("Ana")), FieldChange("lastName", text("Example")),
+            FieldChange("status", text("Prospect")), FieldChange("notes", text("first visit")),
+        ])
+    }
+
+    static func update(_ seconds: UInt64, _ counter: UInt16, _ fields: [FieldChange]) -> RowChange {
+        updateRow("customer", ana, seconds, counter, fields)
+    }
+
+    static func updateRow(_ table: String, _ id: RowID, _ seconds: UInt64, _ counter: UInt16, _ fields: [FieldChange]) -> RowChange {
+        RowChange(table: table, rowID: id, hlc: hlc(seconds, counter), kind: .update, fields: fields)
+    }
+
+    static func context(_ entries: [(RooftopID, HLC)]) -> FieldChange {
+        FieldChange(RowChange.contextField, .blob(VersionVector(Dictionary(uniqueKeysWithValues: entries)).encoded()))
+    }
+
+    static let all: [Vector] = [
+        Vector(name: "01-lww-concurrent-edits",
+               summary: "north and south edit Ana offline: different fields both survive; the same field goes to the greater (HLC, rooftop id); an equal HLC is won by the greater rooftop id",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    update(10, 0, [FieldChange("email", text("ana@example.com")), FieldChange("notes", text("north note"))]),
+                    update(30, 0, [FieldChange("leadScore", .integer(40))]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [
+                    update(20, 0, [FieldChange("occupation", text("Chef")), FieldChange("notes", text("south note"))]),
+                    update(30, 0, [FieldChange("leadScore", .integer(70))]),
+                ]),
+               ]),
+        Vector(name: "02-update-before-insert",
+               summary: "south's update reaches a replica before north's insert: the row stays invisible until the insert, then the later update wins its field",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: south, changes: [update(5, 0, [FieldChange("notes", text("updated"))])]),
+                Changeset(schemaVersion: 2, origin: north, changes: [insertAna()]),
+               ]),
+        Vector(name: "03-primary-flag",
+               summary: "two phones both end up primary after concurrent edits: the one whose primary field has the greater stamp shows as primary",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customerPhone", rowID: phone1, hlc: hlc(0, 1), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("number", text("+15550100001")), FieldChange("primary", .integer(1)),
+                    ]),
+                    RowChange(table: "customerPhone", rowID: phone2, hlc: hlc(0, 2), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("number", text("+15550100002")), FieldChange("primary", .integer(0)),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [
+                    updateRow("customerPhone", phone2, 20, 0, [FieldChange("primary", .integer(1))]),
+                ]),
+                Changeset(schemaVersion: 2, origin: east, changes: [
+                    updateRow("customerPhone", phone1, 15, 0, [FieldChange("primary", .integer(1))]),
+                ]),
+               ]),
+        Vector(name: "04-delete-wins-over-an-unknown-edit",
+               summary: "north deletes Ana knowing its own edits only; south's later-stamped edit was made without knowledge of the delete: the row is deleted, the edit is not applied and is listed as a conflict",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0))])]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [update(50, 0, [FieldChange("notes", text("south edit after the delete, unaware"))])]),
+               ]),
+        Vector(name: "05-restore-after-delete",
+               summary: "east restores Ana after north's delete: visible again with the pre-delete values; the edit that lost to the delete stays out (and in the conflict log); an edit after the restore applies",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0))])]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [update(30, 0, [FieldChange("notes", text("lost to the delete"))])]),
+                Changeset(schemaVersion: 2, origin: east, changes: [
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(60), kind: .restore, fields: []),
+                    update(70, 0, [FieldChange("occupation", text("Teacher"))]),
+                ]),
+               ]),
+        Vector(name: "06-two-rooftops-delete",
+               summary: "north and south both delete Ana: one tombstone, the greater stamp, everywhere; no conflicts",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0))])]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0))])]),
+                ]),
+               ]),
+        Vector(name: "07-add-wins-tag",
+               summary: "north adds VIP (element A) and removes it; south, unaware of the remove, adds vip (element B): the tag stays, spelled as the only present element spells it",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customerTag", rowID: tagA, hlc: hlc(0, 1), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("tag", text("VIP")), FieldChange("removed", .integer(0)),
+                    ]),
+                    updateRow("customerTag", tagA, 20, 0, [FieldChange("removed", .integer(1))]),
+                ]),
+                Changeset(schemaVersion: 2, origin: south, changes: [
+                    RowChange(table: "customerTag", rowID: tagB, hlc: hlc(25), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("tag", text("vip")), FieldChange("removed", .integer(0)),
+                    ]),
+                ]),
+               ]),
+        Vector(name: "08-newer-schema-field",
+               summary: "a changeset from schema 3 carries preferredLanguage, unknown to schema 2: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
+               changesets: [
+                Changeset(schemaVersion: 2, origin: north, changes: [insertAna()]),
+                Changeset(schemaVersion: 3, origin: south, changes: [
+                    update(10, 0, [FieldChange("notes", text("from a newer release")), FieldChange("preferredLanguage", text("pt"))]),
+                ]),
+               ]),
+    ]
+}
