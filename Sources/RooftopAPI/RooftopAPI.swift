@@ -16,6 +16,7 @@ public enum RooftopAPI {
         router.add(middleware: ProblemDetailsMiddleware())
         CustomerRoutes(replica: replica).register(on: router)
         InteractionRoutes(replica: replica).register(on: router)
+        LoyaltyRoutes(replica: replica).register(on: router)
         SyncStatusRoutes(replica: replica, hubReachable: hubReachable).register(on: router)
         return router
     }

@@ -234,4 +234,24 @@ import Testing
             #expect(conflicts["items"]?.arrayValue?.isEmpty == true)
         }
     }
+
+    @Test func loyaltyPointsAreAddedAndRedeemedWithProblemsForBadRequests() async throws {
+        try await Self.withAPI { client, _ in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            let add = try await client.execute(uri: "/api/crm/loyalty/\(id)/points/add", method: .post,
+                                               body: try Self.json(["points": .number(120), "reason": .string("purchase")]))
+            #expect(add.status == .created)
+            #expect(try Self.body(add)["loyaltyPoints"] == .number(120))
+            let redeem = try await client.execute(uri: "/api/crm/loyalty/\(id)/points/redeem", method: .post, body: try Self.json(["points": .number(200)]))
+            #expect(redeem.status == .conflict)
+            #expect(try Self.problem(redeem).code == "INSUFFICIENT_POINTS")
+            let negative = try await client.execute(uri: "/api/crm/loyalty/\(id)/points/add", method: .post, body: try Self.json(["points": .number(-5)]))
+            #expect(negative.status == .badRequest)
+            let missing = try await client.execute(uri: "/api/crm/loyalty/\(RowID.v7(milliseconds: 1))", method: .get)
+            #expect(missing.status == .notFound)
+            let customer = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get))
+            #expect(customer["loyaltyPoints"] == .number(120))
+        }
+    }
 }

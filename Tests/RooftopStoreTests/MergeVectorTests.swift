@@ -38,7 +38,13 @@ import Testing
             .object(["row": .string("\(c.table)/\(c.rowID)"), "origin": .string(c.origin.rawValue), "hlc": .string(HLC(rawValue: c.hlc).description),
                      "fields": .object(c.fields), "deletedBy": .string(c.deletedBy.rawValue)])
         }
+        var loyalty: JSONValue = .null
+        if let account = try? replica.loyalty(customer: MergeVectors.ana), !account.events.isEmpty {
+            loyalty = .object(["balance": .number(Double(account.loyaltyPoints)),
+                               "declined": .array(account.declined.map { .string($0.id.string) })])
+        }
         return .object([
+            "loyalty": loyalty,
             "rows": .object(rows),
             "customer": try replica.customer(id: MergeVectors.ana)?.json ?? .null,
             "conflicts": .array(conflicts),

@@ -131,11 +131,29 @@ enum MergeVectors {
                     ]),
                 ]),
                ]),
+        Vector(name: "09-loyalty-overdraw",
+               summary: "Ana has 100 points; north redeems 80 and south redeems 50 concurrently: replay in stamp order accepts north's and declines south's, everywhere; the balance is 20",
+               changesets: [
+                Changeset(schemaVersion: 3, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "loyaltyEvent", rowID: RowID("019ad2a0-0000-7000-8000-00000000d001")!, hlc: hlc(1), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("kind", text("Add")), FieldChange("points", .integer(100)),
+                    ]),
+                    RowChange(table: "loyaltyEvent", rowID: RowID("019ad2a0-0000-7000-8000-00000000d002")!, hlc: hlc(20), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("kind", text("Redeem")), FieldChange("points", .integer(80)),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 3, origin: south, changes: [
+                    RowChange(table: "loyaltyEvent", rowID: RowID("019ad2a0-0000-7000-8000-00000000d003")!, hlc: hlc(25), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("kind", text("Redeem")), FieldChange("points", .integer(50)),
+                    ]),
+                ]),
+               ]),
         Vector(name: "08-newer-schema-field",
-               summary: "a changeset from schema 3 carries preferredLanguage, unknown to schema 2: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
+               summary: "a changeset from schema 99 carries preferredLanguage, unknown to this schema: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
                changesets: [
                 Changeset(schemaVersion: 2, origin: north, changes: [insertAna()]),
-                Changeset(schemaVersion: 3, origin: south, changes: [
+                Changeset(schemaVersion: 99, origin: south, changes: [
                     update(10, 0, [FieldChange("notes", text("from a newer release")), FieldChange("preferredLanguage", text("pt"))]),
                 ]),
                ]),

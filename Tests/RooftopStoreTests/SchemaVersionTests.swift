@@ -92,6 +92,10 @@ import Testing
         }
         try replica.updateCustomer(id: ids[0], CustomerInput(fields: ["notes": .text("updated before the release was cut")]))
         if CRMSchema.version >= 2 { try replica.updateCustomer(id: ids[3], CustomerInput(tags: ["VIP", "fleet"])) }
+        if CRMSchema.version >= 3 {
+            try replica.recordLoyalty(.add, points: 250, reason: "purchase", customer: ids[4])
+            try replica.recordLoyalty(.redeem, points: 100, reason: "service", customer: ids[4])
+        }
         try replica.delete(CRMSchema.customer, id: ids[1])
         try replica.addInteraction(["customerId": .text(ids[2].string), "type": .text("Call"), "subject": .text("fixture call")],
                                    id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random))

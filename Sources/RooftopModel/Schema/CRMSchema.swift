@@ -7,7 +7,8 @@ public enum CRMSchema {
     ///
     /// - 1: customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle.
     /// - 2: customerTag (`Customer.tags` as an add-wins set).
-    public static let version: UInt16 = 2
+    /// - 3: loyaltyEvent (the loyalty ledger behind `Customer.loyaltyPoints`).
+    public static let version: UInt16 = 3
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -132,8 +133,22 @@ public enum CRMSchema {
         FieldSpec("removed", .boolean),
     ], parentField: "customerId")
 
+    /// An event of a customer's loyalty ledger (`sync-protocol/merge-rules.md#loyalty-ledger`):
+    /// points are an append-only ledger of adds and redemptions, not a number. The balance replays
+    /// the events in `(HLC, rooftop id)` order; a redemption that would overdraw is declined, the
+    /// same on every replica. Events are written once and never changed. Schema version 3.
+    public static let loyaltyEvent = EntitySchema(table: "loyaltyEvent", fields: [
+        FieldSpec("customerId", .uuid, system: true),
+        FieldSpec("kind", .enumeration(["Add", "Redeem"])),
+        FieldSpec("points", .integer(1...10_000_000)),
+        FieldSpec("reason", .text(maxLength: 256)),
+        FieldSpec("createdAt", .dateTime, system: true),
+    ], parentField: "customerId")
+
     /// Every replicated entity, in the order digests list them.
-    public static let entities: [EntitySchema] = [customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag]
+    public static let entities: [EntitySchema] = [
+        customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
+    ]
 
     /// The entity stored in `table`, or nil when this release does not know it.
     public static func entity(_ table: String) -> EntitySchema? { entities.first { $0.table == table } }

@@ -9,12 +9,20 @@ public struct CustomerRecord: Sendable, Hashable {
     public var addresses: [StoredRow]
     /// The element rows of the customer's tags (present and removed).
     public var tagElements: [StoredRow] = []
+    /// The customer's loyalty ledger events.
+    public var loyaltyEvents: [StoredRow] = []
 
-    public init(customer: StoredRow, phones: [StoredRow], addresses: [StoredRow], tagElements: [StoredRow] = []) {
+    public init(customer: StoredRow, phones: [StoredRow], addresses: [StoredRow], tagElements: [StoredRow] = [], loyaltyEvents: [StoredRow] = []) {
         self.customer = customer
         self.phones = phones
         self.addresses = addresses
         self.tagElements = tagElements
+        self.loyaltyEvents = loyaltyEvents
+    }
+
+    /// The loyalty account: the ledger replayed (``LoyaltyLedger``).
+    public var loyalty: LoyaltyAccount {
+        LoyaltyAccount(customerId: customer.id, tier: customer["loyaltyTier"].textValue, rows: loyaltyEvents)
     }
 
     /// The tags present: those with an element row not removed (add-wins), each shown as its
@@ -49,6 +57,7 @@ public struct CustomerRecord: Sendable, Hashable {
             return .object(json)
         })
         object["tags"] = .array(tags.map(JSONValue.string))
+        object["loyaltyPoints"] = .number(Double(loyalty.loyaltyPoints))
         return .object(object)
     }
 

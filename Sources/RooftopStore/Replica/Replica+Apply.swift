@@ -82,6 +82,9 @@ extension Replica {
                 if newer { continue }
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
             }
+            if entity.table == CRMSchema.loyaltyEvent.table && change.kind != .insert {
+                throw ReplicaError(.invalid, "change \(index): loyalty events are append-only")
+            }
             switch change.kind {
             case .delete:
                 guard change.fields.count == 1, change.fields[0].name == RowChange.contextField, case .blob(let bytes) = change.fields[0].value,

@@ -68,12 +68,14 @@ extension Replica {
         let addressesByCustomer = Dictionary(grouping: addresses) { $0["customerId"] }
         let tags = try storedRows(db, CRMSchema.customerTag, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
         let tagsByCustomer = Dictionary(grouping: tags) { $0["customerId"] }
+        let events = try storedRows(db, CRMSchema.loyaltyEvent, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        let eventsByCustomer = Dictionary(grouping: events) { $0["customerId"] }
         let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
         return ids.compactMap { id in
             guard let customer = byID[id] else { return nil }
             let key = FieldValue.text(id.string)
             return CustomerRecord(customer: customer, phones: phonesByCustomer[key] ?? [], addresses: addressesByCustomer[key] ?? [],
-                                  tagElements: tagsByCustomer[key] ?? [])
+                                  tagElements: tagsByCustomer[key] ?? [], loyaltyEvents: eventsByCustomer[key] ?? [])
         }
     }
 }

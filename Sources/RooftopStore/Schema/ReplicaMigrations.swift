@@ -63,6 +63,10 @@ enum ReplicaMigrations {
             try db.execute(sql: createTableSQL(CRMSchema.customerTag, withLifecycle: true))
             try db.execute(sql: "CREATE INDEX customerTag_customerId ON customerTag(customerId)")
         }
+        migrator.registerMigration("v5-schema-3-loyalty-ledger") { db in
+            try db.execute(sql: createTableSQL(CRMSchema.loyaltyEvent, withLifecycle: true))
+            try db.execute(sql: "CREATE INDEX loyaltyEvent_customerId ON loyaltyEvent(customerId)")
+        }
         return migrator
     }
 

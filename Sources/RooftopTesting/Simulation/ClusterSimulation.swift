@@ -127,6 +127,14 @@ public final class ClusterSimulation {
                 try replica.delete(CRMSchema.customer, id: customers[roll(customers.count)])
             case 72..<80:
                 if let deleted = try deletedCustomer(replica) { try replica.restore(CRMSchema.customer, id: deleted) }
+            case 80..<88:
+                let id = customers[roll(customers.count)]
+                let balance = try replica.loyalty(customer: id).loyaltyPoints
+                if balance > 0 && chance(60) {
+                    try replica.recordLoyalty(.redeem, points: Int64(1 + roll(Int(balance))), reason: "sim", customer: id)
+                } else {
+                    try replica.recordLoyalty(.add, points: Int64(1 + roll(200)), reason: "sim", customer: id)
+                }
             default:
                 try replica.addInteraction(["customerId": .text(customers[roll(customers.count)].string), "type": .text("Call"),
                                             "subject": .text("sim \(roll(1_000))")])

@@ -1,0 +1,48 @@
+import RooftopModel
+import RooftopReplication
+
+/// A customer's loyalty ledger and balance (design document "Loyalty Management").
+public struct LoyaltyAccount: Sendable, Equatable, Codable {
+    /// One event as staff see it.
+    public struct Entry: Sendable, Equatable, Codable {
+        public let id: RowID
+        /// `Add` or `Redeem`.
+        public let kind: String
+        public let points: Int64
+        public let reason: String?
+        /// `accepted`, or `declined` for a redemption that would have overdrawn (flag for follow-up).
+        public let status: String
+        /// When and where: RFC 3339 UTC and the rooftop that recorded it.
+        public let createdAt: String
+        public let rooftop: RooftopID
+    }
+
+    public let customerId: RowID
+    /// The balance: accepted adds minus accepted redemptions, never negative.
+    public let loyaltyPoints: Int64
+    /// The customer's `loyaltyTier` field.
+    public let loyaltyTier: String?
+    /// Oldest first (replay order).
+    public let events: [Entry]
+    /// Redemptions declined because they would have overdrawn.
+    public var declined: [Entry] { events.filter { $0.status == "declined" } }
+
+    /// Builds the account from the customer's visible event rows.
+    init(customerId: RowID, tier: String?, rows: [StoredRow]) {
+        let events = rows.compactMap { row -> (StoredRow, LoyaltyLedger.Event)? in
+            guard let stamp = row.created, case .integer(let points) = row["points"],
+                let kind = row["kind"].textValue.flatMap(LoyaltyLedger.Event.Kind.init(rawValue:))
+            else { return nil }
+            return (row, LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points))
+        }.sorted { $0.1.stamp < $1.1.stamp }
+        let outcome = LoyaltyLedger.replay(events.map(\.1))
+        self.customerId = customerId
+        self.loyaltyPoints = outcome.balance
+        self.loyaltyTier = tier
+        self.events = events.map { row, event in
+            Entry(id: row.id, kind: event.kind.rawValue, points: event.points, reason: row["reason"].textValue,
+                  status: outcome.declined.contains(event.stamp) ? "declined" : "accepted",
+                  createdAt: Timestamp.string(milliseconds: event.stamp.hlc.milliseconds), rooftop: event.stamp.origin)
+        }
+    }
+}
