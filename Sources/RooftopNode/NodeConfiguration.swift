@@ -18,6 +18,8 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var syncIntervalSeconds: Double
     /// Maximum accepted lead of a remote HLC over local time, ms (default 5 minutes).
     public var maxDriftMs: UInt64
+    /// The retention horizon for compaction, days (nil: 90).
+    public var retentionDays: Int?
 
     public init(rooftop: RooftopID, hubURL: String, certificates: String, apiHost: String = "127.0.0.1", apiPort: Int = 8081,
                 syncIntervalSeconds: Double = 5, maxDriftMs: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) {

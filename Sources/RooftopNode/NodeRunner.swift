@@ -5,6 +5,7 @@ import RooftopAPI
 import RooftopReplication
 import RooftopStore
 import RooftopSync
+import ServiceLifecycle
 
 /// Runs a rooftop node: the staff REST API and the background sync loop, until SIGINT/SIGTERM.
 public enum NodeRunner {
@@ -24,7 +25,7 @@ public enum NodeRunner {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "rooftop-\(configuration.rooftop)"),
-            services: [loop],
+            services: [loop, CompactionService(replica: replica, retentionDays: configuration.retentionDays ?? 90, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.apiPort) },
             logger: logger)
         try await app.runService()
@@ -37,10 +38,14 @@ public enum HubRunner {
     ///   - replica: the hub's replica (rooftop id `hub`).
     ///   - certificates: the group CA directory holding `hub.pem` and `hub-key.pem`.
     /// - Throws: when the certificates cannot be read or the port cannot be bound.
-    public static func run(replica: Replica, certificates: URL, host: String, port: Int, logger: Logger,
+    ///   - retentionDays: the retention horizon for compaction (rows deleted longer ago are purged).
+    public static func run(replica: Replica, certificates: URL, host: String, port: Int, retentionDays: Int = 90, logger: Logger,
                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let tls = try TLSSettings.hub(ca: GroupCA(directory: certificates))
         let app = try HubServer.application(replica: replica, tls: tls, host: host, port: port, logger: logger, onServerRunning: onServerRunning)
-        try await app.runService()
+        let group = ServiceGroup(configuration: .init(
+            services: [app, CompactionService(replica: replica, retentionDays: retentionDays, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

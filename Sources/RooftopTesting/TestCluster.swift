@@ -78,3 +78,10 @@ public final class TestCluster: Sendable {
         directory.remove()
     }
 }
+
+extension Result where Failure == any Error {
+    /// Captures the outcome of an async throwing body (so a test can clean up before rethrowing).
+    public init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

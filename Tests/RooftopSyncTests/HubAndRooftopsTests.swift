@@ -232,6 +232,47 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func aRooftopOfflineBeyondRetentionReBootstrapsKeepingItsUnsentChanges() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let south = try Replica(path: cluster.directory.path("south-old.sqlite"), rooftop: RooftopID(rawValue: "south")!, wallClock: cluster.clock)
+        let gone = try north.createCustomer(CustomerInput(fields: ["lastName": .text("Deleted later")]))
+        try await cluster.sync(north)
+        try await cluster.sync(south)
+        // South goes offline for 100 days; meanwhile north deletes a customer and the hub purges it.
+        cluster.clock.advance(by: 86_400_000)
+        try north.delete(CRMSchema.customer, id: gone)
+        try await cluster.sync(north)
+        let kept = try south.createCustomer(CustomerInput(fields: ["lastName": .text("Made offline")]))
+        try south.updateCustomer(id: gone, CustomerInput(fields: ["notes": .text("edit of a row purged meanwhile")]))
+        cluster.clock.advance(by: 100 * 86_400_000)
+        #expect(try cluster.hubReplica.compact(purgeExpiredTombstones: true).rowsPurged == 1)
+        // South is refused before it sends anything.
+        let client = try cluster.client(for: south)
+        let error = try await #require(throws: SyncError.self) { try await client.sync() }
+        #expect(error.reasonCode == "BEYOND_RETENTION")
+        #expect(try SyncStatus.read(south).pendingChanges == 2)
+        // Re-bootstrap: a new replica from the hub, the unsent changes re-offered.
+        let keep = cluster.directory.url.appendingPathComponent("south-unsent.changesets")
+        let result = await Result {
+            try await SyncClient.rebootstrap(client: client, keep: keep, reopen: {
+                try Replica(path: cluster.directory.path("south-new.sqlite"), rooftop: RooftopID(rawValue: "south")!, wallClock: cluster.clock)
+            }, clientFor: { replica in try! cluster.client(for: replica) })
+        }
+        try await client.shutdown()
+        let (_, reoffered) = try result.get()
+        #expect(reoffered == 2)
+        #expect(FileManager.default.fileExists(atPath: keep.path))
+        let fresh = try Replica(path: cluster.directory.path("south-new.sqlite"), rooftop: RooftopID(rawValue: "south")!, wallClock: cluster.clock)
+        #expect(try fresh.customer(id: kept) != nil)
+        #expect(try fresh.customer(id: gone) == nil)
+        #expect(try cluster.hubReplica.storedState(CRMSchema.customer, id: gone) == nil)  // not resurrected
+        try await cluster.sync(north)
+        #expect(try fresh.digest() == cluster.hubReplica.digest())
+        #expect(try north.digest() == cluster.hubReplica.digest())
+        await cluster.shutdown()
+    }
+
     @Test func pushBodyOverTheLimitIsA413Problem() async throws {
         let cluster = try await TestCluster()
         let http = try Self.http(cluster, certificate: "north")

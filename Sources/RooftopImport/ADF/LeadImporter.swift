@@ -23,7 +23,7 @@ public enum LeadImporter {
         for lead in leads {
             let key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
             let interactionID = StableID.make(key + "|interaction")
-            if try replica.row(CRMSchema.customerInteraction, id: interactionID) != nil {
+            if try replica.isKnown(CRMSchema.customerInteraction, id: interactionID) {
                 report.alreadyImported += 1
                 continue
             }

@@ -51,7 +51,7 @@ public enum FEBRLImporter {
                 continue
             }
             let id = StableID.make("febrl:\(recID)")
-            if try replica.row(CRMSchema.customer, id: id) != nil {
+            if try replica.isKnown(CRMSchema.customer, id: id) {
                 report.alreadyImported += 1
                 continue
             }

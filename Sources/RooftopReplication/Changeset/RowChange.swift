@@ -18,17 +18,21 @@ public struct RowChange: Hashable, Sendable {
         case delete = 3
         /// Explicitly brings a deleted row back, with a later HLC than the tombstone. No fields.
         case restore = 4
+        /// Removes a row whose tombstone is older than the retention horizon, with its history,
+        /// for good: no later change brings it back. Written by the hub's compaction. No fields.
+        case purge = 5
 
         /// Delete and restore change whether the row is visible; insert and update set fields.
         public var isLifecycle: Bool { self == .delete || self == .restore }
 
-        /// `insert`, `update`, `delete` or `restore`.
+        /// `insert`, `update`, `delete`, `restore` or `purge`.
         public var name: String {
             switch self {
             case .insert: "insert"
             case .update: "update"
             case .delete: "delete"
             case .restore: "restore"
+            case .purge: "purge"
             }
         }
     }

@@ -37,7 +37,7 @@ public struct RowState: Hashable, Sendable {
     ///   was already known or lost every field).
     @discardableResult
     public mutating func apply(_ change: RowChange, origin: RooftopID) -> [String] {
-        guard !change.kind.isLifecycle else { return [] }
+        guard change.kind == .insert || change.kind == .update else { return [] }
         let stamp = FieldStamp(hlc: change.hlc, origin: origin)
         if change.kind == .insert {
             // Ids are unique per insert; should two inserts meet, the earliest is the creation.

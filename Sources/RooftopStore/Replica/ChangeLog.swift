@@ -92,6 +92,14 @@ extension Replica {
         return Changeset(schemaVersion: schemaVersion, origin: origin, changes: changes)
     }
 
+    /// Raises this replica's version vector to `vector` where it is lower: after a complete pull,
+    /// the hub holds nothing more up to it (some of it compacted away). Never used by the hub.
+    public func advanceVersionVector(to vector: VersionVector) throws {
+        try pool.write { db in
+            for (origin, hlc) in vector.entries { try ChangeLog.advance(db, origin: origin, to: hlc) }
+        }
+    }
+
     /// The number of changes made by `origin` after `hlc` (for a rooftop: its pending outbox).
     public func changeCount(origin: RooftopID, after hlc: HLC) throws -> Int {
         try pool.read { db in

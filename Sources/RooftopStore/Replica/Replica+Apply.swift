@@ -38,6 +38,11 @@ extension Replica {
                     try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
                     continue
                 }
+                if change.kind == .purge {
+                    try Retention.purge(db, entity, id: change.rowID, by: changeset.origin, change: change)
+                    continue
+                }
+                if try Retention.isPurged(db, table: change.table, id: change.rowID) { continue }  // never resurrected
                 let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
                 try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
                 if change.kind.isLifecycle || before.tombstoned {
@@ -82,7 +87,7 @@ extension Replica {
                 if newer { continue }
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
             }
-            if entity.table == CRMSchema.loyaltyEvent.table && change.kind != .insert {
+            if entity.table == CRMSchema.loyaltyEvent.table && change.kind != .insert && change.kind != .purge {
                 throw ReplicaError(.invalid, "change \(index): loyalty events are append-only")
             }
             switch change.kind {
@@ -91,8 +96,8 @@ extension Replica {
                     VersionVector(encoded: bytes) != nil
                 else { throw ReplicaError(.invalid, "change \(index): a delete carries exactly one field, its context") }
                 continue
-            case .restore:
-                guard change.fields.isEmpty else { throw ReplicaError(.invalid, "change \(index): a restore carries no fields") }
+            case .restore, .purge:
+                guard change.fields.isEmpty else { throw ReplicaError(.invalid, "change \(index): a \(change.kind.name) carries no fields") }
                 continue
             case .insert, .update:
                 break

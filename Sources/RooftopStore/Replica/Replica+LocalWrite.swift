@@ -34,6 +34,9 @@ extension Replica {
         switch write.kind {
         case .insert:
             if existing?.isVisible == true { throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists") }
+            if try Retention.isPurged(db, table: entity.table, id: write.rowID) {
+                throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) was purged after its retention horizon")
+            }
         case .update:
             guard existing?.isVisible == true else { throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)") }
         }

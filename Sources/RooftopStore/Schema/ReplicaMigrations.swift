@@ -67,6 +67,16 @@ enum ReplicaMigrations {
             try db.execute(sql: createTableSQL(CRMSchema.loyaltyEvent, withLifecycle: true))
             try db.execute(sql: "CREATE INDEX loyaltyEvent_customerId ON loyaltyEvent(customerId)")
         }
+        migrator.registerMigration("v6-retention") { db in
+            // Rows purged for good (their tombstone outlived the retention horizon): later changes
+            // to them are ignored. `retentionFloor`: per origin, the newest change log entry dropped
+            // with a purged row (a rooftop that had not seen it must re-bootstrap).
+            try db.execute(sql: """
+                CREATE TABLE purgedRow (tableName TEXT NOT NULL, rowId TEXT NOT NULL, purgedBy TEXT NOT NULL, hlc INTEGER NOT NULL,
+                  PRIMARY KEY (tableName, rowId)) WITHOUT ROWID;
+                CREATE TABLE retentionFloor (origin TEXT PRIMARY KEY NOT NULL, hlc INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -71,6 +71,15 @@ public final class SyncClient: Sendable {
             if hello.schemaVersion > CRMSchema.version {
                 try await replica.perform { try $0.setSyncState(["schemaBehind": String(hello.schemaVersion)]) }
             }
+            if let floor = hello.retentionFloor {
+                let (mine, bootstrapping) = try await replica.perform { try ($0.versionVector(), $0.syncState(SyncStateKeys.lastSyncAt) == nil) }
+                if !bootstrapping, let (origin, hlc) = floor.entries.first(where: { mine[$0.key] < $0.value }) {
+                    throw SyncError(.refused, """
+                        this rooftop has not seen \(origin)'s changes up to \(hlc), compacted at the hub after the retention horizon; \
+                        nothing was sent. Re-bootstrap: rooftop node rebootstrap (unsent changes are kept and re-offered)
+                        """, problem: ProblemDetails(.gone, code: "BEYOND_RETENTION", detail: "compacted past this rooftop's last sync"))
+                }
+            }
             let hubHasOfMine = hello.versionVector[replica.rooftop]
             let iHave = try await replica.perform { [rooftop = replica.rooftop] in try $0.versionVector()[rooftop] }
             if hubHasOfMine > iHave {
@@ -172,10 +181,47 @@ public final class SyncClient: Sendable {
         }
     }
 
+    /// Rebuilds this rooftop's replica from the hub after `BEYOND_RETENTION`, keeping its unsent
+    /// changes: writes them to `keep` (changeset frames), moves the old replica file aside, lets the
+    /// caller open a fresh one, bootstraps it, re-applies the kept changes and pushes them. A kept
+    /// change to a row purged meanwhile is not brought back (the hub ignores it).
+    /// - Parameters:
+    ///   - keep: where the unsent changes are saved first (never silently dropped).
+    ///   - reopen: moves the old file aside and returns a fresh replica for the same rooftop.
+    /// - Returns: the fresh replica's sync report and the number of changes re-offered.
+    public static func rebootstrap(client: SyncClient, keep: URL, reopen: @Sendable () throws -> Replica,
+                                   clientFor: @Sendable (Replica) -> SyncClient) async throws -> (SyncReport, Int) {
+        let old = client.replica
+        let hello = try await client.hello()
+        let acked = hello.versionVector[old.rooftop]
+        var kept: [Changeset] = []
+        var cursor = acked
+        while true {
+            let changeset = try old.changeset(origin: old.rooftop, after: cursor, limit: SyncProtocol.changesPerChangeset)
+            guard let last = changeset.maxHLC else { break }
+            kept.append(changeset)
+            cursor = last
+        }
+        try Data(try kept.flatMap { try ChangesetCodec.encode($0) }).write(to: keep)
+        let fresh = try reopen()
+        let freshClient = clientFor(fresh)
+        do {
+            var report = try await freshClient.sync()
+            for changeset in kept { try fresh.apply(changeset, acceptingOwnChangesUpTo: changeset.maxHLC ?? .zero) }
+            let second = try await freshClient.sync()
+            report.pushed += second.pushed
+            try await freshClient.shutdown()
+            return (report, kept.reduce(0) { $0 + $1.changes.count })
+        } catch {
+            try? await freshClient.shutdown()
+            throw error
+        }
+    }
+
     func pull(into report: inout SyncReport, keepFrames: Bool, ownHistoryBound: HLC = .zero) async throws {
         while true {
-            let seen = try await replica.perform { try $0.versionVector() }
-            let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000))
+            let (seen, bootstrapping) = try await replica.perform { try ($0.versionVector(), $0.syncState(SyncStateKeys.lastSyncAt) == nil) }
+            let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000, bootstrapping: bootstrapping))
             let (status, body, headers) = try await sendWithHeaders(.POST, "pull", contentType: "application/json", body: Array(request))
             guard status == .ok else { throw problem(status, body) }
             let more = headers.first(name: SyncProtocol.moreHeader) == "true"
@@ -204,7 +250,15 @@ public final class SyncClient: Sendable {
                     handler(SyncProgress(pulled: report.pulled, remaining: left + inAnswer))
                 }
             }
-            if !more { return }
+            if !more {
+                if let text = headers.first(name: SyncProtocol.vectorHeader), !text.isEmpty,
+                    let held = try? JSONDecoder().decode(VersionVector.self, from: Data(text.utf8)) {
+                    try await replica.perform { [rooftop = replica.rooftop] in
+                        try $0.advanceVersionVector(to: VersionVector(held.entries.filter { $0.key != rooftop }))
+                    }
+                }
+                return
+            }
         }
     }
 

@@ -65,9 +65,9 @@ public struct HubRoutes: Sendable {
 
     func hello(_ context: HubRequestContext) async throws -> Response {
         let rooftop = try await context.peerRooftop()
-        let vector = try await replica.perform { try $0.versionVector() }
+        let (vector, floor) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor()) }
         return try Response.json(HubHello(rooftop: rooftop, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
-                                          serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector))
+                                          serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor))
     }
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -109,20 +109,33 @@ public struct HubRoutes: Sendable {
             throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
         }
         let budget = max(1, min(pull.maxChanges, 100_000))
-        let (frames, more, left) = try await replica.perform { replica in
+        // A rooftop that has data but missed a change dropped with a purged row must re-bootstrap
+        // (`sync-protocol/merge-rules.md#retention`); a new, empty rooftop may bootstrap.
+        if !pull.versionVector.entries.isEmpty && pull.bootstrapping != true {
+            let floor = try await replica.perform { try $0.retentionFloor() }
+            if let (origin, hlc) = floor.entries.first(where: { pull.versionVector[$0.key] < $0.value }) {
+                throw ProblemDetails(.gone, code: "BEYOND_RETENTION", title: "Beyond retention",
+                                     detail: "this rooftop has not seen \(origin)'s changes up to \(hlc), which were compacted after the retention horizon; re-bootstrap it (rooftop node rebootstrap), its unsent changes are kept")
+            }
+        }
+        let (frames, more, left, held) = try await replica.perform { replica in
             try Self.framesForPull(replica: replica, caller: rooftop, seen: pull.versionVector, budget: budget)
         }
         var buffer = ByteBuffer()
         for frame in frames { buffer.writeBytes(frame) }
         return Response(status: .ok, headers: [.contentType: SyncProtocol.changesetsMediaType, HTTPField.Name(SyncProtocol.moreHeader)!: more ? "true" : "false",
-                                                  HTTPField.Name(SyncProtocol.remainingHeader)!: String(left)],
+                                                  HTTPField.Name(SyncProtocol.remainingHeader)!: String(left),
+                                                  HTTPField.Name(SyncProtocol.vectorHeader)!: more ? "" : String(decoding: try JSONEncoder().encode(held), as: UTF8.self)],
                         body: ResponseBody(byteBuffer: buffer))
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
     /// `budget` changes and about ``SyncProtocol/maxPullBytes`` in all, each changeset at most
     /// ``SyncProtocol/changesPerChangeset`` changes.
-    static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int) throws -> (frames: [[UInt8]], more: Bool, remaining: Int) {
+    static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int)
+        throws -> (frames: [[UInt8]], more: Bool, remaining: Int, held: VersionVector)
+    {
+        let held = try replica.versionVector()
         let (frames, more, sentUpTo) = try collectFrames(replica: replica, seen: seen, budget: budget)
         var left = 0
         if more {
@@ -130,7 +143,7 @@ public struct HubRoutes: Sendable {
                 left += try replica.changeCount(origin: origin, after: sentUpTo[origin] ?? seen[origin])
             }
         }
-        return (frames, more, left)
+        return (frames, more, left, held)
     }
 
     static func collectFrames(replica: Replica, seen: VersionVector, budget: Int) throws -> ([[UInt8]], Bool, [RooftopID: HLC]) {

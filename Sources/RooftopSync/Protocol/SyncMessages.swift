@@ -15,6 +15,10 @@ public enum SyncProtocol {
     /// Response header of a pull: how many changes the hub still holds for the caller beyond
     /// this answer (for a progress bar while bootstrapping).
     public static let remainingHeader = "Rooftop-Remaining"
+    /// Response header of a final pull answer (`Rooftop-More: false`): the hub's version vector
+    /// as JSON. The rooftop then holds everything the hub still has up to it, so it may advance
+    /// its own vector to it (changes compacted away at the hub are not waited for).
+    public static let vectorHeader = "Rooftop-Vector"
     /// Largest accepted push body (compressed), in bytes: 16 MiB.
     public static let maxPushBytes = 16 << 20
     /// A pull answer stops adding frames past this many bytes (32 MiB) and sets `Rooftop-More`.
@@ -36,6 +40,19 @@ public struct HubHello: Codable, Sendable, Equatable {
     public var serverTimeMs: UInt64
     /// Origin → greatest HLC the hub holds (the push cursor is the caller's own entry).
     public var versionVector: VersionVector
+    /// Origin → newest change dropped by compaction: a rooftop below it for any origin (and not
+    /// bootstrapping) is `BEYOND_RETENTION` and must re-bootstrap.
+    public var retentionFloor: VersionVector?
+
+    public init(rooftop: RooftopID, schemaVersion: UInt16, formatVersion: UInt16, serverTimeMs: UInt64, versionVector: VersionVector,
+                retentionFloor: VersionVector? = nil) {
+        self.rooftop = rooftop
+        self.schemaVersion = schemaVersion
+        self.formatVersion = formatVersion
+        self.serverTimeMs = serverTimeMs
+        self.versionVector = versionVector
+        self.retentionFloor = retentionFloor
+    }
 }
 
 /// `POST /sync/v1/changesets` answer: what the hub applied.
@@ -57,4 +74,13 @@ public struct PullRequest: Codable, Sendable, Equatable {
     public var versionVector: VersionVector
     /// Most changes to return in this response (the rest on the next pull).
     public var maxChanges: Int
+    /// True while the rooftop has never completed a sync (a bootstrap, possibly resumed): it holds
+    /// only what the hub sent, so retention does not apply to it.
+    public var bootstrapping: Bool?
+
+    public init(versionVector: VersionVector, maxChanges: Int, bootstrapping: Bool? = nil) {
+        self.versionVector = versionVector
+        self.maxChanges = maxChanges
+        self.bootstrapping = bootstrapping
+    }
 }

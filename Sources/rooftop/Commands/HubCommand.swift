@@ -17,15 +17,19 @@ struct HubCommand: AsyncParsableCommand {
         var host: String = "127.0.0.1"
         @Option(name: .long, help: "TCP port.")
         var port: Int = 8443
+        @Option(name: .customLong("retention-days"), help: "Rows deleted longer ago are purged everywhere; rooftops offline longer must re-bootstrap.")
+        var retentionDays: Int = 90
 
         func run() async throws {
             Rooftop.bootstrapLogging()
             try validatePort(port, "--port")
+            guard (1...3650).contains(retentionDays) else { throw CLIError("--retention-days must be 1-3650") }
             try FileManager.default.createDirectory(at: data.directory, withIntermediateDirectories: true)
             let replica = try Replica(path: data.replicaPath, rooftop: .hub)
             let logger = Logger(label: "rooftop.hub")
             do {
-                try await HubRunner.run(replica: replica, certificates: URL(fileURLWithPath: certs), host: host, port: port, logger: logger) { port in
+                try await HubRunner.run(replica: replica, certificates: URL(fileURLWithPath: certs), host: host, port: port,
+                                        retentionDays: retentionDays, logger: logger) { port in
                     logger.info("hub listening", metadata: ["address": "https://\(host):\(port)"])
                 }
             } catch {

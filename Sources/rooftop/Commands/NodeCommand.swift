@@ -8,7 +8,7 @@ import RooftopSync
 
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "node", abstract: "Set up and run a rooftop node.",
-                                                    subcommands: [Init.self, Serve.self])
+                                                    subcommands: [Init.self, Serve.self, Rebootstrap.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a rooftop's data directory: configuration and empty replica.")
@@ -44,6 +44,36 @@ struct NodeCommand: AsyncParsableCommand {
             try configuration.save(to: data.directory)
             _ = try Replica(path: data.replicaPath, rooftop: id)
             print("rooftop \(id) ready in \(data.directory.path) (hub \(hub))")
+        }
+    }
+
+    struct Rebootstrap: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild this rooftop's replica from the hub (after BEYOND_RETENTION), keeping and re-offering its unsent changes.")
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let configuration = try data.configuration()
+            let replica = try data.openReplica()
+            guard let hub = URL(string: configuration.hubURL) else { throw CLIError("hubURL in rooftop.json is not a URL") }
+            let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
+            let stamp = Int(Date().timeIntervalSince1970)
+            let keep = data.directory.appendingPathComponent("unsent-\(stamp).changesets")
+            let aside = data.directory.appendingPathComponent("replica-before-rebootstrap-\(stamp).sqlite")
+            let client = SyncClient(replica: replica, hub: hub, tls: tls)
+            let path = data.replicaPath, rooftop = configuration.rooftop, drift = configuration.maxDriftMs
+            let result: Result<(SyncReport, Int), any Error>
+            do {
+                result = .success(try await SyncClient.rebootstrap(client: client, keep: keep, reopen: {
+                    try replica.backup(to: aside.path)
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                    return try Replica(path: path, rooftop: rooftop, maxDriftMilliseconds: drift)
+                }, clientFor: { SyncClient(replica: $0, hub: hub, tls: tls) }))
+            } catch { result = .failure(error) }
+            try await client.shutdown()
+            let (report, reoffered) = try result.get()
+            print("rebootstrapped \(rooftop): pulled \(report.pulled) change(s); re-offered \(reoffered) unsent change(s) (also saved in \(keep.lastPathComponent)); "
+                  + "the old replica is kept as \(aside.lastPathComponent)")
         }
     }
 

@@ -37,7 +37,10 @@ struct SyncNowCommand: AsyncParsableCommand {
         } catch { result = .failure(error) }
         bar.finish()
         try await client.shutdown()
-        let report = try result.get()
+        let report: SyncReport
+        do { report = try result.get() } catch let error as SyncError where error.reasonCode == "BEYOND_RETENTION" {
+            throw CLIError("\(error) — run `rooftop node rebootstrap --data \(data.directory.path)`")
+        }
         if let saveChangeset {
             try Data(report.frames.joined()).write(to: URL(fileURLWithPath: saveChangeset))
             print("saved \(report.frames.count) changeset frame(s) exchanged (pushed and pulled) to \(saveChangeset)")

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+import RooftopWire
+
+/// Compaction and retention inside the replica's transactions (`sync-protocol/merge-rules.md#retention`).
+enum Retention {
+    static func isPurged(_ db: Database, table: String, id: RowID) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow WHERE tableName = ? AND rowId = ?", arguments: [table, id.string]) ?? false
+    }
+
+    /// Removes a row and its history for good, keeping only the purge change (for relaying) and a
+    /// marker so no later change brings it back.
+    static func purge(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, change: RowChange) throws {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT origin, max(hlc) FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5 GROUP BY origin
+            """, arguments: [entity.table, id.string]) {
+            try db.execute(sql: """
+                INSERT INTO retentionFloor (origin, hlc) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)
+                """, arguments: [row[0] as String, row[1] as Int64])
+        }
+        try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5", arguments: [entity.table, id.string])
+        try db.execute(sql: "DELETE FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string])
+        try db.execute(sql: "INSERT OR IGNORE INTO purgedRow (tableName, rowId, purgedBy, hlc) VALUES (?, ?, ?, ?)",
+                       arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: change.hlc.rawValue)])
+        try ChangeLog.append(db, origin: origin, change: change)
+    }
+
+    static func floor(_ db: Database) throws -> VersionVector {
+        var vector = VersionVector()
+        for row in try Row.fetchAll(db, sql: "SELECT origin, hlc FROM retentionFloor") {
+            if let origin = RooftopID(rawValue: row[0]) { vector.advance(origin, to: HLC(rawValue: UInt64(bitPattern: row[1]))) }
+        }
+        return vector
+    }
+}
+
+/// What a compaction did.
+public struct CompactionReport: Sendable, Equatable, Codable {
+    /// Rows whose tombstone outlived the horizon, purged (hub only: it writes the purge changes).
+    public var rowsPurged = 0
+    /// Change-log entries older than the horizon dropped because nothing in them still decides a field.
+    public var entriesDropped = 0
+    /// Field values dropped from older entries because a later write won their field.
+    public var fieldsDropped = 0
+
+    public init(rowsPurged: Int = 0, entriesDropped: Int = 0, fieldsDropped: Int = 0) {
+        self.rowsPurged = rowsPurged
+        self.entriesDropped = entriesDropped
+        self.fieldsDropped = fieldsDropped
+    }
+}
+
+extension Replica {
+    /// Compacts tombstones and merge metadata older than the retention horizon.
+    ///
+    /// - On the hub (`purgeExpiredTombstones`), every row deleted longer ago than the horizon is
+    ///   purged by a replicated `purge` change, so every replica removes it the same way.
+    /// - On every replica, change-log entries older than the horizon keep only the field values that
+    ///   still win their field; entries left with nothing (updates) are dropped. Inserts, deletes,
+    ///   restores and purges stay. A rooftop's own changes the hub has not acknowledged are never
+    ///   touched. Row content is unchanged (digests stay equal).
+    /// - Parameters:
+    ///   - retentionMilliseconds: the horizon (default 90 days).
+    ///   - purgeExpiredTombstones: write purge changes (the hub does; rooftops receive them).
+    ///   - ownAcknowledgedThrough: for a rooftop, the hub's acknowledgement of its own changes.
+    public func compact(retentionMilliseconds: UInt64 = 90 * 86_400_000, purgeExpiredTombstones: Bool,
+                        ownAcknowledgedThrough: HLC = HLC(rawValue: UInt64.max)) throws -> CompactionReport {
+        let now = wallClock.nowMilliseconds()
+        guard now > retentionMilliseconds else { return CompactionReport() }
+        let cutoff = HLC(milliseconds: now - retentionMilliseconds, counter: 0)
+        var report = CompactionReport()
+        if purgeExpiredTombstones {
+            for entity in CRMSchema.entities {
+                let expired = try pool.read { db in
+                    try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL AND _deleted < ?",
+                                        arguments: [Int64(bitPattern: cutoff.rawValue)])
+                }.compactMap(RowID.init)
+                for batch in stride(from: 0, to: expired.count, by: 1_000) {
+                    try pool.write { db in
+                        var clock = try loadClock(db)
+                        for id in expired[batch..<min(batch + 1_000, expired.count)] {
+                            let hlc = clock.tick(wallMilliseconds: now)
+                            try Retention.purge(db, entity, id: id, by: rooftop,
+                                                change: RowChange(table: entity.table, rowID: id, hlc: hlc, kind: .purge, fields: []))
+                            try ChangeLog.advance(db, origin: rooftop, to: hlc)
+                        }
+                        try storeClock(db, clock)
+                    }
+                    report.rowsPurged += min(1_000, expired.count - batch)
+                }
+            }
+        }
+        try pool.write { db in
+            let old = try Row.fetchAll(db, sql: """
+                SELECT origin, hlc, tableName, rowId, kind, fields FROM changeLog WHERE hlc < ? AND kind IN (1, 2)
+                """, arguments: [Int64(bitPattern: cutoff.rawValue)])
+            var winners: [String: [String: FieldStamp]] = [:]
+            for row in old {
+                let origin: String = row[0], hlc = HLC(rawValue: UInt64(bitPattern: row[1])), table: String = row[2], rowID: String = row[3]
+                guard let originID = RooftopID(rawValue: origin), let entity = CRMSchema.entity(table), let id = RowID(rowID) else { continue }
+                if originID == rooftop && hlc > ownAcknowledgedThrough { continue }  // the outbox stays whole
+                let key = "\(table)/\(rowID)"
+                if winners[key] == nil { winners[key] = try RowIO.load(db, entity, id: id)?.stamps ?? [:] }
+                let stamp = FieldStamp(hlc: hlc, origin: originID)
+                let fields = try FieldListCodec.decode(Array(row[5] as Data))
+                let kept = fields.filter { winners[key]?[$0.name] == stamp || entity.field($0.name) == nil }
+                guard kept.count < fields.count else { continue }
+                report.fieldsDropped += fields.count - kept.count
+                if kept.isEmpty && (row[4] as Int64) == Int64(RowChange.Kind.update.rawValue) {
+                    try db.execute(sql: "DELETE FROM changeLog WHERE origin = ? AND hlc = ?", arguments: [origin, row[1] as Int64])
+                    report.entriesDropped += 1
+                } else {
+                    try db.execute(sql: "UPDATE changeLog SET fields = ? WHERE origin = ? AND hlc = ?",
+                                   arguments: [Data(FieldListCodec.encode(kept)), origin, row[1] as Int64])
+                }
+            }
+        }
+        return report
+    }
+
+    /// Per origin, the newest change log entry dropped with a purged row: a rooftop whose version
+    /// vector is below it for any origin missed something that no longer exists and must re-bootstrap.
+    public func retentionFloor() throws -> VersionVector {
+        try pool.read { db in try Retention.floor(db) }
+    }
+
+    /// True when the row exists here or was purged for good (for importers: a purged record is
+    /// not created again).
+    public func isKnown(_ entity: EntitySchema, id: RowID) throws -> Bool {
+        try pool.read { db in
+            try RowIO.load(db, entity, id: id)?.created != nil || Retention.isPurged(db, table: entity.table, id: id)
+        }
+    }
+}
