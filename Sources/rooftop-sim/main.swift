@@ -5,6 +5,9 @@
 import Foundation
 import RooftopTesting
 
+/// Writes a line unbuffered, so progress shows as it happens even when redirected to a file.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
@@ -25,9 +28,9 @@ while let flag = arguments.popFirst() {
 let steps = number("steps", 150), rooftops = max(2, number("rooftops", 5))
 
 if let single = options["seed"] {
-    guard let seed = UInt64(single) else { print("--seed must be a whole number"); exit(2) }
+    guard let seed = UInt64(single) else { say("--seed must be a whole number"); exit(2) }
     let report = try ClusterSimulation(seed: seed, rooftops: rooftops).run(steps: steps)
-    print(report)
+    say("\(report)")
     exit(report.passed ? 0 : 1)
 }
 
@@ -38,13 +41,13 @@ for seed in UInt64(first)..<UInt64(first + count) {
     let report = try ClusterSimulation(seed: seed, rooftops: rooftops).run(steps: steps)
     if !report.passed {
         failed.append(seed)
-        print(report)
+        say("\(report)")
     }
     if (seed + 1 - UInt64(first)) % 500 == 0 {
-        print("\(seed + 1 - UInt64(first))/\(count) seeds, \(failed.count) failed, \(Int(Date().timeIntervalSince(started))) s")
+        say("\(seed + 1 - UInt64(first))/\(count) seeds, \(failed.count) failed, \(Int(Date().timeIntervalSince(started))) s")
     }
 }
 let seconds = Date().timeIntervalSince(started)
-print("\(count) seeds (\(first)..<\(first + count)), \(steps) steps each, \(rooftops) rooftops + hub: \(failed.count) diverged; \(String(format: "%.0f", seconds)) s")
-if !failed.isEmpty { print("replay with: rooftop-sim --seed \(failed[0])") }
+say("\(count) seeds (\(first)..<\(first + count)), \(steps) steps each, \(rooftops) rooftops + hub: \(failed.count) diverged; \(String(format: "%.0f", seconds)) s")
+if !failed.isEmpty { say("replay with: rooftop-sim --seed \(failed[0])") }
 exit(failed.isEmpty ? 0 : 1)
