@@ -44,6 +44,7 @@ import Testing
                                "declined": .array(account.declined.map { .string($0.id.string) })])
         }
         return .object([
+            "erased": .array(try replica.erasures().map { .string("\($0.customerId) by \($0.erasedBy)") }),
             "loyalty": loyalty,
             "rows": .object(rows),
             "customer": try replica.customer(id: MergeVectors.ana)?.json ?? .null,

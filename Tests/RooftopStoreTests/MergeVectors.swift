@@ -149,6 +149,20 @@ enum MergeVectors {
                     ]),
                 ]),
                ]),
+        Vector(name: "10-erasure",
+               summary: "north erases Ana on her request while south, unaware, edits her and adds a phone: the erase wins over both; nothing about her remains, on any replica",
+               changesets: [
+                Changeset(schemaVersion: 3, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(60), kind: .erase, fields: []),
+                ]),
+                Changeset(schemaVersion: 3, origin: south, changes: [
+                    update(70, 0, [FieldChange("notes", text("south edits Ana after the erasure, unaware"))]),
+                    RowChange(table: "customerPhone", rowID: phone1, hlc: hlc(71), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("number", text("+15550100001")),
+                    ]),
+                ]),
+               ]),
         Vector(name: "08-newer-schema-field",
                summary: "a changeset from schema 99 carries preferredLanguage, unknown to this schema: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
                changesets: [

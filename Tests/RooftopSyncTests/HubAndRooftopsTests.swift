@@ -273,6 +273,28 @@ import Testing
         await cluster.shutdown()
     }
 
+    @Test func anErasureReachesEveryRooftopAndTheHubReportsWhoAppliedIt() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north"), south = try cluster.replica("south")
+        let id = try north.createCustomer(CustomerInput(fields: ["lastName": .text("Quixote")]))
+        try await cluster.sync(north)
+        try await cluster.sync(south)
+        try north.erase(customer: id)
+        try await cluster.sync(north)
+        let client = try cluster.client(for: north)
+        var records = try await client.erasures()
+        #expect(records.first?.acknowledgedBy.map(\.rawValue) == ["north"])
+        #expect(records.first?.pending.map(\.rawValue) == ["south"])
+        try await cluster.sync(south)  // receives the erase
+        try await cluster.sync(south)  // reports it has it
+        records = try await client.erasures()
+        try await client.shutdown()
+        #expect(records.first?.acknowledgedBy.map(\.rawValue) == ["north", "south"])
+        #expect(try south.customer(id: id) == nil)
+        #expect(try north.digest() == south.digest() && south.digest() == cluster.hubReplica.digest())
+        await cluster.shutdown()
+    }
+
     @Test func pushBodyOverTheLimitIsA413Problem() async throws {
         let cluster = try await TestCluster()
         let http = try Self.http(cluster, certificate: "north")

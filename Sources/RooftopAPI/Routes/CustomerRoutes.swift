@@ -17,6 +17,8 @@ import RooftopSync
 /// - `DELETE /api/crm/customers/{id}`: 204; writes a tombstone (wins over edits made without
 ///   knowledge of it, which go to the conflict log). 404 when not found or already deleted.
 /// - `POST /api/crm/customers/{id}/restore`: brings a deleted customer back; answers it.
+/// - `POST /api/crm/customers/{id}/erase`: a data subject's erasure request: 202; the customer and
+///   every row about them leave this replica now and every replica as the erase reaches it.
 /// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
 /// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
 struct CustomerRoutes: Sendable {
@@ -52,6 +54,12 @@ struct CustomerRoutes: Sendable {
             let id = try RequestBody.rowID(context, "id")
             try await replica.run { _ = try $0.restore(CRMSchema.customer, id: id) }
             return try Self.response(try await record(id))
+        }
+        customers.post(":id/erase") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            let change = try await replica.run { try $0.erase(customer: id) }
+            return try Response.json(["customerId": JSONValue.string(id.string), "erasedBy": .string(replica.rooftop.rawValue),
+                                      "at": .string(Timestamp.string(milliseconds: change.hlc.milliseconds))], status: .accepted)
         }
         customers.get(":id/interactions") { request, context in
             let id = try RequestBody.rowID(context, "id")

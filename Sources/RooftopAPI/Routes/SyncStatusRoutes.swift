@@ -18,6 +18,9 @@ struct SyncStatusRoutes: Sendable {
         router.get("api/sync/digest") { _, _ in
             try Response.json(try await replica.run { try $0.digest() })
         }
+        router.get("api/compliance/erasures") { _, _ in
+            try Response.json(["items": try await replica.run { try $0.erasures() }])
+        }
         router.get("api/sync/conflicts") { request, _ in
             let limit = try RequestBody.integer(request, "limit", default: 200, in: 1...1000)
             return try Response.json(["items": try await replica.run { try $0.conflicts(limit: limit) }])

@@ -21,11 +21,15 @@ public struct RowChange: Hashable, Sendable {
         /// Removes a row whose tombstone is older than the retention horizon, with its history,
         /// for good: no later change brings it back. Written by the hub's compaction. No fields.
         case purge = 5
+        /// A data-subject erasure (GDPR art. 17, CCPA): removes a customer and every row about
+        /// them, with their history, on every replica, for good. Terminal; wins over any edit.
+        /// Only on `customer` rows; no fields (`sync-protocol/merge-rules.md#erasure`).
+        case erase = 6
 
         /// Delete and restore change whether the row is visible; insert and update set fields.
         public var isLifecycle: Bool { self == .delete || self == .restore }
 
-        /// `insert`, `update`, `delete`, `restore` or `purge`.
+        /// `insert`, `update`, `delete`, `restore`, `purge` or `erase`.
         public var name: String {
             switch self {
             case .insert: "insert"
@@ -33,6 +37,7 @@ public struct RowChange: Hashable, Sendable {
             case .delete: "delete"
             case .restore: "restore"
             case .purge: "purge"
+            case .erase: "erase"
             }
         }
     }

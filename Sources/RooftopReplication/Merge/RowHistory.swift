@@ -45,7 +45,7 @@ public enum RowHistory {
         var conflicts: [Conflict] = []
         for entry in ordered {
             switch entry.change.kind {
-            case .delete, .restore, .purge:
+            case .delete, .restore, .purge, .erase:
                 continue
             case .insert:
                 state.apply(entry.change, origin: entry.origin)

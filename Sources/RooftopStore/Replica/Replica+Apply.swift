@@ -22,6 +22,8 @@ extension Replica {
     ///   (default ``HLC/zero``: never).
     @discardableResult
     public func apply(_ changeset: Changeset, acceptingOwnChangesUpTo ownHistoryBound: HLC = .zero) throws -> ApplyOutcome {
+        let erases = changeset.changes.contains { $0.kind == .erase }
+        defer { if erases { scrubWriteAheadLog() } }
         try validate(changeset)
         if let maxHLC = changeset.maxHLC {
             try HybridLogicalClock(maxDriftMilliseconds: maxDriftMilliseconds).check(maxHLC, wallMilliseconds: wallClock.nowMilliseconds())
@@ -42,7 +44,15 @@ extension Replica {
                     try Retention.purge(db, entity, id: change.rowID, by: changeset.origin, change: change)
                     continue
                 }
+                if change.kind == .erase {
+                    try Erasure.erase(db, customer: change.rowID, by: changeset.origin, change: change)
+                    continue
+                }
                 if try Retention.isPurged(db, table: change.table, id: change.rowID) { continue }  // never resurrected
+                if try Erasure.isAboutAnErasedCustomer(db, entity, change) {
+                    try Erasure.forget(db, entity, id: change.rowID, by: changeset.origin, hlc: change.hlc)
+                    continue
+                }
                 let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
                 try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
                 if change.kind.isLifecycle || before.tombstoned {
@@ -95,6 +105,11 @@ extension Replica {
                 guard change.fields.count == 1, change.fields[0].name == RowChange.contextField, case .blob(let bytes) = change.fields[0].value,
                     VersionVector(encoded: bytes) != nil
                 else { throw ReplicaError(.invalid, "change \(index): a delete carries exactly one field, its context") }
+                continue
+            case .erase:
+                guard entity.table == CRMSchema.customer.table, change.fields.isEmpty else {
+                    throw ReplicaError(.invalid, "change \(index): an erase names a customer and carries no fields")
+                }
                 continue
             case .restore, .purge:
                 guard change.fields.isEmpty else { throw ReplicaError(.invalid, "change \(index): a \(change.kind.name) carries no fields") }

@@ -33,6 +33,8 @@ public final class Replica: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted content is overwritten, not left in free pages (erasure must not leave bytes behind).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path

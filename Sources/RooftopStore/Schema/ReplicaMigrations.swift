@@ -77,6 +77,14 @@ enum ReplicaMigrations {
                 CREATE TABLE retentionFloor (origin TEXT PRIMARY KEY NOT NULL, hlc INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-erasure") { db in
+            // Customers erased on a data subject's request: their id, when and by whom. No personal data.
+            try db.execute(sql: """
+                CREATE TABLE erasedCustomer (customerId TEXT PRIMARY KEY NOT NULL, erasedBy TEXT NOT NULL, hlc INTEGER NOT NULL) WITHOUT ROWID;
+                -- The hub's view of each rooftop's progress (its version vector at its last pull), for erasure acknowledgements.
+                CREATE TABLE rooftopProgress (rooftop TEXT PRIMARY KEY NOT NULL, versionVector BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -146,6 +146,10 @@ public final class SyncClient: Sendable {
 
     func hubDigests() async throws -> HubDigests { try await get("verify") }
 
+    /// The hub's erasures with their per-rooftop acknowledgement.
+    /// - Throws: ``SyncError``.
+    public func erasures() async throws -> [ErasureRecord] { try await get("erasures") }
+
     func get<T: Decodable>(_ path: String) async throws -> T {
         let (status, body, _) = try await send(.GET, path, contentType: nil, body: nil)
         guard status == .ok else { throw problem(status, body) }

@@ -18,6 +18,7 @@ import RooftopWire
 /// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
 ///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
 /// - `GET  /sync/v1/digest`: the hub replica's per-table digests.
+/// - `GET  /sync/v1/erasures`: every erasure with the rooftops that have applied it (``ErasureRecord``).
 /// - `GET  /sync/v1/verify`, `/verify/{table}`, `/verify/{table}/{prefix}`: ``HubDigests``, then
 ///   bucket digests, then row digests, for `rooftop sync verify`.
 public struct HubRoutes: Sendable {
@@ -38,6 +39,10 @@ public struct HubRoutes: Sendable {
         group.get("digest") { _, context in
             _ = try await context.peerRooftop()
             return try Response.json(try await replica.perform { try $0.digest() })
+        }
+        group.get("erasures") { _, context in
+            _ = try await context.peerRooftop()
+            return try Response.json(try await replica.perform { try $0.erasures() })
         }
         group.get("verify") { _, context in
             _ = try await context.peerRooftop()
@@ -109,6 +114,7 @@ public struct HubRoutes: Sendable {
             throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
         }
         let budget = max(1, min(pull.maxChanges, 100_000))
+        try await replica.perform { try $0.recordProgress(of: rooftop, seen: pull.versionVector) }
         // A rooftop that has data but missed a change dropped with a purged row must re-bootstrap
         // (`sync-protocol/merge-rules.md#retention`); a new, empty rooftop may bootstrap.
         if !pull.versionVector.entries.isEmpty && pull.bootstrapping != true {

@@ -7,7 +7,7 @@ import RooftopStore
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Find, show, add and update customers in the local replica.",
-        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self])
+        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self])
 
     /// Options shared by add and update: the common fields, phones, and any field by name.
     struct Fields: ParsableArguments {
@@ -83,6 +83,21 @@ struct CustomerCommand: ParsableCommand {
             guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
             try data.openReplica().delete(CRMSchema.customer, id: rowID)
             print("deleted \(id) (restore with `rooftop customer restore \(id)`)")
+        }
+    }
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer on a data subject's request: every row about them, everywhere, for good (cannot be undone).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Flag(help: "Confirm: erasure cannot be undone.") var confirm = false
+
+        func run() throws {
+            guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            guard confirm else { throw CLIError("erasure cannot be undone: add --confirm") }
+            try data.openReplica().erase(customer: rowID)
+            print("erased \(id) here; it reaches every rooftop through the hub (check with `rooftop erasures`)")
         }
     }
 

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+/// Data-subject erasure inside the replica's transactions (`sync-protocol/merge-rules.md#erasure`).
+enum Erasure {
+    /// Child tables whose rows belong to one customer (by `customerId`).
+    static let childEntities: [EntitySchema] = [
+        CRMSchema.customerPhone, CRMSchema.customerAddress, CRMSchema.customerInteraction, CRMSchema.customerVehicle,
+        CRMSchema.customerTag, CRMSchema.loyaltyEvent,
+    ]
+
+    static func isErased(_ db: Database, customer: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?", arguments: [customer]) ?? false
+    }
+
+    /// True when a change is to an erased customer or names one as its `customerId`.
+    static func isAboutAnErasedCustomer(_ db: Database, _ entity: EntitySchema, _ change: RowChange) throws -> Bool {
+        if entity.table == CRMSchema.customer.table { return try isErased(db, customer: change.rowID.string) }
+        if let field = change.fields.first(where: { $0.name == "customerId" }), case .text(let customer) = field.value {
+            return try isErased(db, customer: customer)
+        }
+        guard entity.parentField != nil || entity.field("customerId") != nil else { return false }
+        let stored = try String.fetchOne(db, sql: "SELECT customerId FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?",
+                                         arguments: [change.rowID.string])
+        return try stored.map { try isErased(db, customer: $0) } ?? false
+    }
+
+    /// Removes the customer, every row about them (children by `customerId`, and vehicles no other
+    /// customer refers to) and all their history, including this replica's unsent changes; keeps
+    /// the erase change (to relay: it holds only the id) and markers so nothing comes back.
+    static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange) throws {
+        let id = customer.string
+        var vehicles = Set(try String.fetchAll(db, sql: "SELECT vehicleId FROM customerVehicle WHERE customerId = ? AND vehicleId IS NOT NULL",
+                                               arguments: [id]))
+        vehicles.formUnion(try String.fetchAll(db, sql: """
+            SELECT relatedToId FROM customerInteraction WHERE customerId = ? AND relatedToType = 'Vehicle' AND relatedToId IS NOT NULL
+            """, arguments: [id]))
+        for entity in childEntities {
+            for child in try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE customerId = ?", arguments: [id]) {
+                if let childID = RowID(child) { try forget(db, entity, id: childID, by: origin, hlc: change.hlc) }
+            }
+        }
+        for vehicle in vehicles {
+            let otherLinks = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerVehicle WHERE vehicleId = ?", arguments: [vehicle]) ?? 0
+            let otherLeads = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerInteraction WHERE relatedToId = ?", arguments: [vehicle]) ?? 0
+            if otherLinks + otherLeads == 0, let vehicleID = RowID(vehicle) {
+                try forget(db, CRMSchema.vehicle, id: vehicleID, by: origin, hlc: change.hlc)
+            }
+        }
+        try forget(db, CRMSchema.customer, id: customer, by: origin, hlc: change.hlc)
+        try db.execute(sql: "INSERT OR IGNORE INTO erasedCustomer (customerId, erasedBy, hlc) VALUES (?, ?, ?)",
+                       arguments: [id, origin.rawValue, Int64(bitPattern: change.hlc.rawValue)])
+        try ChangeLog.append(db, origin: origin, change: change)
+    }
+
+    /// Removes one row and its history for good (no marker change of its own is logged).
+    static func forget(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, hlc: HLC) throws {
+        try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind NOT IN (5, 6)", arguments: [entity.table, id.string])
+        try db.execute(sql: "DELETE FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string])
+        try db.execute(sql: "INSERT OR IGNORE INTO purgedRow (tableName, rowId, purgedBy, hlc) VALUES (?, ?, ?, ?)",
+                       arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: hlc.rawValue)])
+    }
+}
+
+/// A customer erased on a data subject's request, and which rooftops have applied it.
+public struct ErasureRecord: Sendable, Equatable, Codable {
+    public let customerId: RowID
+    /// The rooftop where staff requested it.
+    public let erasedBy: RooftopID
+    /// When, RFC 3339 UTC.
+    public let at: String
+    /// The erase change's HLC (raw 64-bit value).
+    public let hlc: UInt64
+    /// Rooftops known (at the hub) to have applied it; filled by ``Replica/erasures(acknowledgedBy:)``.
+    public var acknowledgedBy: [RooftopID]
+    /// Rooftops that have not yet.
+    public var pending: [RooftopID]
+}
+
+extension Replica {
+    /// Erases a customer on a data subject's request (decision 7): every row about them and their
+    /// whole history leave this replica now (unsent changes included) and every other replica when
+    /// the erase reaches it; nothing brings them back; the erase wins over any concurrent edit.
+    /// - Returns: the erase change.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when no customer (visible or deleted) has that id.
+    @discardableResult
+    public func erase(customer id: RowID) throws -> RowChange {
+        defer { scrubWriteAheadLog() }
+        return try pool.write { db in
+            guard try RowIO.load(db, CRMSchema.customer, id: id)?.created != nil else {
+                throw ReplicaError(.notFound, "no customer with id \(id)")
+            }
+            var clock = try loadClock(db)
+            let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+            let change = RowChange(table: CRMSchema.customer.table, rowID: id, hlc: hlc, kind: .erase, fields: [])
+            try Erasure.erase(db, customer: id, by: rooftop, change: change)
+            try storeClock(db, clock)
+            try ChangeLog.advance(db, origin: rooftop, to: hlc)
+            return change
+        }
+    }
+
+    /// Checkpoints and truncates the write-ahead log, so earlier page versions holding erased data
+    /// do not linger in the `-wal` file. Best effort: skipped while readers hold old snapshots.
+    func scrubWriteAheadLog() {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// Records a rooftop's version vector at its pull (the hub does), for erasure acknowledgements.
+    public func recordProgress(of rooftop: RooftopID, seen: VersionVector) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO rooftopProgress (rooftop, versionVector, at) VALUES (?, ?, ?)
+                ON CONFLICT(rooftop) DO UPDATE SET versionVector = excluded.versionVector, at = excluded.at
+                """, arguments: [rooftop.rawValue, Data(seen.encoded()), Int64(wallClock.nowMilliseconds())])
+        }
+    }
+
+    /// The erasures this replica holds, newest first, with the rooftops that have applied each
+    /// (at the hub: from each rooftop's version vector at its last pull; the requesting rooftop
+    /// counts at once).
+    public func erasures() throws -> [ErasureRecord] {
+        try pool.read { db in
+            var progress: [RooftopID: VersionVector] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT rooftop, versionVector FROM rooftopProgress") {
+                if let id = RooftopID(rawValue: row[0]), let vector = VersionVector(encoded: Array(row[1] as Data)) { progress[id] = vector }
+            }
+            return try Row.fetchAll(db, sql: "SELECT customerId, erasedBy, hlc FROM erasedCustomer ORDER BY hlc DESC").compactMap { row in
+                guard let id = RowID(row[0] as String), let by = RooftopID(rawValue: row[1]) else { return nil }
+                let hlc = HLC(rawValue: UInt64(bitPattern: row[2]))
+                let rooftops = Set(progress.keys).union([by]).subtracting([.hub]).sorted()
+                let acknowledged = rooftops.filter { $0 == by || (progress[$0]?[by] ?? .zero) >= hlc }
+                return ErasureRecord(customerId: id, erasedBy: by, at: Timestamp.string(milliseconds: hlc.milliseconds), hlc: hlc.rawValue,
+                                     acknowledgedBy: acknowledged, pending: rooftops.filter { !acknowledged.contains($0) })
+            }
+        }
+    }
+}
