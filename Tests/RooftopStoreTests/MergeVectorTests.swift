@@ -71,7 +71,7 @@ import Testing
             for (i, changeset) in vector.changesets.enumerated() {
                 try Data(try ChangesetCodec.encode(changeset)).write(to: directory.appendingPathComponent(String(format: "%02d-%@.changeset", i + 1, changeset.origin.rawValue)))
             }
-            let t = try TestReplica("hub", clock: ManualWallClock(milliseconds: MergeVectors.t0 + 600_000))
+            let t = try TestReplica("verifier", clock: ManualWallClock(milliseconds: MergeVectors.t0 + 600_000))
             defer { t.remove() }
             for changeset in vector.changesets { try t.replica.apply(changeset) }
             var expected = try Self.state(t.replica, vector).objectValue!
@@ -84,7 +84,7 @@ import Testing
         var expected = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: directory.appendingPathComponent("expected.json"))).objectValue!
         expected["summary"] = nil
         for order in Self.permutations(Array(changesets.indices)) {
-            let t = try TestReplica("hub", clock: ManualWallClock(milliseconds: MergeVectors.t0 + 600_000))
+            let t = try TestReplica("verifier", clock: ManualWallClock(milliseconds: MergeVectors.t0 + 600_000))
             defer { t.remove() }
             for i in order + order { try t.replica.apply(changesets[i]) }  // every order, each delivered twice
             #expect(try Self.state(t.replica, vector) == .object(expected), "order \(order)")

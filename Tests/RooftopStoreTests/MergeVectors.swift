@@ -163,6 +163,16 @@ enum MergeVectors {
                     ]),
                 ]),
                ]),
+        Vector(name: "11-purge-after-retention",
+               summary: "north deleted Ana; after the retention horizon the hub purges her row with a replicated purge change; in any order, the row is gone and south's late edit does not bring it back",
+               changesets: [
+                Changeset(schemaVersion: 3, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0))])]),
+                ]),
+                Changeset(schemaVersion: 3, origin: south, changes: [update(50, 0, [FieldChange("notes", text("late edit"))])]),
+                Changeset(schemaVersion: 3, origin: .hub, changes: [RowChange(table: "customer", rowID: ana, hlc: hlc(90), kind: .purge, fields: [])]),
+               ]),
         Vector(name: "08-newer-schema-field",
                summary: "a changeset from schema 99 carries preferredLanguage, unknown to this schema: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
                changesets: [

@@ -35,6 +35,9 @@ extension Replica {
                 throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
             }
             var fieldsWritten = 0
+            // Most replicas have purged or erased nothing: skip those lookups per change then.
+            var anyPurged = try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow LIMIT 1") ?? false
+            var anyErased = try Bool.fetchOne(db, sql: "SELECT 1 FROM erasedCustomer LIMIT 1") ?? false
             for change in fresh {
                 guard let entity = CRMSchema.entity(change.table) else {  // a newer schema's table: kept in the log only
                     try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
@@ -42,14 +45,17 @@ extension Replica {
                 }
                 if change.kind == .purge {
                     try Retention.purge(db, entity, id: change.rowID, by: changeset.origin, change: change)
+                    anyPurged = true
                     continue
                 }
                 if change.kind == .erase {
                     try Erasure.erase(db, customer: change.rowID, by: changeset.origin, change: change)
+                    anyPurged = true
+                    anyErased = true
                     continue
                 }
-                if try Retention.isPurged(db, table: change.table, id: change.rowID) { continue }  // never resurrected
-                if try Erasure.isAboutAnErasedCustomer(db, entity, change) {
+                if anyPurged, try Retention.isPurged(db, table: change.table, id: change.rowID) { continue }  // never resurrected
+                if anyErased, try Erasure.isAboutAnErasedCustomer(db, entity, change) {
                     try Erasure.forget(db, entity, id: change.rowID, by: changeset.origin, hlc: change.hlc)
                     continue
                 }

@@ -34,7 +34,7 @@ extension Replica {
         switch write.kind {
         case .insert:
             if existing?.isVisible == true { throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists") }
-            if try Retention.isPurged(db, table: entity.table, id: write.rowID) {
+            if existing == nil, try Retention.isPurged(db, table: entity.table, id: write.rowID) {
                 throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) was purged after its retention horizon")
             }
         case .update:
