@@ -44,16 +44,44 @@ public enum Timestamp {
 
     /// True for the stored form `YYYY-MM-DDTHH:MM:SS.sssZ` with a valid date and time.
     public static func isCanonicalDateTime(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        guard b.count == 24, b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-            b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z"), normaliseDate(String(text.prefix(10))) != nil
-        else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            guard b[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return b[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        var text = text
+        return text.withUTF8 { b in
+            guard b.count == 24, b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+                b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z"), isCanonicalDate(b[0..<10])
+            else { return false }
+            func number(_ range: Range<Int>) -> Int? {
+                guard b[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                return b[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            }
+            guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19), number(20..<23) != nil else { return false }
+            return h < 24 && m < 60 && s < 60
         }
-        guard let h = number(11..<13), let m = number(14..<16), let s = number(17..<19), number(20..<23) != nil else { return false }
-        return h < 24 && m < 60 && s < 60
+    }
+
+    /// True for the stored form of a date, `YYYY-MM-DD` with a valid calendar day (what
+    /// ``normaliseDate(_:)`` returns unchanged), checked without allocating.
+    public static func isCanonicalDate(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { isCanonicalDate($0[...]) }
+    }
+
+    static func isCanonicalDate<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool where Bytes.Index == Int {
+        guard bytes.count == 10 else { return false }
+        let b = bytes.startIndex
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in (b + from)..<(b + from + count) {
+                let d = bytes[i]
+                guard d >= 0x30, d <= 0x39 else { return nil }
+                value = value * 10 + Int(d - 0x30)
+            }
+            return value
+        }
+        guard bytes[b + 4] == UInt8(ascii: "-"), bytes[b + 7] == UInt8(ascii: "-"),
+            let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2), (1...12).contains(m), d >= 1
+        else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
     }
 
     /// Checks a calendar date `YYYY-MM-DD` (ISO 8601) and returns it; nil when invalid

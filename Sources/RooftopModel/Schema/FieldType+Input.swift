@@ -101,14 +101,14 @@ extension FieldType {
         case (.boolean, .integer(let i)): i == 0 || i == 1
         case (.integer(let range), .integer(let i)): range.contains(i)
         case (.uuid, .text(let s)): RowID(s)?.string == s
-        case (.text(let maxLength), .text(let s)): s.count <= maxLength && !s.isEmpty
+        case (.text(let maxLength), .text(let s)): !s.isEmpty && (s.utf8.count <= maxLength || s.count <= maxLength)
         case (.enumeration(let allowed), .text(let s)): allowed.contains(s)
         case (.decimal, .text(let s)): Self.isDecimalLiteral(s)
-        case (.date, .text(let s)): Timestamp.normaliseDate(s) == s
+        case (.date, .text(let s)): Timestamp.isCanonicalDate(s)
         case (.dateTime, .text(let s)): Timestamp.isCanonicalDateTime(s)
-        case (.email, .text(let s)): EmailAddress.normalise(s) == s
+        case (.email, .text(let s)): EmailAddress.isNormalised(s)
         case (.phone, .text(let s)):
-            s.hasPrefix("+") && (8...15).contains(s.utf8.count - 1) && s.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+            s.utf8.first == UInt8(ascii: "+") && (8...15).contains(s.utf8.count - 1) && s.utf8.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         case (.vin, .text(let s)): VIN.normalise(s) == s
         default: false
         }

@@ -38,16 +38,28 @@ public struct Changeset: Hashable, Sendable {
             guard Self.isValidName(change.table) else {
                 throw ChangesetValidationError(index: index, reason: "invalid table name")
             }
-            var seen = Set<String>()
             for field in change.fields {
                 guard Self.isValidName(field.name) else {
                     throw ChangesetValidationError(index: index, reason: "invalid field name")
                 }
-                guard seen.insert(field.name).inserted else {
-                    throw ChangesetValidationError(index: index, reason: "field \(field.name) written twice")
-                }
+            }
+            if let repeated = Self.repeatedName(change.fields) {
+                throw ChangesetValidationError(index: index, reason: "field \(repeated) written twice")
             }
         }
+    }
+
+    /// The first field name that occurs twice, if any. (Pairwise for a row's few dozen fields:
+    /// cheaper than hashing every name into a set, and this runs on every change received.)
+    static func repeatedName(_ fields: [FieldChange]) -> String? {
+        if fields.count > 48 {
+            var seen = Set<String>()
+            return fields.first { !seen.insert($0.name).inserted }?.name
+        }
+        for i in fields.indices {
+            for j in fields.index(after: i)..<fields.endIndex where fields[i].name == fields[j].name { return fields[j].name }
+        }
+        return nil
     }
 
     /// Names are 1–64 ASCII letters, digits or `_`, not starting with a digit.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RooftopModel
 import RooftopReplication
 
@@ -31,44 +32,68 @@ enum RowIO {
     }
 
     /// The row's state, or nil when the table has no row with that id (visible or not).
+    ///
+    /// Steps the cached statement through the SQLite handle directly (one row by primary key, on
+    /// every write and every applied change): GRDB's row cursor costs more than the lookup itself.
     static func load(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> RowState? {
         let statement = try db.cachedStatement(sql: statements[entity.table]?.select ?? selectSQL(entity))
-        guard let row = try Row.fetchOne(statement, arguments: [id.string]) else { return nil }
-        return try state(from: row, entity: entity, offset: 0)
+        var binding = DirectBinding(statement)
+        binding.bind(id.string)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE:
+            return nil
+        case SQLITE_ROW:
+            return try state(entity: entity) { DirectBinding.column(handle, $0) }
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
     }
 
     /// Decodes a row selected as `fields...` then ``replicationColumns``, starting at `offset`.
     static func state(from row: Row, entity: EntitySchema, offset: Int) throws -> RowState {
+        try state(entity: entity) { FieldValue(row[offset + Int($0)] as DatabaseValue) }
+    }
+
+    /// Decodes the columns `fields...` then ``replicationColumns`` (column `i` from `column(i)`).
+    static func state(entity: EntitySchema, column: (Int32) -> FieldValue) throws -> RowState {
         var state = RowState()
-        let count = entity.fields.count
+        let count = Int32(entity.fields.count)
+        state.values.reserveCapacity(entity.fields.count)
         for (i, field) in entity.fields.enumerated() {
-            let value = FieldValue(row[offset + i] as DatabaseValue)
+            let value = column(Int32(i))
             if !value.isNull { state.values[field.name] = value }
         }
-        if let created: Int64 = row[offset + count], let by: String = row[offset + count + 1] {
+        if case .integer(let created) = column(count), case .text(let by) = column(count + 1) {
             guard let origin = RooftopID(rawValue: by) else { throw ReplicaError(.corrupt, "bad _createdBy in \(entity.table)") }
             state.created = FieldStamp(hlc: HLC(rawValue: UInt64(bitPattern: created)), origin: origin)
         }
-        let stamps: Data = row[offset + count + 2] ?? Data()
-        state.stamps = try StampCodec.decode(Array(stamps), entity: entity)
-        if let deleted: Int64 = row[offset + count + 3], let by: String = row[offset + count + 4] {
+        switch column(count + 2) {
+        case .blob(let stamps): state.stamps = try StampCodec.decode(stamps, entity: entity)
+        case .null: break
+        default: throw ReplicaError(.corrupt, "unreadable field stamps in \(entity.table)")
+        }
+        if case .integer(let deleted) = column(count + 3), case .text(let by) = column(count + 4) {
             guard let origin = RooftopID(rawValue: by) else { throw ReplicaError(.corrupt, "bad _deletedBy in \(entity.table)") }
             state.deleted = FieldStamp(hlc: HLC(rawValue: UInt64(bitPattern: deleted)), origin: origin)
         }
-        state.tombstoned = (row[offset + count + 5] as Int64? ?? 0) != 0
+        if case .integer(let tombstoned) = column(count + 5) { state.tombstoned = tombstoned != 0 }
         return state
     }
 
     static func save(_ db: Database, _ entity: EntitySchema, id: RowID, state: RowState) throws {
         let statement = try db.cachedStatement(sql: statements[entity.table]?.upsert ?? upsertSQL(entity))
-        var values: [DatabaseValue] = [id.string.databaseValue]
-        for field in entity.fields { values.append((state.values[field.name] ?? .null).databaseValue) }
-        values.append(state.created.map { Int64(bitPattern: $0.hlc.rawValue).databaseValue } ?? .null)
-        values.append(state.created.map { $0.origin.rawValue.databaseValue } ?? .null)
-        values.append(Data(StampCodec.encode(state.stamps, entity: entity)).databaseValue)
-        values.append(state.deleted.map { Int64(bitPattern: $0.hlc.rawValue).databaseValue } ?? .null)
-        values.append(state.deleted.map { $0.origin.rawValue.databaseValue } ?? .null)
-        values.append((state.tombstoned ? 1 : 0).databaseValue)
-        try statement.execute(arguments: StatementArguments(values))
+        var binding = DirectBinding(statement)
+        binding.bind(id.string)
+        for field in entity.fields { binding.bind(state.values[field.name] ?? .null) }
+        binding.bind(state.created.map { Int64(bitPattern: $0.hlc.rawValue) })
+        binding.bind(state.created?.origin.rawValue)
+        binding.bind(bytes: StampCodec.encode(state.stamps, entity: entity))
+        binding.bind(state.deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
+        binding.bind(state.deleted?.origin.rawValue)
+        binding.bind(Int64(state.tombstoned ? 1 : 0))
+        try statement.execute()
     }
 }

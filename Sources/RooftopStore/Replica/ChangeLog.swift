@@ -10,9 +10,15 @@ enum ChangeLog {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO changeLog (origin, hlc, tableName, rowId, kind, fields, schemaVersion) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [origin.rawValue, Int64(bitPattern: change.hlc.rawValue), change.table,
-                                          change.rowID.string, Int64(change.kind.rawValue), Data(FieldListCodec.encode(change.fields)),
-                                          Int64(schemaVersion)])
+        var binding = DirectBinding(statement)
+        binding.bind(origin.rawValue)
+        binding.bind(Int64(bitPattern: change.hlc.rawValue))
+        binding.bind(change.table)
+        binding.bind(change.rowID.string)
+        binding.bind(Int64(change.kind.rawValue))
+        binding.bind(bytes: FieldListCodec.encode(change.fields))
+        binding.bind(Int64(schemaVersion))
+        try statement.execute()
     }
 
     static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {
