@@ -8,6 +8,9 @@ import RooftopSync
 import RooftopTesting
 import RooftopWire
 
+/// Writes a line unbuffered, so figures show as they come, also when redirected to a file.
+func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
 /// The sections to run (default all): writes, apply, sync, bootstrap. (`apply` needs `writes`.)

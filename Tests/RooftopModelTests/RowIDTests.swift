@@ -135,6 +135,26 @@ struct RowIDTests {
         #expect(RowID(text) == nil)
     }
 
+    /// The hand-written hex codec agrees with Foundation's on random ids, and on near-miss text.
+    @Test func stringFormAgreesWithFoundationUUID() {
+        var generator = SeededGenerator(seed: 9)
+        for _ in 0..<2_000 {
+            let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let id = RowID(bytes: bytes)!
+            #expect(id.string == id.uuid.uuidString.lowercased())
+            #expect(RowID(id.string)?.uuid == UUID(uuidString: id.string))
+            var mutated = Array(id.string.utf8)
+            mutated[Int.random(in: 0..<36, using: &generator)] = [UInt8(ascii: "-"), UInt8(ascii: "x"), UInt8(ascii: "F"), UInt8(ascii: " ")]
+                .randomElement(using: &generator)!
+            let text = String(decoding: mutated, as: UTF8.self)
+            // Stricter than Foundation, which lets `%2hhx` skip a space or read one digit before a dash.
+            let strict = text.utf8.enumerated().allSatisfy { i, c in
+                [8, 13, 18, 23].contains(i) ? c == UInt8(ascii: "-") : (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+            }
+            #expect(RowID(text)?.uuid == (strict ? UUID(uuidString: text) : nil), "\(text)")
+        }
+    }
+
     @Test func onlySixteenBytesMakeAnId() {
         #expect(RowID(bytes: [UInt8](repeating: 1, count: 15)) == nil)
         #expect(RowID(bytes: [UInt8](repeating: 1, count: 17)) == nil)

@@ -12,8 +12,41 @@ public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible, Co
 
     /// Parses `8-4-4-4-12` hex in either case; nil when malformed.
     public init?(_ string: String) {
-        guard string.utf8.count == 36, let uuid = UUID(uuidString: string) else { return nil }
+        var string = string
+        guard let uuid = string.withUTF8({ Self.parse($0) }) else { return nil }
         self.uuid = uuid
+    }
+
+    /// Hex in either case with dashes at 8, 13, 18, 23 (what Foundation's `UUID(uuidString:)`
+    /// accepts), without the C formatted-input path it takes: row ids are parsed on every
+    /// change read.
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard utf8.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var i = 0, n = 0
+            func nibble(_ c: UInt8) -> UInt8? {
+                switch c {
+                case 0x30...0x39: c - 0x30
+                case 0x61...0x66: c - 0x61 + 10
+                case 0x41...0x46: c - 0x41 + 10
+                default: nil
+                }
+            }
+            while i < 36 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard utf8[i] == UInt8(ascii: "-") else { return false }
+                    i += 1
+                    continue
+                }
+                guard let high = nibble(utf8[i]), let low = nibble(utf8[i + 1]) else { return false }
+                out[n] = high << 4 | low
+                n += 1
+                i += 2
+            }
+            return true
+        }
+        return ok ? UUID(uuid: bytes) : nil
     }
 
     /// From 16 bytes; nil unless exactly 16.
@@ -30,7 +63,21 @@ public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible, Co
     }
 
     /// The lower-case `8-4-4-4-12` form stored in SQLite and shown in JSON.
-    public var string: String { uuid.uuidString.lowercased() }
+    public var string: String {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                let hex: StaticString = "0123456789abcdef"
+                var o = 0
+                for (i, byte) in bytes.enumerated() {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                    out[o] = hex.utf8Start[Int(byte >> 4)]
+                    out[o + 1] = hex.utf8Start[Int(byte & 0x0F)]
+                    o += 2
+                }
+                return o
+            }
+        }
+    }
     public var description: String { string }
 
     public static func < (lhs: RowID, rhs: RowID) -> Bool {

@@ -222,48 +222,88 @@ public final class SyncClient: Sendable {
         }
     }
 
+    /// Pulls until the hub has nothing more, one page at a time, fetching and decoding the next
+    /// page while the current one is applied (`sync-protocol/sync-exchange.md#pull`). The next
+    /// page is asked for with the vector this replica will hold once the current page is applied
+    /// (`versionVector`) and the vector it holds now (`appliedVector`, what the hub records as
+    /// this rooftop's progress), so nothing is acknowledged before it is committed.
     func pull(into report: inout SyncReport, keepFrames: Bool, ownHistoryBound: HLC = .zero) async throws {
-        while true {
-            let (seen, bootstrapping) = try await replica.perform { try ($0.versionVector(), $0.syncState(SyncStateKeys.lastSyncAt) == nil) }
-            let request = try JSONEncoder().encode(PullRequest(versionVector: seen, maxChanges: 50_000, bootstrapping: bootstrapping))
-            let (status, body, headers) = try await sendWithHeaders(.POST, "pull", contentType: "application/json", body: Array(request))
-            guard status == .ok else { throw problem(status, body) }
-            let more = headers.first(name: SyncProtocol.moreHeader) == "true"
-            let left = headers.first(name: SyncProtocol.remainingHeader).flatMap(Int.init) ?? 0
-            let frames: [[UInt8]]
-            do { frames = try Zstd.splitFrames(body) } catch { throw SyncError(.badResponse, "pull answer: \(error)") }
-            var changesets: [Changeset] = []
-            for frame in frames {
-                if keepFrames { report.frames.append(frame) }
-                do { changesets.append(try ChangesetCodec.decode(frame)) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
-            }
-            var inAnswer = changesets.reduce(0) { $0 + $1.changes.count }
-            for changeset in changesets {
-                let outcome: ApplyOutcome
-                do {
-                    outcome = try await replica.perform { try $0.apply(changeset, acceptingOwnChangesUpTo: ownHistoryBound) }
-                } catch let skew as ClockSkewError {
-                    throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock: \(skew)",
-                                    problem: ProblemDetails(.unprocessableContent, code: ClockSkewError.code, detail: skew.description,
-                                                            offsetMs: skew.offsetMilliseconds))
+        let (seen, bootstrapping) = try await replica.perform { try ($0.versionVector(), $0.syncState(SyncStateKeys.lastSyncAt) == nil) }
+        var page = Task { try await self.fetchPage(PullRequest(versionVector: seen, maxChanges: 50_000, bootstrapping: bootstrapping)) }
+        var applied = seen
+        do {
+            while true {
+                let answer = try await page.value
+                var expected = answer.request.versionVector
+                for changeset in answer.changesets {
+                    if let last = changeset.maxHLC { expected.advance(changeset.origin, to: last) }
                 }
-                report.pulled += changeset.changes.count
-                report.applied += outcome.applied
-                inAnswer -= changeset.changes.count
-                if let handler = progressHandler.withLock({ $0 }) {
-                    handler(SyncProgress(pulled: report.pulled, remaining: left + inAnswer))
+                if answer.more {
+                    let request = PullRequest(versionVector: expected, maxChanges: 50_000, bootstrapping: bootstrapping, appliedVector: applied)
+                    page = Task { try await self.fetchPage(request) }
                 }
-            }
-            if !more {
-                if let text = headers.first(name: SyncProtocol.vectorHeader), !text.isEmpty,
-                    let held = try? JSONDecoder().decode(VersionVector.self, from: Data(text.utf8)) {
-                    try await replica.perform { [rooftop = replica.rooftop] in
-                        try $0.advanceVersionVector(to: VersionVector(held.entries.filter { $0.key != rooftop }))
+                if keepFrames { report.frames.append(contentsOf: answer.frames) }
+                var inAnswer = answer.changesets.reduce(0) { $0 + $1.changes.count }
+                for changeset in answer.changesets {
+                    let outcome: ApplyOutcome
+                    do {
+                        outcome = try await replica.perform { try $0.apply(changeset, acceptingOwnChangesUpTo: ownHistoryBound) }
+                    } catch let skew as ClockSkewError {
+                        throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock: \(skew)",
+                                        problem: ProblemDetails(.unprocessableContent, code: ClockSkewError.code, detail: skew.description,
+                                                                offsetMs: skew.offsetMilliseconds))
+                    }
+                    if let last = changeset.maxHLC { applied.advance(changeset.origin, to: last) }
+                    report.pulled += changeset.changes.count
+                    report.applied += outcome.applied
+                    inAnswer -= changeset.changes.count
+                    if let handler = progressHandler.withLock({ $0 }) {
+                        handler(SyncProgress(pulled: report.pulled, remaining: answer.remaining + inAnswer))
                     }
                 }
-                return
+                if !answer.more {
+                    if let held = answer.held {
+                        try await replica.perform { [rooftop = replica.rooftop] in
+                            try $0.advanceVersionVector(to: VersionVector(held.entries.filter { $0.key != rooftop }))
+                        }
+                    }
+                    return
+                }
             }
+        } catch {
+            page.cancel()
+            throw error
         }
+    }
+
+    /// One pull answer, decoded.
+    struct PullPage: Sendable {
+        var request: PullRequest
+        var frames: [[UInt8]]
+        var changesets: [Changeset]
+        var more: Bool
+        /// Changes the hub still holds for this rooftop beyond this page.
+        var remaining: Int
+        /// The hub's version vector, on the last page.
+        var held: VersionVector?
+    }
+
+    func fetchPage(_ pull: PullRequest) async throws -> PullPage {
+        let (status, body, headers) = try await sendWithHeaders(.POST, "pull", contentType: "application/json",
+                                                                body: Array(try JSONEncoder().encode(pull)))
+        guard status == .ok else { throw problem(status, body) }
+        let frames: [[UInt8]]
+        do { frames = try Zstd.splitFrames(body) } catch { throw SyncError(.badResponse, "pull answer: \(error)") }
+        var changesets: [Changeset] = []
+        for frame in frames {
+            do { changesets.append(try ChangesetCodec.decode(frame)) } catch { throw SyncError(.badResponse, "pulled changeset: \(error)") }
+        }
+        let more = headers.first(name: SyncProtocol.moreHeader) == "true"
+        let held = headers.first(name: SyncProtocol.vectorHeader).flatMap { text in
+            text.isEmpty ? nil : try? JSONDecoder().decode(VersionVector.self, from: Data(text.utf8))
+        }
+        return PullPage(request: pull, frames: frames, changesets: changesets, more: more,
+                        remaining: headers.first(name: SyncProtocol.remainingHeader).flatMap(Int.init) ?? 0, held: more ? nil : held)
     }
 
     func send(_ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]?) async throws -> (HTTPResponseStatus, [UInt8], Bool) {

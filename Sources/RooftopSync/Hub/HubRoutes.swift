@@ -114,7 +114,7 @@ public struct HubRoutes: Sendable {
             throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
         }
         let budget = max(1, min(pull.maxChanges, 100_000))
-        try await replica.perform { try $0.recordProgress(of: rooftop, seen: pull.versionVector) }
+        try await replica.perform { try $0.recordProgress(of: rooftop, seen: pull.appliedVector ?? pull.versionVector) }
         // A rooftop that has data but missed a change dropped with a purged row must re-bootstrap
         // (`sync-protocol/merge-rules.md#retention`); a new, empty rooftop may bootstrap.
         if !pull.versionVector.entries.isEmpty && pull.bootstrapping != true {

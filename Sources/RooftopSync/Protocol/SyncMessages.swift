@@ -71,16 +71,23 @@ public struct HubDigests: Codable, Sendable, Equatable {
 
 /// `POST /sync/v1/pull` request: what the rooftop has seen.
 public struct PullRequest: Codable, Sendable, Equatable {
+    /// Where to continue from: the hub answers the changes after it, origin by origin.
     public var versionVector: VersionVector
     /// Most changes to return in this response (the rest on the next pull).
     public var maxChanges: Int
     /// True while the rooftop has never completed a sync (a bootstrap, possibly resumed): it holds
     /// only what the hub sent, so retention does not apply to it.
     public var bootstrapping: Bool?
+    /// What the rooftop has committed, when that is behind ``versionVector`` (it asks for the
+    /// next page while it still applies the previous one). The hub records this, not
+    /// ``versionVector``, as the rooftop's progress (erasure acknowledgements). Absent: the same
+    /// as ``versionVector``.
+    public var appliedVector: VersionVector?
 
-    public init(versionVector: VersionVector, maxChanges: Int, bootstrapping: Bool? = nil) {
+    public init(versionVector: VersionVector, maxChanges: Int, bootstrapping: Bool? = nil, appliedVector: VersionVector? = nil) {
         self.versionVector = versionVector
         self.maxChanges = maxChanges
         self.bootstrapping = bootstrapping
+        self.appliedVector = appliedVector
     }
 }
