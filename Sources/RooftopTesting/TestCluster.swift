@@ -48,8 +48,10 @@ public final class TestCluster: Sendable {
     }
 
     /// A sync client for `replica`, presenting the certificate of `certificate` (default: the replica's own rooftop).
-    public func client(for replica: Replica, certificate: String? = nil) throws -> SyncClient {
-        SyncClient(replica: replica, hub: hubURL, tls: try TLSSettings.rooftop(certificate ?? replica.rooftop.rawValue, ca: ca), wallClock: clock)
+    /// - Parameter pageSize: most changes per pull answer (see ``SyncClient/pageSize``).
+    public func client(for replica: Replica, certificate: String? = nil, pageSize: Int = SyncClient.defaultPageSize) throws -> SyncClient {
+        SyncClient(replica: replica, hub: hubURL, tls: try TLSSettings.rooftop(certificate ?? replica.rooftop.rawValue, ca: ca),
+                   wallClock: clock, pageSize: pageSize)
     }
 
     /// One sync of `replica` with the hub.

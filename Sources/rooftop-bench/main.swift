@@ -137,8 +137,8 @@ await cluster.shutdown()
 }
 
 if phases.contains("bootstrap") {
-// 4. Bootstrap of a new rooftop from the hub (customers with phones and addresses, 10 interactions
-//    each), and resuming after a kill at 50% (simulated: the first half of the changesets applied).
+// 4. Bootstrap of a new rooftop from the hub (customers with phones, addresses, a vehicle each and
+//    10 interactions each), and resuming after a kill at 50% (simulated: the first half of the changesets applied).
 let bootstrapCustomers = customers
 let interactionsPerCustomer = 10
 let origin = try await TestCluster(rooftops: ["north", "south", "east"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
@@ -147,6 +147,17 @@ var interactionNumber = 0
 for start in stride(from: 0, to: bootstrapCustomers, by: batch) {
     try source.write((start..<min(start + batch, bootstrapCustomers)).flatMap { i -> [LocalWrite] in
         var writes = try source.customerCreationWrites(inputs[i % inputs.count], id: rowIDs[i % rowIDs.count])
+        // Their vehicle, and the ownership link.
+        let vehicle = source.newRowID()
+        writes.append(LocalWrite(.insert, CRMSchema.vehicle, id: vehicle, values: [
+            "vin": .text(generator.vin()), "year": .integer(2015 + Int64(i % 11)), "make": .text(["Toyota", "Ford", "Honda", "Subaru"][i % 4]),
+            "model": .text(["Camry", "F-150", "Civic", "Outback"][i % 4]), "condition": .text(i % 3 == 0 ? "New" : "Used"),
+            "odometer": .integer(Int64(i % 90_000)), "odometerUnits": .text("mi"),
+        ]))
+        writes.append(LocalWrite(.insert, CRMSchema.customerVehicle, id: source.newRowID(), values: [
+            "customerId": .text(rowIDs[i % rowIDs.count].string), "vehicleId": .text(vehicle.string),
+            "relationshipType": .text("Owner"), "purchaseType": .text(i % 3 == 0 ? "New" : "Used"),
+        ]))
         for k in 0..<interactionsPerCustomer {
             interactionNumber += 1
             writes.append(LocalWrite(.insert, CRMSchema.customerInteraction, id: source.newRowID(), values: [
@@ -163,7 +174,7 @@ let totalChanges = try origin.hubReplica.changeCount(origin: RooftopID(rawValue:
 let fresh = try Replica(path: origin.directory.path("south-boot.sqlite"), rooftop: RooftopID(rawValue: "south")!)
 var bootReport = SyncReport()
 let bootSeconds = try await seconds { bootReport = try await origin.sync(fresh) }
-print("\n[bootstrap] \(bootstrapCustomers) customers (+ phones, addresses) and \(interactionNumber) interactions: \(totalChanges) row changes")
+print("\n[bootstrap] \(bootstrapCustomers) customers (+ phones, addresses, vehicles) and \(interactionNumber) interactions: \(totalChanges) row changes")
 print("  new rooftop bootstrap    \(String(format: "%.1f", bootSeconds)) s  (\(rate(totalChanges, bootSeconds)) row changes; target: 100k customers + 1M interactions < 30 s)")
 print("  identical to the hub     \(try fresh.digest() == origin.hubReplica.digest())  (pulled \(bootReport.pulled))")
 // Resume: a rooftop that committed the first half of the changesets before it was killed.

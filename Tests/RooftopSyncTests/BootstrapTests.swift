@@ -40,6 +40,24 @@ import Testing
         await cluster.shutdown()
     }
 
+    /// Many small pages: each next page is fetched while the previous one is applied.
+    @Test func aPipelinedPullOverManyPagesGetsEverythingOnce() async throws {
+        let cluster = try await TestCluster()
+        try await Self.seedHub(cluster, customers: 2_500)
+        let south = try cluster.replica("south")
+        let seen = Mutex<[SyncProgress]>([])
+        let client = try cluster.client(for: south, pageSize: 700)
+        let report = try await client.sync { progress in seen.withLock { $0.append(progress) } }
+        try await client.shutdown()
+        #expect(report.pulled == 7_500 && report.applied == 7_500)
+        let steps = seen.withLock { $0 }
+        #expect(steps.count == 11)  // ten pages of 700, one of 500
+        #expect(steps.map(\.pulled) == steps.map(\.pulled).sorted() && steps.last == SyncProgress(pulled: 7_500, remaining: 0))
+        #expect(try south.digest() == cluster.hubReplica.digest())
+        #expect(try south.versionVector() == cluster.hubReplica.versionVector())
+        await cluster.shutdown()
+    }
+
     @Test func aBootstrapKilledPartWayResumesToTheHubsContent() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rooftop executable first (scripts/test does)")
         // The rooftop process runs on the real clock: so does this cluster.

@@ -295,6 +295,29 @@ import Testing
         await cluster.shutdown()
     }
 
+    /// A pipelined pull asks for the next page before the current one is committed: the hub
+    /// acknowledges only what the rooftop reports as applied (`appliedVector`).
+    @Test func anErasureIsAcknowledgedOnlyOnceTheRooftopReportsItApplied() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let id = try north.createCustomer(CustomerInput(fields: ["lastName": .text("Quixote")]))
+        try north.erase(customer: id)
+        try await cluster.sync(north)
+        let everything = try cluster.hubReplica.versionVector()
+        let http = try Self.http(cluster, certificate: "south")
+        func pull(_ request: PullRequest) async throws -> HTTPResponseStatus {
+            try await Self.post(http, cluster, "pull", Array(try JSONEncoder().encode(request))).status
+        }
+        let client = try cluster.client(for: north)
+        #expect(try await pull(PullRequest(versionVector: everything, maxChanges: 10, appliedVector: VersionVector())) == .ok)
+        #expect(try await client.erasures().first?.pending.map(\.rawValue) == ["south"])
+        #expect(try await pull(PullRequest(versionVector: everything, maxChanges: 10)) == .ok)
+        #expect(try await client.erasures().first?.acknowledgedBy.map(\.rawValue) == ["north", "south"])
+        try await client.shutdown()
+        try await http.shutdown()
+        await cluster.shutdown()
+    }
+
     @Test func pushBodyOverTheLimitIsA413Problem() async throws {
         let cluster = try await TestCluster()
         let http = try Self.http(cluster, certificate: "north")

@@ -24,15 +24,21 @@ public final class SyncClient: Sendable {
     let http: HTTPClient
     let wallClock: any WallClock
     let progressHandler = Mutex<(@Sendable (SyncProgress) -> Void)?>(nil)
+    /// Most changes asked for per pull answer (`maxChanges`; the hub clamps it to 1…100,000).
+    public let pageSize: Int
+    /// 50,000 changes: a few MiB per answer.
+    public static let defaultPageSize = 50_000
 
     /// - Parameters:
     ///   - replica: this rooftop's replica.
     ///   - hub: the hub's base URL (`https://localhost:8443`).
     ///   - tls: from ``TLSSettings/rooftop(_:ca:)``.
     ///   - connectTimeout: how long to wait for the hub to accept a connection.
+    ///   - pageSize: most changes per pull answer.
     public init(replica: Replica, hub: URL, tls: TLSConfiguration, connectTimeout: TimeAmount = .seconds(3),
-                wallClock: any WallClock = SystemWallClock()) {
+                wallClock: any WallClock = SystemWallClock(), pageSize: Int = SyncClient.defaultPageSize) {
         self.replica = replica
+        self.pageSize = pageSize
         self.hub = hub
         self.wallClock = wallClock
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
@@ -229,7 +235,7 @@ public final class SyncClient: Sendable {
     /// this rooftop's progress), so nothing is acknowledged before it is committed.
     func pull(into report: inout SyncReport, keepFrames: Bool, ownHistoryBound: HLC = .zero) async throws {
         let (seen, bootstrapping) = try await replica.perform { try ($0.versionVector(), $0.syncState(SyncStateKeys.lastSyncAt) == nil) }
-        var page = Task { try await self.fetchPage(PullRequest(versionVector: seen, maxChanges: 50_000, bootstrapping: bootstrapping)) }
+        var page = Task { try await self.fetchPage(PullRequest(versionVector: seen, maxChanges: self.pageSize, bootstrapping: bootstrapping)) }
         var applied = seen
         do {
             while true {
@@ -239,7 +245,7 @@ public final class SyncClient: Sendable {
                     if let last = changeset.maxHLC { expected.advance(changeset.origin, to: last) }
                 }
                 if answer.more {
-                    let request = PullRequest(versionVector: expected, maxChanges: 50_000, bootstrapping: bootstrapping, appliedVector: applied)
+                    let request = PullRequest(versionVector: expected, maxChanges: pageSize, bootstrapping: bootstrapping, appliedVector: applied)
                     page = Task { try await self.fetchPage(request) }
                 }
                 if keepFrames { report.frames.append(contentsOf: answer.frames) }
