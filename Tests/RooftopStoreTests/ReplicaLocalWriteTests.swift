@@ -68,6 +68,26 @@ import Testing
         #expect(try t.replica.customerCount() == 0)
     }
 
+    /// If-Match: an update based on an outdated read is refused and writes nothing; one based on
+    /// the current entity tag is written.
+    @Test func updateWithAnOutdatedEntityTagIsRefusedAndWritesNothing() throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let id = try t.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Ng")]))
+        let read = try #require(try t.replica.customer(id: id)).entityTag
+        try t.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("first")]))  // someone else's write
+        let pending = try t.replica.changeCount(origin: t.replica.rooftop, after: .zero)
+        let error = try #require(throws: ReplicaError.self) {
+            try t.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("second")]), ifMatch: [read])
+        }
+        #expect(error.code == .preconditionFailed)
+        #expect(try t.replica.customer(id: id)?.customer["notes"] == .text("first"))
+        #expect(try t.replica.changeCount(origin: t.replica.rooftop, after: .zero) == pending)
+        let current = try #require(try t.replica.customer(id: id)).entityTag
+        #expect(try t.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("second")]), ifMatch: ["\"other\"", current]) == 1)
+        #expect(try t.replica.customer(id: id)?.customer["notes"] == .text("second"))
+    }
+
     @Test func customerWithoutAnyNameIsRefusedWithItsPointer() throws {
         let t = try TestReplica()
         defer { t.remove() }

@@ -35,14 +35,11 @@ struct CustomerRoutes: Sendable {
         customers.put(":id") { request, context in
             let id = try RequestBody.rowID(context, "id")
             let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
-            if let expected = request.headers[.ifMatch], expected != "*" {
-                let current = try await record(id).entityTag
-                guard expected.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(current) else {
-                    throw ProblemDetails(.preconditionFailed, code: "PRECONDITION_FAILED", title: "Customer changed",
-                                         detail: "the customer changed since it was read (If-Match does not match its ETag); read it again and retry")
-                }
+            // `If-Match: *` matches any current customer; a list of tags is checked with the write.
+            let expected = request.headers[.ifMatch].flatMap { value -> [String]? in
+                value.trimmingCharacters(in: .whitespaces) == "*" ? nil : value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
-            _ = try await replica.run { try $0.updateCustomer(id: id, input) }
+            _ = try await replica.run { try $0.updateCustomer(id: id, input, ifMatch: expected) }
             return try Self.response(try await record(id))
         }
         customers.delete(":id") { _, context in

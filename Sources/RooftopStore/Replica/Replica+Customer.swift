@@ -1,3 +1,4 @@
+import GRDB
 import RooftopModel
 import RooftopReplication
 
@@ -53,23 +54,33 @@ extension Replica {
     /// number (phones) or street and postal code (addresses), else added. Marking one primary
     /// clears the flag on the others. Phones and addresses not mentioned are kept.
     /// - Returns: the number of row changes written (0 when nothing changed).
-    /// - Throws: ``ReplicaError`` `NOT_FOUND` when there is no such customer, `INVALID` when a
-    ///   child id belongs to another customer; ``FieldInputError`` for a phone without a number.
+    /// - Parameter entityTags: when given, write only if the customer's current
+    ///   ``CustomerRecord/entityTag`` is one of them (`If-Match`, RFC 9110 §13.1.1), checked in the
+    ///   same transaction as the write.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when there is no such customer, `PRECONDITION_FAILED`
+    ///   when `entityTags` does not hold its current tag, `INVALID` when a child id belongs to another
+    ///   customer; ``FieldInputError`` for a phone without a number.
     @discardableResult
-    public func updateCustomer(id: RowID, _ input: CustomerInput) throws -> Int {
-        guard let current = try customer(id: id) else { throw ReplicaError(.notFound, "no customer with id \(id)") }
-        var writes: [LocalWrite] = []
-        if !input.fields.isEmpty { writes.append(LocalWrite(.update, CRMSchema.customer, id: id, values: input.fields)) }
-        if let phones = input.phones {
-            writes += try childUpdateWrites(phones, existing: current.phones, entity: CRMSchema.customerPhone, customer: id,
-                                            pointer: "/phoneNumbers") { $0["number"] ?? .null }
+    public func updateCustomer(id: RowID, _ input: CustomerInput, ifMatch entityTags: [String]? = nil) throws -> Int {
+        try pool.write { db in
+            // Read, check and write in one transaction: no other write can slip in between.
+            guard let current = try Self.customerRecords(db, ids: [id]).first else { throw ReplicaError(.notFound, "no customer with id \(id)") }
+            if let entityTags, !entityTags.contains(current.entityTag) {
+                throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
+            }
+            var writes: [LocalWrite] = []
+            if !input.fields.isEmpty { writes.append(LocalWrite(.update, CRMSchema.customer, id: id, values: input.fields)) }
+            if let phones = input.phones {
+                writes += try childUpdateWrites(phones, existing: current.phones, entity: CRMSchema.customerPhone, customer: id,
+                                                pointer: "/phoneNumbers") { $0["number"] ?? .null }
+            }
+            if let addresses = input.addresses {
+                writes += try childUpdateWrites(addresses, existing: current.addresses, entity: CRMSchema.customerAddress, customer: id,
+                                                pointer: "/addresses") { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
+            }
+            if let tags = input.tags { writes += tagWrites(setting: tags, current: current.tagElements, customer: id) }
+            return try write(db, writes).count
         }
-        if let addresses = input.addresses {
-            writes += try childUpdateWrites(addresses, existing: current.addresses, entity: CRMSchema.customerAddress, customer: id,
-                                            pointer: "/addresses") { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
-        }
-        if let tags = input.tags { writes += tagWrites(setting: tags, current: current.tagElements, customer: id) }
-        return try write(writes).count
     }
 
     /// The writes that make the customer's tag set equal `tags` (add-wins set,

@@ -14,20 +14,23 @@ extension Replica {
     ///   nothing is written when any write fails.
     @discardableResult
     public func write(_ writes: [LocalWrite]) throws -> [RowChange] {
-        try pool.write { db in
-            var clock = try loadClock(db)
-            var changes: [RowChange] = []
-            // Most replicas have purged nothing: skip that lookup per insert then.
-            let anyPurged = try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow LIMIT 1") ?? false
-            for write in writes {
-                if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
-            }
-            if let last = changes.last {
-                try storeClock(db, clock)
-                try ChangeLog.advance(db, origin: rooftop, to: last.hlc)
-            }
-            return changes
+        try pool.write { db in try write(db, writes) }
+    }
+
+    /// ``write(_:)`` inside a transaction the caller holds (to read, check and write atomically).
+    func write(_ db: Database, _ writes: [LocalWrite]) throws -> [RowChange] {
+        var clock = try loadClock(db)
+        var changes: [RowChange] = []
+        // Most replicas have purged nothing: skip that lookup per insert then.
+        let anyPurged = try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow LIMIT 1") ?? false
+        for write in writes {
+            if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
         }
+        if let last = changes.last {
+            try storeClock(db, clock)
+            try ChangeLog.advance(db, origin: rooftop, to: last.hlc)
+        }
+        return changes
     }
 
     private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {

@@ -18,6 +18,8 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let corrupt = Code(rawValue: "CORRUPT")
         /// A value or reference is invalid (for example a child of a missing customer).
         public static let invalid = Code(rawValue: "INVALID")
+        /// The row changed since the caller read it (its entity tag no longer matches).
+        public static let preconditionFailed = Code(rawValue: "PRECONDITION_FAILED")
         /// A redemption larger than the loyalty balance.
         public static let insufficientPoints = Code(rawValue: "INSUFFICIENT_POINTS")
         public var description: String { rawValue }
