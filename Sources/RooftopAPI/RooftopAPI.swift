@@ -18,6 +18,7 @@ public enum RooftopAPI {
         InteractionRoutes(replica: replica).register(on: router)
         LoyaltyRoutes(replica: replica).register(on: router)
         SyncStatusRoutes(replica: replica, hubReachable: hubReachable).register(on: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 }

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    /// RFC 9110 §15.5.6: a path that exists but not for the method is 405 with `Allow`.
+    @Test func anUnsupportedMethodOnAKnownPathIs405WithAllow() async throws {
+        try await Self.withAPI { client, replica in
+            let collection = try await client.execute(uri: "/api/crm/customers", method: .put, body: try Self.json(["notes": .string("x")]))
+            #expect(collection.status == .methodNotAllowed)
+            #expect(collection.headers[.allow] == "GET, POST")
+            #expect(collection.headers[.contentType] == "application/problem+json")
+            #expect(try Self.problem(collection).code == "METHOD_NOT_ALLOWED")
+            let one = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .patch)
+            #expect(one.status == .methodNotAllowed)
+            #expect(one.headers[.allow] == "DELETE, GET, PUT")
+            #expect(try await client.execute(uri: "/api/crm/nothing-here", method: .patch).status == .notFound)
+            #expect(try replica.customerCount() == 0)
+        }
+    }
+
     @Test func putChangesOnlyTheGivenFieldsAndNullClears() async throws {
         try await Self.withAPI { client, replica in
             let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))

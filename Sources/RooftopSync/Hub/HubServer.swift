@@ -23,6 +23,7 @@ public enum HubServer {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: ProblemDetailsMiddleware())
         HubRoutes(replica: replica, wallClock: wallClock).register(on: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return Application(
             router: router,
             server: try .tls(.http1(), tlsConfiguration: tls),
