@@ -15,7 +15,7 @@ enum StampCodec {
             out.append(UInt8(index))
             let raw = stamp.hlc.rawValue
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: raw >> UInt64(shift))) }
-            let origin = Array(stamp.origin.rawValue.utf8)
+            let origin = stamp.origin.rawValue.utf8
             out.append(UInt8(origin.count))
             out.append(contentsOf: origin)
         }

@@ -70,7 +70,7 @@ public enum ChangesetCodec {
         out.writeByte(UInt8(origin.count))
         out.writeBytes(origin)
         out.writeVarint(UInt64(names.count))
-        for name in names { out.writeLengthPrefixed(Array(name.utf8)) }
+        for name in names { out.writeLengthPrefixed(name.utf8) }
         out.writeBytes(body.bytes)
         return out.bytes
     }
@@ -87,7 +87,7 @@ public enum ChangesetCodec {
             writer.writeUInt64(v.bitPattern)
         case .text(let v):
             writer.writeByte(ValueTag.text.rawValue)
-            writer.writeLengthPrefixed(Array(v.utf8))
+            writer.writeLengthPrefixed(v.utf8)
         case .blob(let v):
             writer.writeByte(ValueTag.blob.rawValue)
             writer.writeLengthPrefixed(v)
