@@ -19,13 +19,17 @@ struct HubCommand: AsyncParsableCommand {
         var port: Int = 8443
         @Option(name: .customLong("retention-days"), help: "Rows deleted longer ago are purged everywhere; rooftops offline longer must re-bootstrap.")
         var retentionDays: Int = 90
+        @Option(name: .customLong("max-drift-ms"),
+                help: "Refuse pushed changes stamped further ahead of the hub's clock than this, in ms (CLOCK_SKEW).")
+        var maxDriftMs: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds
 
         func run() async throws {
             Rooftop.bootstrapLogging()
             try validatePort(port, "--port")
             guard (1...3650).contains(retentionDays) else { throw CLIError("--retention-days must be 1-3650") }
+            guard (1_000...86_400_000).contains(maxDriftMs) else { throw CLIError("--max-drift-ms must be 1000-86400000") }
             try FileManager.default.createDirectory(at: data.directory, withIntermediateDirectories: true)
-            let replica = try Replica(path: data.replicaPath, rooftop: .hub)
+            let replica = try Replica(path: data.replicaPath, rooftop: .hub, maxDriftMilliseconds: maxDriftMs)
             let logger = Logger(label: "rooftop.hub")
             do {
                 try await HubRunner.run(replica: replica, certificates: URL(fileURLWithPath: certs), host: host, port: port,
