@@ -239,7 +239,10 @@ import Testing
             let id = try #require(created["id"]?.stringValue)
             let deleted = try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete)
             #expect(deleted.status == .noContent)
-            #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get).status == .notFound)
+            let gone = try await client.execute(uri: "/api/crm/customers/\(id)", method: .get)
+            #expect(gone.status == .notFound)
+            // Staff can tell a deleted customer (restorable) from a wrong id.
+            #expect(try Self.problem(gone).detail?.contains("was deleted at") == true)
             #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete).status == .notFound)
             let search = try Self.body(try await client.execute(uri: "/api/crm/customers?q=ana", method: .get))
             #expect(search["items"]?.arrayValue?.isEmpty == true)

@@ -87,7 +87,7 @@ struct CustomerRoutes: Sendable {
 
     func record(_ id: RowID) async throws -> CustomerRecord {
         guard let record = try await replica.run({ try $0.customer(id: id) }) else {
-            throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no customer with id \(id)")
+            throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: try await replica.run { try $0.absentCustomerMessage(id: id) })
         }
         return record
     }

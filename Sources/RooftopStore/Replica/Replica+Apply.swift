@@ -92,6 +92,16 @@ extension Replica {
         }
     }
 
+    /// Checks a changeset as ``apply(_:acceptingOwnChangesUpTo:)`` would, without writing: its
+    /// structure, schema and values, and its clock skew.
+    /// - Throws: the errors of ``apply(_:acceptingOwnChangesUpTo:)`` other than `WRONG_ROOFTOP`.
+    public func check(_ changeset: Changeset) throws {
+        try validate(changeset)
+        if let maxHLC = changeset.maxHLC {
+            try HybridLogicalClock(maxDriftMilliseconds: maxDriftMilliseconds).check(maxHLC, wallMilliseconds: wallClock.nowMilliseconds())
+        }
+    }
+
     /// Rejects a changeset this release cannot apply faithfully.
     func validate(_ changeset: Changeset) throws(ReplicaError) {
         do { try changeset.validate() } catch { throw ReplicaError(.invalid, error.description) }

@@ -64,7 +64,9 @@ extension Replica {
     public func updateCustomer(id: RowID, _ input: CustomerInput, ifMatch entityTags: [String]? = nil) throws -> Int {
         try pool.write { db in
             // Read, check and write in one transaction: no other write can slip in between.
-            guard let current = try Self.customerRecords(db, ids: [id]).first else { throw ReplicaError(.notFound, "no customer with id \(id)") }
+            guard let current = try Self.customerRecords(db, ids: [id]).first else {
+                throw ReplicaError(.notFound, try Self.absentCustomerMessage(db, id: id))
+            }
             if let entityTags, !entityTags.contains(current.entityTag) {
                 throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
             }

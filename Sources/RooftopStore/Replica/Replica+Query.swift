@@ -39,6 +39,21 @@ extension Replica {
         try pool.read { db in try Self.customerRecords(db, ids: [id]).first }
     }
 
+    /// Why no visible customer has `id`, for staff: never known here, deleted (and by whom, when;
+    /// restorable) or erased on a data subject's request.
+    /// - Returns: a one-line message, no personal data.
+    public func absentCustomerMessage(id: RowID) throws -> String {
+        try pool.read { db in try Self.absentCustomerMessage(db, id: id) }
+    }
+
+    static func absentCustomerMessage(_ db: Database, id: RowID) throws -> String {
+        if try Erasure.isErased(db, customer: id.string) { return "customer \(id) was erased (data subject request)" }
+        if let deleted = try RowIO.load(db, CRMSchema.customer, id: id)?.deleted {
+            return "customer \(id) was deleted at \(Timestamp.string(milliseconds: deleted.hlc.milliseconds)) by \(deleted.origin); restore brings it back"
+        }
+        return "no customer with id \(id)"
+    }
+
     /// Customers in id order (creation order for UUIDv7 ids), after `cursor` when given.
     /// - Parameters:
     ///   - limit: at most this many (1...1000).

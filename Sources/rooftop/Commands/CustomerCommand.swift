@@ -54,7 +54,8 @@ struct CustomerCommand: ParsableCommand {
 
         func run() throws {
             guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
-            guard let record = try data.openReplica().customer(id: rowID) else { throw CLIError("no customer with id \(id)") }
+            let replica = try data.openReplica()
+            guard let record = try replica.customer(id: rowID) else { throw CLIError(try replica.absentCustomerMessage(id: rowID)) }
             try Output.printJSON(record.json)
         }
     }
@@ -124,7 +125,7 @@ struct CustomerCommand: ParsableCommand {
             var input = try CustomerInput(json: try fields.json())
             let replica = try data.openReplica()
             if !fields.addTags.isEmpty || !fields.removeTags.isEmpty {
-                guard let current = try replica.customer(id: rowID) else { throw CLIError("no customer with id \(id)") }
+                guard let current = try replica.customer(id: rowID) else { throw CLIError(try replica.absentCustomerMessage(id: rowID)) }
                 let removing = Set(fields.removeTags.map { $0.lowercased() })
                 let kept = current.tags.filter { !removing.contains($0.lowercased()) }
                 input.tags = try CustomerInput.tags(.array((kept + fields.addTags).map(JSONValue.string)))

@@ -52,7 +52,7 @@ struct SyncNowCommand: AsyncParsableCommand {
 struct SyncApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Apply changeset frames from a file (as saved by --save-changeset): each frame atomically; the same file twice changes nothing.")
+        abstract: "Apply changeset frames from a file (as saved by --save-changeset): every frame is checked first, then each applied atomically; the same file twice changes nothing.")
     @OptionGroup var data: DataOptions
     @Argument(help: "A file of one or more changeset frames.") var file: String
 
@@ -62,24 +62,36 @@ struct SyncApplyCommand: ParsableCommand {
         do { frames = try Zstd.splitFrames(Array(try readUserFile(file))) } catch let error as ChangesetDecodingError {
             throw CLIError("\(file): rejected, nothing applied: \(error)")
         }
-        var applied = 0, known = 0, own = 0
+        guard !frames.isEmpty else { throw CLIError("\(file): no changeset frames in it, nothing applied") }
+        // Every frame is decoded and checked before any is applied: a bad file changes nothing.
+        var changesets: [Changeset] = []
+        let seen = try replica.versionVector()
         for (index, frame) in frames.enumerated() {
-            let changeset: Changeset
-            do { changeset = try ChangesetCodec.decode(frame) } catch {
-                throw CLIError("\(file): frame \(index + 1) rejected (\(applied) change(s) from earlier frames applied): \(error)")
+            do {
+                let changeset = try ChangesetCodec.decode(frame)
+                try replica.check(changeset)
+                if changeset.origin == replica.rooftop, let newest = changeset.maxHLC, newest > seen[replica.rooftop] {
+                    throw CLIError("it holds changes of \(replica.rooftop), this replica, that it never made (a rebuilt rooftop gets its own history back from the hub with `rooftop sync`)")
+                }
+                changesets.append(changeset)
+            } catch {
+                throw CLIError("\(file): frame \(index + 1) of \(frames.count) rejected, nothing applied: \(error)")
             }
-            if changeset.origin == replica.rooftop {  // this replica's own changes: it has them
-                own += changeset.changes.count
+        }
+        var applied = 0, known = 0
+        for changeset in changesets {
+            if changeset.origin == replica.rooftop {  // this replica's own changes, all of which it holds (checked above)
+                known += changeset.changes.count
                 continue
             }
             let outcome = try replica.apply(changeset)
             applied += outcome.applied
             known += outcome.alreadyApplied
         }
-        if applied == 0 && (known > 0 || own > 0) {
-            print("already applied: all \(known + own) change(s) in \(frames.count) frame(s) were already here")
+        if applied == 0 && known > 0 {
+            print("already applied: all \(known) change(s) in \(frames.count) frame(s) were already here")
         } else {
-            print("applied \(applied) change(s) from \(frames.count) frame(s)\(known + own > 0 ? "; \(known + own) already here" : "")")
+            print("applied \(applied) change(s) from \(frames.count) frame(s)\(known > 0 ? "; \(known) already here" : "")")
         }
     }
 }
