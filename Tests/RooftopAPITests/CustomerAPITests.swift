@@ -105,6 +105,21 @@ import Testing
         }
     }
 
+    /// Every bad value of a body is reported at once, each with its JSON Pointer.
+    @Test func everyInvalidFieldIsReportedInOneProblem() async throws {
+        try await Self.withAPI { client, replica in
+            let response = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json([
+                "firstName": .number(5), "leadScore": .string("high"), "email": .string("x"), "lastName": .string("Ng"),
+                "phoneNumbers": .array([.object(["number": .string("not a phone")])]),
+            ]))
+            #expect(response.status == .badRequest)
+            let problem = try Self.problem(response)
+            #expect(problem.code == "VALIDATION")
+            #expect(problem.errors?.map(\.pointer) == ["/email", "/firstName", "/leadScore", "/phoneNumbers/0/number"])
+            #expect(try replica.customerCount() == 0)
+        }
+    }
+
     /// RFC 9110 §15.5.6: a path that exists but not for the method is 405 with `Allow`.
     @Test func anUnsupportedMethodOnAKnownPathIs405WithAllow() async throws {
         try await Self.withAPI { client, replica in

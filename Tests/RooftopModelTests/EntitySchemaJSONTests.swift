@@ -94,10 +94,12 @@ struct EntitySchemaJSONTests {
         }
     }
 
-    @Test func firstProblemInKeyOrderIsReported() {
-        #expect(throws: FieldInputError(pointer: "/aardvark", reason: "unknown field")) {
+    @Test func everyProblemIsReportedInKeyOrder() throws {
+        let error = try #require(throws: FieldInputError.self) {
             try Self.customer.inputFields(from: ["zebra": .null, "aardvark": .null, "email": .string("bad")])
         }
+        #expect(error.pointer == "/aardvark" && error.reason == "unknown field")
+        #expect(error.all.map(\.pointer) == ["/aardvark", "/email", "/zebra"])
     }
 
     @Test func systemFieldsAreIgnoredOnInputEvenWhenInvalid() throws {

@@ -14,27 +14,33 @@ extension EntitySchema {
         throws(FieldInputError) -> [String: FieldValue]
     {
         var result: [String: FieldValue] = [:]
+        var problems: [FieldInputError] = []
         let groups = Set(fields.compactMap(\.group))
         for (key, value) in object.sorted(by: { $0.key < $1.key }) where !ignoring.contains(key) {
-            if groups.contains(key) {
-                if case .null = value { continue }
-                guard case .object(let inner) = value else {
-                    throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "expected an object, got \(value.kindName)")
-                }
-                for (innerKey, innerValue) in inner.sorted(by: { $0.key < $1.key }) {
-                    guard let spec = field(innerKey), spec.group == key, !spec.isSystem else {
-                        throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))", reason: "unknown field")
+            do throws(FieldInputError) {
+                if groups.contains(key) {
+                    if case .null = value { continue }
+                    guard case .object(let inner) = value else {
+                        throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "expected an object, got \(value.kindName)")
                     }
-                    result[innerKey] = try spec.type.storedValue(for: innerValue, at: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))")
+                    for (innerKey, innerValue) in inner.sorted(by: { $0.key < $1.key }) {
+                        guard let spec = field(innerKey), spec.group == key, !spec.isSystem else {
+                            throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))", reason: "unknown field")
+                        }
+                        result[innerKey] = try spec.type.storedValue(for: innerValue, at: "\(pointer)/\(Self.escape(key))/\(Self.escape(innerKey))")
+                    }
+                    continue
                 }
-                continue
+                guard let spec = field(key), spec.group == nil else {
+                    throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "unknown field")
+                }
+                if spec.isSystem { continue }  // read-only: a GET body sent back as a PUT is accepted
+                result[key] = try spec.type.storedValue(for: value, at: "\(pointer)/\(Self.escape(key))")
+            } catch {
+                problems.append(error)  // keep going: every bad value is reported at once
             }
-            guard let spec = field(key), spec.group == nil else {
-                throw FieldInputError(pointer: "\(pointer)/\(Self.escape(key))", reason: "unknown field")
-            }
-            if spec.isSystem { continue }  // read-only: a GET body sent back as a PUT is accepted
-            result[key] = try spec.type.storedValue(for: value, at: "\(pointer)/\(Self.escape(key))")
         }
+        if let error = FieldInputError.combining(problems) { throw error }
         return result
     }
 

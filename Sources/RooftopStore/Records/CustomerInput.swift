@@ -22,13 +22,20 @@ public struct CustomerInput: Sendable, Equatable {
 
     /// Reads the design document's JSON shape. `id`, `createdAt`, `updatedAt`, `homeRooftop`
     /// and `loyaltyPoints` are read-only and ignored, so a fetched customer can be sent back.
-    /// - Throws: ``FieldInputError`` with the JSON Pointer of the first bad value.
+    /// - Throws: ``FieldInputError`` with the JSON Pointer of the first bad value and every other
+    ///   one in ``FieldInputError/additional``.
     public init(json: [String: JSONValue]) throws(FieldInputError) {
-        self.fields = try CRMSchema.customer.inputFields(
-            from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints"])
-        self.phones = try Self.children(json["phoneNumbers"], key: "phoneNumbers", entity: CRMSchema.customerPhone)
-        self.addresses = try Self.children(json["addresses"], key: "addresses", entity: CRMSchema.customerAddress)
-        self.tags = try Self.tags(json["tags"])
+        var problems: [FieldInputError] = []
+        func collect<T>(_ read: () throws(FieldInputError) -> T?) -> T? {
+            do { return try read() } catch { problems.append(error); return nil }
+        }
+        self.fields = collect { () throws(FieldInputError) in
+            try CRMSchema.customer.inputFields(from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints"])
+        } ?? [:]
+        self.phones = collect { () throws(FieldInputError) in try Self.children(json["phoneNumbers"], key: "phoneNumbers", entity: CRMSchema.customerPhone) }
+        self.addresses = collect { () throws(FieldInputError) in try Self.children(json["addresses"], key: "addresses", entity: CRMSchema.customerAddress) }
+        self.tags = collect { () throws(FieldInputError) in try Self.tags(json["tags"]) }
+        if let error = FieldInputError.combining(problems) { throw error }
     }
 
     /// Reads a `tags` JSON array: trimmed, NFC, 1–64 characters each, duplicates (case-insensitive) dropped.

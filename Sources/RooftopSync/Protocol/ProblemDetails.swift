@@ -70,7 +70,7 @@ extension ProblemDetails {
     /// 400 `VALIDATION` for an invalid request field.
     public static func validation(_ error: FieldInputError) -> ProblemDetails {
         ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: error.description,
-                       errors: [FieldProblem(pointer: error.pointer, detail: error.reason)])
+                       errors: error.all.map { FieldProblem(pointer: $0.pointer, detail: $0.reason) })
     }
 
     /// Converts any error raised while serving into a problem: known errors keep their status,
