@@ -43,7 +43,9 @@ struct StatusCommand: AsyncParsableCommand {
         print("pending changes:  \(status.pendingChanges)")
         print("clock offset:     \(status.clockOffsetMs.map { "\($0 >= 0 ? "+" : "")\($0) ms (hub minus local)" } ?? "unknown")")
         print("hlc:              \(status.hlc) (Unix ms.counter)")
-        if let error = status.lastError { print("last error:       \(error)") }
+        if let error = status.lastError {
+            print("last sync failed: \(status.lastAttemptAt.map { "at \($0): " } ?? "")\(error)")
+        }
         if let newer = status.schemaBehind {
             print("SCHEMA_BEHIND:    changes from schema version \(newer) arrived; this release knows \(status.schemaVersion). "
                   + "Their unknown fields are kept and forwarded; upgrade Rooftop to see them.")
