@@ -105,6 +105,27 @@ import Testing
         }
     }
 
+    /// One phone or address is removed (a tombstone); the others and the customer stay.
+    @Test func onePhoneIsRemovedAndTheRestStay() async throws {
+        try await Self.withAPI { client, replica in
+            var body = Self.ana
+            body["phoneNumbers"] = .array([.object(["number": .string("(555) 010-0101")]), .object(["number": .string("(555) 010-0102")])])
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(body)))
+            let id = try #require(created["id"]?.stringValue)
+            let phones = try #require(created["phoneNumbers"]?.arrayValue)
+            let first = try #require(phones.first?.objectValue?["id"]?.stringValue), second = try #require(phones.last?.objectValue?["id"]?.stringValue)
+            let other = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(["lastName": .string("Ng")])))
+            let otherID = try #require(other["id"]?.stringValue)
+            // Not this customer's phone: 404, nothing removed.
+            #expect(try await client.execute(uri: "/api/crm/customers/\(otherID)/phoneNumbers/\(first)", method: .delete).status == .notFound)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)/phoneNumbers/\(first)", method: .delete).status == .noContent)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)/phoneNumbers/\(first)", method: .delete).status == .notFound)
+            let after = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get))
+            #expect(after["phoneNumbers"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } == [second])
+            #expect(try replica.customerCount() == 2)
+        }
+    }
+
     /// Every bad value of a body is reported at once, each with its JSON Pointer.
     @Test func everyInvalidFieldIsReportedInOneProblem() async throws {
         try await Self.withAPI { client, replica in

@@ -47,6 +47,13 @@ struct CustomerRoutes: Sendable {
             try await replica.run { _ = try $0.delete(CRMSchema.customer, id: id) }
             return Response(status: .noContent)
         }
+        for (path, entity) in [("phoneNumbers", CRMSchema.customerPhone), ("addresses", CRMSchema.customerAddress)] {
+            customers.delete(":id/\(path)/:childId") { _, context in
+                let id = try RequestBody.rowID(context, "id"), child = try RequestBody.rowID(context, "childId")
+                try await replica.run { _ = try $0.removeChild(entity, id: child, ofCustomer: id) }
+                return Response(status: .noContent)
+            }
+        }
         customers.post(":id/restore") { _, context in
             let id = try RequestBody.rowID(context, "id")
             try await replica.run { _ = try $0.restore(CRMSchema.customer, id: id) }

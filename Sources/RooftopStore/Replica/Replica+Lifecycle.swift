@@ -13,6 +13,21 @@ extension Replica {
         try lifecycle(entity, id: id, kind: .delete)
     }
 
+    /// Removes one phone (`customerPhone`) or address (`customerAddress`) of a customer: a tombstone
+    /// like ``delete(_:id:)``. No other child becomes primary by itself (mark one with an update).
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` when the customer has no visible child with that id;
+    ///   `INVALID` for another entity.
+    @discardableResult
+    public func removeChild(_ entity: EntitySchema, id: RowID, ofCustomer customer: RowID) throws -> RowChange {
+        guard entity.table == CRMSchema.customerPhone.table || entity.table == CRMSchema.customerAddress.table else {
+            throw ReplicaError(.invalid, "only phones and addresses are removed one by one, not \(entity.table)")
+        }
+        guard let state = try storedState(entity, id: id), state.isVisible, state.values["customerId"] == .text(customer.string) else {
+            throw ReplicaError(.notFound, "customer \(customer) has no \(entity.table) with id \(id)")
+        }
+        return try delete(entity, id: id)
+    }
+
     /// Restores a deleted row with a later HLC than its tombstone. Edits that lost to the delete
     /// stay in the conflict log; they are not re-applied.
     /// - Throws: ``ReplicaError`` `NOT_FOUND` when the row does not exist or is not deleted.

@@ -7,7 +7,7 @@ import RooftopStore
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Find, show, add and update customers in the local replica.",
-        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self])
+        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self, RemovePhone.self, RemoveAddress.self])
 
     /// Options shared by add and update: the common fields, phones, and any field by name.
     struct Fields: ParsableArguments {
@@ -84,6 +84,34 @@ struct CustomerCommand: ParsableCommand {
             guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
             try data.openReplica().delete(CRMSchema.customer, id: rowID)
             print("deleted \(id) (restore with `rooftop customer restore \(id)`)")
+        }
+    }
+
+    struct RemovePhone: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-phone", abstract: "Remove one phone of a customer (ids as `customer show` prints them).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Argument(help: "The phone's id.") var phone: String
+
+        func run() throws {
+            guard let customer = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            guard let child = RowID(phone) else { throw CLIError("\(phone) is not a phone id (UUID)") }
+            try data.openReplica().removeChild(CRMSchema.customerPhone, id: child, ofCustomer: customer)
+            print("removed phone \(phone) of \(id)")
+        }
+    }
+
+    struct RemoveAddress: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-address", abstract: "Remove one address of a customer (ids as `customer show` prints them).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The customer's id.") var id: String
+        @Argument(help: "The address's id.") var address: String
+
+        func run() throws {
+            guard let customer = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+            guard let child = RowID(address) else { throw CLIError("\(address) is not an address id (UUID)") }
+            try data.openReplica().removeChild(CRMSchema.customerAddress, id: child, ofCustomer: customer)
+            print("removed address \(address) of \(id)")
         }
     }
 
