@@ -93,12 +93,7 @@ struct CustomerCommand: ParsableCommand {
         @Argument(help: "The customer's id.") var id: String
         @Argument(help: "The phone's id.") var phone: String
 
-        func run() throws {
-            guard let customer = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
-            guard let child = RowID(phone) else { throw CLIError("\(phone) is not a phone id (UUID)") }
-            try data.openReplica().removeChild(CRMSchema.customerPhone, id: child, ofCustomer: customer)
-            print("removed phone \(phone) of \(id)")
-        }
+        func run() throws { try CustomerCommand.removeChild(CRMSchema.customerPhone, "phone", child: phone, of: id, data: data) }
     }
 
     struct RemoveAddress: ParsableCommand {
@@ -107,12 +102,15 @@ struct CustomerCommand: ParsableCommand {
         @Argument(help: "The customer's id.") var id: String
         @Argument(help: "The address's id.") var address: String
 
-        func run() throws {
-            guard let customer = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
-            guard let child = RowID(address) else { throw CLIError("\(address) is not an address id (UUID)") }
-            try data.openReplica().removeChild(CRMSchema.customerAddress, id: child, ofCustomer: customer)
-            print("removed address \(address) of \(id)")
-        }
+        func run() throws { try CustomerCommand.removeChild(CRMSchema.customerAddress, "address", child: address, of: id, data: data) }
+    }
+
+    /// Removes one phone or address (`noun`) with id `child` of customer `id`.
+    static func removeChild(_ entity: EntitySchema, _ noun: String, child: String, of id: String, data: DataOptions) throws {
+        guard let customer = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
+        guard let childID = RowID(child) else { throw CLIError("\(child) is not \(noun == "address" ? "an" : "a") \(noun) id (UUID)") }
+        try data.openReplica().removeChild(entity, id: childID, ofCustomer: customer)
+        print("removed \(noun) \(child) of \(id)")
     }
 
     struct Erase: ParsableCommand {
