@@ -17,9 +17,10 @@ public struct RowID: Hashable, Comparable, Sendable, CustomStringConvertible, Co
         self.uuid = uuid
     }
 
-    /// Hex in either case with dashes at 8, 13, 18, 23 (what Foundation's `UUID(uuidString:)`
-    /// accepts), without the C formatted-input path it takes: row ids are parsed on every
-    /// change read.
+    /// Exactly 36 bytes: hex digits in either case with dashes at offsets 8, 13, 18 and 23
+    /// (RFC 9562 §4). Stricter than Foundation's `UUID(uuidString:)`, whose C formatted input
+    /// lets a space or a one-digit group through, and without its cost: row ids are parsed on
+    /// every change read.
     private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
         guard utf8.count == 36 else { return nil }
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

@@ -24,10 +24,7 @@ extension Replica {
     public func apply(_ changeset: Changeset, acceptingOwnChangesUpTo ownHistoryBound: HLC = .zero) throws -> ApplyOutcome {
         let erases = changeset.changes.contains { $0.kind == .erase }
         defer { if erases { scrubWriteAheadLog() } }
-        try validate(changeset)
-        if let maxHLC = changeset.maxHLC {
-            try HybridLogicalClock(maxDriftMilliseconds: maxDriftMilliseconds).check(maxHLC, wallMilliseconds: wallClock.nowMilliseconds())
-        }
+        try check(changeset)
         return try pool.write { db in
             let seen = try ChangeLog.versionVector(db)[changeset.origin]
             let fresh = changeset.changes.filter { $0.hlc > seen }
@@ -36,8 +33,8 @@ extension Replica {
             }
             var fieldsWritten = 0
             // Most replicas have purged or erased nothing: skip those lookups per change then.
-            var anyPurged = try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow LIMIT 1") ?? false
-            var anyErased = try Bool.fetchOne(db, sql: "SELECT 1 FROM erasedCustomer LIMIT 1") ?? false
+            var anyPurged = try Retention.anyPurged(db)
+            var anyErased = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer LIMIT 1")) ?? false
             for change in fresh {
                 guard let entity = CRMSchema.entity(change.table) else {  // a newer schema's table: kept in the log only
                     try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)

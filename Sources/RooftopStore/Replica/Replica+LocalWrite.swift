@@ -22,7 +22,7 @@ extension Replica {
         var clock = try loadClock(db)
         var changes: [RowChange] = []
         // Most replicas have purged nothing: skip that lookup per insert then.
-        let anyPurged = try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow LIMIT 1") ?? false
+        let anyPurged = try Retention.anyPurged(db)
         for write in writes {
             if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
         }

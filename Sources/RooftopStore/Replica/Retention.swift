@@ -6,6 +6,12 @@ import RooftopWire
 
 /// Compaction and retention inside the replica's transactions (`sync-protocol/merge-rules.md#retention`).
 enum Retention {
+    /// True once any row was purged here (most replicas never purge: their writes and applies
+    /// then skip the per-row ``isPurged(_:table:id:)`` lookup).
+    static func anyPurged(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM purgedRow LIMIT 1")) ?? false
+    }
+
     static func isPurged(_ db: Database, table: String, id: RowID) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow WHERE tableName = ? AND rowId = ?", arguments: [table, id.string]) ?? false
     }
