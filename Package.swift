@@ -131,6 +131,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "RooftopAPITests", dependencies: [
             "RooftopAPI", "RooftopTesting",

@@ -48,16 +48,19 @@ public final class TestCluster: Sendable {
     }
 
     /// A sync client for `replica`, presenting the certificate of `certificate` (default: the replica's own rooftop).
-    /// - Parameter pageSize: most changes per pull answer (see ``SyncClient/pageSize``).
-    public func client(for replica: Replica, certificate: String? = nil, pageSize: Int = SyncClient.defaultPageSize) throws -> SyncClient {
+    /// - Parameters:
+    ///   - pageSize: most changes per pull answer (see ``SyncClient/pageSize``).
+    ///   - snapshotThreshold: see ``SyncClient/snapshotThreshold``.
+    public func client(for replica: Replica, certificate: String? = nil, pageSize: Int = SyncClient.defaultPageSize,
+                       snapshotThreshold: Int? = SyncClient.defaultSnapshotThreshold) throws -> SyncClient {
         SyncClient(replica: replica, hub: hubURL, tls: try TLSSettings.rooftop(certificate ?? replica.rooftop.rawValue, ca: ca),
-                   wallClock: clock, pageSize: pageSize)
+                   wallClock: clock, pageSize: pageSize, snapshotThreshold: snapshotThreshold)
     }
 
     /// One sync of `replica` with the hub.
     @discardableResult
-    public func sync(_ replica: Replica) async throws -> SyncReport {
-        let client = try client(for: replica)
+    public func sync(_ replica: Replica, snapshotThreshold: Int? = SyncClient.defaultSnapshotThreshold) async throws -> SyncReport {
+        let client = try client(for: replica, snapshotThreshold: snapshotThreshold)
         do {
             let report = try await client.sync()
             try await client.shutdown()

@@ -13,7 +13,7 @@ func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").
 
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
-/// The sections to run (default all): writes, apply, sync, bootstrap. (`apply` needs `writes`.)
+/// The sections to run (default all but bootstrap-paged): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap). (`apply` needs `writes`.)
 let phases = Set(arguments.dropFirst(2).isEmpty ? ["writes", "apply", "sync", "bootstrap"] : Array(arguments.dropFirst(2)))
 let batch = 1_000
 
@@ -136,7 +136,7 @@ await cluster.shutdown()
 
 }
 
-if phases.contains("bootstrap") {
+if phases.contains("bootstrap") || phases.contains("bootstrap-paged") {
 // 4. Bootstrap of a new rooftop from the hub (customers with phones, addresses, a vehicle each and
 //    10 interactions each), and resuming after a kill at 50% (simulated: the first half of the changesets applied).
 let bootstrapCustomers = customers
@@ -176,22 +176,25 @@ var bootReport = SyncReport()
 let bootSeconds = try await seconds { bootReport = try await origin.sync(fresh) }
 print("\n[bootstrap] \(bootstrapCustomers) customers (+ phones, addresses, vehicles) and \(interactionNumber) interactions: \(totalChanges) row changes")
 print("  new rooftop bootstrap    \(String(format: "%.1f", bootSeconds)) s  (\(rate(totalChanges, bootSeconds)) row changes; target: 100k customers + 1M interactions < 30 s)")
+print("    from the hub's snapshot: \(bootReport.snapshotBytes) bytes (zstd) for \(bootReport.pulled) changes, \(String(format: "%.1f", Double(bootReport.snapshotBytes) / Double(max(1, bootReport.pulled)))) B per row change")
 print("  identical to the hub     \(try fresh.digest() == origin.hubReplica.digest())  (pulled \(bootReport.pulled))")
-// Resume: a rooftop that committed the first half of the changesets before it was killed.
+// Resume: a rooftop whose snapshot download was killed at 50% (the client stops once half the
+// bytes are on disk, as a kill would leave them), then syncs.
 let half = try Replica(path: origin.directory.path("east-boot.sqlite"), rooftop: RooftopID(rawValue: "east")!)
-var halfCursor = HLC.zero, halfApplied = 0
-while halfApplied < totalChanges / 2 {
-    let changeset = try origin.hubReplica.changeset(origin: RooftopID(rawValue: "north")!, after: halfCursor, limit: SyncProtocol.changesPerChangeset)
-    guard let last = changeset.maxHLC else { break }
-    try half.apply(changeset)
-    halfApplied += changeset.changes.count
-    halfCursor = last
-}
 let resumeClient = try origin.client(for: half)
+let partial = try await resumeClient.downloadSnapshot(stoppingAfter: max(1, bootReport.snapshotBytes / 2))
 var resumeReport = SyncReport()
-let resumeSeconds = try await seconds { resumeReport = try await resumeClient.sync(keepFrames: true) }
+let resumeSeconds = try await seconds { resumeReport = try await resumeClient.sync() }
 try await resumeClient.shutdown()
-print("  resume after a kill at \(100 * halfApplied / max(1, totalChanges))%  pulled \(resumeReport.pulled) of \(totalChanges) changes (\(resumeReport.frames.reduce(0) { $0 + $1.count }) bytes) in \(String(format: "%.1f", resumeSeconds)) s; re-downloaded \(max(0, resumeReport.pulled - (totalChanges - halfApplied))) changes")
+let kept = partial.map { $0.resumedFromBytes + $0.receivedBytes } ?? 0
+print("  resume after a kill at \(100 * kept / max(1, bootReport.snapshotBytes))%  kept \(resumeReport.snapshotResumedBytes) bytes, downloaded \(resumeReport.snapshotBytes) of \(bootReport.snapshotBytes) in \(String(format: "%.1f", resumeSeconds)) s; re-downloaded \(max(0, resumeReport.snapshotBytes + kept - bootReport.snapshotBytes)) bytes")
 print("  identical after resume   \(try half.digest() == origin.hubReplica.digest())")
+if phases.contains("bootstrap-paged") {
+    // The same bootstrap replaying every change (what an older hub, or `rooftop sync --no-snapshot`, does).
+    let paged = try Replica(path: origin.directory.path("west-boot.sqlite"), rooftop: RooftopID(rawValue: "west")!)
+    var pagedReport = SyncReport()
+    let pagedSeconds = try await seconds { pagedReport = try await origin.sync(paged, snapshotThreshold: nil) }
+    print("  paged bootstrap (changesets, no snapshot)  \(String(format: "%.1f", pagedSeconds)) s  (\(rate(pagedReport.pulled, pagedSeconds)) row changes)")
+}
 await origin.shutdown()
 }

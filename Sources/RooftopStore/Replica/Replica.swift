@@ -29,14 +29,7 @@ public final class Replica: Sendable {
     /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`; GRDB's `DatabaseError` if the file cannot be opened.
     public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
                 maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Deleted content is overwritten, not left in free pages (erasure must not leave bytes behind).
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-        }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.pool = try Self.openPool(path: path)
         self.path = path
         self.rooftop = rooftop
         self.wallClock = wallClock
@@ -52,6 +45,18 @@ public final class Replica: Sendable {
                 try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('rooftop', ?)", arguments: [rooftop.rawValue])
             }
         }
+    }
+
+    /// Opens the file's connections: WAL mode (GRDB's pool), `busy_timeout` 10 s.
+    static func openPool(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted content is overwritten, not left in free pages (erasure must not leave bytes behind).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        return try DatabasePool(path: path, configuration: configuration)
     }
 
     /// After an upgrade to a newer schema, rebuilds the rows that changes written with that schema

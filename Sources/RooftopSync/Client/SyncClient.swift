@@ -28,6 +28,11 @@ public final class SyncClient: Sendable {
     public let pageSize: Int
     /// 50,000 changes: a few MiB per answer.
     public static let defaultPageSize = 50_000
+    /// A new, empty rooftop bootstraps from the hub's snapshot when the hub holds at least this
+    /// many changes (nil: never; it pulls changesets). See `sync-protocol/sync-exchange.md#snapshot-bootstrap`.
+    public let snapshotThreshold: Int?
+    /// 20,000 changes: below that, replaying changesets takes about a second.
+    public static let defaultSnapshotThreshold = 20_000
 
     /// - Parameters:
     ///   - replica: this rooftop's replica.
@@ -35,10 +40,13 @@ public final class SyncClient: Sendable {
     ///   - tls: from ``TLSSettings/rooftop(_:ca:)``.
     ///   - connectTimeout: how long to wait for the hub to accept a connection.
     ///   - pageSize: most changes per pull answer.
+    ///   - snapshotThreshold: see ``snapshotThreshold``.
     public init(replica: Replica, hub: URL, tls: TLSConfiguration, connectTimeout: TimeAmount = .seconds(3),
-                wallClock: any WallClock = SystemWallClock(), pageSize: Int = SyncClient.defaultPageSize) {
+                wallClock: any WallClock = SystemWallClock(), pageSize: Int = SyncClient.defaultPageSize,
+                snapshotThreshold: Int? = SyncClient.defaultSnapshotThreshold) {
         self.replica = replica
         self.pageSize = pageSize
+        self.snapshotThreshold = snapshotThreshold
         self.hub = hub
         self.wallClock = wallClock
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
@@ -86,11 +94,14 @@ public final class SyncClient: Sendable {
                         """, problem: ProblemDetails(.gone, code: "BEYOND_RETENTION", detail: "compacted past this rooftop's last sync"))
                 }
             }
+            // A new rooftop starts from the hub's snapshot (when the hub holds enough to make it worth it).
+            let snapshot = try await bootstrapFromSnapshot(into: &report)
             let hubHasOfMine = hello.versionVector[replica.rooftop]
             let iHave = try await replica.perform { [rooftop = replica.rooftop] in try $0.versionVector()[rooftop] }
             if hubHasOfMine > iHave {
                 // The hub holds changes made as this rooftop that this replica lacks.
-                guard iHave == .zero else {
+                // (A snapshot made before the earlier installation's last push may lack some of it.)
+                guard iHave == .zero || snapshot != nil else {
                     throw SyncError(.ownHistoryMissing, """
                         the hub holds changes from rooftop \(replica.rooftop) up to \(hubHasOfMine) that this replica (latest \(iHave)) \
                         never made: another node is running as \(replica.rooftop), or this replica was restored from an old copy; \

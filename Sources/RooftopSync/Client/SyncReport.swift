@@ -12,6 +12,11 @@ public struct SyncReport: Sendable, Equatable, Codable {
     public var durationMs: UInt64
     /// The changeset frames sent and received, when the caller asked to keep them.
     public var frames: [[UInt8]]
+    /// Bytes of the hub's snapshot received in this sync (0 when the rooftop did not bootstrap
+    /// from a snapshot; a resumed download counts only the rest). Its changes count in ``pulled``.
+    public var snapshotBytes: Int = 0
+    /// Bytes of the snapshot kept from an earlier, interrupted download (not downloaded again).
+    public var snapshotResumedBytes: Int = 0
 
     public init(pushed: Int = 0, pulled: Int = 0, applied: Int = 0, clockOffsetMs: Int64 = 0, durationMs: UInt64 = 0, frames: [[UInt8]] = []) {
         self.pushed = pushed

@@ -17,6 +17,9 @@ import RooftopWire
 ///   the max drift; 400 with the decoder's code when the frame is bad. Answers ``PushResult``.
 /// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
 ///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
+/// - `GET  /sync/v1/snapshot?layout=L&minChanges=N`: the hub's replica file as one zstd frame
+///   (``SnapshotStore``), with `ETag`, `Range`/`If-Range` for resuming; 204 when the hub holds
+///   fewer than N changes, 409 `LAYOUT_MISMATCH` when L is not its storage layout.
 /// - `GET  /sync/v1/digest`: the hub replica's per-table digests.
 /// - `GET  /sync/v1/erasures`: every erasure with the rooftops that have applied it (``ErasureRecord``).
 /// - `GET  /sync/v1/verify`, `/verify/{table}`, `/verify/{table}/{prefix}`: ``HubDigests``, then
@@ -24,10 +27,13 @@ import RooftopWire
 public struct HubRoutes: Sendable {
     let replica: Replica
     let wallClock: any WallClock
+    let snapshots: SnapshotStore
 
-    public init(replica: Replica, wallClock: any WallClock = SystemWallClock()) {
+    /// - Parameter snapshots: the snapshot files for `GET /sync/v1/snapshot` (default: in `snapshots/` next to the replica).
+    public init(replica: Replica, wallClock: any WallClock = SystemWallClock(), snapshots: SnapshotStore? = nil) {
         self.replica = replica
         self.wallClock = wallClock
+        self.snapshots = snapshots ?? SnapshotStore(replica: replica, wallClock: wallClock)
     }
 
     /// Adds the routes to `router`.
@@ -36,6 +42,7 @@ public struct HubRoutes: Sendable {
         group.get("hello") { _, context in try await hello(context) }
         group.post("changesets") { request, context in try await push(request, context) }
         group.post("pull") { request, context in try await pull(request, context) }
+        group.get("snapshot") { request, context in try await snapshot(request, context) }
         group.get("digest") { _, context in
             _ = try await context.peerRooftop()
             return try Response.json(try await replica.perform { try $0.digest() })
@@ -98,6 +105,9 @@ public struct HubRoutes: Sendable {
                                  offsetMs: skew.offsetMilliseconds)
         } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
             throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
+        }
+        if changeset.changes.contains(where: { $0.kind == .erase || $0.kind == .purge }) {
+            await snapshots.discard()  // it holds what was just erased or purged
         }
         context.logger.info("applied changeset", metadata: [
             "rooftop": "\(rooftop)", "applied": "\(outcome.applied)", "alreadyApplied": "\(outcome.alreadyApplied)",

@@ -19,6 +19,10 @@ public enum SyncProtocol {
     /// as JSON. The rooftop then holds everything the hub still has up to it, so it may advance
     /// its own vector to it (changes compacted away at the hub are not waited for).
     public static let vectorHeader = "Rooftop-Vector"
+    /// The hub's snapshot: one zstd frame holding an SQLite replica file.
+    public static let snapshotMediaType = "application/vnd.rooftop.snapshot+zstd"
+    /// Response header of a snapshot: the decompressed SQLite file's size in bytes.
+    public static let snapshotSizeHeader = "Rooftop-Snapshot-Size"
     /// Largest accepted push body (compressed), in bytes: 16 MiB.
     public static let maxPushBytes = 16 << 20
     /// A pull answer stops adding frames past this many bytes (32 MiB) and sets `Rooftop-More`.

@@ -16,8 +16,10 @@ struct SyncNowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "now", abstract: "Push local changes to the hub and pull the rest, once (the default). Exits 1 with the reason if the hub is unreachable.")
     @OptionGroup var data: DataOptions
-    @Option(name: .customLong("save-changeset"), help: "Also write the changeset frames pushed and pulled to this file (zstd frames; `zstd -d` reads them).")
+    @Option(name: .customLong("save-changeset"), help: "Also write the changeset frames pushed and pulled to this file (zstd frames; `zstd -d` reads them). A new rooftop then pulls changesets, not the hub's snapshot.")
     var saveChangeset: String?
+    @Flag(name: .customLong("no-snapshot"), help: "A new rooftop pulls every change as changesets instead of starting from the hub's snapshot.")
+    var noSnapshot = false
 
     func run() async throws {
         let configuration = try data.configuration()
@@ -29,7 +31,8 @@ struct SyncNowCommand: AsyncParsableCommand {
         }
         guard let hub = URL(string: configuration.hubURL) else { throw CLIError("hubURL in rooftop.json is not a URL") }
         let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
-        let client = SyncClient(replica: replica, hub: hub, tls: tls)
+        let useSnapshot = !noSnapshot && saveChangeset == nil
+        let client = SyncClient(replica: replica, hub: hub, tls: tls, snapshotThreshold: useSnapshot ? SyncClient.defaultSnapshotThreshold : nil)
         let result: Result<SyncReport, any Error>
         let bar = ProgressBar(label: "pulling")
         do {
@@ -44,6 +47,10 @@ struct SyncNowCommand: AsyncParsableCommand {
         if let saveChangeset {
             try Data(report.frames.joined()).write(to: URL(fileURLWithPath: saveChangeset))
             print("saved \(report.frames.count) changeset frame(s) exchanged (pushed and pulled) to \(saveChangeset)")
+        }
+        if report.snapshotBytes > 0 {
+            let resumed = report.snapshotResumedBytes > 0 ? " (resumed: \(report.snapshotResumedBytes) bytes kept from an interrupted download)" : ""
+            print("started from the hub's snapshot: \(report.snapshotBytes) bytes downloaded\(resumed)")
         }
         print("pushed \(report.pushed) change(s), pulled \(report.pulled) (\(report.applied) new) in \(report.durationMs) ms; hub clock offset \(report.clockOffsetMs) ms")
     }

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import RooftopModel
+import RooftopReplication
+
+/// A consistent copy of a replica's file, for bootstrapping a new rooftop without replaying the
+/// change log row by row (`sync-protocol/sync-exchange.md#snapshot-bootstrap`).
+public struct ReplicaSnapshotInfo: Sendable, Equatable {
+    /// The copy's version vector: the rooftop pulls what came after it.
+    public var versionVector: VersionVector
+    /// The copy's size in bytes (uncompressed SQLite file).
+    public var bytes: Int
+    /// ``Replica/removalCount()`` in the copy.
+    public var removals: Int
+}
+
+extension Replica {
+    /// The identifier of the replica file's layout: the last of its migrations. A snapshot is
+    /// adopted only by a release with the same layout (otherwise the rooftop pulls changesets).
+    public static var storageLayout: String { ReplicaMigrations.migrator.migrations.last ?? "" }
+
+    /// Whether this replica holds no change at all (nothing made here, nothing applied): only
+    /// such a replica may adopt a snapshot.
+    public func isEmpty() throws -> Bool {
+        try pool.read { db in try Self.isEmpty(db) }
+    }
+
+    /// Whether this replica holds at least `count` changes (cheap: stops counting at `count`).
+    public func holdsChanges(atLeast count: Int) throws -> Bool {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM changeLog LIMIT ?)", arguments: [count]) ?? 0) >= count
+        }
+    }
+
+    /// How many rows were erased or purged here: a snapshot taken at a lower count holds personal
+    /// data or rows that are gone since, and must not be served.
+    public func removalCount() throws -> Int {
+        try pool.read { db in try Self.removalCount(db) }
+    }
+
+    static func removalCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM erasedCustomer) + (SELECT count(*) FROM purgedRow)") ?? 0
+    }
+
+    /// Writes a consistent copy of this replica to `path` with SQLite's online backup API, read
+    /// inside one read transaction (writers go on meanwhile), then clears what belongs to this node
+    /// only (`syncState`, `rooftopProgress`). Deleted content is never in the copy: the replica
+    /// runs with `secure_delete`, so free pages are zeros.
+    /// - Parameter path: a new file; an existing one is replaced.
+    /// - Returns: the copy's version vector and size.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func writeSnapshot(to path: String) throws -> ReplicaSnapshotInfo {
+        try? FileManager.default.removeItem(atPath: path)
+        var copyConfiguration = Configuration()
+        copyConfiguration.prepareDatabase { db in
+            // A scratch file: if the hub dies while writing it, it is made again.
+            try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF; PRAGMA secure_delete = ON")
+        }
+        let copy = try DatabaseQueue(path: path, configuration: copyConfiguration)
+        let removals = try pool.read { source in
+            try copy.writeWithoutTransaction { destination in try source.backup(to: destination) }
+            return try Self.removalCount(source)
+        }
+        let vector = try copy.write { db in
+            try db.execute(sql: "DELETE FROM syncState; DELETE FROM rooftopProgress")
+            return try ChangeLog.versionVector(db)
+        }
+        try copy.writeWithoutTransaction { db in
+            // The copied header says WAL (the replica's mode): make the copy one self-contained file.
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+        }
+        try copy.close()
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        return ReplicaSnapshotInfo(versionVector: vector, bytes: size, removals: removals)
+    }
+
+    /// Replaces this replica's content with the snapshot at `path` (a file from
+    /// ``writeSnapshot(to:)``, which this call consumes), then makes it this rooftop's: its own
+    /// identity and its own sync state. The HLC kept is the snapshot's (at or above every stamp in it).
+    ///
+    /// Checks first, changing nothing on failure: the file is a replica with this release's
+    /// ``storageLayout`` and schema version (its bytes were checked against the hub's SHA-256 by
+    /// the caller). The copy then goes in with SQLite's online backup API inside one write
+    /// transaction that first checks this replica is still empty, so SQLite's own locks keep out
+    /// every other connection, in this process or another (the node's server and CLI commands
+    /// share the file): a local write either lands before (and the snapshot is refused) or waits.
+    /// - Returns: the adopted version vector and the number of changes in its change log.
+    /// - Throws: ``ReplicaError`` `INVALID` (not a snapshot this release can adopt, or this
+    ///   replica is not empty), GRDB's `DatabaseError` on I/O errors.
+    @discardableResult
+    public func adoptSnapshot(at path: String) throws -> (versionVector: VersionVector, changes: Int) {
+        let (vector, changes) = try prepareForAdoption(path)
+        try pool.writeWithoutTransaction { db in
+            // One transaction held in memory, written to the WAL once (the default cache would
+            // spill pages to the WAL mid-copy), then checkpointed into the file.
+            try db.execute(sql: "PRAGMA cache_size = -4000000")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+            var configuration = Configuration()
+            configuration.readonly = true
+            let source = try DatabaseQueue(path: path, configuration: configuration)
+            try source.read { source in
+                // Every writer in this process waits for this connection (GRDB's serial writer).
+                // SQLite cannot start a backup inside a transaction, so the emptiness check commits
+                // just before it; a writer in another process blocked on this lock retries after
+                // its busy handler's sleep, by which time the backup holds the lock.
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                do {
+                    guard try Self.isEmpty(db) else {
+                        throw ReplicaError(.invalid, "this replica is not empty: a snapshot is adopted only by a new rooftop")
+                    }
+                    try db.execute(sql: "COMMIT")
+                } catch {
+                    try? db.execute(sql: "ROLLBACK")
+                    throw error
+                }
+                try source.backup(to: db)
+            }
+            try source.close()
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        return (vector, changes)
+    }
+
+    static func isEmpty(_ db: Database) throws -> Bool {
+        try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM changeLog)") ?? false)
+    }
+
+    /// Checks the snapshot file and rewrites its node-local parts for this rooftop.
+    func prepareForAdoption(_ path: String) throws -> (VersionVector, Int) {
+        let syncState = try pool.read { db in try Row.fetchAll(db, sql: "SELECT key, value FROM syncState") }
+        let snapshot: DatabaseQueue
+        do { snapshot = try DatabaseQueue(path: path) } catch {
+            throw ReplicaError(.invalid, "the snapshot is not an SQLite database: \(error)")
+        }
+        let result = try snapshot.write { db throws -> (VersionVector, Int) in
+            do {
+                let applied = try ReplicaMigrations.migrator.appliedMigrations(db)
+                guard applied == ReplicaMigrations.migrator.migrations else {
+                    throw ReplicaError(.invalid, "the snapshot's layout (\(applied.last ?? "none")) is not this release's (\(Self.storageLayout))")
+                }
+                let version = try Int.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'schemaVersion'")
+                guard version == Int(CRMSchema.version) else {
+                    throw ReplicaError(.invalid, "the snapshot's schema version \(version.map(String.init) ?? "none") is not \(CRMSchema.version)")
+                }
+                try db.execute(sql: "UPDATE replicaMeta SET value = ? WHERE key = 'rooftop'", arguments: [rooftop.rawValue])
+                try db.execute(sql: "DELETE FROM syncState; DELETE FROM rooftopProgress")
+                for row in syncState {
+                    try db.execute(sql: "INSERT INTO syncState (key, value) VALUES (?, ?)", arguments: [row[0] as DatabaseValue, row[1] as DatabaseValue])
+                }
+                return (try ChangeLog.versionVector(db), try Int.fetchOne(db, sql: "SELECT count(*) FROM changeLog") ?? 0)
+            } catch let error as ReplicaError {
+                throw error
+            } catch {
+                throw ReplicaError(.invalid, "the snapshot is not a replica: \(error)")
+            }
+        }
+        try snapshot.close()
+        return result
+    }
+}
