@@ -19,12 +19,11 @@ extension Zstd {
         try checkFile(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level))
         try checkFile(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
         if workers > 0 { _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers) }  // ignored by a single-threaded libzstd
-        let input = try FileHandle(forReadingFrom: source)
-        defer { try? input.close() }
-        FileManager.default.createFile(atPath: destination.path, contents: nil)
-        let output = try FileHandle(forWritingTo: destination)
-        defer { try? output.close() }
-        try output.truncate(atOffset: 0)
+        let (input, output) = try openFiles(source, destination)
+        defer {
+            try? input.close()
+            try? output.close()
+        }
         var out = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
         var written = 0
         while true {
@@ -64,12 +63,11 @@ extension Zstd {
     public static func decompressFile(at source: URL, to destination: URL, limit: Int) throws -> Int {
         guard let context = ZSTD_createDCtx() else { throw ChangesetDecodingError(.notZstd, "cannot allocate a decompression context") }
         defer { ZSTD_freeDCtx(context) }
-        let input = try FileHandle(forReadingFrom: source)
-        defer { try? input.close() }
-        FileManager.default.createFile(atPath: destination.path, contents: nil)
-        let output = try FileHandle(forWritingTo: destination)
-        defer { try? output.close() }
-        try output.truncate(atOffset: 0)
+        let (input, output) = try openFiles(source, destination)
+        defer {
+            try? input.close()
+            try? output.close()
+        }
         var out = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
         var written = 0
         var frameDone = false
@@ -107,6 +105,20 @@ extension Zstd {
                     if !frameDone && inBuffer.pos == inBuffer.size && produced < out.count { break }
                 }
             }
+        }
+    }
+
+    /// `source` for reading and `destination` created or emptied for writing.
+    private static func openFiles(_ source: URL, _ destination: URL) throws -> (FileHandle, FileHandle) {
+        let input = try FileHandle(forReadingFrom: source)
+        FileManager.default.createFile(atPath: destination.path, contents: nil)
+        do {
+            let output = try FileHandle(forWritingTo: destination)
+            try output.truncate(atOffset: 0)
+            return (input, output)
+        } catch {
+            try? input.close()
+            throw error
         }
     }
 
