@@ -125,7 +125,8 @@ for start in stride(from: 0, to: customers, by: batch) {
 let south = try Replica(path: cluster.directory.path("south-sync.sqlite"), rooftop: RooftopID(rawValue: "south")!)
 var pushReport = SyncReport(), pullReport = SyncReport()
 let pushSeconds = try await seconds { pushReport = try await cluster.sync(north) }
-let pullSeconds = try await seconds { pullReport = try await cluster.sync(south) }
+// Changesets, as every sync after a rooftop's first (a new rooftop would start from the hub's snapshot: see bootstrap).
+let pullSeconds = try await seconds { pullReport = try await cluster.sync(south, snapshotThreshold: nil) }
 let syncedFields = try north.changeset(origin: north.rooftop, after: .zero, limit: Int.max).fieldChangeCount
 print("\n[sync] \(pushReport.pushed) row changes, \(syncedFields) field changes, HTTPS + mutual TLS on loopback")
 print("  push rooftop → hub       \(rate(syncedFields, pushSeconds))")

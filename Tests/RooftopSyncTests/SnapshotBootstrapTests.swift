@@ -46,6 +46,31 @@ import Testing
         await cluster.shutdown()
     }
 
+    /// Alone with its file, a replica renames the copy over it; while another open replica (here a
+    /// second `Replica` on the same file, as a CLI command in another process would hold it) has the
+    /// file, it copies the pages in under SQLite's locks instead, and both replicas see the result.
+    @Test func theCopyIsRenamedIntoPlaceOnlyWhenNothingElseHasTheFileOpen() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualWallClock(milliseconds: 1_790_000_000_000)
+        let hub = try Replica(path: directory.path("hub.sqlite"), rooftop: RooftopID(rawValue: "hub")!, wallClock: clock)
+        let north = try Replica(path: directory.path("north.sqlite"), rooftop: RooftopID(rawValue: "north")!, wallClock: clock)
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Copied")]))
+        try hub.apply(try north.changeset(origin: north.rooftop, after: .zero, limit: 100))
+        for (name, otherOpen) in [("alone", false), ("shared", true)] {
+            let path = directory.path("\(name).sqlite")
+            let south = try Replica(path: path, rooftop: RooftopID(rawValue: "south")!, wallClock: clock)
+            let other = otherOpen ? try Replica(path: path, rooftop: RooftopID(rawValue: "south")!, wallClock: clock) : nil
+            _ = try hub.writeSnapshot(to: directory.path("\(name)-copy.sqlite"))
+            let adoption = try south.adoptSnapshot(at: directory.path("\(name)-copy.sqlite"))
+            #expect(adoption.renamed == !otherOpen, "\(name)")
+            #expect(adoption.changes == (try north.changeCount(origin: north.rooftop, after: .zero)) && adoption.changes > 0)
+            #expect(try south.digest() == hub.digest(), "\(name)")
+            if let other { #expect(try other.digest() == hub.digest()) }
+            #expect(!FileManager.default.fileExists(atPath: directory.path("\(name)-copy.sqlite")))
+        }
+    }
+
     /// A rooftop that wrote before its first sync is not empty: it never adopts a snapshot (that
     /// would drop its write); it pulls changesets and pushes its write.
     @Test func aReplicaWithALocalWriteRefusesTheSnapshotAndKeepsTheWrite() async throws {

@@ -14,6 +14,17 @@ public struct ReplicaSnapshotInfo: Sendable, Equatable {
     public var removals: Int
 }
 
+/// What ``Replica/adoptSnapshot(at:)`` did.
+public struct SnapshotAdoption: Sendable, Equatable {
+    /// The adopted version vector.
+    public var versionVector: VersionVector
+    /// The changes in the adopted change log.
+    public var changes: Int
+    /// True when the copy was renamed over the file; false when it was copied in with the backup
+    /// API (another open replica held the file).
+    public var renamed: Bool
+}
+
 extension Replica {
     /// The identifier of the replica file's layout: the last of its migrations. A snapshot is
     /// adopted only by a release with the same layout (otherwise the rooftop pulls changesets).
@@ -81,16 +92,19 @@ extension Replica {
     ///
     /// Checks first, changing nothing on failure: the file is a replica with this release's
     /// ``storageLayout`` and schema version (its bytes were checked against the hub's SHA-256 by
-    /// the caller). The copy then goes in with SQLite's online backup API inside one write
-    /// transaction that first checks this replica is still empty, so SQLite's own locks keep out
-    /// every other connection, in this process or another (the node's server and CLI commands
-    /// share the file): a local write either lands before (and the snapshot is refused) or waits.
-    /// - Returns: the adopted version vector and the number of changes in its change log.
+    /// the caller). When no other open replica holds the file (the `<path>.lock` `flock`, taken
+    /// exclusively for the adoption, so no other process can open it meanwhile), this replica's
+    /// connections are closed (calls in flight finish first), the file is checked empty once more
+    /// and the copy is renamed over it and reopened. Otherwise the copy goes in with SQLite's
+    /// online backup API after an emptiness check under SQLite's write lock (slower: through the
+    /// WAL). Either way a local write that came first makes the adoption fail, keeping the write.
+    /// - Returns: the adopted version vector, the number of changes in its change log, and how.
     /// - Throws: ``ReplicaError`` `INVALID` (not a snapshot this release can adopt, or this
     ///   replica is not empty), GRDB's `DatabaseError` on I/O errors.
     @discardableResult
-    public func adoptSnapshot(at path: String) throws -> (versionVector: VersionVector, changes: Int) {
+    public func adoptSnapshot(at path: String) throws -> SnapshotAdoption {
         let (vector, changes) = try prepareForAdoption(path)
+        if try adoptByRenaming(path) { return SnapshotAdoption(versionVector: vector, changes: changes, renamed: true) }
         try pool.writeWithoutTransaction { db in
             // One transaction held in memory, written to the WAL once (the default cache would
             // spill pages to the WAL mid-copy), then checkpointed into the file.
@@ -120,7 +134,40 @@ extension Replica {
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         try? FileManager.default.removeItem(atPath: path)
-        return (vector, changes)
+        return SnapshotAdoption(versionVector: vector, changes: changes, renamed: false)
+    }
+
+    /// Renames the copy over this replica's file when nothing else has it open; false when
+    /// another open replica holds `<path>.lock` or the connections could not be closed.
+    func adoptByRenaming(_ copy: String) throws -> Bool {
+        guard openLock >= 0 else { return false }
+        return try poolBox.withLock { pool throws -> Bool in
+            guard flock(openLock, LOCK_EX | LOCK_NB) == 0 else { return false }  // open elsewhere
+            defer { _ = flock(openLock, LOCK_SH) }
+            let notEmpty = ReplicaError(.invalid, "this replica is not empty: a snapshot is adopted only by a new rooftop")
+            guard try pool.read({ db in try Self.isEmpty(db) }) else { throw notEmpty }
+            do { try pool.close() } catch {
+                pool = try Self.openPool(path: path)  // whatever the failed close left, start afresh
+                return false
+            }
+            // No connection in this process (closed) or another (the exclusive lock) can write now;
+            // one may have written between the check above and the close.
+            let checker = try DatabaseQueue(path: path)
+            let emptyStill = try checker.read { db in try Self.isEmpty(db) }
+            try checker.close()
+            guard emptyStill else {
+                pool = try Self.openPool(path: path)
+                throw notEmpty
+            }
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            guard rename(copy, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                pool = try Self.openPool(path: path)
+                throw ReplicaError(.invalid, "cannot move the snapshot into place: \(reason)")
+            }
+            pool = try Self.openPool(path: path)
+            return true
+        }
     }
 
     static func isEmpty(_ db: Database) throws -> Bool {

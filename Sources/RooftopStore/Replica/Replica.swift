@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import RooftopModel
 import RooftopReplication
 
@@ -15,7 +16,13 @@ public final class Replica: Sendable {
     public let rooftop: RooftopID
     /// The SQLite file.
     public let path: String
-    let pool: DatabasePool
+    /// The connections to the file (replaced once, when a new rooftop adopts a snapshot by
+    /// renaming it over the file).
+    var pool: DatabasePool { poolBox.withLock { $0 } }
+    let poolBox: Mutex<DatabasePool>
+    /// `<path>.lock`, held with a shared `flock(2)` while this replica is open: a snapshot is
+    /// renamed over the file only when no other open replica (in any process) holds it (-1: none).
+    let openLock: Int32
     let wallClock: any WallClock
     /// Maximum accepted lead of a remote HLC over local wall time, in ms.
     public let maxDriftMilliseconds: UInt64
@@ -29,7 +36,8 @@ public final class Replica: Sendable {
     /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`; GRDB's `DatabaseError` if the file cannot be opened.
     public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
                 maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
-        self.pool = try Self.openPool(path: path)
+        self.openLock = Self.takeOpenLock(path: path)
+        self.poolBox = Mutex(try Self.openPool(path: path))
         self.path = path
         self.rooftop = rooftop
         self.wallClock = wallClock
@@ -45,6 +53,24 @@ public final class Replica: Sendable {
                 try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('rooftop', ?)", arguments: [rooftop.rawValue])
             }
         }
+    }
+
+    deinit {
+        if openLock >= 0 { close(openLock) }
+    }
+
+    /// Opens `<path>.lock` and takes a shared `flock` on it, waiting while a snapshot is being
+    /// adopted. -1 when the lock file cannot be opened (then snapshots are copied in, never renamed).
+    static func takeOpenLock(path: String) -> Int32 {
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return -1 }
+        while flock(fd, LOCK_SH) != 0 {
+            guard errno == EINTR else {
+                close(fd)
+                return -1
+            }
+        }
+        return fd
     }
 
     /// Opens the file's connections: WAL mode (GRDB's pool), `busy_timeout` 10 s.

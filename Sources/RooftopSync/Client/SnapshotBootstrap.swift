@@ -60,7 +60,7 @@ extension SyncClient {
         } catch {
             throw SyncError(.badResponse, "the hub's snapshot could not be decompressed (removed; the next sync downloads it again): \(error)")
         }
-        let adopted: (versionVector: VersionVector, changes: Int)
+        let adopted: SnapshotAdoption
         do {
             adopted = try await replica.perform { [path = files.plain.path] in try $0.adoptSnapshot(at: path) }
         } catch let error as ReplicaError where error.code == .invalid {
@@ -126,7 +126,7 @@ extension SyncClient {
         }
         try etag.write(to: files.etag, atomically: true, encoding: .utf8)
         if !FileManager.default.fileExists(atPath: files.part.path) || have == 0 {
-            FileManager.default.createFile(atPath: files.part.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: files.part.path, contents: nil)  // opening it below reports a failure
         }
         let handle = try FileHandle(forWritingTo: files.part)
         var received = 0

@@ -111,7 +111,7 @@ extension Zstd {
     /// `source` for reading and `destination` created or emptied for writing.
     private static func openFiles(_ source: URL, _ destination: URL) throws -> (FileHandle, FileHandle) {
         let input = try FileHandle(forReadingFrom: source)
-        FileManager.default.createFile(atPath: destination.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: destination.path, contents: nil)  // opening it below reports a failure
         do {
             let output = try FileHandle(forWritingTo: destination)
             try output.truncate(atOffset: 0)
