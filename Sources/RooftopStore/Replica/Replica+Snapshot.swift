@@ -92,7 +92,7 @@ extension Replica {
     ///
     /// Checks first, changing nothing on failure: the file is a replica with this release's
     /// ``storageLayout`` and schema version (its bytes were checked against the hub's SHA-256 by
-    /// the caller). When no other open replica holds the file (the `<path>.lock` `flock`, taken
+    /// the caller). When no other open replica holds the file (``ReplicaOpenLock`` on `<path>.lock`, taken
     /// exclusively for the adoption, so no other process can open it meanwhile), this replica's
     /// connections are closed (calls in flight finish first), the file is checked empty once more
     /// and the copy is renamed over it and reopened. Otherwise the copy goes in with SQLite's
@@ -138,33 +138,34 @@ extension Replica {
     }
 
     /// Renames the copy over this replica's file when nothing else has it open; false when
-    /// another open replica holds `<path>.lock` or the connections could not be closed.
+    /// another open replica holds the open lock or the connections could not be closed.
     func adoptByRenaming(_ copy: String) throws -> Bool {
-        guard openLock >= 0 else { return false }
-        return try poolBox.withLock { pool throws -> Bool in
-            guard flock(openLock, LOCK_EX | LOCK_NB) == 0 else { return false }  // open elsewhere
-            defer { _ = flock(openLock, LOCK_SH) }
+        try poolBox.withLock { pool throws -> Bool in
+            guard openLock.tryExclusive() else { return false }  // open elsewhere: still shared
+            defer { openLock.share() }
             let notEmpty = ReplicaError(.invalid, "this replica is not empty: a snapshot is adopted only by a new rooftop")
             guard try pool.read({ db in try Self.isEmpty(db) }) else { throw notEmpty }
             do { try pool.close() } catch {
                 pool = try Self.openPool(path: path)  // whatever the failed close left, start afresh
                 return false
             }
+            // From here on, whatever happens, the replica ends with open connections.
+            var replaced = false
+            defer { if !replaced, let reopened = try? Self.openPool(path: path) { pool = reopened } }
             // No connection in this process (closed) or another (the exclusive lock) can write now;
             // one may have written between the check above and the close.
-            let checker = try DatabaseQueue(path: path)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let checker = try DatabaseQueue(path: path, configuration: configuration)
             let emptyStill = try checker.read { db in try Self.isEmpty(db) }
             try checker.close()
-            guard emptyStill else {
-                pool = try Self.openPool(path: path)
-                throw notEmpty
-            }
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            guard emptyStill else { throw notEmpty }
+            // A WAL left by a connection outside any replica must never meet the new file.
+            for suffix in ["-wal", "-shm"] where unlink(path + suffix) != 0 && errno != ENOENT { return false }
             guard rename(copy, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                pool = try Self.openPool(path: path)
-                throw ReplicaError(.invalid, "cannot move the snapshot into place: \(reason)")
+                throw ReplicaError(.invalid, "cannot move the snapshot into place: \(String(cString: strerror(errno)))")
             }
+            replaced = true
             pool = try Self.openPool(path: path)
             return true
         }

@@ -20,9 +20,8 @@ public final class Replica: Sendable {
     /// renaming it over the file).
     var pool: DatabasePool { poolBox.withLock { $0 } }
     let poolBox: Mutex<DatabasePool>
-    /// `<path>.lock`, held with a shared `flock(2)` while this replica is open: a snapshot is
-    /// renamed over the file only when no other open replica (in any process) holds it (-1: none).
-    let openLock: Int32
+    /// Held (shared) while this replica is open: see ``ReplicaOpenLock``.
+    let openLock: ReplicaOpenLock
     let wallClock: any WallClock
     /// Maximum accepted lead of a remote HLC over local wall time, in ms.
     public let maxDriftMilliseconds: UInt64
@@ -33,10 +32,11 @@ public final class Replica: Sendable {
     ///   - rooftop: the owner. A file created for another rooftop is refused.
     ///   - wallClock: physical time for the HLC (tests inject a manual clock).
     ///   - maxDriftMilliseconds: the `CLOCK_SKEW` limit (default 5 minutes).
-    /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`; GRDB's `DatabaseError` if the file cannot be opened.
+    /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`, `INVALID` when `<path>.lock` cannot be opened;
+    ///   GRDB's `DatabaseError` if the file cannot be opened.
     public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
                 maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
-        self.openLock = Self.takeOpenLock(path: path)
+        self.openLock = try ReplicaOpenLock(path: path)
         self.poolBox = Mutex(try Self.openPool(path: path))
         self.path = path
         self.rooftop = rooftop
@@ -56,21 +56,8 @@ public final class Replica: Sendable {
     }
 
     deinit {
-        if openLock >= 0 { close(openLock) }
-    }
-
-    /// Opens `<path>.lock` and takes a shared `flock` on it, waiting while a snapshot is being
-    /// adopted. -1 when the lock file cannot be opened (then snapshots are copied in, never renamed).
-    static func takeOpenLock(path: String) -> Int32 {
-        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return -1 }
-        while flock(fd, LOCK_SH) != 0 {
-            guard errno == EINTR else {
-                close(fd)
-                return -1
-            }
-        }
-        return fd
+        // Connections first, then the open lock (its release lets another replica replace the file).
+        try? poolBox.withLock { try $0.close() }
     }
 
     /// Opens the file's connections: WAL mode (GRDB's pool), `busy_timeout` 10 s.
