@@ -123,6 +123,10 @@ extension SyncClient {
             guard response.headers.first(name: "Content-Range")?.hasPrefix("bytes \(have)-") == true else {
                 throw SyncError(.badResponse, "the hub answered another range than bytes=\(have)-")
             }
+            guard etag == savedTag else {  // If-Range makes this impossible from a conforming hub
+                files.removeAll()
+                throw SyncError(.badResponse, "the hub sent the rest of another snapshot than the one on disk; removed, the next sync starts again")
+            }
         }
         try etag.write(to: files.etag, atomically: true, encoding: .utf8)
         if !FileManager.default.fileExists(atPath: files.part.path) || have == 0 {
