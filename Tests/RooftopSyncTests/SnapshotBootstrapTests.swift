@@ -19,9 +19,7 @@ import Testing
     static let customers = 1_000  // 3,000 changes
 
     @Test func aNewRooftopAdoptsTheHubsSnapshotThenSyncsAsUsual() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let client = try cluster.client(for: south, snapshotThreshold: 1)
         let report = try await client.sync()
         #expect(report.snapshotBytes > 0 && report.pulled == 3_000)
@@ -74,9 +72,7 @@ import Testing
     /// A rooftop that wrote before its first sync is not empty: it never adopts a snapshot (that
     /// would drop its write); it pulls changesets and pushes its write.
     @Test func aReplicaWithALocalWriteRefusesTheSnapshotAndKeepsTheWrite() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let id = try south.createCustomer(CustomerInput(fields: ["lastName": .text("Offline")]))
         let copy = cluster.directory.path("hub-copy.sqlite")
         _ = try cluster.hubReplica.writeSnapshot(to: copy)
@@ -92,9 +88,7 @@ import Testing
     }
 
     @Test func belowTheThresholdTheRooftopPullsChangesets() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let client = try cluster.client(for: south, snapshotThreshold: 3_001)
         let report = try await client.sync()
         try await client.shutdown()
@@ -104,9 +98,7 @@ import Testing
     }
 
     @Test func anInterruptedDownloadResumesWithTheRestOnly() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let client = try cluster.client(for: south, snapshotThreshold: 1)
         let partial = try #require(try await client.downloadSnapshot(minimumChanges: 1, stoppingAfter: 100_000))
         #expect(!partial.complete && partial.receivedBytes >= 100_000 && partial.totalBytes > partial.receivedBytes)
@@ -120,9 +112,7 @@ import Testing
 
     /// Killed after the download completed but before the adoption: the next sync adopts what is on disk.
     @Test func aCompleteDownloadNotYetAdoptedIsNotDownloadedAgain() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let client = try cluster.client(for: south, snapshotThreshold: 1)
         let download = try #require(try await client.downloadSnapshot(minimumChanges: 1))
         #expect(download.complete)
@@ -134,9 +124,7 @@ import Testing
     }
 
     @Test func aCorruptedDownloadIsRejectedAndTheReplicaStaysEmpty() async throws {
-        let cluster = try await TestCluster()
-        try await BootstrapTests.seedHub(cluster, customers: Self.customers)
-        let south = try cluster.replica("south")
+        let (cluster, south) = try await Self.seededHubAndNewRooftop()
         let client = try cluster.client(for: south, snapshotThreshold: 1)
         _ = try await client.downloadSnapshot(minimumChanges: 1, stoppingAfter: 50_000)
         let part = URL(fileURLWithPath: south.path + ".snapshot.part")
@@ -232,6 +220,13 @@ import Testing
     }
 
     // MARK: - helpers
+
+    /// A cluster whose hub holds ``customers`` customers (3 changes each) and an empty `south` replica.
+    static func seededHubAndNewRooftop() async throws -> (TestCluster, Replica) {
+        let cluster = try await TestCluster()
+        try await BootstrapTests.seedHub(cluster, customers: customers)
+        return (cluster, try cluster.replica("south"))
+    }
 
     /// The hub's current snapshot as seen by a new rooftop `rooftop`, decompressed, as Latin-1 text.
     static func snapshotText(_ cluster: TestCluster, for rooftop: String) async throws -> String {
