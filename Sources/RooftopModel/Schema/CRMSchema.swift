@@ -151,5 +151,8 @@ public enum CRMSchema {
     ]
 
     /// The entity stored in `table`, or nil when this release does not know it.
-    public static func entity(_ table: String) -> EntitySchema? { entities.first { $0.table == table } }
+    public static func entity(_ table: String) -> EntitySchema? { entitiesByTable[table] }
+
+    /// Table name → entity (looked up for every change applied).
+    private static let entitiesByTable: [String: EntitySchema] = Dictionary(uniqueKeysWithValues: entities.map { ($0.table, $0) })
 }

@@ -10,10 +10,24 @@ struct DirectBinding {
     private let handle: OpaquePointer
     private var index: Int32 = 0
 
-    /// Starts binding `statement` from its first parameter (clearing earlier bindings).
+    /// Starts binding `statement` from its first parameter (clearing earlier bindings). The
+    /// statement is then stepped through the handle (``execute(in:)``, or `sqlite3_step` for a
+    /// query), never by GRDB, which does not know of these bindings.
     init(_ statement: Statement) {
-        statement.setUncheckedArguments(StatementArguments())  // reset, clear, mark as bound
         handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Runs the bound statement to completion (an INSERT or UPSERT: no rows), then resets it.
+    /// - Throws: `DatabaseError` with SQLite's code and message (a constraint, a full disk).
+    func execute(in db: Database) throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: sqlite3_sql(handle).map { String(cString: $0) })
+        }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -10,10 +10,12 @@ enum RowIO {
     struct Statements: Sendable {
         let select: String
         let upsert: String
+        /// The upsert's insert, doing nothing when the id is taken.
+        let insertIfAbsent: String
     }
 
     static let statements: [String: Statements] = Dictionary(uniqueKeysWithValues: CRMSchema.entities.map {
-        ($0.table, Statements(select: selectSQL($0), upsert: upsertSQL($0)))
+        ($0.table, Statements(select: selectSQL($0), upsert: upsertSQL($0), insertIfAbsent: insertIfAbsentSQL($0)))
     })
 
     static func selectSQL(_ entity: EntitySchema) -> String {
@@ -29,6 +31,12 @@ enum RowIO {
         let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
         let updates = names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         return "INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT(id) DO UPDATE SET \(updates)"
+    }
+
+    static func insertIfAbsentSQL(_ entity: EntitySchema) -> String {
+        let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
+        let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
+        return "INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT(id) DO NOTHING"
     }
 
     /// The row's state, or nil when the table has no row with that id (visible or not).
@@ -84,16 +92,52 @@ enum RowIO {
     }
 
     static func save(_ db: Database, _ entity: EntitySchema, id: RowID, state: RowState) throws {
-        let statement = try db.cachedStatement(sql: statements[entity.table]?.upsert ?? upsertSQL(entity))
+        // Positional first: one hash per present field, not one per schema field.
+        var values = [FieldValue](repeating: .null, count: entity.fields.count)
+        for (name, value) in state.values {
+            if let index = entity.fieldIndex[name] { values[index] = value }
+        }
+        try write(db, entity, id: id, values: values, created: state.created, stamps: StampCodec.encode(state.stamps, entity: entity),
+                  deleted: state.deleted, tombstoned: state.tombstoned, ifAbsent: false)
+    }
+
+    /// Writes a row that does not exist yet from the one insert that creates it: what
+    /// `RowState().apply(change)` then ``save(_:_:id:state:)`` write, byte for byte, without
+    /// building the state (the common case: a row new to this replica).
+    /// - Parameter ifAbsent: write nothing when the table holds a row with this id (visible or
+    ///   not), instead of replacing it; the caller then merges into that row.
+    /// - Returns: false when `ifAbsent` and the row was there (nothing written).
+    @discardableResult
+    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID, ifAbsent: Bool = false) throws -> Bool {
+        precondition(change.kind == .insert, "insertNew takes an insert")
+        var values = [FieldValue](repeating: .null, count: entity.fields.count)
+        var present = [Bool](repeating: false, count: entity.fields.count)
+        for field in change.fields {
+            // A newer schema's field is kept in the change log only, as RowIO.save drops it.
+            guard let index = entity.fieldIndex[field.name] else { continue }
+            values[index] = field.value
+            present[index] = true
+        }
+        let stamp = FieldStamp(hlc: change.hlc, origin: origin)
+        try write(db, entity, id: id, values: values, created: stamp, stamps: StampCodec.encode(stamp, positions: present),
+                  deleted: nil, tombstoned: false, ifAbsent: ifAbsent)
+        return !ifAbsent || sqlite3_changes(db.sqliteConnection) == 1
+    }
+
+    /// Upserts one row: `values` in field order, then the replication columns.
+    private static func write(_ db: Database, _ entity: EntitySchema, id: RowID, values: [FieldValue], created: FieldStamp?,
+                              stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool) throws {
+        let sql = ifAbsent ? statements[entity.table]?.insertIfAbsent ?? insertIfAbsentSQL(entity) : statements[entity.table]?.upsert ?? upsertSQL(entity)
+        let statement = try db.cachedStatement(sql: sql)
         var binding = DirectBinding(statement)
         binding.bind(id.string)
-        for field in entity.fields { binding.bind(state.values[field.name] ?? .null) }
-        binding.bind(state.created.map { Int64(bitPattern: $0.hlc.rawValue) })
-        binding.bind(state.created?.origin.rawValue)
-        binding.bind(bytes: StampCodec.encode(state.stamps, entity: entity))
-        binding.bind(state.deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
-        binding.bind(state.deleted?.origin.rawValue)
-        binding.bind(Int64(state.tombstoned ? 1 : 0))
-        try statement.execute()
+        for value in values { binding.bind(value) }
+        binding.bind(created.map { Int64(bitPattern: $0.hlc.rawValue) })
+        binding.bind(created?.origin.rawValue)
+        binding.bind(bytes: stamps)
+        binding.bind(deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
+        binding.bind(deleted?.origin.rawValue)
+        binding.bind(Int64(tombstoned ? 1 : 0))
+        try binding.execute(in: db)
     }
 }

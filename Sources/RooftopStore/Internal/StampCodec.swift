@@ -8,18 +8,41 @@ import RooftopReplication
 /// hold the same bytes.
 enum StampCodec {
     static func encode(_ stamps: [String: FieldStamp], entity: EntitySchema) -> [UInt8] {
+        // Positional first (one hash per stamped field, not one per schema field), then in field order.
+        var positional = [FieldStamp?](repeating: nil, count: entity.fields.count)
+        for (name, stamp) in stamps {
+            if let index = entity.fieldIndex[name] { positional[index] = stamp }
+        }
+        return encode(positional)
+    }
+
+    /// Encodes stamps given by field position (`stamps[i]` is the stamp of `entity.fields[i]`).
+    static func encode(_ stamps: [FieldStamp?]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(stamps.count * 16)
-        for (index, field) in entity.fields.enumerated() {
-            guard let stamp = stamps[field.name] else { continue }
-            out.append(UInt8(index))
-            let raw = stamp.hlc.rawValue
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: raw >> UInt64(shift))) }
-            let origin = stamp.origin.rawValue.utf8
-            out.append(UInt8(origin.count))
-            out.append(contentsOf: origin)
+        for (index, stamp) in stamps.enumerated() {
+            guard let stamp else { continue }
+            append(stamp, index: index, to: &out)
         }
         return out
+    }
+
+    /// Encodes one stamp shared by the fields at `positions` (ascending): the stamps of a row
+    /// created by a single insert.
+    static func encode(_ stamp: FieldStamp, positions: [Bool]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(positions.count * 16)
+        for (index, present) in positions.enumerated() where present { append(stamp, index: index, to: &out) }
+        return out
+    }
+
+    private static func append(_ stamp: FieldStamp, index: Int, to out: inout [UInt8]) {
+        out.append(UInt8(index))
+        let raw = stamp.hlc.rawValue
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: raw >> UInt64(shift))) }
+        let origin = stamp.origin.rawValue.utf8
+        out.append(UInt8(origin.count))
+        out.append(contentsOf: origin)
     }
 
     static func decode(_ bytes: [UInt8], entity: EntitySchema) throws(ReplicaError) -> [String: FieldStamp] {

@@ -18,7 +18,7 @@ enum ChangeLog {
         binding.bind(Int64(change.kind.rawValue))
         binding.bind(bytes: FieldListCodec.encode(change.fields))
         binding.bind(Int64(schemaVersion))
-        try statement.execute()
+        try binding.execute(in: db)
     }
 
     static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {

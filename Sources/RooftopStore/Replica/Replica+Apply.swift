@@ -56,8 +56,13 @@ extension Replica {
                     try Erasure.forget(db, entity, id: change.rowID, by: changeset.origin, hlc: change.hlc)
                     continue
                 }
-                let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
                 try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
+                // The common case, a row new here: written without looking for it first (nothing to merge with).
+                if change.kind == .insert, try RowIO.insertNew(db, entity, id: change.rowID, change: change, origin: changeset.origin, ifAbsent: true) {
+                    fieldsWritten += change.fields.count
+                    continue
+                }
+                let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
                 if change.kind.isLifecycle || before.tombstoned {
                     // A delete is (or enters) the row's history: merge its whole history.
                     let state = RowHistory.fold(try ChangeLog.history(db, table: change.table, rowID: change.rowID)).state

@@ -35,16 +35,6 @@ extension Replica {
 
     private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {
         let entity = write.entity
-        let existing = try RowIO.load(db, entity, id: write.rowID)
-        switch write.kind {
-        case .insert:
-            if existing?.isVisible == true { throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists") }
-            if existing == nil, anyPurged, try Retention.isPurged(db, table: entity.table, id: write.rowID) {
-                throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) was purged after its retention horizon")
-            }
-        case .update:
-            guard existing?.isVisible == true else { throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)") }
-        }
         for (name, value) in write.values {
             // What this replica writes must be what it would accept from any other.
             guard let spec = entity.field(name), spec.type.acceptsStored(value) else {
@@ -52,14 +42,56 @@ extension Replica {
                     ? "\(entity.table) has no field \(name)" : "not a normalised value of this field's type")
             }
         }
-        let current = existing?.values ?? [:]
+        switch write.kind {
+        case .insert:
+            // A purged row is gone from its table, so this is checked before the row is looked for.
+            if anyPurged, try Retention.isPurged(db, table: entity.table, id: write.rowID) {
+                throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) was purged after its retention horizon")
+            }
+            let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+            // The common case, a new row: written without looking for it first (one B-tree descent, not two).
+            let change = localChange(write, current: [:], hlc: hlc)
+            if try RowIO.insertNew(db, entity, id: write.rowID, change: change, origin: rooftop, ifAbsent: true) {
+                try ChangeLog.append(db, origin: rooftop, change: change)
+                return change
+            }
+            // The row is there: visible (an error), or known here only from updates or a delete.
+            guard let existing = try RowIO.load(db, entity, id: write.rowID), !existing.isVisible else {
+                throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists")
+            }
+            return try save(db, entity, localChange(write, current: existing.values, hlc: hlc), onto: existing)
+        case .update:
+            guard let existing = try RowIO.load(db, entity, id: write.rowID), existing.isVisible else {
+                throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)")
+            }
+            // An update that changes nothing writes nothing (and takes no HLC).
+            guard write.values.contains(where: { (existing.values[$0.key] ?? .null) != $0.value }) else { return nil }
+            let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+            return try save(db, entity, localChange(write, current: existing.values, hlc: hlc), onto: existing)
+        }
+    }
+
+    /// Merges a local change into the row's state and logs it. (A local write follows everything
+    /// this replica has seen, so it never loses to a tombstone and the fast LWW path gives what
+    /// RowHistory.fold would.)
+    private func save(_ db: Database, _ entity: EntitySchema, _ change: RowChange, onto existing: RowState) throws -> RowChange {
+        var state = existing
+        state.apply(change, origin: rooftop)
+        try RowIO.save(db, entity, id: change.rowID, state: state)
+        try ChangeLog.append(db, origin: rooftop, change: change)
+        return change
+    }
+
+    /// The change a local write makes to a row holding `current`: the fields whose value
+    /// differs, in field order, then `createdAt` and `homeRooftop` (an insert not setting them)
+    /// and `updatedAt`, set from `hlc`.
+    private func localChange(_ write: LocalWrite, current: [String: FieldValue], hlc: HLC) -> RowChange {
+        let entity = write.entity
         var fields: [FieldChange] = []
         for field in entity.fields {
             guard let value = write.values[field.name] else { continue }
             if (current[field.name] ?? .null) != value { fields.append(FieldChange(field.name, value)) }
         }
-        if write.kind == .update && fields.isEmpty { return nil }
-        let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
         let now = FieldValue.text(Timestamp.string(milliseconds: hlc.milliseconds))
         func stampSystem(_ name: String, _ value: FieldValue) {
             guard entity.field(name) != nil else { return }
@@ -71,14 +103,6 @@ extension Replica {
             if write.values["homeRooftop"] == nil { stampSystem("homeRooftop", .text(rooftop.rawValue)) }
         }
         stampSystem("updatedAt", now)
-        let kind: RowChange.Kind = write.kind == .insert ? .insert : .update
-        // (A local write follows everything this replica has seen, so it never loses to a
-        // tombstone and the fast LWW path gives what RowHistory.fold would.)
-        let change = RowChange(table: entity.table, rowID: write.rowID, hlc: hlc, kind: kind, fields: fields)
-        var state = existing ?? RowState()
-        state.apply(change, origin: rooftop)
-        try RowIO.save(db, entity, id: write.rowID, state: state)
-        try ChangeLog.append(db, origin: rooftop, change: change)
-        return change
+        return RowChange(table: entity.table, rowID: write.rowID, hlc: hlc, kind: write.kind == .insert ? .insert : .update, fields: fields)
     }
 }

@@ -68,6 +68,8 @@ public final class Replica: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Deleted content is overwritten, not left in free pages (erasure must not leave bytes behind).
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         return try DatabasePool(path: path, configuration: configuration)
     }
