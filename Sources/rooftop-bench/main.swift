@@ -36,6 +36,13 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
+/// System CPU time of this process so far, in seconds.
+func systemSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func rate(_ n: Int, _ s: Double) -> String { String(format: "%10.0f/s", Double(n) / s) }
 
 var generator = SyntheticCustomers(seed: 7)
@@ -119,11 +126,12 @@ let wireBytes = frames.reduce(0) { $0 + $1.count }
 var applyRuns: [Double] = [], applyCPU: [Double] = []
 for run in 1...3 {
     let hub = try Replica(path: directory.path("hub-\(run).sqlite"), rooftop: .hub)
-    let cpuBefore = cpuSeconds()
+    let cpuBefore = cpuSeconds(), sysBefore = systemSeconds()
     applyRuns.append(try seconds {
         for frame in frames { try hub.apply(try ChangesetCodec.decode(frame)) }
     })
     applyCPU.append(cpuSeconds() - cpuBefore)
+    if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil { print("    sys \(systemSeconds() - sysBefore)") }
 }
 let applySeconds = applyRuns.sorted()[1]
 print("\n[apply] \(frames.count) changesets, \(fieldChanges) field changes (decode + merge + log, one transaction each), 3 runs")

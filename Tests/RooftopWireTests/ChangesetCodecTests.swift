@@ -110,6 +110,24 @@ import Testing
         #expect(throws: ChangesetValidationError.self) { try ChangesetCodec.encode(badName) }
     }
 
+    /// The decoder enforces what `Changeset.validate()` checks (it no longer calls it): a field
+    /// written twice in one change is refused, found by its name-table index.
+    @Test func decoderRejectsAFieldWrittenTwiceInOneChange() throws {
+        let row = RowID.v7(milliseconds: 1_796_083_200_000)
+        let changeset = Changeset(schemaVersion: 1, origin: RooftopID(rawValue: "north")!, changes: [
+            RowChange(table: "customer", rowID: row, hlc: HLC(rawValue: 5), kind: .update, fields: [FieldChange("aa", .null), FieldChange("ab", .null)]),
+            RowChange(table: "customer", rowID: row, hlc: HLC(rawValue: 6), kind: .update, fields: [FieldChange("aa", .null), FieldChange("ab", .null)]),
+        ])
+        var payload = try ChangesetCodec.encodePayload(changeset)
+        #expect(try ChangesetCodec.decodePayload(payload) == changeset)  // the same name in two changes is fine
+        // The body ends with the last change's fields: name index 1 ("aa"), null, name index 2 ("ab"), null.
+        #expect(Array(payload.suffix(4)) == [1, 0, 2, 0])
+        payload[payload.count - 2] = 1
+        let error = try #require(throws: ChangesetDecodingError.self) { try ChangesetCodec.decodePayload(payload) }
+        #expect(error.code == .malformed)
+        #expect(error.description.contains("change 1: field aa written twice"))
+    }
+
     @Test func concatenatedFramesSplitBackIntoChangesets() throws {
         let a = Self.sample(changes: 3), b = Self.sample(changes: 4)
         let frames = try Zstd.splitFrames(try ChangesetCodec.encode(a) + ChangesetCodec.encode(b))

@@ -64,9 +64,19 @@ public struct Changeset: Hashable, Sendable {
 
     /// Names are 1–64 ASCII letters, digits or `_`, not starting with a digit.
     public static func isValidName(_ name: String) -> Bool {
-        let bytes = name.utf8
-        guard (1...64).contains(bytes.count), let first = bytes.first, !(0x30...0x39).contains(first) else { return false }
-        return bytes.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+        // Checked for every field of every change received: over the contiguous UTF-8 when the
+        // string has it (always, for names decoded from a changeset).
+        if let valid = name.utf8.withContiguousStorageIfAvailable(isValidName(utf8:)) { return valid }
+        return Array(name.utf8).withUnsafeBufferPointer(isValidName(utf8:))
+    }
+
+    private static func isValidName(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 1 && bytes.count <= 64, bytes[0] &- 0x30 >= 10 else { return false }
+        for byte in bytes {
+            // digit, A-Z, a-z, or '_'
+            guard byte &- 0x30 < 10 || byte &- 0x41 < 26 || byte &- 0x61 < 26 || byte == 0x5F else { return false }
+        }
+        return true
     }
 }
 

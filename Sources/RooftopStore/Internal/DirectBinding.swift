@@ -1,33 +1,56 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import RooftopModel
 
-/// Binds values straight to a prepared statement's SQLite handle (`sqlite3_bind_*`, copied with
-/// `SQLITE_TRANSIENT`), for the per-row statements of the write and apply paths: GRDB's
-/// `StatementArguments` boxes every value as an existential first, which costs more than the
-/// insert itself for a 40-column row.
+/// Binds values straight to a prepared statement's SQLite handle, for the per-row statements of
+/// the write, apply and changeset paths: GRDB's `StatementArguments` boxes every value as an
+/// existential first, which costs more than the insert itself for a 40-column row.
+///
+/// Text and blobs are copied into an arena this binding owns and bound `SQLITE_STATIC`, so
+/// SQLite does not allocate and copy each one again; ``with(_:_:)`` keeps the arena alive while
+/// the statement runs, then clears the bindings and frees it.
 struct DirectBinding {
     private let handle: OpaquePointer
     private var index: Int32 = 0
+    private var chunks: [UnsafeMutableRawPointer] = []
+    private var used = 0
+    private var capacity = 0
 
-    /// Starts binding `statement` from its first parameter (clearing earlier bindings). The
-    /// statement is then stepped through the handle (``execute(in:)``, or `sqlite3_step` for a
-    /// query), never by GRDB, which does not know of these bindings.
-    init(_ statement: Statement) {
+    private init(_ statement: Statement) {
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
-    /// Runs the bound statement to completion (an INSERT or UPSERT: no rows), then resets it.
-    /// - Throws: `DatabaseError` with SQLite's code and message (a constraint, a full disk).
-    func execute(in db: Database) throws {
-        defer { sqlite3_reset(handle) }
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: sqlite3_sql(handle).map { String(cString: $0) })
+    /// Binds `statement` from its first parameter (earlier bindings cleared) in `body`, which
+    /// also steps it (``execute(in:)``, or ``step()`` for a query) and reads its rows; GRDB never
+    /// steps these statements, as it does not know of these bindings. Afterwards the statement is
+    /// reset and its bindings cleared.
+    static func with<Result>(_ statement: Statement, _ body: (inout DirectBinding) throws -> Result) rethrows -> Result {
+        var binding = DirectBinding(statement)
+        defer { binding.release() }
+        return try body(&binding)
+    }
+
+    private mutating func release() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)  // no binding may point into the freed arena
+        for chunk in chunks { free(chunk) }
+        chunks = []
+    }
+
+    /// A copy of `bytes` in the arena, valid until ``release()``.
+    private mutating func store(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer {
+        if used + bytes.count > capacity {
+            capacity = max(8192, bytes.count)
+            chunks.append(malloc(capacity)!)
+            used = 0
         }
+        let destination = chunks[chunks.count - 1] + used
+        destination.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        used += bytes.count
+        return UnsafeRawPointer(destination)
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -40,13 +63,15 @@ struct DirectBinding {
         case .real(let v): sqlite3_bind_double(handle, index, v)
         case .text(var v):
             // With its byte count: text may hold U+0000, which a C-string length would cut at.
+            let at = index
             v.withUTF8 { utf8 in
-                guard let base = utf8.baseAddress, !utf8.isEmpty else { _ = sqlite3_bind_text(handle, index, "", 0, Self.transient); return }
-                _ = base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-                    sqlite3_bind_text(handle, index, $0, Int32(utf8.count), Self.transient)
-                }
+                guard !utf8.isEmpty else { _ = sqlite3_bind_text(handle, at, "", 0, Self.transient); return }
+                let copy = store(UnsafeRawBufferPointer(utf8))
+                _ = sqlite3_bind_text(handle, at, copy.assumingMemoryBound(to: CChar.self), Int32(utf8.count), nil)  // SQLITE_STATIC
             }
-        case .blob(let v): bind(bytes: v)
+        case .blob(let v):
+            index -= 1
+            bind(bytes: v)
         }
     }
 
@@ -64,7 +89,24 @@ struct DirectBinding {
         index += 1
         // An empty blob is a zero-length blob, not NULL (sqlite3_bind_blob with a NULL pointer binds NULL).
         if bytes.isEmpty { sqlite3_bind_zeroblob(handle, index, 0); return }
-        bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        let copy = bytes.withUnsafeBytes { store($0) }
+        sqlite3_bind_blob(handle, index, copy, Int32(bytes.count), nil)  // SQLITE_STATIC
+    }
+
+    /// Steps the bound statement once: `SQLITE_ROW`, `SQLITE_DONE` or an error code.
+    func step() -> Int32 { sqlite3_step(handle) }
+
+    /// Runs the bound statement to completion (an INSERT or UPSERT: no rows).
+    /// - Throws: `DatabaseError` with SQLite's code and message (a constraint, a full disk).
+    func execute(in db: Database) throws {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw error(code, in: db) }
+    }
+
+    /// The `DatabaseError` for a failed step.
+    func error(_ code: Int32, in db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                      sql: sqlite3_sql(handle).map { String(cString: $0) })
     }
 
     /// Column `index` of the row `handle` has just stepped to.

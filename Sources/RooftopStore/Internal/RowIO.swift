@@ -45,18 +45,17 @@ enum RowIO {
     /// every write and every applied change): GRDB's row cursor costs more than the lookup itself.
     static func load(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> RowState? {
         let statement = try db.cachedStatement(sql: statements[entity.table]?.select ?? selectSQL(entity))
-        var binding = DirectBinding(statement)
-        binding.bind(id.string)
         let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        switch sqlite3_step(handle) {
-        case SQLITE_DONE:
-            return nil
-        case SQLITE_ROW:
-            return try state(entity: entity) { DirectBinding.column(handle, $0) }
-        case let code:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: statement.sql)
+        return try DirectBinding.with(statement) { binding in
+            binding.bind(id.string)
+            switch binding.step() {
+            case SQLITE_DONE:
+                return nil
+            case SQLITE_ROW:
+                return try state(entity: entity) { DirectBinding.column(handle, $0) }
+            case let code:
+                throw binding.error(code, in: db)
+            }
         }
     }
 
@@ -129,15 +128,16 @@ enum RowIO {
                               stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool) throws {
         let sql = ifAbsent ? statements[entity.table]?.insertIfAbsent ?? insertIfAbsentSQL(entity) : statements[entity.table]?.upsert ?? upsertSQL(entity)
         let statement = try db.cachedStatement(sql: sql)
-        var binding = DirectBinding(statement)
-        binding.bind(id.string)
-        for value in values { binding.bind(value) }
-        binding.bind(created.map { Int64(bitPattern: $0.hlc.rawValue) })
-        binding.bind(created?.origin.rawValue)
-        binding.bind(bytes: stamps)
-        binding.bind(deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
-        binding.bind(deleted?.origin.rawValue)
-        binding.bind(Int64(tombstoned ? 1 : 0))
-        try binding.execute(in: db)
+        try DirectBinding.with(statement) { binding in
+            binding.bind(id.string)
+            for value in values { binding.bind(value) }
+            binding.bind(created.map { Int64(bitPattern: $0.hlc.rawValue) })
+            binding.bind(created?.origin.rawValue)
+            binding.bind(bytes: stamps)
+            binding.bind(deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
+            binding.bind(deleted?.origin.rawValue)
+            binding.bind(Int64(tombstoned ? 1 : 0))
+            try binding.execute(in: db)
+        }
     }
 }

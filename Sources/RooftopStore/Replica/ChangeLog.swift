@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RooftopModel
 import RooftopReplication
 import RooftopWire
@@ -10,15 +11,16 @@ enum ChangeLog {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO changeLog (origin, hlc, tableName, rowId, kind, fields, schemaVersion) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        var binding = DirectBinding(statement)
-        binding.bind(origin.rawValue)
-        binding.bind(Int64(bitPattern: change.hlc.rawValue))
-        binding.bind(change.table)
-        binding.bind(change.rowID.string)
-        binding.bind(Int64(change.kind.rawValue))
-        binding.bind(bytes: FieldListCodec.encode(change.fields))
-        binding.bind(Int64(schemaVersion))
-        try binding.execute(in: db)
+        try DirectBinding.with(statement) { binding in
+            binding.bind(origin.rawValue)
+            binding.bind(Int64(bitPattern: change.hlc.rawValue))
+            binding.bind(change.table)
+            binding.bind(change.rowID.string)
+            binding.bind(Int64(change.kind.rawValue))
+            binding.bind(bytes: FieldListCodec.encode(change.fields))
+            binding.bind(Int64(schemaVersion))
+            try binding.execute(in: db)
+        }
     }
 
     static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {
@@ -56,28 +58,42 @@ enum ChangeLog {
     }
 
     /// Up to `limit` changes of `origin` after `hlc`, and the newest schema version among them.
+    ///
+    /// Steps the statement through the SQLite handle (this serves every push and pull): GRDB's
+    /// row decoding cost more than the query.
     static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> ([RowChange], UInt16) {
-        let rows = try Row.fetchCursor(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT hlc, tableName, rowId, kind, fields, schemaVersion FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?
-            """, arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue), limit])
-        var changes: [RowChange] = []
-        var schemaVersion = CRMSchema.version
-        while let row = try rows.next() {
-            let rowIDText: String = row[2]
-            let kindRaw: Int64 = row[3]
-            let fieldBytes: Data = row[4]
-            guard let rowID = RowID(rowIDText), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: kindRaw)) else {
-                throw ReplicaError(.corrupt, "unreadable change log entry")
+            """)
+        let handle = statement.sqliteStatement
+        return try DirectBinding.with(statement) { binding in
+            binding.bind(origin.rawValue)
+            binding.bind(Int64(bitPattern: hlc.rawValue))
+            binding.bind(Int64(limit))
+            var changes: [RowChange] = []
+            var schemaVersion = CRMSchema.version
+            while true {
+                switch binding.step() {
+                case SQLITE_DONE:
+                    return (changes, schemaVersion)
+                case SQLITE_ROW:
+                    break
+                case let code:
+                    throw binding.error(code, in: db)
+                }
+                guard case .text(let table) = DirectBinding.column(handle, 1), case .text(let rowIDText) = DirectBinding.column(handle, 2),
+                    let rowID = RowID(rowIDText), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 3))),
+                    case .blob(let fieldBytes) = DirectBinding.column(handle, 4)
+                else { throw ReplicaError(.corrupt, "unreadable change log entry") }
+                let fields: [FieldChange]
+                do { fields = try FieldListCodec.decode(fieldBytes) } catch {
+                    throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
+                }
+                changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: sqlite3_column_int64(handle, 0))),
+                                         kind: kind, fields: fields))
+                schemaVersion = max(schemaVersion, UInt16(clamping: sqlite3_column_int64(handle, 5)))
             }
-            let fields: [FieldChange]
-            do { fields = try FieldListCodec.decode(Array(fieldBytes)) } catch {
-                throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
-            }
-            changes.append(RowChange(table: row[1], rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: row[0])),
-                                     kind: kind, fields: fields))
-            schemaVersion = max(schemaVersion, UInt16(clamping: row[5] as Int64))
         }
-        return (changes, schemaVersion)
     }
 }
 

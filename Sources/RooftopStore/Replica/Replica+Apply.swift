@@ -110,8 +110,10 @@ extension Replica {
         // A newer schema's tables and fields are kept and forwarded, never refused or nulled
         // (`sync-protocol/changeset-format.md#versions`); from this schema or older they are errors.
         let newer = changeset.schemaVersion > CRMSchema.version
+        var last: (table: String, entity: EntitySchema?)? = nil  // runs of changes to one table look it up once
         for (index, change) in changeset.changes.enumerated() {
-            guard let entity = CRMSchema.entity(change.table) else {
+            if last?.table != change.table { last = (change.table, CRMSchema.entity(change.table)) }
+            guard let entity = last?.entity else {
                 if newer { continue }
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
             }
@@ -136,11 +138,11 @@ extension Replica {
                 break
             }
             for field in change.fields {
-                guard let spec = entity.field(field.name) else {
+                guard let position = entity.fieldIndex[field.name] else {
                     if newer { continue }
                     throw ReplicaError(.unknownSchema, "change \(index): unknown field \(change.table).\(field.name)")
                 }
-                guard spec.type.acceptsStored(field.value) else {
+                guard entity.fields[position].type.acceptsStored(field.value) else {
                     throw ReplicaError(.unknownSchema, "change \(index): \(change.table).\(field.name) holds a value its type does not allow")
                 }
             }

@@ -11,7 +11,7 @@ public enum FieldListCodec {
         var writer = ByteWriter(capacity: fields.count * 16)
         writer.writeVarint(UInt64(fields.count))
         for field in fields {
-            writer.writeLengthPrefixed(field.name.utf8)
+            writer.writeLengthPrefixed(field.name)
             ChangesetCodec.writeValue(field.value, to: &writer)
         }
         return writer.bytes

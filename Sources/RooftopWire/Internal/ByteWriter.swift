@@ -38,4 +38,14 @@ struct ByteWriter {
         writeVarint(UInt64(value.count))
         bytes.append(contentsOf: value)
     }
+
+    /// Varint length then the string's UTF-8, copied from its contiguous storage (the generic
+    /// `UTF8View` copy costs more than the rest of encoding a field).
+    mutating func writeLengthPrefixed(_ value: String) {
+        var text = value
+        text.withUTF8 { utf8 in
+            writeVarint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
 }
