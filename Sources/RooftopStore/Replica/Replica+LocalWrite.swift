@@ -87,11 +87,14 @@ extension Replica {
     /// and `updatedAt`, set from `hlc`.
     private func localChange(_ write: LocalWrite, current: [String: FieldValue], hlc: HLC) -> RowChange {
         let entity = write.entity
-        var fields: [FieldChange] = []
-        for field in entity.fields {
-            guard let value = write.values[field.name] else { continue }
-            if (current[field.name] ?? .null) != value { fields.append(FieldChange(field.name, value)) }
+        // In field order: positions of the written fields (one hash each, not one per schema field).
+        var written: [(position: Int, name: String, value: FieldValue)] = []
+        written.reserveCapacity(write.values.count + 3)
+        for (name, value) in write.values where (current[name] ?? .null) != value {
+            if let position = entity.fieldIndex[name] { written.append((position, name, value)) }
         }
+        written.sort { $0.position < $1.position }
+        var fields = written.map { FieldChange($0.name, $0.value) }
         let now = FieldValue.text(Timestamp.string(milliseconds: hlc.milliseconds))
         func stampSystem(_ name: String, _ value: FieldValue) {
             guard entity.field(name) != nil else { return }
