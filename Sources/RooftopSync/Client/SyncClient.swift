@@ -176,20 +176,12 @@ public final class SyncClient: Sendable {
     func push(from hubHas: HLC, into report: inout SyncReport, keepFrames: Bool) async throws {
         var cursor = hubHas
         try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(hubHas.rawValue)]) }
-        var limit = SyncProtocol.changesPerChangeset
+        // Pipelined: the next changeset is read and compressed while the hub applies this one.
+        var next = Task { [cursor] in try await self.nextPushFrame(after: cursor) }
+        defer { next.cancel() }
         while true {
-            let after = cursor, batch = limit
-            let changeset = try await replica.perform { [rooftop = replica.rooftop] in
-                try $0.changeset(origin: rooftop, after: after, limit: batch)
-            }
-            guard let last = changeset.maxHLC else { return }
-            let frame = try ChangesetCodec.encode(changeset)
-            // Keep frames well inside the hub's body limit: halve the batch while one is too big.
-            if frame.count > SyncProtocol.maxPushBytes / 2 && changeset.changes.count > 1 {
-                limit = changeset.changes.count / 2
-                continue
-            }
-            limit = SyncProtocol.changesPerChangeset
+            guard let (last, frame) = try await next.value else { return }
+            next = Task { try await self.nextPushFrame(after: last) }
             if keepFrames { report.frames.append(frame) }
             let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: frame)
             guard status == .ok else { throw problem(status, body) }
@@ -198,7 +190,26 @@ public final class SyncClient: Sendable {
             guard acked >= last else { throw SyncError(.badResponse, "the hub acknowledged \(acked) after receiving up to \(last)") }
             report.pushed += result.applied
             cursor = acked
-            try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(acked.rawValue)]) }
+            try await replica.perform { [cursor] in try $0.setSyncState([SyncStateKeys.hubAcked: String(cursor.rawValue)]) }
+        }
+    }
+
+    /// This rooftop's next changeset after `after`, as a frame well inside the hub's body limit
+    /// (the batch halved while one is too big), with its last HLC; nil when there is none.
+    private func nextPushFrame(after: HLC) async throws -> (last: HLC, frame: [UInt8])? {
+        var limit = SyncProtocol.changesPerChangeset
+        while true {
+            let batch = limit
+            let changeset = try await replica.perform { [rooftop = replica.rooftop] in
+                try $0.changeset(origin: rooftop, after: after, limit: batch)
+            }
+            guard let last = changeset.maxHLC else { return nil }
+            let frame = try ChangesetCodec.encode(changeset)
+            if frame.count > SyncProtocol.maxPushBytes / 2 && changeset.changes.count > 1 {
+                limit = changeset.changes.count / 2
+                continue
+            }
+            return (last, frame)
         }
     }
 
