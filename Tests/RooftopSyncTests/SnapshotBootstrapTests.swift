@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import GRDB
 import NIOCore
 import NIOHTTP1
 import RooftopModel
@@ -67,6 +68,37 @@ import Testing
             if let other { #expect(try other.digest() == hub.digest()) }
             #expect(!FileManager.default.fileExists(atPath: directory.path("\(name)-copy.sqlite")))
         }
+    }
+
+    /// A hub whose file an earlier release made (4 KiB pages; new files get 16 KiB) still hands a
+    /// snapshot to a rooftop whose file is held open elsewhere: SQLite's backup API cannot copy
+    /// into a WAL file of another page size, so the copy is rebuilt with the rooftop's first.
+    @Test func aSnapshotWithAnotherPageSizeIsCopiedInWhileTheFileIsShared() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = ManualWallClock(milliseconds: 1_790_000_000_000)
+        let hubPath = directory.path("hub.sqlite")
+        let old = try DatabaseQueue(path: hubPath)
+        try old.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE pageSizeFixed (x); DROP TABLE pageSizeFixed")
+        }
+        try old.close()
+        let hub = try Replica(path: hubPath, rooftop: RooftopID(rawValue: "hub")!, wallClock: clock)
+        let north = try Replica(path: directory.path("north.sqlite"), rooftop: RooftopID(rawValue: "north")!, wallClock: clock)
+        try north.createCustomer(CustomerInput(fields: ["lastName": .text("Paged")]))
+        try hub.apply(try north.changeset(origin: north.rooftop, after: .zero, limit: 100))
+        let south = try Replica(path: directory.path("south.sqlite"), rooftop: RooftopID(rawValue: "south")!, wallClock: clock)
+        let other = try Replica(path: south.path, rooftop: RooftopID(rawValue: "south")!, wallClock: clock)
+        func pageSize(_ path: String) throws -> Int {
+            try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA page_size") ?? 0 }
+        }
+        #expect(try pageSize(hubPath) == 4096 && pageSize(south.path) == 16384)
+        _ = try hub.writeSnapshot(to: directory.path("copy.sqlite"))
+        let adoption = try south.adoptSnapshot(at: directory.path("copy.sqlite"))
+        #expect(!adoption.renamed)
+        #expect(try south.digest() == hub.digest())
+        #expect(try other.digest() == hub.digest())
+        #expect(try south.searchCustomers("Paged").count == 1)
     }
 
     /// A rooftop that wrote before its first sync is not empty: it never adopts a snapshot (that

@@ -128,6 +128,23 @@ import Testing
         #expect(error.description.contains("change 1: field aa written twice"))
     }
 
+    /// A name table may list a name twice; a change writing one field through both entries
+    /// still writes it twice and is refused.
+    @Test func decoderRejectsAFieldWrittenTwiceThroughARepeatedNameTableEntry() throws {
+        let row = RowID.v7(milliseconds: 1_796_083_200_000)
+        let changeset = Changeset(schemaVersion: 1, origin: RooftopID(rawValue: "north")!, changes: [
+            RowChange(table: "customer", rowID: row, hlc: HLC(rawValue: 5), kind: .update, fields: [FieldChange("aa", .null), FieldChange("ab", .null)]),
+        ])
+        var payload = try ChangesetCodec.encodePayload(changeset)
+        // Name table: count 3, then "customer", "aa", "ab" (length-prefixed). Rename the entry "ab" to "aa".
+        let table: [UInt8] = [3, 8] + Array("customer".utf8) + [2] + Array("aa".utf8) + [2] + Array("ab".utf8)
+        let start = try #require((0...(payload.count - table.count)).first { Array(payload[$0..<($0 + table.count)]) == table })
+        payload[start + table.count - 1] = UInt8(ascii: "a")
+        let error = try #require(throws: ChangesetDecodingError.self) { try ChangesetCodec.decodePayload(payload) }
+        #expect(error.code == .malformed)
+        #expect(error.description.contains("field aa written twice"))
+    }
+
     @Test func concatenatedFramesSplitBackIntoChangesets() throws {
         let a = Self.sample(changes: 3), b = Self.sample(changes: 4)
         let frames = try Zstd.splitFrames(try ChangesetCodec.encode(a) + ChangesetCodec.encode(b))

@@ -107,7 +107,7 @@ enum RowIO {
     ///   not), instead of replacing it; the caller then merges into that row.
     /// - Returns: false when `ifAbsent` and the row was there (nothing written).
     @discardableResult
-    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID, ifAbsent: Bool = false) throws -> Bool {
+    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID, ifAbsent: Bool) throws -> Bool {
         precondition(change.kind == .insert, "insertNew takes an insert")
         var values = [FieldValue](repeating: .null, count: entity.fields.count)
         var present = [Bool](repeating: false, count: entity.fields.count)

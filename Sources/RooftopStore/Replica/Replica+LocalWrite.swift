@@ -35,19 +35,28 @@ extension Replica {
 
     private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {
         let entity = write.entity
+        // What this replica writes must be what it would accept from any other. (Thrown after the
+        // row's existence errors, as they come first.)
+        var invalidField: FieldInputError?
         for (name, value) in write.values {
-            // What this replica writes must be what it would accept from any other.
             guard let spec = entity.field(name), spec.type.acceptsStored(value) else {
-                throw FieldInputError(pointer: "/\(name)", reason: entity.field(name) == nil
+                invalidField = FieldInputError(pointer: "/\(name)", reason: entity.field(name) == nil
                     ? "\(entity.table) has no field \(name)" : "not a normalised value of this field's type")
+                break
             }
         }
         switch write.kind {
         case .insert:
+            if let invalidField {
+                if try RowIO.load(db, entity, id: write.rowID)?.isVisible == true {
+                    throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists")
+                }
+            }
             // A purged row is gone from its table, so this is checked before the row is looked for.
             if anyPurged, try Retention.isPurged(db, table: entity.table, id: write.rowID) {
                 throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) was purged after its retention horizon")
             }
+            if let invalidField { throw invalidField }
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
             // The common case, a new row: written without looking for it first (one B-tree descent, not two).
             let change = localChange(write, current: [:], hlc: hlc)
@@ -64,6 +73,7 @@ extension Replica {
             guard let existing = try RowIO.load(db, entity, id: write.rowID), existing.isVisible else {
                 throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)")
             }
+            if let invalidField { throw invalidField }
             // An update that changes nothing writes nothing (and takes no HLC).
             guard write.values.contains(where: { (existing.values[$0.key] ?? .null) != $0.value }) else { return nil }
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())

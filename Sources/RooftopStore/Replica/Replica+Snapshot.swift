@@ -49,6 +49,11 @@ extension Replica {
         try pool.read { db in try Self.removalCount(db) }
     }
 
+    /// How many customers were erased here (DSAR), by any rooftop.
+    public func erasureCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM erasedCustomer") ?? 0 }
+    }
+
     static func removalCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM erasedCustomer) + (SELECT count(*) FROM purgedRow)") ?? 0
     }
@@ -109,7 +114,11 @@ extension Replica {
             // One transaction held in memory, written to the WAL once (the default cache would
             // spill pages to the WAL mid-copy), then checkpointed into the file.
             try db.execute(sql: "PRAGMA cache_size = -4000000")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.writerCacheSize)") }
+            // The backup API cannot copy into a WAL file of another page size (a hub file made
+            // by an earlier release has 4 KiB pages): the copy is rebuilt with this file's first.
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            try Self.rebuild(snapshotAt: path, pageSize: pageSize)
             var configuration = Configuration()
             configuration.readonly = true
             let source = try DatabaseQueue(path: path, configuration: configuration)
@@ -135,6 +144,18 @@ extension Replica {
         }
         try? FileManager.default.removeItem(atPath: path)
         return SnapshotAdoption(versionVector: vector, changes: changes, renamed: false)
+    }
+
+    /// Rebuilds the snapshot file at `path` with `pageSize` (SQLite `VACUUM`) when its pages
+    /// are another size; nothing otherwise.
+    static func rebuild(snapshotAt path: String, pageSize: Int) throws {
+        let copy = try DatabaseQueue(path: path)
+        defer { try? copy.close() }
+        try copy.writeWithoutTransaction { db in
+            guard let current = try Int.fetchOne(db, sql: "PRAGMA page_size"), current != pageSize else { return }
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+            try db.execute(sql: "VACUUM")
+        }
     }
 
     /// Renames the copy over this replica's file when nothing else has it open; false when

@@ -174,16 +174,23 @@ public final class SyncClient: Sendable {
     }
 
     func push(from hubHas: HLC, into report: inout SyncReport, keepFrames: Bool) async throws {
-        var cursor = hubHas
+        var cursor = hubHas  // the hub holds this rooftop's changes up to here
         try await replica.perform { try $0.setSyncState([SyncStateKeys.hubAcked: String(hubHas.rawValue)]) }
         // Pipelined: the next changeset is read and compressed while the hub applies this one.
         var next = Task { [cursor] in try await self.nextPushFrame(after: cursor) }
         defer { next.cancel() }
         while true {
-            guard let (last, frame) = try await next.value else { return }
+            guard let prepared = try await next.value else { return }
+            // An erasure since the frame was read removed this rooftop's unsent changes about the
+            // customer: they must not leave in a frame read before it. Read again.
+            guard try await replica.perform({ try $0.erasureCount() }) == prepared.erasures else {
+                next = Task { [cursor] in try await self.nextPushFrame(after: cursor) }
+                continue
+            }
+            let last = prepared.last
             next = Task { try await self.nextPushFrame(after: last) }
-            if keepFrames { report.frames.append(frame) }
-            let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: frame)
+            if keepFrames { report.frames.append(prepared.frame) }
+            let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: prepared.frame)
             guard status == .ok else { throw problem(status, body) }
             let result = try decode(PushResult.self, body)
             let acked = result.versionVector[replica.rooftop]
@@ -191,12 +198,18 @@ public final class SyncClient: Sendable {
             report.pushed += result.applied
             cursor = acked
             try await replica.perform { [cursor] in try $0.setSyncState([SyncStateKeys.hubAcked: String(cursor.rawValue)]) }
+            if acked > last {  // the hub had more of ours (another process pushed them): skip those
+                next.cancel()
+                next = Task { [cursor] in try await self.nextPushFrame(after: cursor) }
+            }
         }
     }
 
     /// This rooftop's next changeset after `after`, as a frame well inside the hub's body limit
-    /// (the batch halved while one is too big), with its last HLC; nil when there is none.
-    private func nextPushFrame(after: HLC) async throws -> (last: HLC, frame: [UInt8])? {
+    /// (the batch halved while one is too big), with its last HLC and the number of erasures
+    /// made here before it was read; nil when there is none.
+    private func nextPushFrame(after: HLC) async throws -> (last: HLC, frame: [UInt8], erasures: Int)? {
+        let erasures = try await replica.perform { try $0.erasureCount() }
         var limit = SyncProtocol.changesPerChangeset
         while true {
             let batch = limit
@@ -209,7 +222,7 @@ public final class SyncClient: Sendable {
                 limit = changeset.changes.count / 2
                 continue
             }
-            return (last, frame)
+            return (last, frame, erasures)
         }
     }
 

@@ -123,9 +123,15 @@ public enum ChangesetCodec {
         let nameCount = try reader.readCount("name count", limit: reader.remaining)
         var names: [String] = []
         names.reserveCapacity(nameCount)
+        // The table may list a name twice (decoders accept that): each entry's first position,
+        // so that repeated fields are found by position below.
+        var firstPosition: [Int] = []
+        var positions: [String: Int] = [:]
         for _ in 0..<nameCount {
             let name = try reader.readString("name")
             guard Changeset.isValidName(name) else { throw ChangesetDecodingError(.malformed, "invalid name in name table") }
+            if positions[name] == nil { positions[name] = names.count }
+            firstPosition.append(positions[name]!)
             names.append(name)
         }
         func nameIndex(_ what: String) throws(ChangesetDecodingError) -> Int {
@@ -160,10 +166,10 @@ public enum ChangesetCodec {
             let changeNumber = changes.count + 1
             for _ in 0..<fieldCount {
                 let index = try nameIndex("field name index")
-                guard writtenIn[index] != changeNumber else {
+                guard writtenIn[firstPosition[index]] != changeNumber else {
                     throw ChangesetDecodingError(.malformed, "change \(changes.count): field \(names[index]) written twice")
                 }
-                writtenIn[index] = changeNumber
+                writtenIn[firstPosition[index]] = changeNumber
                 fields.append(FieldChange(names[index], try readValue(&reader)))
             }
             changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: hlc), kind: kind, fields: fields))
