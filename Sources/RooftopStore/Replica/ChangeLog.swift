@@ -17,7 +17,7 @@ enum ChangeLog {
             binding.bind(change.table)
             binding.bind(change.rowID.string)
             binding.bind(Int64(change.kind.rawValue))
-            binding.bind(bytes: FieldListCodec.encode(change.fields, entity: CRMSchema.entity(change.table)))
+            binding.bind(bytes: FieldListCodec.encode(change.fields))
             binding.bind(Int64(schemaVersion))
             try binding.execute(in: db)
         }
@@ -49,7 +49,7 @@ enum ChangeLog {
             }
             let fieldBytes: Data = row[3]
             let fields: [FieldChange]
-            do { fields = try FieldListCodec.decode(Array(fieldBytes), entity: CRMSchema.entity(table)) } catch {
+            do { fields = try FieldListCodec.decode(Array(fieldBytes)) } catch {
                 throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
             }
             return RowHistory.Entry(origin: origin, change: RowChange(table: table, rowID: rowID,
@@ -72,7 +72,6 @@ enum ChangeLog {
             binding.bind(Int64(limit))
             var changes: [RowChange] = []
             var schemaVersion = CRMSchema.version
-            var lastTable: (name: String, entity: EntitySchema?)? = nil  // runs of one table look it up once
             while true {
                 switch binding.step() {
                 case SQLITE_DONE:
@@ -86,9 +85,8 @@ enum ChangeLog {
                     let rowID = RowID(rowIDText), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: sqlite3_column_int64(handle, 3))),
                     case .blob(let fieldBytes) = DirectBinding.column(handle, 4)
                 else { throw ReplicaError(.corrupt, "unreadable change log entry") }
-                if lastTable?.name != table { lastTable = (table, CRMSchema.entity(table)) }
                 let fields: [FieldChange]
-                do { fields = try FieldListCodec.decode(fieldBytes, entity: lastTable?.entity) } catch {
+                do { fields = try FieldListCodec.decode(fieldBytes) } catch {
                     throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
                 }
                 changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: sqlite3_column_int64(handle, 0))),

@@ -110,7 +110,7 @@ extension Replica {
                 let key = "\(table)/\(rowID)"
                 if winners[key] == nil { winners[key] = try RowIO.load(db, entity, id: id)?.stamps ?? [:] }
                 let stamp = FieldStamp(hlc: hlc, origin: originID)
-                let fields = try FieldListCodec.decode(Array(row[5] as Data), entity: entity)
+                let fields = try FieldListCodec.decode(Array(row[5] as Data))
                 let kept = fields.filter { winners[key]?[$0.name] == stamp || entity.field($0.name) == nil }
                 guard kept.count < fields.count else { continue }
                 report.fieldsDropped += fields.count - kept.count
@@ -119,7 +119,7 @@ extension Replica {
                     report.entriesDropped += 1
                 } else {
                     try db.execute(sql: "UPDATE changeLog SET fields = ? WHERE origin = ? AND hlc = ?",
-                                   arguments: [Data(FieldListCodec.encode(kept, entity: entity)), origin, row[1] as Int64])
+                                   arguments: [Data(FieldListCodec.encode(kept)), origin, row[1] as Int64])
                 }
             }
         }

@@ -1,8 +1,5 @@
-import Foundation
 import GRDB
 import RooftopModel
-import RooftopReplication
-import RooftopWire
 
 /// The replica's SQLite schema, as GRDB migrations. Applied in order on open; never edited once
 /// released (a later schema adds a migration).
@@ -87,29 +84,6 @@ enum ReplicaMigrations {
                 -- The hub's view of each rooftop's progress (its version vector at its last pull), for erasure acknowledgements.
                 CREATE TABLE rooftopProgress (rooftop TEXT PRIMARY KEY NOT NULL, versionVector BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
                 """)
-        }
-        migrator.registerMigration("v8-change-log-field-tags") { db in
-            // The change log names a known field by its position in its entity, a one-byte varint
-            // tag, instead of its name (a third smaller; `FieldListCodec`). Rewritten in batches
-            // of 10,000 entries in key order.
-            let update = try db.makeStatement(sql: "UPDATE changeLog SET fields = ? WHERE origin = ? AND hlc = ?")
-            var after: (origin: String, hlc: Int64)?
-            while true {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT origin, hlc, tableName, fields FROM changeLog WHERE ?1 IS NULL OR (origin, hlc) > (?1, ?2)
-                    ORDER BY origin, hlc LIMIT 10000
-                    """, arguments: [after?.origin, after?.hlc])
-                guard let last = rows.last else { break }
-                for row in rows {
-                    let fields: [FieldChange]
-                    do { fields = try FieldListCodec.decodeByName(Array(row[3] as Data)) } catch {
-                        throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
-                    }
-                    let table: String = row[2]
-                    try update.execute(arguments: [Data(FieldListCodec.encode(fields, entity: CRMSchema.entity(table))), row[0] as String, row[1] as Int64])
-                }
-                after = (last[0], last[1])
-            }
         }
         return migrator
     }
