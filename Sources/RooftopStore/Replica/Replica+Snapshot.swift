@@ -146,8 +146,11 @@ extension Replica {
         return SnapshotAdoption(versionVector: vector, changes: changes, renamed: false)
     }
 
-    /// Rebuilds the snapshot file at `path` with `pageSize` (SQLite `VACUUM`) when its pages
-    /// are another size; nothing otherwise.
+    /// Rebuilds the snapshot file at `path` with `pageSize` (SQLite `VACUUM`, which needs free
+    /// space for a second copy in SQLite's temporary directory) when its pages are another size;
+    /// nothing otherwise.
+    /// - Throws: ``ReplicaError`` `INVALID` when the size could not be changed (the rooftop then
+    ///   pulls changesets instead); `DatabaseError` on I/O errors.
     static func rebuild(snapshotAt path: String, pageSize: Int) throws {
         let copy = try DatabaseQueue(path: path)
         defer { try? copy.close() }
@@ -155,6 +158,9 @@ extension Replica {
             guard let current = try Int.fetchOne(db, sql: "PRAGMA page_size"), current != pageSize else { return }
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             try db.execute(sql: "VACUUM")
+            guard try Int.fetchOne(db, sql: "PRAGMA page_size") == pageSize else {
+                throw ReplicaError(.invalid, "the snapshot's pages (\(current) bytes) could not be rebuilt to this replica's \(pageSize)")
+            }
         }
     }
 
