@@ -47,7 +47,7 @@ extension Replica {
         }
         switch write.kind {
         case .insert:
-            if let invalidField {
+            if invalidField != nil {
                 if try RowIO.load(db, entity, id: write.rowID)?.isVisible == true {
                     throw ReplicaError(.alreadyExists, "\(entity.table) \(write.rowID) already exists")
                 }
