@@ -36,13 +36,6 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-/// System CPU time of this process so far, in seconds.
-func systemSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
 func rate(_ n: Int, _ s: Double) -> String { String(format: "%10.0f/s", Double(n) / s) }
 
 var generator = SyntheticCustomers(seed: 7)
@@ -148,15 +141,14 @@ let wireBytes = frames.reduce(0) { $0 + $1.count }
 var applyRuns: [Double] = [], applyCPU: [Double] = []
 for run in 1...3 {
     let hub = try Replica(path: directory.path("hub-\(run).sqlite"), rooftop: .hub)
-    let cpuBefore = cpuSeconds(), sysBefore = systemSeconds()
+    let cpuBefore = cpuSeconds()
     applyRuns.append(try seconds {
         for frame in frames { try hub.apply(try ChangesetCodec.decode(frame)) }
         try hub.checkpoint()  // the pages written into the database file, not left in the WAL for later
     })
     applyCPU.append(cpuSeconds() - cpuBefore)
-    if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil { print("    sys \(systemSeconds() - sysBefore)") }
 }
-if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil {
+if ProcessInfo.processInfo.environment["BENCH_TABLE_SIZES"] != nil {  // where the bytes go (SQLite dbstat)
     let file = try DatabaseQueue(path: directory.path("hub-1.sqlite"))
     try file.read { db in
         for row in try Row.fetchAll(db, sql: "SELECT name, count(*) AS pages, sum(pgsize) AS bytes, sum(payload) AS payload FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 12") {

@@ -102,12 +102,10 @@ enum RowIO {
 
     /// Writes a row that does not exist yet from the one insert that creates it: what
     /// `RowState().apply(change)` then ``save(_:_:id:state:)`` write, byte for byte, without
-    /// building the state (the common case: a row new to this replica).
-    /// - Parameter ifAbsent: write nothing when the table holds a row with this id (visible or
-    ///   not), instead of replacing it; the caller then merges into that row.
-    /// - Returns: false when `ifAbsent` and the row was there (nothing written).
-    @discardableResult
-    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID, ifAbsent: Bool) throws -> Bool {
+    /// building the state (the common case: a row new to this replica). Writes nothing when the
+    /// table holds a row with this id (visible or not); the caller then merges into that row.
+    /// - Returns: false when the row was there (nothing written).
+    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID) throws -> Bool {
         precondition(change.kind == .insert, "insertNew takes an insert")
         var values = [FieldValue](repeating: .null, count: entity.fields.count)
         var present = [Bool](repeating: false, count: entity.fields.count)
@@ -119,8 +117,8 @@ enum RowIO {
         }
         let stamp = FieldStamp(hlc: change.hlc, origin: origin)
         try write(db, entity, id: id, values: values, created: stamp, stamps: StampCodec.encode(stamp, positions: present),
-                  deleted: nil, tombstoned: false, ifAbsent: ifAbsent)
-        return !ifAbsent || sqlite3_changes(db.sqliteConnection) == 1
+                  deleted: nil, tombstoned: false, ifAbsent: true)
+        return sqlite3_changes(db.sqliteConnection) == 1
     }
 
     /// Upserts one row: `values` in field order, then the replication columns.

@@ -58,7 +58,7 @@ extension Replica {
                 }
                 try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
                 // The common case, a row new here: written without looking for it first (nothing to merge with).
-                if change.kind == .insert, try RowIO.insertNew(db, entity, id: change.rowID, change: change, origin: changeset.origin, ifAbsent: true) {
+                if change.kind == .insert, try RowIO.insertNew(db, entity, id: change.rowID, change: change, origin: changeset.origin) {
                     fieldsWritten += change.fields.count
                     continue
                 }

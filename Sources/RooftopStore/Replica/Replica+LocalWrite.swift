@@ -60,7 +60,7 @@ extension Replica {
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
             // The common case, a new row: written without looking for it first (one B-tree descent, not two).
             let change = localChange(write, current: [:], hlc: hlc)
-            if try RowIO.insertNew(db, entity, id: write.rowID, change: change, origin: rooftop, ifAbsent: true) {
+            if try RowIO.insertNew(db, entity, id: write.rowID, change: change, origin: rooftop) {
                 try ChangeLog.append(db, origin: rooftop, change: change)
                 return change
             }
