@@ -69,9 +69,7 @@ struct DirectBinding {
                 let copy = store(UnsafeRawBufferPointer(utf8))
                 _ = sqlite3_bind_text(handle, at, copy.assumingMemoryBound(to: CChar.self), Int32(utf8.count), nil)  // SQLITE_STATIC
             }
-        case .blob(let v):
-            index -= 1
-            bind(bytes: v)
+        case .blob(let v): bindBlob(v, at: index)
         }
     }
 
@@ -87,6 +85,10 @@ struct DirectBinding {
 
     mutating func bind(bytes: [UInt8]) {
         index += 1
+        bindBlob(bytes, at: index)
+    }
+
+    private mutating func bindBlob(_ bytes: [UInt8], at index: Int32) {
         // An empty blob is a zero-length blob, not NULL (sqlite3_bind_blob with a NULL pointer binds NULL).
         if bytes.isEmpty { sqlite3_bind_zeroblob(handle, index, 0); return }
         let copy = bytes.withUnsafeBytes { store($0) }

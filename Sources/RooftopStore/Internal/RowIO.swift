@@ -26,18 +26,19 @@ enum RowIO {
     /// The replication columns, in the order ``state(from:entity:offset:)`` reads them.
     static let replicationColumns = "_created, _createdBy, _stamps, _deleted, _deletedBy, _tombstoned"
 
-    static func upsertSQL(_ entity: EntitySchema) -> String {
+    /// `INSERT INTO t (id, fields..., replication columns) VALUES (?, ...)`, and the column names.
+    private static func insertSQL(_ entity: EntitySchema) -> (sql: String, columns: [String]) {
         let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
         let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
-        let updates = names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        return "INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT(id) DO UPDATE SET \(updates)"
+        return ("INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders))", names)
     }
 
-    static func insertIfAbsentSQL(_ entity: EntitySchema) -> String {
-        let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
-        let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
-        return "INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT(id) DO NOTHING"
+    static func upsertSQL(_ entity: EntitySchema) -> String {
+        let (insert, names) = insertSQL(entity)
+        return insert + " ON CONFLICT(id) DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     }
+
+    static func insertIfAbsentSQL(_ entity: EntitySchema) -> String { insertSQL(entity).sql + " ON CONFLICT(id) DO NOTHING" }
 
     /// The row's state, or nil when the table has no row with that id (visible or not).
     ///

@@ -49,7 +49,9 @@ extension Replica {
         try pool.read { db in try Self.removalCount(db) }
     }
 
-    /// How many customers were erased here (DSAR), by any rooftop.
+    /// How many customers were erased here (DSAR, GDPR art. 17), by any rooftop: grows with every
+    /// erasure applied, never shrinks.
+    /// - Throws: `DatabaseError` when the replica cannot be read.
     public func erasureCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM erasedCustomer") ?? 0 }
     }

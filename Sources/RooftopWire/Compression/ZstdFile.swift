@@ -20,10 +20,7 @@ extension Zstd {
         try checkFile(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1))
         if workers > 0 { _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers) }  // ignored by a single-threaded libzstd
         let (input, output) = try openFiles(source, destination)
-        defer {
-            try? input.close()
-            try? output.close()
-        }
+        defer { close(input, output) }
         var out = [UInt8](repeating: 0, count: ZSTD_CStreamOutSize())
         var written = 0
         while true {
@@ -64,10 +61,7 @@ extension Zstd {
         guard let context = ZSTD_createDCtx() else { throw ChangesetDecodingError(.notZstd, "cannot allocate a decompression context") }
         defer { ZSTD_freeDCtx(context) }
         let (input, output) = try openFiles(source, destination)
-        defer {
-            try? input.close()
-            try? output.close()
-        }
+        defer { close(input, output) }
         var out = [UInt8](repeating: 0, count: ZSTD_DStreamOutSize())
         var written = 0
         var frameDone = false
@@ -109,6 +103,11 @@ extension Zstd {
     }
 
     /// `source` for reading and `destination` created or emptied for writing.
+    private static func close(_ input: FileHandle, _ output: FileHandle) {
+        try? input.close()
+        try? output.close()
+    }
+
     private static func openFiles(_ source: URL, _ destination: URL) throws -> (FileHandle, FileHandle) {
         let input = try FileHandle(forReadingFrom: source)
         _ = FileManager.default.createFile(atPath: destination.path, contents: nil)  // opening it below reports a failure
