@@ -30,9 +30,12 @@ public struct CompactionService: Service {
                                                    purgeExpiredTombstones: replica.rooftop == .hub,
                                                    ownAcknowledgedThrough: replica.rooftop == .hub ? HLC(rawValue: .max) : acked)
                     }
-                    if report != CompactionReport() {
-                        logger.info("compacted", metadata: ["purged": "\(report.rowsPurged)", "droppedChanges": "\(report.entriesDropped)"])
+                    if !report.changedNothing || report.bytesReturned > 0 {
+                        logger.info("compacted", metadata: ["purged": "\(report.rowsPurged)", "droppedChanges": "\(report.entriesDropped)",
+                                                            "bytesReturned": "\(report.bytesReturned)"])
                     }
+                } catch let error as ReplicaError where error.code == .busy {
+                    logger.info("compaction skipped: another compaction of this replica is running")
                 } catch {
                     logger.error("compaction failed", metadata: ["error": "\(error)"])
                 }

@@ -41,7 +41,8 @@ public struct SyncLoop: Service {
                 } catch {
                     if Task.isCancelled { break }  // shutting down, not a hub failure
                     failures += 1
-                    await health.record(false)
+                    // A hub that refuses (CLOCK_SKEW, UNKNOWN_SCHEMA, ...) answered: it is reachable.
+                    await health.record((error as? SyncError)?.hubAnswered ?? false)
                     let wait = Self.backoff(failures: failures)
                     logger.warning("sync failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
                 }

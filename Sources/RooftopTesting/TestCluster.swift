@@ -54,7 +54,7 @@ public final class TestCluster: Sendable {
     public func client(for replica: Replica, certificate: String? = nil, pageSize: Int = SyncClient.defaultPageSize,
                        snapshotThreshold: Int? = SyncClient.defaultSnapshotThreshold) throws -> SyncClient {
         SyncClient(replica: replica, hub: hubURL, tls: try TLSSettings.rooftop(certificate ?? replica.rooftop.rawValue, ca: ca),
-                   wallClock: clock, pageSize: pageSize, snapshotThreshold: snapshotThreshold)
+                   pageSize: pageSize, snapshotThreshold: snapshotThreshold)
     }
 
     /// One sync of `replica` with the hub.

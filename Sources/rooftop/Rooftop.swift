@@ -11,7 +11,7 @@ struct Rooftop: AsyncParsableCommand {
         discussion: "Staff commands work on the local replica whether or not the hub answers.",
         subcommands: [
             CertsCommand.self, HubCommand.self, NodeCommand.self, CustomerCommand.self, InteractionCommand.self,
-            LoyaltyCommand.self, ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ConflictsCommand.self, CompactCommand.self, ErasuresCommand.self, ChangesetCommand.self,
+            LoyaltyCommand.self, ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ConflictsCommand.self, ReviewCommand.self, CompactCommand.self, ErasuresCommand.self, ChangesetCommand.self,
         ])
 
     static func bootstrapLogging() {

@@ -119,7 +119,7 @@ import Testing
             // Not this customer's phone: 404, nothing removed.
             #expect(try await client.execute(uri: "/api/crm/customers/\(otherID)/phoneNumbers/\(first)", method: .delete).status == .notFound)
             #expect(try await client.execute(uri: "/api/crm/customers/\(id)/phoneNumbers/\(first)", method: .delete).status == .noContent)
-            #expect(try await client.execute(uri: "/api/crm/customers/\(id)/phoneNumbers/\(first)", method: .delete).status == .notFound)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)/phoneNumbers/\(first)", method: .delete).status == .gone)  // removed already
             let after = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)", method: .get))
             #expect(after["phoneNumbers"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } == [second])
             #expect(try replica.customerCount() == 2)
@@ -275,11 +275,17 @@ import Testing
             let id = try #require(created["id"]?.stringValue)
             let deleted = try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete)
             #expect(deleted.status == .noContent)
+            // 410 Gone, not 404: a client can tell a deleted customer (restorable) from a wrong id.
             let gone = try await client.execute(uri: "/api/crm/customers/\(id)", method: .get)
-            #expect(gone.status == .notFound)
-            // Staff can tell a deleted customer (restorable) from a wrong id.
+            #expect(gone.status == .gone)
+            #expect(gone.headers[.contentType] == "application/problem+json")
+            #expect(try Self.problem(gone).code == "GONE")
             #expect(try Self.problem(gone).detail?.contains("was deleted at") == true)
-            #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete).status == .notFound)
+            let unknown = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)", method: .delete).status == .gone)
+            // Its interactions answer 410 too: a delete covers the children.
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)/interactions", method: .get).status == .gone)
             let search = try Self.body(try await client.execute(uri: "/api/crm/customers?q=ana", method: .get))
             #expect(search["items"]?.arrayValue?.isEmpty == true)
             let restored = try await client.execute(uri: "/api/crm/customers/\(id)/restore", method: .post)

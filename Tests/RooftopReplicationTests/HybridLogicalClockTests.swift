@@ -50,6 +50,14 @@ import Testing
         #expect(clock.tick(wallMilliseconds: 1_050) > remote)
     }
 
+    /// Failed before: a receive folded a wall clock years ahead into the persisted HLC.
+    @Test func receiveNeverCarriesTheLocalWallClockIntoTheHLC() throws {
+        var clock = HybridLogicalClock(last: HLC(milliseconds: 1_000, counter: 2))
+        let yearsAhead: UInt64 = 1_000 + 3 * 365 * 86_400_000
+        #expect(try clock.receive(HLC(milliseconds: 1_100, counter: 9), wallMilliseconds: yearsAhead) == HLC(milliseconds: 1_100, counter: 10))
+        #expect(try clock.receive(HLC(milliseconds: 900, counter: 0), wallMilliseconds: yearsAhead) == HLC(milliseconds: 1_100, counter: 11))
+    }
+
     @Test func receiveWithEqualPhysicalPartsTakesTheLargerCounterPlusOne() throws {
         var clock = HybridLogicalClock(last: HLC(milliseconds: 1_000, counter: 2))
         #expect(try clock.receive(HLC(milliseconds: 1_000, counter: 8), wallMilliseconds: 900) == HLC(milliseconds: 1_000, counter: 9))

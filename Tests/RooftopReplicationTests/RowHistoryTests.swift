@@ -114,6 +114,60 @@ import Testing
         }
     }
 
+    // MARK: - children follow their parent (merge-rules.md#deletes-cover-children)
+
+    static let parentRow = RowID("0190f0a0-0000-7000-8000-0000000000aa")!
+
+    static func parentEntry(_ origin: RooftopID, _ ms: UInt64, _ kind: RowChange.Kind, context: VersionVector? = nil) -> RowHistory.Entry {
+        let fields = kind == .delete ? [FieldChange(RowChange.contextField, .blob((context ?? VersionVector()).encoded()))] : []
+        return RowHistory.Entry(origin: origin, change: RowChange(table: "customer", rowID: parentRow, hlc: HLC(milliseconds: ms, counter: 0),
+                                                                  kind: kind, fields: fields))
+    }
+
+    @Test func aChildInsertUnknownToTheParentsDeleteLosesKeepsOnlyItsParentAndARestoreDoesNotReviveIt() {
+        let insert = Self.entry(Self.south, 5, .insert, [FieldChange("customerId", .text(Self.parentRow.string)), FieldChange("number", .text("+15550100001"))])
+        let parentDelete = Self.parentEntry(Self.north, 4, .delete, context: VersionVector([Self.north: HLC(milliseconds: 3, counter: 0)]))
+        let parentRestore = Self.parentEntry(Self.north, 9, .restore)
+        let (state, conflicts) = RowHistory.fold([insert], parent: [parentDelete, parentRestore], parentField: "customerId")
+        #expect(!state.isVisible)
+        #expect(state.values == ["customerId": .text(Self.parentRow.string)])
+        #expect(conflicts == [RowHistory.Conflict(edit: insert, tombstone: parentDelete.stamp, byParent: true)])
+        // Made after the restore (by someone who saw it): applies.
+        let later = Self.entry(Self.south, 10, .insert, insert.change.fields)
+        #expect(RowHistory.fold([later], parent: [parentDelete, parentRestore], parentField: "customerId").state.isVisible)
+        // Known to the delete: history, not a conflict.
+        let known = Self.parentEntry(Self.north, 6, .delete, context: VersionVector([Self.south: HLC(milliseconds: 5, counter: 0)]))
+        #expect(RowHistory.fold([insert], parent: [known], parentField: "customerId").conflicts.isEmpty)
+    }
+
+    static let parentGen = zip(Gen.int(in: 0...2), Gen.int(in: 1...8), Gen.int(in: 0...2), Gen.int(in: 0...9))
+        .map { o, ms, kindRoll, value -> RowHistory.Entry in
+            parentEntry(origins[o], UInt64(ms), kindRoll == 0 ? .restore : .delete,
+                        context: VersionVector([origins[(o + 1) % 3]: HLC(milliseconds: UInt64(value % 8), counter: 0)]))
+        }.array(of: 0...4).map { entries in
+            var seen = Set<FieldStamp>()
+            return entries.filter { seen.insert($0.stamp).inserted }
+        }
+
+    @Test func aChildsFoldIsIndependentOfTheOrderAndDuplicatesOfItsOwnAndItsParentsChanges() async {
+        await propertyCheck(input: Self.historyGen, Self.parentGen, Gen.int(in: 0...100_000)) { history, parent, seed in
+            var random = SplitMix64(seed: UInt64(seed))
+            let shuffled = (history + history.filter { _ in Bool.random(using: &random) }).shuffled(using: &random)
+            let parentShuffled = (parent + parent.filter { _ in Bool.random(using: &random) }).shuffled(using: &random)
+            let a = RowHistory.fold(history, parent: parent, parentField: "notes")
+            let b = RowHistory.fold(shuffled, parent: parentShuffled, parentField: "notes")
+            #expect(a.state == b.state)
+            #expect(a.conflicts == b.conflicts)
+        }
+    }
+
+    @Test func aParentWithoutADeleteChangesNothingOfItsChildren() async {
+        await propertyCheck(input: Self.historyGen, Self.parentGen) { history, parent in
+            let restoresOnly = parent.filter { $0.change.kind == .restore }
+            #expect(RowHistory.fold(history, parent: restoresOnly, parentField: "notes") == RowHistory.fold(history))
+        }
+    }
+
     @Test func versionVectorBinaryFormRoundTrips() {
         let vector = VersionVector([Self.north: HLC(rawValue: 123_456_789), Self.east: HLC(rawValue: 1)])
         #expect(VersionVector(encoded: vector.encoded()) == vector)

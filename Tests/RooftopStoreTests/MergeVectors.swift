@@ -173,6 +173,28 @@ enum MergeVectors {
                 Changeset(schemaVersion: 3, origin: south, changes: [update(50, 0, [FieldChange("notes", text("late edit"))])]),
                 Changeset(schemaVersion: 3, origin: .hub, changes: [RowChange(table: "customer", rowID: ana, hlc: hlc(90), kind: .purge, fields: [])]),
                ]),
+        Vector(name: "12-delete-covers-children",
+               summary: "north deletes Ana knowing only its own changes; south, unaware, changes her phone, adds a second phone and 50 points; east then restores her: the child edits lost to the delete (conflicts, not applied, not revived by the restore); south's phone edit after the restore applies",
+               changesets: [
+                Changeset(schemaVersion: 3, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customerPhone", rowID: phone1, hlc: hlc(0, 1), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("number", text("+15550100001")), FieldChange("primary", .integer(1)),
+                    ]),
+                    RowChange(table: "customer", rowID: ana, hlc: hlc(40), kind: .delete, fields: [context([(north, hlc(0, 1))])]),
+                ]),
+                Changeset(schemaVersion: 3, origin: south, changes: [
+                    updateRow("customerPhone", phone1, 50, 0, [FieldChange("number", text("+15550109999"))]),
+                    RowChange(table: "customerPhone", rowID: phone2, hlc: hlc(51), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("number", text("+15550102222")),
+                    ]),
+                    RowChange(table: "loyaltyEvent", rowID: tagA, hlc: hlc(52), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("kind", text("Add")), FieldChange("points", .integer(50)),
+                    ]),
+                    updateRow("customerPhone", phone1, 70, 0, [FieldChange("type", text("Mobile"))]),
+                ]),
+                Changeset(schemaVersion: 3, origin: east, changes: [RowChange(table: "customer", rowID: ana, hlc: hlc(60), kind: .restore, fields: [])]),
+               ]),
         Vector(name: "08-newer-schema-field",
                summary: "a changeset from schema 99 carries preferredLanguage, unknown to this schema: the known fields merge, the unknown one is kept in the change log (not in the row), nothing is nulled",
                changesets: [

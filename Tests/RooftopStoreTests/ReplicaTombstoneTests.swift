@@ -21,7 +21,7 @@ import Testing
         #expect(try t.replica.searchCustomers("berry").isEmpty)
         #expect(try t.replica.customerCount() == 0)
         let error = try #require(throws: ReplicaError.self) { try t.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("x")])) }
-        #expect(error.code == .notFound)
+        #expect(error.code == .gone)  // deleted, not unknown: REST answers 410
         #expect(throws: ReplicaError.self) { try t.replica.delete(CRMSchema.customer, id: id) }
     }
 

@@ -10,7 +10,8 @@ import RooftopSync
 /// - `GET /api/crm/customers?q=&limit=&after=`: `{"items": [Customer], "nextCursor": id|null}`;
 ///   with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
 /// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
-/// - `GET /api/crm/customers/{id}`: the customer with an `ETag`, or 404.
+/// - `GET /api/crm/customers/{id}`: the customer with an `ETag`; 410 `GONE` when it was deleted, erased or
+///   purged (the detail says which), 404 when never known here.
 /// - `PUT /api/crm/customers/{id}`: changes only the fields present whose value differs;
 ///   answers the customer. With `If-Match` (RFC 9110 §13.1.1) a PUT based on an outdated read is
 ///   refused with 412 `PRECONDITION_FAILED`, so a stale full record never resets newer edits.
@@ -94,7 +95,7 @@ struct CustomerRoutes: Sendable {
 
     func record(_ id: RowID) async throws -> CustomerRecord {
         guard let record = try await replica.run({ try $0.customer(id: id) }) else {
-            throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: try await replica.run { try $0.absentCustomerMessage(id: id) })
+            throw ProblemDetails.fromStore(try await replica.run { try $0.absence(CRMSchema.customer, id: id) })
         }
         return record
     }

@@ -5,7 +5,8 @@ import RooftopSync
 
 /// `POST /api/crm/interactions`: records a `CustomerInteraction` (design document) for an
 /// existing customer; 201 with the interaction and its `Location`. 404 when the customer does
-/// not exist. `GET /api/crm/interactions/{id}`: one interaction, or 404.
+/// not exist, 410 when it was deleted or erased. `GET /api/crm/interactions/{id}`: one interaction; 410 `GONE` when
+/// it or its customer was deleted, erased or purged; 404 when never known here.
 struct InteractionRoutes: Sendable {
     let replica: Replica
 
@@ -22,9 +23,7 @@ struct InteractionRoutes: Sendable {
         }
         router.get("api/crm/interactions/:id") { _, context in
             let id = try RequestBody.rowID(context, "id")
-            guard let row = try await replica.run({ try $0.row(CRMSchema.customerInteraction, id: id) }) else {
-                throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no interaction with id \(id)")
-            }
+            let row = try await replica.run { try $0.visibleRow(CRMSchema.customerInteraction, id: id) }
             return try Response.json(JSONValue.object(row.json))
         }
     }

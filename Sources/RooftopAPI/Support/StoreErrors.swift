@@ -3,12 +3,20 @@ import RooftopStore
 import RooftopSync
 
 extension ProblemDetails {
-    /// Maps replica and input errors to problems: `NOT_FOUND` 404, `ALREADY_EXISTS` 409,
-    /// `PRECONDITION_FAILED` 412, `INVALID` 422, field errors 400 `VALIDATION`.
+    /// Maps replica and input errors to problems: `NOT_FOUND` 404, `GONE` 410 (deleted, erased or purged), `ALREADY_EXISTS` 409,
+    /// `PRECONDITION_FAILED` 412, `INVALID` 422, field errors 400 `VALIDATION`, `CLOCK_SKEW` 503 (this node's clock is far
+    /// ahead of the hub's: writes are refused until it is set right), `BUSY` 409.
     static func fromStore(_ error: any Error) -> any Error {
         switch error {
         case let e as ReplicaError where e.code == .notFound:
             return ProblemDetails(.notFound, code: "NOT_FOUND", detail: e.message)
+        case let e as ReplicaError where e.code == .gone:
+            return ProblemDetails(.gone, code: "GONE", title: "Gone", detail: e.message)
+        case let e as ReplicaError where e.code == .clockSkew:
+            // Not the client's fault: this node's clock is wrong; it refuses to stamp writes in the future.
+            return ProblemDetails(.serviceUnavailable, code: "CLOCK_SKEW", title: "This computer's clock is wrong", detail: e.message)
+        case let e as ReplicaError where e.code == .busy:
+            return ProblemDetails(.conflict, code: "BUSY", detail: e.message)
         case let e as ReplicaError where e.code == .alreadyExists:
             return ProblemDetails(.conflict, code: "ALREADY_EXISTS", detail: e.message)
         case let e as ReplicaError where e.code == .preconditionFailed:

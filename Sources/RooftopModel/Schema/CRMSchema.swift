@@ -67,7 +67,8 @@ public enum CRMSchema {
         FieldSpec("primary", .boolean),
     ], parentField: "customerId")
 
-    /// `CustomerInteraction` (design document), without `tags` in this release.
+    /// `CustomerInteraction` (design document), without `tags` in this release. A child of its
+    /// customer: a delete of the customer covers it.
     public static let customerInteraction = EntitySchema(table: "customerInteraction", fields: [
         FieldSpec("customerId", .uuid),
         FieldSpec("type", .enumeration(["Call", "Email", "SMS", "In-Person", "Web", "Social"])),
@@ -84,7 +85,7 @@ public enum CRMSchema {
         FieldSpec("relatedToId", .uuid),
         FieldSpec("createdAt", .dateTime, system: true),
         FieldSpec("updatedAt", .dateTime, system: true),
-    ])
+    ], parentField: "customerId")
 
     /// A vehicle (the design document's `Vehicle` reference target): a vehicle of interest
     /// from a lead, or one a customer owns.
@@ -103,7 +104,8 @@ public enum CRMSchema {
         FieldSpec("updatedAt", .dateTime, system: true),
     ])
 
-    /// `CustomerVehicle` (design document): a customer's relationship to a vehicle.
+    /// `CustomerVehicle` (design document): a customer's relationship to a vehicle. A child of its
+    /// customer (the vehicle itself is shared and is not).
     public static let customerVehicle = EntitySchema(table: "customerVehicle", fields: [
         FieldSpec("customerId", .uuid),
         FieldSpec("vehicleId", .uuid),
@@ -121,7 +123,7 @@ public enum CRMSchema {
         FieldSpec("annualMileage", .integer(0...1_000_000)),
         FieldSpec("createdAt", .dateTime, system: true),
         FieldSpec("updatedAt", .dateTime, system: true),
-    ])
+    ], parentField: "customerId")
 
     /// One element of `Customer.tags`, an add-wins set (`sync-protocol/merge-rules.md#add-wins-set`):
     /// every add creates its own element row; a remove sets `removed` on the element rows it has
@@ -149,6 +151,11 @@ public enum CRMSchema {
     public static let entities: [EntitySchema] = [
         customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
     ]
+
+    /// The child entities of `table` (those whose ``EntitySchema/parentTable`` it is), in digest order.
+    public static func children(of table: String) -> [EntitySchema] { childrenByTable[table] ?? [] }
+
+    private static let childrenByTable: [String: [EntitySchema]] = Dictionary(grouping: entities.filter { $0.parentTable != nil }, by: { $0.parentTable! })
 
     /// The entity stored in `table`, or nil when this release does not know it.
     public static func entity(_ table: String) -> EntitySchema? { entitiesByTable[table] }

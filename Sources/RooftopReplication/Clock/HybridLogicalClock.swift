@@ -54,22 +54,19 @@ public struct HybridLogicalClock: Sendable, Equatable {
     }
 
     /// Merges a received timestamp: afterwards ``last`` is greater than both the previous value
-    /// and `remote`. A timestamp beyond the drift limit is refused and leaves the clock as it was.
+    /// and `remote` (`successor(max(last, remote))`). A timestamp beyond the drift limit is refused
+    /// and leaves the clock as it was.
+    ///
+    /// Unlike the paper's receive rule, the local wall time is not folded in here: a receive must
+    /// never carry a wrong local clock into the persisted HLC (a rooftop whose clock runs years
+    /// ahead would otherwise persist a far-future HLC by merely pulling). The next ``tick(wallMilliseconds:)``
+    /// takes the wall time into account as usual (`sync-protocol/hlc.md#receive-folding-a-remote-hlc`).
+    /// - Parameter wallMilliseconds: the current Unix time in ms, for the skew check only.
     /// - Throws: ``ClockSkewError`` (code `CLOCK_SKEW`), see ``check(_:wallMilliseconds:)``.
     @discardableResult
     public mutating func receive(_ remote: HLC, wallMilliseconds: UInt64) throws(ClockSkewError) -> HLC {
         try check(remote, wallMilliseconds: wallMilliseconds)
-        let wall = min(wallMilliseconds, HLC.maxMilliseconds)
-        let physical = max(wall, last.milliseconds, remote.milliseconds)
-        if physical == last.milliseconds && physical == remote.milliseconds {
-            last = Self.successor(of: max(last, remote))
-        } else if physical == last.milliseconds {
-            last = Self.successor(of: last)
-        } else if physical == remote.milliseconds {
-            last = Self.successor(of: remote)
-        } else {
-            last = HLC(milliseconds: physical, counter: 0)
-        }
+        last = Self.successor(of: max(last, remote))
         return last
     }
 
@@ -107,7 +104,18 @@ public struct ClockSkewError: Error, Sendable, Equatable, CustomStringConvertibl
         self.maxDriftMilliseconds = maxDriftMilliseconds
     }
 
+    /// What was refused, for the receiver's log or problem detail (without the code).
     public var description: String {
-        "CLOCK_SKEW: a timestamp is \(offsetMilliseconds) ms ahead of local time (max drift \(maxDriftMilliseconds) ms)"
+        "a timestamp is \(offsetMilliseconds) ms (\(Self.human(offsetMilliseconds))) ahead of the receiver's clock (max drift \(maxDriftMilliseconds) ms)"
+    }
+
+    /// A duration in ms as people read it: `7 minutes`, `3.2 hours`, `4.5 years`.
+    public static func human(_ milliseconds: UInt64) -> String {
+        let seconds = Double(milliseconds) / 1_000
+        for (unit, size) in [("years", 365.25 * 86_400), ("days", 86_400.0), ("hours", 3_600.0), ("minutes", 60.0)] where seconds >= size {
+            let value = seconds / size
+            return value < 10 ? String(format: "%.1f %@", value, unit) : "\(Int(value)) \(unit)"
+        }
+        return String(format: "%.1f seconds", seconds)
     }
 }

@@ -17,12 +17,20 @@ public struct ConflictRecord: Sendable, Hashable, Codable {
     /// The delete it lost to: rooftop and time.
     public let deletedBy: RooftopID
     public let deletedAt: String
+    /// When the edit was to a child record (a phone, an address, a tag, a loyalty event, an
+    /// interaction, a vehicle link) and lost to its parent's delete: the parent's table
+    /// (`customer`); nil when it lost to a delete of the row itself.
+    public let deletedParent: String?
+    /// With ``deletedParent``: the parent's id (the customer whose delete the child edit lost to).
+    public let deletedParentId: RowID?
 
     enum CodingKeys: String, CodingKey {
-        case table, rowID = "rowId", origin, hlc, at, fields, deletedBy, deletedAt
+        case table, rowID = "rowId", origin, hlc, at, fields, deletedBy, deletedAt, deletedParent, deletedParentId
     }
 
-    init(table: String, rowID: RowID, conflict: RowHistory.Conflict) {
+    init(table: String, rowID: RowID, conflict: RowHistory.Conflict, parent: (table: String, id: RowID)? = nil) {
+        self.deletedParent = parent?.table
+        self.deletedParentId = parent?.id
         self.table = table
         self.rowID = rowID
         self.origin = conflict.edit.origin

@@ -39,10 +39,11 @@ enum ChangeLog {
         return vector
     }
 
-    /// Every logged change to one row, with its origin (for ``RowHistory/fold(_:)``).
-    static func history(_ db: Database, table: String, rowID: RowID) throws -> [RowHistory.Entry] {
+    /// Every logged change to one row, with its origin (for ``RowHistory/fold(_:parent:parentField:)``).
+    /// - Parameter lifecycleOnly: only its deletes and restores (a parent's, for its children).
+    static func history(_ db: Database, table: String, rowID: RowID, lifecycleOnly: Bool = false) throws -> [RowHistory.Entry] {
         try Row.fetchAll(db, sql: """
-            SELECT origin, hlc, kind, fields FROM changeLog WHERE tableName = ? AND rowId = ?
+            SELECT origin, hlc, kind, fields FROM changeLog WHERE tableName = ? AND rowId = ?\(lifecycleOnly ? " AND kind IN (3, 4)" : "")
             """, arguments: [table, rowID.string]).map { row in
             guard let origin = RooftopID(rawValue: row[0]), let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: row[2] as Int64)) else {
                 throw ReplicaError(.corrupt, "unreadable change log entry")

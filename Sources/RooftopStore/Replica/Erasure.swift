@@ -5,11 +5,9 @@ import RooftopReplication
 
 /// Data-subject erasure inside the replica's transactions (`sync-protocol/merge-rules.md#erasure`).
 enum Erasure {
-    /// Child tables whose rows belong to one customer (by `customerId`).
-    static let childEntities: [EntitySchema] = [
-        CRMSchema.customerPhone, CRMSchema.customerAddress, CRMSchema.customerInteraction, CRMSchema.customerVehicle,
-        CRMSchema.customerTag, CRMSchema.loyaltyEvent,
-    ]
+    /// Child tables whose rows belong to one customer (by `customerId`): derived from the schema, so
+    /// a new child entity can never be forgotten.
+    static let childEntities: [EntitySchema] = CRMSchema.children(of: CRMSchema.customer.table)
 
     static func isErased(_ db: Database, customer: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?", arguments: [customer]) ?? false
@@ -18,6 +16,10 @@ enum Erasure {
     /// True when a change is to an erased customer or names one as its `customerId`.
     static func isAboutAnErasedCustomer(_ db: Database, _ entity: EntitySchema, _ change: RowChange) throws -> Bool {
         if entity.table == CRMSchema.customer.table { return try isErased(db, customer: change.rowID.string) }
+        // A row an erasure removed (its marker carries the erase's stamp).
+        if try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM purgedRow p JOIN erasedCustomer e ON e.hlc = p.hlc AND e.erasedBy = p.purgedBy WHERE p.tableName = ? AND p.rowId = ?
+            """, arguments: [entity.table, change.rowID.string]) == true { return true }
         if let field = change.fields.first(where: { $0.name == "customerId" }), case .text(let customer) = field.value {
             return try isErased(db, customer: customer)
         }
@@ -30,18 +32,28 @@ enum Erasure {
     /// Removes the customer, every row about them (children by `customerId`, and vehicles no other
     /// customer refers to) and all their history, including this replica's unsent changes; keeps
     /// the erase change (to relay: it holds only the id) and markers so nothing comes back.
-    static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange) throws {
+    ///
+    /// `owner`'s own unsent changes about the customer are dropped with the rest (decision 7); when the
+    /// erasure came from elsewhere, the review queue records that they were (without their values).
+    static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
         let id = customer.string
         var vehicles = Set(try String.fetchAll(db, sql: "SELECT vehicleId FROM customerVehicle WHERE customerId = ? AND vehicleId IS NOT NULL",
                                                arguments: [id]))
         vehicles.formUnion(try String.fetchAll(db, sql: """
             SELECT relatedToId FROM customerInteraction WHERE customerId = ? AND relatedToType = 'Vehicle' AND relatedToId IS NOT NULL
             """, arguments: [id]))
+        var rows: [(EntitySchema, RowID)] = []
         for entity in childEntities {
             for child in try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE customerId = ?", arguments: [id]) {
-                if let childID = RowID(child) { try forget(db, entity, id: childID, by: origin, hlc: change.hlc) }
+                if let childID = RowID(child) { rows.append((entity, childID)) }
             }
         }
+        rows.append((CRMSchema.customer, customer))
+        try ReviewQueue.forget(db, customer: id, rows: rows.map(\.1.string))
+        if origin != owner {
+            for (entity, row) in rows { try ReviewQueue.keepUnsent(db, entity, id: row, owner: owner, reason: .customerErased, now: now) }
+        }
+        for (entity, childID) in rows.dropLast() { try forget(db, entity, id: childID, by: origin, hlc: change.hlc) }
         for vehicle in vehicles {
             let otherLinks = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerVehicle WHERE vehicleId = ?", arguments: [vehicle]) ?? 0
             let otherLeads = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerInteraction WHERE relatedToId = ?", arguments: [vehicle]) ?? 0
@@ -90,12 +102,13 @@ extension Replica {
         defer { scrubWriteAheadLog() }
         return try pool.write { db in
             guard try RowIO.load(db, CRMSchema.customer, id: id)?.created != nil else {
-                throw ReplicaError(.notFound, "no customer with id \(id)")
+                let absence = try Self.absence(db, CRMSchema.customer, id: id)
+                throw absence.code == .gone ? absence : ReplicaError(.notFound, "no customer with id \(id)")
             }
-            var clock = try loadClock(db)
+            var clock = try localClock(db)
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
             let change = RowChange(table: CRMSchema.customer.table, rowID: id, hlc: hlc, kind: .erase, fields: [])
-            try Erasure.erase(db, customer: id, by: rooftop, change: change)
+            try Erasure.erase(db, customer: id, by: rooftop, change: change, owner: rooftop, now: wallClock.nowMilliseconds())
             try storeClock(db, clock)
             try ChangeLog.advance(db, origin: rooftop, to: hlc)
             return change
@@ -118,9 +131,9 @@ extension Replica {
         }
     }
 
-    /// The erasures this replica holds, newest first, with the rooftops that have applied each
-    /// (at the hub: from each rooftop's version vector at its last pull; the requesting rooftop
-    /// counts at once).
+    /// The erasures this replica holds, newest first, with the replicas that have applied each
+    /// (at the hub: the hub itself, and each rooftop whose version vector at its last pull covers it;
+    /// the requesting rooftop counts at once).
     public func erasures() throws -> [ErasureRecord] {
         try pool.read { db in
             var progress: [RooftopID: VersionVector] = [:]
@@ -130,8 +143,9 @@ extension Replica {
             return try Row.fetchAll(db, sql: "SELECT customerId, erasedBy, hlc FROM erasedCustomer ORDER BY hlc DESC").compactMap { row in
                 guard let id = RowID(row[0] as String), let by = RooftopID(rawValue: row[1]) else { return nil }
                 let hlc = HLC(rawValue: UInt64(bitPattern: row[2]))
-                let rooftops = Set(progress.keys).union([by]).subtracting([.hub]).sorted()
-                let acknowledged = rooftops.filter { $0 == by || (progress[$0]?[by] ?? .zero) >= hlc }
+                // This replica (at the hub: the hub itself) holds the erasure, so it has applied it.
+                let rooftops = Set(progress.keys).union([by, rooftop]).sorted()
+                let acknowledged = rooftops.filter { $0 == by || $0 == rooftop || (progress[$0]?[by] ?? .zero) >= hlc }
                 return ErasureRecord(customerId: id, erasedBy: by, at: Timestamp.string(milliseconds: hlc.milliseconds), hlc: hlc.rawValue,
                                      acknowledgedBy: acknowledged, pending: rooftops.filter { !acknowledged.contains($0) })
             }

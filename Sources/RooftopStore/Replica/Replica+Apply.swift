@@ -32,49 +32,10 @@ extension Replica {
                 throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
             }
             var fieldsWritten = 0
-            // Most replicas have purged or erased nothing: skip those lookups per change then.
-            var anyPurged = try Retention.anyPurged(db)
-            var anyErased = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer LIMIT 1")) ?? false
+            var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
             for change in fresh {
-                guard let entity = CRMSchema.entity(change.table) else {  // a newer schema's table: kept in the log only
-                    try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
-                    continue
-                }
-                if change.kind == .purge {
-                    try Retention.purge(db, entity, id: change.rowID, by: changeset.origin, change: change)
-                    anyPurged = true
-                    continue
-                }
-                if change.kind == .erase {
-                    try Erasure.erase(db, customer: change.rowID, by: changeset.origin, change: change)
-                    anyPurged = true
-                    anyErased = true
-                    continue
-                }
-                if anyPurged, try Retention.isPurged(db, table: change.table, id: change.rowID) { continue }  // never resurrected
-                if anyErased, try Erasure.isAboutAnErasedCustomer(db, entity, change) {
-                    try Erasure.forget(db, entity, id: change.rowID, by: changeset.origin, hlc: change.hlc)
-                    continue
-                }
-                try ChangeLog.append(db, origin: changeset.origin, change: change, schemaVersion: changeset.schemaVersion)
-                // The common case, a row new here: written without looking for it first (nothing to merge with).
-                if change.kind == .insert, try RowIO.insertNew(db, entity, id: change.rowID, change: change, origin: changeset.origin) {
-                    fieldsWritten += change.fields.count
-                    continue
-                }
-                let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
-                if change.kind.isLifecycle || before.tombstoned {
-                    // A delete is (or enters) the row's history: merge its whole history.
-                    let state = RowHistory.fold(try ChangeLog.history(db, table: change.table, rowID: change.rowID)).state
-                    if state != before { try RowIO.save(db, entity, id: change.rowID, state: state) }
-                    fieldsWritten += state.stamps.filter { before.stamps[$0.key] != $0.value }.count
-                } else {
-                    var state = before
-                    let won = state.apply(change, origin: changeset.origin)
-                    if !won.isEmpty || state.created != before.created {
-                        try RowIO.save(db, entity, id: change.rowID, state: state)
-                    }
-                    fieldsWritten += won.count
+                if case .merged(let fields) = try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
+                    fieldsWritten += fields
                 }
             }
             if changeset.schemaVersion > CRMSchema.version {
@@ -120,6 +81,9 @@ extension Replica {
             if entity.table == CRMSchema.loyaltyEvent.table && change.kind != .insert && change.kind != .purge {
                 throw ReplicaError(.invalid, "change \(index): loyalty events are append-only")
             }
+            if change.kind == .update, let parentField = entity.parentField, change.fields.contains(where: { $0.name == parentField }) {
+                throw ReplicaError(.invalid, "change \(index): a child's \(parentField) is set once, by its insert")
+            }
             switch change.kind {
             case .delete:
                 guard change.fields.count == 1, change.fields[0].name == RowChange.contextField, case .blob(let bytes) = change.fields[0].value,
@@ -147,5 +111,95 @@ extension Replica {
                 }
             }
         }
+    }
+}
+
+/// Merges received changes into the rows, one at a time, inside the replica's write transaction:
+/// the procedure of `sync-protocol/sync-exchange.md#apply`, step 3.3. Used by ``Replica/apply(_:acceptingOwnChangesUpTo:)``
+/// and by ``Replica/reoffer(_:)``.
+struct ChangeMerger {
+    /// What became of one change.
+    enum Outcome: Equatable {
+        /// Logged and merged; the number of fields whose value or stamp changed.
+        case merged(Int)
+        /// Ignored: its row (or its parent) was purged after the retention horizon.
+        case purged
+        /// Dropped: it is about an erased customer.
+        case erased
+    }
+
+    let db: Database
+    let owner: RooftopID
+    let now: UInt64
+    // Most replicas have purged, erased or deleted little: those lookups per change are skipped until needed.
+    var anyPurged: Bool
+    var anyErased: Bool
+    var anyTombstonedParent: Bool
+
+    init(_ db: Database, owner: RooftopID, now: UInt64) throws {
+        self.db = db
+        self.owner = owner
+        self.now = now
+        anyPurged = try Retention.anyPurged(db)
+        anyErased = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer LIMIT 1")) ?? false
+        anyTombstonedParent = try ChildRecords.anyTombstonedParent(db)
+    }
+
+    mutating func merge(_ change: RowChange, origin: RooftopID, schemaVersion: UInt16) throws -> Outcome {
+        guard let entity = CRMSchema.entity(change.table) else {  // a newer schema's table: kept in the log only
+            try ChangeLog.append(db, origin: origin, change: change, schemaVersion: schemaVersion)
+            return .merged(0)
+        }
+        if change.kind == .purge {
+            try Retention.purge(db, entity, id: change.rowID, by: origin, change: change, owner: owner, now: now)
+            anyPurged = true
+            return .merged(0)
+        }
+        if change.kind == .erase {
+            try Erasure.erase(db, customer: change.rowID, by: origin, change: change, owner: owner, now: now)
+            anyPurged = true
+            anyErased = true
+            return .merged(0)
+        }
+        if anyErased, try Erasure.isAboutAnErasedCustomer(db, entity, change) {
+            try Erasure.forget(db, entity, id: change.rowID, by: origin, hlc: change.hlc)
+            return .erased
+        }
+        if anyPurged, try Retention.isPurged(db, table: change.table, id: change.rowID) {
+            return .purged  // never resurrected
+        }
+        if anyPurged, try Retention.isChildOfAPurgedParent(db, entity, change) {
+            // As if it had been there when its parent was purged (an update that came first goes too).
+            try Erasure.forget(db, entity, id: change.rowID, by: origin, hlc: change.hlc)
+            return .purged
+        }
+        // A child whose parent has a delete in its history is merged with the parent's lifecycle.
+        var parentDeleted = false
+        if anyTombstonedParent, entity.parentTable != nil, let parent = try ChildRecords.parentID(db, entity, change) {
+            parentDeleted = !(try ChildRecords.inheritedLifecycle(db, entity, parent: parent).isEmpty)
+        }
+        try ChangeLog.append(db, origin: origin, change: change, schemaVersion: schemaVersion)
+        // The common case, a row new here: written without looking for it first (nothing to merge with).
+        if change.kind == .insert, !parentDeleted, try RowIO.insertNew(db, entity, id: change.rowID, change: change, origin: origin) {
+            return .merged(change.fields.count)
+        }
+        let before = try RowIO.load(db, entity, id: change.rowID) ?? RowState()
+        if change.kind.isLifecycle || before.tombstoned || parentDeleted {
+            // A delete is (or enters) the row's or its parent's history: merge its whole history.
+            let state = try ChildRecords.fold(db, entity, id: change.rowID).state
+            if state != before { try RowIO.save(db, entity, id: change.rowID, state: state) }
+            if change.kind.isLifecycle, !CRMSchema.children(of: entity.table).isEmpty {
+                // Its children follow it (`sync-protocol/merge-rules.md#deletes-cover-children`).
+                try ChildRecords.refold(childrenOf: entity, id: change.rowID, in: db)
+                anyTombstonedParent = anyTombstonedParent || state.tombstoned
+            }
+            return .merged(state.stamps.filter { before.stamps[$0.key] != $0.value }.count)
+        }
+        var state = before
+        let won = state.apply(change, origin: origin)
+        if !won.isEmpty || state.created != before.created {
+            try RowIO.save(db, entity, id: change.rowID, state: state)
+        }
+        return .merged(won.count)
     }
 }

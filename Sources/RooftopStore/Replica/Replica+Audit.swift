@@ -20,7 +20,7 @@ extension Replica {
             for entity in CRMSchema.entities {
                 for text in try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) ORDER BY id") {
                     guard let id = RowID(text), let stored = try RowIO.load(db, entity, id: id) else { continue }
-                    var folded = RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).state
+                    var folded = try ChildRecords.fold(db, entity, id: id).state
                     // Storage reads null as absent and holds only this schema's fields (a newer
                     // schema's are kept in the change log).
                     folded.values = folded.values.filter { !$0.value.isNull && entity.field($0.key) != nil }
@@ -38,5 +38,10 @@ extension Replica {
     /// for golden vectors and diagnostics.
     public func storedState(_ entity: EntitySchema, id: RowID) throws -> RowState? {
         try pool.read { db in try RowIO.load(db, entity, id: id) }
+    }
+
+    /// The number of rows stored in the entity's table, visible or not (for tests and diagnostics).
+    public func storedRowCount(_ entity: EntitySchema) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(entity.table.quotedDatabaseIdentifier)") ?? 0 }
     }
 }

@@ -65,7 +65,7 @@ extension Replica {
         try pool.write { db in
             // Read, check and write in one transaction: no other write can slip in between.
             guard let current = try Self.customerRecords(db, ids: [id]).first else {
-                throw ReplicaError(.notFound, try Self.absentCustomerMessage(db, id: id))
+                throw try Self.absence(db, CRMSchema.customer, id: id)
             }
             if let entityTags, !entityTags.contains(current.entityTag) {
                 throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
@@ -155,9 +155,7 @@ extension Replica {
         guard !(fields["type"] ?? .null).isNull else {
             throw FieldInputError(pointer: "/type", reason: "an interaction needs a type")
         }
-        guard try row(CRMSchema.customer, id: customerID) != nil else {
-            throw ReplicaError(.notFound, "no customer with id \(customerID)")
-        }
+        _ = try visibleRow(CRMSchema.customer, id: customerID)
         let newID = id ?? newRowID()
         var values = fields
         if (values["interactionDate"] ?? .null).isNull {

@@ -22,9 +22,11 @@ extension Replica {
         guard entity.table == CRMSchema.customerPhone.table || entity.table == CRMSchema.customerAddress.table else {
             throw ReplicaError(.invalid, "only phones and addresses are removed one by one, not \(entity.table)")
         }
-        guard let state = try storedState(entity, id: id), state.isVisible, state.values["customerId"] == .text(customer.string) else {
+        _ = try visibleRow(CRMSchema.customer, id: customer)
+        guard let state = try storedState(entity, id: id), state.values["customerId"] == .text(customer.string) else {
             throw ReplicaError(.notFound, "customer \(customer) has no \(entity.table) with id \(id)")
         }
+        guard state.isVisible else { throw try absence(entity, id: id) }
         return try delete(entity, id: id)
     }
 
@@ -37,27 +39,30 @@ extension Replica {
     }
 
     private func lifecycle(_ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
-        try pool.write { db in
-            guard var state = try RowIO.load(db, entity, id: id), state.created != nil else {
-                throw ReplicaError(.notFound, "no \(entity.table) with id \(id)")
-            }
-            if kind == .delete && !state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is already deleted") }
-            if kind == .restore && state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is not deleted") }
-            var clock = try loadClock(db)
-            let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
-            let fields = kind == .delete
-                ? [FieldChange(RowChange.contextField, .blob(try ChangeLog.versionVector(db).encoded()))] : []
-            let change = RowChange(table: entity.table, rowID: id, hlc: hlc, kind: kind, fields: fields)
-            // Everything applied here is in this replica's version vector, so no edit loses to a
-            // local delete, and a local restore follows every change seen: no fold is needed.
-            state.deleted = kind == .delete ? FieldStamp(hlc: hlc, origin: rooftop) : nil
-            state.tombstoned = true
-            try RowIO.save(db, entity, id: id, state: state)
-            try ChangeLog.append(db, origin: rooftop, change: change)
-            try storeClock(db, clock)
-            try ChangeLog.advance(db, origin: rooftop, to: hlc)
-            return change
+        try pool.write { db in try lifecycle(db, entity, id: id, kind: kind) }
+    }
+
+    /// A delete or restore inside a write transaction the caller holds.
+    func lifecycle(_ db: Database, _ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
+        guard var state = try RowIO.load(db, entity, id: id), state.created != nil else {
+            throw try Self.absence(db, entity, id: id)
         }
+        if kind == .delete && !state.isVisible { throw try Self.absence(db, entity, id: id) }
+        if kind == .restore && state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is not deleted") }
+        var clock = try localClock(db)
+        let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
+        let fields = kind == .delete
+            ? [FieldChange(RowChange.contextField, .blob(try ChangeLog.versionVector(db).encoded()))] : []
+        let change = RowChange(table: entity.table, rowID: id, hlc: hlc, kind: kind, fields: fields)
+        // Everything applied here is in this replica's version vector, so no edit loses to a
+        // local delete, and a local restore follows every change seen: no fold is needed.
+        state.deleted = kind == .delete ? FieldStamp(hlc: hlc, origin: rooftop) : nil
+        state.tombstoned = true
+        try RowIO.save(db, entity, id: id, state: state)
+        try ChangeLog.append(db, origin: rooftop, change: change)
+        try storeClock(db, clock)
+        try ChangeLog.advance(db, origin: rooftop, to: hlc)
+        return change
     }
 
     /// Edits that lost to a delete they did not know of, across all tables, oldest first: who
@@ -68,11 +73,18 @@ extension Replica {
         try pool.read { db in
             var records: [ConflictRecord] = []
             for entity in CRMSchema.entities {
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _tombstoned = 1 ORDER BY id")
-                for text in ids {
-                    guard let id = RowID(text) else { continue }
-                    for conflict in RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).conflicts {
-                        records.append(ConflictRecord(table: entity.table, rowID: id, conflict: conflict))
+                let table = entity.table.quotedDatabaseIdentifier
+                // Rows with a delete in their history, and children of parents with one.
+                var condition = "_tombstoned = 1"
+                if let parentField = entity.parentField, let parentTable = entity.parentTable {
+                    condition += " OR \(parentField.quotedDatabaseIdentifier) IN (SELECT id FROM \(parentTable.quotedDatabaseIdentifier) WHERE _tombstoned = 1)"
+                }
+                let parentColumn = entity.parentField.map { ", " + $0.quotedDatabaseIdentifier } ?? ", NULL"
+                for row in try Row.fetchAll(db, sql: "SELECT id\(parentColumn) FROM \(table) WHERE \(condition) ORDER BY id") {
+                    guard let id = RowID(row[0] as String) else { continue }
+                    let parent = (row[1] as String?).flatMap(RowID.init).flatMap { id in entity.parentTable.map { ($0, id) } }
+                    for conflict in try ChildRecords.fold(db, entity, id: id).conflicts {
+                        records.append(ConflictRecord(table: entity.table, rowID: id, conflict: conflict, parent: conflict.byParent ? parent : nil))
                     }
                 }
             }

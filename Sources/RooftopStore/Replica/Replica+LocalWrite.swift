@@ -19,11 +19,14 @@ extension Replica {
 
     /// ``write(_:)`` inside a transaction the caller holds (to read, check and write atomically).
     func write(_ db: Database, _ writes: [LocalWrite]) throws -> [RowChange] {
-        var clock = try loadClock(db)
+        var clock = try localClock(db)
         var changes: [RowChange] = []
         // Most replicas have purged nothing: skip that lookup per insert then.
         let anyPurged = try Retention.anyPurged(db)
+        // A child of a deleted parent takes no edit (decision 4); checked only once some parent had a delete.
+        let anyTombstonedParent = try ChildRecords.anyTombstonedParent(db)
         for write in writes {
+            if anyTombstonedParent { try requireVisibleParent(db, write) }
             if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
         }
         if let last = changes.last {
@@ -33,8 +36,22 @@ extension Replica {
         return changes
     }
 
+    /// Refuses a write to a child record whose parent is deleted (`NOT_FOUND`).
+    private func requireVisibleParent(_ db: Database, _ write: LocalWrite) throws {
+        guard let parentField = write.entity.parentField, let parentTable = write.entity.parentTable else { return }
+        let change = RowChange(table: write.entity.table, rowID: write.rowID, hlc: .zero, kind: write.kind == .insert ? .insert : .update,
+                               fields: write.values[parentField].map { [FieldChange(parentField, $0)] } ?? [])
+        guard let parent = try ChildRecords.parentID(db, write.entity, change) else { return }
+        let deleted = try Bool.fetchOne(db, sql: "SELECT _deleted IS NOT NULL FROM \(parentTable.quotedDatabaseIdentifier) WHERE id = ?",
+                                        arguments: [parent.string]) ?? false
+        if deleted { throw ReplicaError(.gone, "\(parentTable) \(parent) is deleted: restore it first") }
+    }
+
     private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {
         let entity = write.entity
+        if write.kind == .update, let parentField = entity.parentField, write.values[parentField] != nil {
+            throw FieldInputError(pointer: "/\(parentField)", reason: "set once, when the \(entity.table) is created")
+        }
         // What this replica writes must be what it would accept from any other. (Thrown after the
         // row's existence errors, as they come first.)
         var invalidField: FieldInputError?

@@ -6,7 +6,7 @@ extension Replica {
     /// The customer's loyalty account (balance, events, declined redemptions).
     /// - Throws: ``ReplicaError`` `NOT_FOUND` when there is no such customer.
     public func loyalty(customer id: RowID) throws -> LoyaltyAccount {
-        guard let record = try customer(id: id) else { throw ReplicaError(.notFound, "no customer with id \(id)") }
+        guard let record = try customer(id: id) else { throw try absence(CRMSchema.customer, id: id) }
         return record.loyalty
     }
 

@@ -47,11 +47,52 @@ extension Replica {
     }
 
     static func absentCustomerMessage(_ db: Database, id: RowID) throws -> String {
-        if try Erasure.isErased(db, customer: id.string) { return "customer \(id) was erased (data subject request)" }
-        if let deleted = try RowIO.load(db, CRMSchema.customer, id: id)?.deleted {
-            return "customer \(id) was deleted at \(Timestamp.string(milliseconds: deleted.hlc.milliseconds)) by \(deleted.origin); restore brings it back"
+        try absence(db, CRMSchema.customer, id: id).message
+    }
+
+    /// Why no visible row of `entity` has `id`: ``ReplicaError`` `GONE` when it existed (deleted and
+    /// restorable, erased, purged after the retention horizon, or a child of such a parent),
+    /// `NOT_FOUND` when it was never known here. The message names ids, times and rooftops only.
+    public func absence(_ entity: EntitySchema, id: RowID) throws -> ReplicaError {
+        try pool.read { db in try Self.absence(db, entity, id: id) }
+    }
+
+    static func absence(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> ReplicaError {
+        let name = entity.table == CRMSchema.customer.table ? "customer" : entity.table
+        if entity.table == CRMSchema.customer.table, try Erasure.isErased(db, customer: id.string) {
+            return ReplicaError(.gone, "customer \(id) was erased (data subject request)")
         }
-        return "no customer with id \(id)"
+        if try Retention.isPurged(db, table: entity.table, id: id) {
+            return ReplicaError(.gone, "\(name) \(id) was deleted and purged after the retention horizon (or erased)")
+        }
+        guard let state = try RowIO.load(db, entity, id: id), state.created != nil else { return ReplicaError(.notFound, "no \(name) with id \(id)") }
+        if let deleted = state.deleted {
+            return ReplicaError(.gone, "\(name) \(id) was deleted at \(Timestamp.string(milliseconds: deleted.hlc.milliseconds)) by \(deleted.origin); restore brings it back")
+        }
+        if let parentTable = entity.parentTable, let parentEntity = CRMSchema.entity(parentTable),
+            let parent = try ChildRecords.storedParentID(db, entity, id: id) {
+            let parentAbsence = try absence(db, parentEntity, id: parent)
+            if parentAbsence.code == .gone { return ReplicaError(.gone, "\(name) \(id) belongs to \(parentAbsence.message)") }
+        }
+        return ReplicaError(.notFound, "no \(name) with id \(id)")
+    }
+
+    /// The visible row of `entity` with `id`, whose parent (for a child record) is visible too.
+    /// - Throws: ``ReplicaError`` `GONE` or `NOT_FOUND` (see ``absence(_:id:)``).
+    public func visibleRow(_ entity: EntitySchema, id: RowID) throws -> StoredRow {
+        try pool.read { db in
+            if let row = try Self.storedRows(db, entity, where: "id = ?", arguments: [id.string]).first {
+                guard let parentField = entity.parentField, let parentTable = entity.parentTable,
+                    case .text(let parentText) = row[parentField], let parentID = RowID(parentText), let parentEntity = CRMSchema.entity(parentTable)
+                else { return row }
+                if try Self.storedRows(db, parentEntity, where: "id = ?", arguments: [parentID.string]).isEmpty {
+                    let parentAbsence = try Self.absence(db, parentEntity, id: parentID)
+                    throw ReplicaError(parentAbsence.code, "\(entity.table) \(id) belongs to \(parentAbsence.message)")
+                }
+                return row
+            }
+            throw try Self.absence(db, entity, id: id)
+        }
     }
 
     /// Customers in id order (creation order for UUIDv7 ids), after `cursor` when given.

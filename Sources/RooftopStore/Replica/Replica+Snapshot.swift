@@ -237,3 +237,58 @@ extension Replica {
         return result
     }
 }
+
+extension Replica {
+    /// True when no other open replica (in this or another process) holds this replica's file.
+    public func isOpenOnlyHere() -> Bool {
+        guard openLock.tryExclusive() else { return false }
+        openLock.share()
+        return true
+    }
+
+    /// Closes this replica's connections, with everything in the database file (the write-ahead log
+    /// checkpointed and truncated first: GRDB closes its read-only readers last, which cannot); it
+    /// cannot be used afterwards.
+    /// - Throws: ``ReplicaError`` `BUSY` when the log could not be emptied (a reader elsewhere);
+    ///   GRDB's `DatabaseError` when a connection cannot be closed.
+    public func close() throws {
+        try poolBox.withLock { pool in
+            do { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch {
+                throw ReplicaError(.busy, "\(path): the write-ahead log could not be checkpointed (in use elsewhere): \(error)")
+            }
+            try pool.close()
+        }
+    }
+
+    /// Replaces this replica's file with `other`'s, a complete replica of the same rooftop built
+    /// beside it (a re-bootstrap), by renaming it into place, when no other open replica holds this
+    /// file. With the exclusive open lock held (nothing else can open or write this replica),
+    /// `lastChance` runs first, to move into `other` what this replica wrote since it was read; then
+    /// `other` is closed, the old `-wal`/`-shm` removed, the file renamed over this one and reopened.
+    /// Until the rename, this replica's file is untouched: any failure leaves it as it was.
+    /// - Throws: ``ReplicaError`` `BUSY` when another process has this replica open; `INVALID` when
+    ///   `other` belongs to another rooftop or the rename fails; what `lastChance` throws.
+    public func replaceFile(with other: Replica, lastChance: (Replica) throws -> Void) throws {
+        guard other.rooftop == rooftop else { throw ReplicaError(.invalid, "\(other.path) is the replica of \(other.rooftop), not \(rooftop)") }
+        guard openLock.tryExclusive() else {
+            throw ReplicaError(.busy, "another process has \(path) open (a running `rooftop node serve`?): stop it, then run this again; nothing was changed")
+        }
+        defer { openLock.share() }
+        try lastChance(self)
+        try other.close()
+        try poolBox.withLock { pool in
+            try pool.close()
+            var replaced = false
+            defer { if !replaced, let reopened = try? Self.openPool(path: path) { pool = reopened } }
+            for suffix in ["-wal", "-shm"] where unlink(path + suffix) != 0 && errno != ENOENT {
+                throw ReplicaError(.invalid, "cannot remove \(path)\(suffix): \(String(cString: strerror(errno)))")
+            }
+            guard rename(other.path, path) == 0 else {
+                throw ReplicaError(.invalid, "cannot move \(other.path) into place: \(String(cString: strerror(errno)))")
+            }
+            replaced = true
+            pool = try Self.openPool(path: path)
+        }
+        for suffix in ["-wal", "-shm", ".lock", ".compact.lock"] { unlink(other.path + suffix) }
+    }
+}

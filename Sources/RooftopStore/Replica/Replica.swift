@@ -22,7 +22,8 @@ public final class Replica: Sendable {
     let poolBox: Mutex<DatabasePool>
     /// Held (shared) while this replica is open: see ``ReplicaOpenLock``.
     let openLock: ReplicaOpenLock
-    let wallClock: any WallClock
+    /// This replica's physical clock (the rooftop's wall clock; tests inject a manual one).
+    public let wallClock: any WallClock
     /// Maximum accepted lead of a remote HLC over local wall time, in ms.
     public let maxDriftMilliseconds: UInt64
 
@@ -76,6 +77,9 @@ public final class Replica: Sendable {
             // the writer (readers keep SQLite's 2 MiB), and a checkpoint every 4,096 pages of WAL
             // (64 MiB with 16 KiB pages) rather than every 1,000.
             try db.execute(sql: "PRAGMA page_size = 16384")
+            // Free pages go back to the file system at compaction (`PRAGMA incremental_vacuum`);
+            // takes effect on a new file (an older one is converted at its first compaction).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = \(writerCacheSize)") }
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
@@ -106,7 +110,7 @@ public final class Replica: Sendable {
                                                arguments: [stored])
                 for row in touched {
                     guard let entity = CRMSchema.entity(row[0]), let id = RowID(row[1] as String) else { continue }
-                    try RowIO.save(db, entity, id: id, state: RowHistory.fold(try ChangeLog.history(db, table: entity.table, rowID: id)).state)
+                    try RowIO.save(db, entity, id: id, state: ChildRecords.fold(db, entity, id: id).state)
                 }
                 if let behind = try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM syncState WHERE key = 'schemaBehind'"),
                     behind <= current {

@@ -8,6 +8,14 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         public init(rawValue: String) { self.rawValue = rawValue }
         /// No visible row has that id.
         public static let notFound = Code(rawValue: "NOT_FOUND")
+        /// The row existed and is no longer available: deleted (restorable), erased, or purged
+        /// after the retention horizon; or its parent is (a child of a deleted customer).
+        public static let gone = Code(rawValue: "GONE")
+        /// Another process or task holds what this operation needs (a compaction already running).
+        public static let busy = Code(rawValue: "BUSY")
+        /// This computer's clock is more than the max drift ahead of the hub's: local writes are
+        /// refused until it is set right (`sync-protocol/hlc.md#a-clock-far-ahead`).
+        public static let clockSkew = Code(rawValue: "CLOCK_SKEW")
         /// A row with that id already exists.
         public static let alreadyExists = Code(rawValue: "ALREADY_EXISTS")
         /// The replica file belongs to another rooftop, or a changeset claims this replica's origin.

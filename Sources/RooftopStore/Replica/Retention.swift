@@ -17,8 +17,38 @@ enum Retention {
     }
 
     /// Removes a row and its history for good, keeping only the purge change (for relaying) and a
-    /// marker so no later change brings it back.
-    static func purge(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, change: RowChange) throws {
+    /// marker so no later change brings it back. A parent's purge also removes its children
+    /// (phones, addresses, tag elements, loyalty events, interactions, vehicle links) and their
+    /// history: a delete covers the children (`sync-protocol/merge-rules.md#retention`).
+    ///
+    /// `owner`'s own changes to those rows that the hub has not acknowledged go to the review queue
+    /// first (`sync-protocol/merge-rules.md#review-queue`): a purge never silently drops an edit.
+    static func purge(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
+        for child in CRMSchema.children(of: entity.table) {
+            guard let parentField = child.parentField else { continue }
+            for text in try String.fetchAll(db, sql: "SELECT id FROM \(child.table.quotedDatabaseIdentifier) WHERE \(parentField.quotedDatabaseIdentifier) = ?",
+                                            arguments: [id.string]) {
+                guard let childID = RowID(text) else { continue }
+                try ReviewQueue.keepUnsent(db, child, id: childID, owner: owner, reason: .rowPurged, now: now)
+                try remove(db, child, id: childID, by: origin, hlc: change.hlc)
+            }
+        }
+        try ReviewQueue.keepUnsent(db, entity, id: id, owner: owner, reason: .rowPurged, now: now)
+        try remove(db, entity, id: id, by: origin, hlc: change.hlc)
+        try ChangeLog.append(db, origin: origin, change: change)
+    }
+
+    /// True when a change inserts a child whose parent was purged (it is ignored, like a change
+    /// to a purged row).
+    static func isChildOfAPurgedParent(_ db: Database, _ entity: EntitySchema, _ change: RowChange) throws -> Bool {
+        guard let parentField = entity.parentField, let parentTable = entity.parentTable,
+            case .text(let parent)? = change.fields.first(where: { $0.name == parentField })?.value, let parentID = RowID(parent)
+        else { return false }
+        return try isPurged(db, table: parentTable, id: parentID)
+    }
+
+    /// Removes one row, its change-log entries (purges and erasures stay) and records the marker and the retention floor.
+    private static func remove(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, hlc: HLC) throws {
         for row in try Row.fetchAll(db, sql: """
             SELECT origin, max(hlc) FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5 GROUP BY origin
             """, arguments: [entity.table, id.string]) {
@@ -29,8 +59,7 @@ enum Retention {
         try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5", arguments: [entity.table, id.string])
         try db.execute(sql: "DELETE FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string])
         try db.execute(sql: "INSERT OR IGNORE INTO purgedRow (tableName, rowId, purgedBy, hlc) VALUES (?, ?, ?, ?)",
-                       arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: change.hlc.rawValue)])
-        try ChangeLog.append(db, origin: origin, change: change)
+                       arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: hlc.rawValue)])
     }
 
     static func floor(_ db: Database) throws -> VersionVector {
@@ -50,12 +79,18 @@ public struct CompactionReport: Sendable, Equatable, Codable {
     public var entriesDropped = 0
     /// Field values dropped from older entries because a later write won their field.
     public var fieldsDropped = 0
+    /// Bytes the replica file shrank by (freed pages returned to the file system by incremental vacuum).
+    public var bytesReturned: Int64 = 0
 
-    public init(rowsPurged: Int = 0, entriesDropped: Int = 0, fieldsDropped: Int = 0) {
+    public init(rowsPurged: Int = 0, entriesDropped: Int = 0, fieldsDropped: Int = 0, bytesReturned: Int64 = 0) {
         self.rowsPurged = rowsPurged
         self.entriesDropped = entriesDropped
         self.fieldsDropped = fieldsDropped
+        self.bytesReturned = bytesReturned
     }
+
+    /// True when the compaction changed nothing (the file may still have shrunk).
+    public var changedNothing: Bool { rowsPurged == 0 && entriesDropped == 0 && fieldsDropped == 0 }
 }
 
 extension Replica {
@@ -71,32 +106,41 @@ extension Replica {
     ///   - retentionMilliseconds: the horizon (default 90 days).
     ///   - purgeExpiredTombstones: write purge changes (the hub does; rooftops receive them).
     ///   - ownAcknowledgedThrough: for a rooftop, the hub's acknowledgement of its own changes.
+    /// - Throws: ``ReplicaError`` `BUSY` when another compaction of this replica file is running (in
+    ///   this or another process): one at a time, so the purge set is written once.
     public func compact(retentionMilliseconds: UInt64 = 90 * 86_400_000, purgeExpiredTombstones: Bool,
                         ownAcknowledgedThrough: HLC = HLC(rawValue: UInt64.max)) throws -> CompactionReport {
+        let lock = try CompactionLock(path: path)
+        defer { withExtendedLifetime(lock) {} }
         let now = wallClock.nowMilliseconds()
         guard now > retentionMilliseconds else { return CompactionReport() }
         let cutoff = HLC(milliseconds: now - retentionMilliseconds, counter: 0)
         var report = CompactionReport()
         if purgeExpiredTombstones {
             for entity in CRMSchema.entities {
-                let expired = try pool.read { db in
-                    try String.fetchAll(db, sql: "SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL AND _deleted < ?",
-                                        arguments: [Int64(bitPattern: cutoff.rawValue)])
-                }.compactMap(RowID.init)
-                for batch in stride(from: 0, to: expired.count, by: 1_000) {
-                    try pool.write { db in
-                        var clock = try loadClock(db)
-                        for id in expired[batch..<min(batch + 1_000, expired.count)] {
+                // Each batch is chosen inside its write transaction: a row purged is gone, so no row is purged twice.
+                while true {
+                    let purged = try pool.write { db in
+                        let expired = try String.fetchAll(db, sql: """
+                            SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL AND _deleted < ? ORDER BY id LIMIT 1000
+                            """, arguments: [Int64(bitPattern: cutoff.rawValue)]).compactMap(RowID.init)
+                        guard !expired.isEmpty else { return 0 }
+                        var clock = try localClock(db)
+                        for id in expired {
                             let hlc = clock.tick(wallMilliseconds: now)
                             try Retention.purge(db, entity, id: id, by: rooftop,
-                                                change: RowChange(table: entity.table, rowID: id, hlc: hlc, kind: .purge, fields: []))
+                                                change: RowChange(table: entity.table, rowID: id, hlc: hlc, kind: .purge, fields: []),
+                                                owner: rooftop, now: now)
                             try ChangeLog.advance(db, origin: rooftop, to: hlc)
                         }
                         try storeClock(db, clock)
+                        return expired.count
                     }
-                    report.rowsPurged += min(1_000, expired.count - batch)
+                    if purged == 0 { break }
+                    report.rowsPurged += purged
                 }
             }
+            if report.rowsPurged > 0 { scrubWriteAheadLog() }  // the purged rows' pages must not linger in the WAL
         }
         try pool.write { db in
             let old = try Row.fetchAll(db, sql: """
@@ -123,7 +167,29 @@ extension Replica {
                 }
             }
         }
+        report.bytesReturned = try returnFreePages()
         return report
+    }
+
+    /// Returns the file's free pages to the file system (SQLite incremental vacuum, `auto_vacuum =
+    /// INCREMENTAL`). A file made before this setting is converted once with `VACUUM`. The WAL is
+    /// checkpointed and truncated first and after, so the file really shrinks.
+    /// - Returns: how many bytes the file shrank by.
+    /// - Throws: `DatabaseError` when SQLite fails (a full disk).
+    func returnFreePages() throws -> Int64 {
+        func size() -> Int64 { ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0 }
+        scrubWriteAheadLog()
+        let before = size()
+        try pool.writeWithoutTransaction { db in
+            if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != 2 {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                try db.execute(sql: "VACUUM")
+            } else {
+                try db.execute(sql: "PRAGMA incremental_vacuum")
+            }
+        }
+        scrubWriteAheadLog()
+        return max(0, before - size())
     }
 
     /// Per origin, the newest change log entry dropped with a purged row: a rooftop whose version

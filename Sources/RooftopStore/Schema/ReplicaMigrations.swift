@@ -85,6 +85,26 @@ enum ReplicaMigrations {
                 CREATE TABLE rooftopProgress (rooftop TEXT PRIMARY KEY NOT NULL, versionVector BLOB NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-deletes-cover-children") { db in
+            // Finds "has any customer a delete in its history" in one step: children are merged with
+            // their parent's deletes and restores only then (`sync-protocol/merge-rules.md#deletes-cover-children`).
+            try db.execute(sql: "CREATE INDEX customer_tombstoned ON customer(id) WHERE _tombstoned = 1")
+        }
+        migrator.registerMigration("v9-restamps-and-review-queue") { db in
+            // Unsent own changes re-stamped after this rooftop's clock had run far ahead (old HLC →
+            // new HLC, when), for audit (`sync-protocol/hlc.md#a-clock-far-ahead`).
+            // The review queue: this rooftop's unsent changes that could not be offered to the hub
+            // (their row was purged, or their customer erased), kept for staff to apply again or
+            // discard, never silently dropped (`sync-protocol/merge-rules.md#review-queue`). Local.
+            try db.execute(sql: """
+                CREATE TABLE restampedChange (oldHlc INTEGER PRIMARY KEY NOT NULL, newHlc INTEGER NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE reviewItem (
+                  id TEXT PRIMARY KEY NOT NULL, createdAt INTEGER NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL,
+                  origin TEXT NOT NULL, hlc INTEGER NOT NULL, tableName TEXT NOT NULL, rowId TEXT NOT NULL, kind INTEGER NOT NULL,
+                  fields BLOB NOT NULL, customerId TEXT) WITHOUT ROWID;
+                CREATE INDEX reviewItem_customerId ON reviewItem(customerId);
+                """)
+        }
         return migrator
     }
 

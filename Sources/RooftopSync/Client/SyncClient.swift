@@ -39,16 +39,17 @@ public final class SyncClient: Sendable {
     ///   - hub: the hub's base URL (`https://localhost:8443`).
     ///   - tls: from ``TLSSettings/rooftop(_:ca:)``.
     ///   - connectTimeout: how long to wait for the hub to accept a connection.
+    ///   - wallClock: this rooftop's clock (default: the replica's), for the offset to the hub's.
     ///   - pageSize: most changes per pull answer.
     ///   - snapshotThreshold: see ``snapshotThreshold``.
     public init(replica: Replica, hub: URL, tls: TLSConfiguration, connectTimeout: TimeAmount = .seconds(3),
-                wallClock: any WallClock = SystemWallClock(), pageSize: Int = SyncClient.defaultPageSize,
+                wallClock: (any WallClock)? = nil, pageSize: Int = SyncClient.defaultPageSize,
                 snapshotThreshold: Int? = SyncClient.defaultSnapshotThreshold) {
         self.replica = replica
         self.pageSize = pageSize
         self.snapshotThreshold = snapshotThreshold
         self.hub = hub
-        self.wallClock = wallClock
+        self.wallClock = wallClock ?? replica.wallClock
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             tlsConfiguration: tls, timeout: .init(connect: connectTimeout, read: .seconds(60))))
     }
@@ -82,6 +83,10 @@ public final class SyncClient: Sendable {
                 throw SyncError(.refused, "the hub knows this certificate as \(hello.rooftop), but this replica is \(replica.rooftop)")
             }
             report.clockOffsetMs = Int64(hello.serverTimeMs) - Int64((sent + received) / 2)
+            // The hub's time now, remembered against the monotonic clock: local writes are refused
+            // while this computer's clock is far ahead of it, even offline (hlc.md#a-clock-far-ahead).
+            let hubNow = UInt64(max(0, Int64(received) + report.clockOffsetMs))
+            try await replica.perform { try $0.recordHubClock(hubMilliseconds: hubNow) }
             if hello.schemaVersion > CRMSchema.version {
                 try await replica.perform { try $0.setSyncState(["schemaBehind": String(hello.schemaVersion)]) }
             }
@@ -112,8 +117,23 @@ public final class SyncClient: Sendable {
                 // clock moves past it and nothing new is mistaken for already applied.
                 try await pull(into: &report, keepFrames: keepFrames, ownHistoryBound: hubHasOfMine)
             }
-            try await push(from: hubHasOfMine, into: &report, keepFrames: keepFrames)
+            // A refused push never blocks the pull (hlc.md#a-clock-far-ahead): its failure is reported after it.
+            var pushFailure: SyncError?
+            let lead = -report.clockOffsetMs  // how far this computer's clock is ahead of the hub's
+            if lead <= Int64(replica.maxDriftMilliseconds),
+                let recovery = try await replica.perform({ try $0.recoverClock(hubAcknowledged: hubHasOfMine, hubMilliseconds: hubNow) }) {
+                report.restamped = recovery.restamped
+            }
+            do {
+                try await push(from: hubHasOfMine, into: &report, keepFrames: keepFrames)
+            } catch let error as SyncError where error.hubAnswered {
+                pushFailure = error
+                if error.reasonCode == ClockSkewError.code, lead > Int64(replica.maxDriftMilliseconds) {
+                    pushFailure = Self.localClockAhead(lead: lead, hubNow: hubNow, received: received, problem: error.problem)
+                }
+            }
             try await pull(into: &report, keepFrames: keepFrames)
+            if let pushFailure { throw pushFailure }
             let finished = wallClock.nowMilliseconds()
             report.durationMs = finished - started
             let offset = report.clockOffsetMs
@@ -129,6 +149,15 @@ public final class SyncClient: Sendable {
             }
             throw failure
         }
+    }
+
+    /// The failure of a push refused because this computer's clock is far ahead of the hub's.
+    static func localClockAhead(lead: Int64, hubNow: UInt64, received: UInt64, problem: ProblemDetails?) -> SyncError {
+        SyncError(.refused, """
+            this computer's clock reads \(Timestamp.string(milliseconds: received)), \(ClockSkewError.human(UInt64(lead))) ahead of the hub's \
+            (\(Timestamp.string(milliseconds: hubNow))): the hub refused its changes, which are kept; local changes are refused until the \
+            clock is set right, then the unsent ones are re-stamped and sent (changes from other rooftops were still received)
+            """, problem: problem)
     }
 
     /// Compares this replica with the hub: syncs, then compares per-table digests; for a table
@@ -226,43 +255,6 @@ public final class SyncClient: Sendable {
         }
     }
 
-    /// Rebuilds this rooftop's replica from the hub after `BEYOND_RETENTION`, keeping its unsent
-    /// changes: writes them to `keep` (changeset frames), moves the old replica file aside, lets the
-    /// caller open a fresh one, bootstraps it, re-applies the kept changes and pushes them. A kept
-    /// change to a row purged meanwhile is not brought back (the hub ignores it).
-    /// - Parameters:
-    ///   - keep: where the unsent changes are saved first (never silently dropped).
-    ///   - reopen: moves the old file aside and returns a fresh replica for the same rooftop.
-    /// - Returns: the fresh replica's sync report and the number of changes re-offered.
-    public static func rebootstrap(client: SyncClient, keep: URL, reopen: @Sendable () throws -> Replica,
-                                   clientFor: @Sendable (Replica) -> SyncClient) async throws -> (SyncReport, Int) {
-        let old = client.replica
-        let hello = try await client.hello()
-        let acked = hello.versionVector[old.rooftop]
-        var kept: [Changeset] = []
-        var cursor = acked
-        while true {
-            let changeset = try old.changeset(origin: old.rooftop, after: cursor, limit: SyncProtocol.changesPerChangeset)
-            guard let last = changeset.maxHLC else { break }
-            kept.append(changeset)
-            cursor = last
-        }
-        try Data(try kept.flatMap { try ChangesetCodec.encode($0) }).write(to: keep)
-        let fresh = try reopen()
-        let freshClient = clientFor(fresh)
-        do {
-            var report = try await freshClient.sync()
-            for changeset in kept { try fresh.apply(changeset, acceptingOwnChangesUpTo: changeset.maxHLC ?? .zero) }
-            let second = try await freshClient.sync()
-            report.pushed += second.pushed
-            try await freshClient.shutdown()
-            return (report, kept.reduce(0) { $0 + $1.changes.count })
-        } catch {
-            try? await freshClient.shutdown()
-            throw error
-        }
-    }
-
     /// Pulls until the hub has nothing more, one page at a time, fetching and decoding the next
     /// page while the current one is applied (`sync-protocol/sync-exchange.md#pull`). The next
     /// page is asked for with the vector this replica will hold once the current page is applied
@@ -290,7 +282,7 @@ public final class SyncClient: Sendable {
                     do {
                         outcome = try await replica.perform { try $0.apply(changeset, acceptingOwnChangesUpTo: ownHistoryBound) }
                     } catch let skew as ClockSkewError {
-                        throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock: \(skew)",
+                        throw SyncError(.refused, "a pulled changeset from \(changeset.origin) is ahead of this rooftop's clock (is this computer's clock behind?): \(skew)",
                                         problem: ProblemDetails(.unprocessableContent, code: ClockSkewError.code, detail: skew.description,
                                                                 offsetMs: skew.offsetMilliseconds))
                     }

@@ -31,6 +31,10 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         self.problem = problem
     }
 
+    /// True when the hub answered (it refused, or answered something unexpected): the hub is
+    /// reachable even though the sync failed. False when it could not be reached (network, TLS).
+    public var hubAnswered: Bool { code == .refused || code == .badResponse || code == .ownHistoryMissing }
+
     /// The most specific code: the hub's problem code when refused (`CLOCK_SKEW`), else ``code``.
     public var reasonCode: String { problem?.code ?? code.rawValue }
 

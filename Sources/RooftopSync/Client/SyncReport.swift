@@ -17,6 +17,9 @@ public struct SyncReport: Sendable, Equatable, Codable {
     public var snapshotBytes: Int = 0
     /// Bytes of the snapshot kept from an earlier, interrupted download (not downloaded again).
     public var snapshotResumedBytes: Int = 0
+    /// Unsent changes given new HLCs because this rooftop's clock had run far ahead and is right
+    /// again (`sync-protocol/hlc.md#a-clock-far-ahead`).
+    public var restamped: Int = 0
 
     public init(pushed: Int = 0, pulled: Int = 0, applied: Int = 0, clockOffsetMs: Int64 = 0, durationMs: UInt64 = 0, frames: [[UInt8]] = []) {
         self.pushed = pushed

@@ -101,8 +101,11 @@ public struct HubRoutes: Sendable {
             outcome = try await replica.perform { try $0.apply(changeset) }
         } catch let skew as ClockSkewError {
             context.logger.warning("refused changeset: clock skew", metadata: ["rooftop": "\(rooftop)", "offsetMs": "\(skew.offsetMilliseconds)"])
-            throw ProblemDetails(.unprocessableContent, code: ClockSkewError.code, title: "Clock skew", detail: skew.description,
-                                 offsetMs: skew.offsetMilliseconds)
+            throw ProblemDetails(.unprocessableContent, code: ClockSkewError.code, title: "Clock skew", detail: """
+                the changeset's newest change is \(skew.offsetMilliseconds) ms (\(ClockSkewError.human(skew.offsetMilliseconds))) ahead of \
+                the hub's clock (max drift \(skew.maxDriftMilliseconds) ms): nothing was applied. The sender's clock is probably wrong; \
+                its changes stay in its outbox and are re-stamped once its clock is right
+                """, offsetMs: skew.offsetMilliseconds)
         } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
             throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
         }

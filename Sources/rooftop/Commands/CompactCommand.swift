@@ -19,7 +19,7 @@ struct CompactCommand: ParsableCommand {
         let report = try replica.compact(retentionMilliseconds: UInt64(retentionDays) * 86_400_000,
                                          purgeExpiredTombstones: replica.rooftop == .hub,
                                          ownAcknowledgedThrough: replica.rooftop == .hub ? HLC(rawValue: .max) : acked)
-        print("purged \(report.rowsPurged) row(s) deleted more than \(retentionDays) days ago; dropped \(report.entriesDropped) "
-              + "superseded change(s) and \(report.fieldsDropped) superseded value(s); content unchanged")
+        print("purged \(report.rowsPurged) row(s) deleted more than \(retentionDays) days ago (with their children); dropped \(report.entriesDropped) "
+              + "superseded change(s) and \(report.fieldsDropped) superseded value(s); content unchanged; the file shrank by \(report.bytesReturned) bytes")
     }
 }

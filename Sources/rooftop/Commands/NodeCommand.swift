@@ -57,23 +57,18 @@ struct NodeCommand: AsyncParsableCommand {
             let replica = try data.openReplica()
             guard let hub = URL(string: configuration.hubURL) else { throw CLIError("hubURL in rooftop.json is not a URL") }
             let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
-            let stamp = Int(Date().timeIntervalSince1970)
-            let keep = data.directory.appendingPathComponent("unsent-\(stamp).changesets")
-            let aside = data.directory.appendingPathComponent("replica-before-rebootstrap-\(stamp).sqlite")
-            let client = SyncClient(replica: replica, hub: hub, tls: tls)
-            let path = data.replicaPath, rooftop = configuration.rooftop, drift = configuration.maxDriftMs
-            let result: Result<(SyncReport, Int), any Error>
-            do {
-                result = .success(try await SyncClient.rebootstrap(client: client, keep: keep, reopen: {
-                    try replica.backup(to: aside.path)
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-                    return try Replica(path: path, rooftop: rooftop, maxDriftMilliseconds: drift)
-                }, clientFor: { SyncClient(replica: $0, hub: hub, tls: tls) }))
-            } catch { result = .failure(error) }
-            try await client.shutdown()
-            let (report, reoffered) = try result.get()
-            print("rebootstrapped \(rooftop): pulled \(report.pulled) change(s); re-offered \(reoffered) unsent change(s) (also saved in \(keep.lastPathComponent)); "
-                  + "the old replica is kept as \(aside.lastPathComponent)")
+            let rooftop = configuration.rooftop, drift = configuration.maxDriftMs
+            let report = try await SyncClient.rebootstrap(
+                replica, sidePath: data.replicaPath + ".rebootstrap",
+                open: { try Replica(path: $0, rooftop: rooftop, maxDriftMilliseconds: drift) },
+                clientFor: { SyncClient(replica: $0, hub: hub, tls: tls) })
+            print("rebootstrapped \(rooftop): pulled \(report.pulled) change(s) from the hub; re-offered \(report.reoffered) unsent change(s)"
+                  + (report.queued > 0 ? "; \(report.queued) could not be (their record was purged or erased): see rooftop review" : ""))
+            if let error = report.pushError {
+                print("the re-offered changes are in the outbox; sending them failed for now: \(error)")
+                throw ExitCode(1)
+            }
+            print("sent \(report.pushed) change(s) to the hub")
         }
     }
 

@@ -41,8 +41,14 @@ struct StatusCommand: AsyncParsableCommand {
         print("hub:              \(configuration.hubURL) \(reach)")
         print("last sync:        \(status.lastSyncAt ?? "never")")
         print("pending changes:  \(status.pendingChanges)")
+        if status.pendingReview > 0 {
+            print("review queue:     \(status.pendingReview) unsent change(s) could not be offered to the hub: rooftop review")
+        }
         print("clock offset:     \(status.clockOffsetMs.map { "\($0 >= 0 ? "+" : "")\($0) ms (hub minus local)" } ?? "unknown")")
         print("hlc:              \(status.hlc) (Unix ms.counter)")
+        if let warning = status.clockWarning {
+            print("CLOCK WARNING:    \(warning)")
+        }
         if let error = status.lastError {
             print("last sync failed: \(status.lastAttemptAt.map { "at \($0): " } ?? "")\(error)")
         }
