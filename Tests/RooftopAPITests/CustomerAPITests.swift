@@ -100,7 +100,7 @@ import Testing
             #expect(route.status == .notFound)
             #expect(try Self.problem(route).code == "NOT_FOUND")
             let put = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .put,
-                                               body: try Self.json(["notes": .string("x")]))
+                                               headers: [.ifMatch: "\"0123\""], body: try Self.json(["notes": .string("x")]))
             #expect(put.status == .notFound)
         }
     }
@@ -149,9 +149,9 @@ import Testing
             #expect(collection.headers[.allow] == "GET, POST")
             #expect(collection.headers[.contentType] == "application/problem+json")
             #expect(try Self.problem(collection).code == "METHOD_NOT_ALLOWED")
-            let one = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .patch)
+            let one = try await client.execute(uri: "/api/crm/customers/\(RowID.v7(milliseconds: 1))", method: .post)
             #expect(one.status == .methodNotAllowed)
-            #expect(one.headers[.allow] == "DELETE, GET, PUT")
+            #expect(one.headers[.allow] == "DELETE, GET, PATCH, PUT")
             #expect(try await client.execute(uri: "/api/crm/nothing-here", method: .patch).status == .notFound)
             #expect(try replica.customerCount() == 0)
         }
@@ -159,10 +159,11 @@ import Testing
 
     @Test func putChangesOnlyTheGivenFieldsAndNullClears() async throws {
         try await Self.withAPI { client, replica in
-            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let post = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana))
+            let created = try Self.body(post)
             let id = try #require(created["id"]?.stringValue)
             let before = try #require(try replica.customer(id: RowID(id)!)).customer
-            let response = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put,
+            let response = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: try #require(post.headers[.eTag])],
                                                     body: try Self.json(["notes": .string("VIP"), "email": .null]))
             #expect(response.status == .ok)
             let updated = try Self.body(response)
@@ -173,7 +174,8 @@ import Testing
             #expect(after.stamps["firstName"] == before.stamps["firstName"])
             // The whole fetched record sent back unchanged writes nothing.
             let hlc = try replica.currentHLC()
-            let same = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, body: try Self.json(updated))
+            let same = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: try #require(response.headers[.eTag])],
+                                                body: try Self.json(updated))
             #expect(same.status == .ok)
             #expect(try replica.currentHLC() == hlc)
         }
@@ -250,7 +252,8 @@ import Testing
             let tag = try #require(read.headers[.eTag])
             var stale = try Self.body(read)
             // Someone else changes the e-mail after our read.
-            let other = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, body: try Self.json(["email": .string("new@example.com")]))
+            let other = try await client.execute(uri: "/api/crm/customers/\(id)", method: .patch, headers: [.contentType: "application/merge-patch+json"],
+                                                 body: try Self.json(["email": .string("new@example.com")]))
             #expect(other.status == .ok)
             #expect(other.headers[.eTag] != tag)
             // Our stale full record (old e-mail) with a new note, sent with If-Match of our read.
@@ -266,6 +269,75 @@ import Testing
             let accepted = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: fresh],
                                                     body: try Self.json(["notes": .string("fresh edit")]))
             #expect(accepted.status == .ok)
+        }
+    }
+
+    /// Failed before: a PUT without If-Match of an older copy reset doNotContact (and every field it
+    /// carried) on every rooftop.
+    @Test func aPutWithoutIfMatchIsRefusedWith428AndChangesNothing() async throws {
+        try await Self.withAPI { client, replica in
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))
+            let id = try #require(created["id"]?.stringValue)
+            var stale = created
+            stale["communicationPreferences"] = .object(["doNotContact": .bool(false)])
+            _ = try replica.updateCustomer(id: RowID(id)!, CustomerInput(fields: ["doNotContact": .integer(1)]))  // set since the read
+            let hlc = try replica.currentHLC()
+            for ifMatch in [nil, "*"] as [String?] {
+                var headers: HTTPFields = [:]
+                if let ifMatch { headers[.ifMatch] = ifMatch }
+                let refused = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: headers, body: try Self.json(stale))
+                #expect(refused.status == .preconditionRequired)
+                #expect(try Self.problem(refused).code == "PRECONDITION_REQUIRED")
+            }
+            #expect(try replica.currentHLC() == hlc)
+            #expect(try replica.customer(id: RowID(id)!)?.customer["doNotContact"] == .integer(1))
+        }
+    }
+
+    /// Failed before: tags were not part of the ETag, so a stale PUT with `tags` passed If-Match and
+    /// dropped the tags added since the read.
+    @Test func aTagAddedSinceTheReadMakesAStalePutFail() async throws {
+        try await Self.withAPI { client, replica in
+            let post = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana))
+            let read = try Self.body(post)
+            let id = try #require(read["id"]?.stringValue)
+            _ = try replica.updateCustomer(id: RowID(id)!, CustomerInput(tags: ["VIP", "fleet"]))  // someone adds a tag
+            let refused = try await client.execute(uri: "/api/crm/customers/\(id)", method: .put, headers: [.ifMatch: try #require(post.headers[.eTag])],
+                                                   body: try Self.json(read))
+            #expect(refused.status == .preconditionFailed)
+            #expect(try replica.customer(id: RowID(id)!)?.tags == ["fleet", "VIP"])
+        }
+    }
+
+    @Test func aMergePatchChangesSingleFieldsWithoutIfMatchAndReplacesListsWithIt() async throws {
+        try await Self.withAPI { client, replica in
+            var body = Self.ana
+            body["phoneNumbers"] = .array([.object(["number": .string("(555) 010-0101")]), .object(["number": .string("(555) 010-0102")])])
+            body["tags"] = .array([.string("VIP")])
+            let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(body)))
+            let id = try #require(created["id"]?.stringValue)
+            let mergePatch: HTTPFields = [.contentType: "application/merge-patch+json"]
+            // Single fields: no If-Match needed; null clears; a group set to null clears each of its fields.
+            let patched = try await client.execute(uri: "/api/crm/customers/\(id)", method: .patch, headers: mergePatch,
+                                                   body: try Self.json(["notes": .string("prefers mornings"), "email": .null, "demographicInfo": .null]))
+            #expect(patched.status == .ok)
+            let after = try Self.body(patched)
+            #expect(after["notes"] == .string("prefers mornings") && after["email"] == .null && after["firstName"] == .string("Ana"))
+            #expect(after["demographicInfo"]?.objectValue?["birthDate"] == .null)
+            #expect(after["tags"] == .array([.string("VIP")]))
+            // Replacing a list needs If-Match.
+            let onePhone: [String: JSONValue] = ["phoneNumbers": .array([.object(["number": .string("(555) 010-0102")])]), "tags": .null]
+            let refused = try await client.execute(uri: "/api/crm/customers/\(id)", method: .patch, headers: mergePatch, body: try Self.json(onePhone))
+            #expect(refused.status == .preconditionRequired)
+            var withTag = mergePatch
+            withTag[.ifMatch] = try #require(patched.headers[.eTag])
+            let replaced = try Self.body(try await client.execute(uri: "/api/crm/customers/\(id)", method: .patch, headers: withTag, body: try Self.json(onePhone)))
+            #expect(replaced["phoneNumbers"]?.arrayValue?.compactMap { $0.objectValue?["number"]?.stringValue } == ["+15550100102"])
+            #expect(replaced["tags"] == .array([]))
+            #expect(try replica.customer(id: RowID(id)!)?.phones.count == 1)
+            let bad = try await client.execute(uri: "/api/crm/customers/\(id)", method: .patch, headers: mergePatch, body: try Self.json(["leadScore": .string("x")]))
+            #expect(bad.status == .badRequest)
+            #expect(try Self.problem(bad).code == "VALIDATION")
         }
     }
 

@@ -12,9 +12,15 @@ import RooftopSync
 /// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
 /// - `GET /api/crm/customers/{id}`: the customer with an `ETag`; 410 `GONE` when it was deleted, erased or
 ///   purged (the detail says which), 404 when never known here.
-/// - `PUT /api/crm/customers/{id}`: changes only the fields present whose value differs;
-///   answers the customer. With `If-Match` (RFC 9110 §13.1.1) a PUT based on an outdated read is
-///   refused with 412 `PRECONDITION_FAILED`, so a stale full record never resets newer edits.
+/// - `PUT /api/crm/customers/{id}`: the customer as read and changed; requires `If-Match` with the
+///   `ETag` of that read (RFC 9110 §13.1.1): without it 428 `PRECONDITION_REQUIRED` (RFC 6585 §3),
+///   with an outdated one 412 `PRECONDITION_FAILED`, so a stale full record never resets newer edits
+///   (decision 2). Only the fields whose value differs are stamped; phones and addresses are added or
+///   changed, others kept. Answers the customer.
+/// - `PATCH /api/crm/customers/{id}`: a JSON Merge Patch (RFC 7396, `application/merge-patch+json`):
+///   members present are set, `null` clears (a nested group or list set to `null` clears all of it),
+///   `phoneNumbers`, `addresses` and `tags` replace the whole list (those not listed are removed) and
+///   then require `If-Match`; single fields need none.
 /// - `DELETE /api/crm/customers/{id}`: 204; writes a tombstone (wins over edits made without
 ///   knowledge of it, which go to the conflict log). 404 when not found or already deleted.
 /// - `POST /api/crm/customers/{id}/restore`: brings a deleted customer back; answers it.
@@ -35,12 +41,26 @@ struct CustomerRoutes: Sendable {
         }
         customers.put(":id") { request, context in
             let id = try RequestBody.rowID(context, "id")
-            let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
-            // `If-Match: *` matches any current customer; a list of tags is checked with the write.
-            let expected = request.headers[.ifMatch].flatMap { value -> [String]? in
-                value.trimmingCharacters(in: .whitespaces) == "*" ? nil : value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            // A whole record names the version it was based on (decision 2): a stale copy sent back
+            // must never reset what changed since (RFC 6585 §3: 428 without If-Match).
+            guard let expected = Self.entityTags(request) else {
+                throw ProblemDetails(.preconditionRequired, code: "PRECONDITION_REQUIRED", title: "If-Match required",
+                                     detail: "a PUT replaces the customer as read: send If-Match with the ETag of that read (or change single fields with PATCH, application/merge-patch+json)")
             }
+            let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
             _ = try await replica.run { try $0.updateCustomer(id: id, input, ifMatch: expected) }
+            return try Self.response(try await record(id))
+        }
+        customers.patch(":id") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let patch = try MergePatch.customerInput(try await RequestBody.jsonObject(request))
+            // Scalar fields need no If-Match; replacing a list (phones, addresses, tags) does.
+            let expected = Self.entityTags(request)
+            if expected == nil && (patch.phones != nil || patch.addresses != nil || patch.tags != nil) {
+                throw ProblemDetails(.preconditionRequired, code: "PRECONDITION_REQUIRED", title: "If-Match required",
+                                     detail: "this PATCH replaces phoneNumbers, addresses or tags as a whole: send If-Match with the ETag they were read with")
+            }
+            _ = try await replica.run { try $0.updateCustomer(id: id, patch, ifMatch: expected, replacingChildren: true) }
             return try Self.response(try await record(id))
         }
         customers.delete(":id") { _, context in
@@ -91,6 +111,12 @@ struct CustomerRoutes: Sendable {
             }
             return try Response.json(["items": JSONValue.array(items)])
         }
+    }
+
+    /// The entity tags of `If-Match` (RFC 9110 §13.1.1); nil when absent, or `*` (which names no version).
+    static func entityTags(_ request: Request) -> [String]? {
+        guard let value = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value != "*" else { return nil }
+        return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     func record(_ id: RowID) async throws -> CustomerRecord {

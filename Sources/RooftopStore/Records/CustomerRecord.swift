@@ -62,10 +62,11 @@ public struct CustomerRecord: Sendable, Hashable {
     }
 
     /// A strong entity tag (RFC 9110 §8.8.3) of this version of the record: SHA-256 over every
-    /// row's id and field stamps. Any change to the customer, a phone or an address changes it.
+    /// row's id and field stamps. Any change to the customer, a phone, an address or a tag (an add
+    /// or a remove of an element) changes it.
     public var entityTag: String {
         var hasher = SHA256()
-        for row in [customer] + phones + addresses {
+        for row in [customer] + phones + addresses + tagElements {
             hasher.update(data: Array(row.id.string.utf8))
             for (name, stamp) in row.stamps.sorted(by: { $0.key < $1.key }) {
                 hasher.update(data: Array("\(name)=\(stamp.hlc.rawValue)@\(stamp.origin.rawValue);".utf8))

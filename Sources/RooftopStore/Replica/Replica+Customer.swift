@@ -60,8 +60,10 @@ extension Replica {
     /// - Throws: ``ReplicaError`` `NOT_FOUND` when there is no such customer, `PRECONDITION_FAILED`
     ///   when `entityTags` does not hold its current tag, `INVALID` when a child id belongs to another
     ///   customer; ``FieldInputError`` for a phone without a number.
+    /// - Parameter replacingChildren: phones and addresses listed in the input are the whole list:
+    ///   the others are removed (tombstones), as a JSON Merge Patch (RFC 7396) replaces an array.
     @discardableResult
-    public func updateCustomer(id: RowID, _ input: CustomerInput, ifMatch entityTags: [String]? = nil) throws -> Int {
+    public func updateCustomer(id: RowID, _ input: CustomerInput, ifMatch entityTags: [String]? = nil, replacingChildren: Bool = false) throws -> Int {
         try pool.write { db in
             // Read, check and write in one transaction: no other write can slip in between.
             guard let current = try Self.customerRecords(db, ids: [id]).first else {
@@ -71,17 +73,32 @@ extension Replica {
                 throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
             }
             var writes: [LocalWrite] = []
+            var listed = Set<RowID>()
             if !input.fields.isEmpty { writes.append(LocalWrite(.update, CRMSchema.customer, id: id, values: input.fields)) }
             if let phones = input.phones {
                 writes += try childUpdateWrites(phones, existing: current.phones, entity: CRMSchema.customerPhone, customer: id,
-                                                pointer: "/phoneNumbers") { $0["number"] ?? .null }
+                                                pointer: "/phoneNumbers", listed: &listed) { $0["number"] ?? .null }
             }
             if let addresses = input.addresses {
                 writes += try childUpdateWrites(addresses, existing: current.addresses, entity: CRMSchema.customerAddress, customer: id,
-                                                pointer: "/addresses") { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
+                                                pointer: "/addresses", listed: &listed) { .text("\($0["street"] ?? .null)|\($0["postalCode"] ?? .null)") }
             }
             if let tags = input.tags { writes += tagWrites(setting: tags, current: current.tagElements, customer: id) }
-            return try write(db, writes).count
+            var removed: [(EntitySchema, RowID)] = []
+            if replacingChildren {
+                // The listed children are the whole list: the others are removed (and not updated first).
+                for (list, existing, entity) in [(input.phones, current.phones, CRMSchema.customerPhone),
+                                                 (input.addresses, current.addresses, CRMSchema.customerAddress)] where list != nil {
+                    for row in existing where !listed.contains(row.id) { removed.append((entity, row.id)) }
+                }
+                writes.removeAll { write in removed.contains { $0.1 == write.rowID } }
+            }
+            var count = try write(db, writes).count
+            for (entity, row) in removed {
+                _ = try lifecycle(db, entity, id: row, kind: .delete)
+                count += 1
+            }
+            return count
         }
     }
 
@@ -103,8 +120,9 @@ extension Replica {
         return writes
     }
 
+    /// - Parameter listed: receives the ids of the children the input names (changed or added).
     private func childUpdateWrites(_ children: [ChildInput], existing: [StoredRow], entity: EntitySchema, customer: RowID,
-                                   pointer: String, matchKey: ([String: FieldValue]) -> FieldValue) throws -> [LocalWrite] {
+                                   pointer: String, listed: inout Set<RowID>, matchKey: ([String: FieldValue]) -> FieldValue) throws -> [LocalWrite] {
         var writes: [LocalWrite] = []
         var primaryID: RowID?
         for (i, child) in children.enumerated() {
@@ -120,6 +138,7 @@ extension Replica {
             }
             if child.fields["primary"] == .integer(1) { primaryID = target }
             if let target {
+                listed.insert(target)
                 writes.append(LocalWrite(.update, entity, id: target, values: child.fields))
             } else {
                 if entity.table == CRMSchema.customerPhone.table, (child.fields["number"] ?? .null).isNull {
@@ -128,6 +147,7 @@ extension Replica {
                 var fields = child.fields
                 fields["customerId"] = .text(customer.string)
                 let newID = newRowID()
+                listed.insert(newID)
                 if fields["primary"] == .integer(1) { primaryID = newID }
                 writes.append(LocalWrite(.insert, entity, id: newID, values: fields))
             }

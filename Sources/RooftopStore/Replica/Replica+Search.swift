@@ -8,7 +8,9 @@ extension Replica {
     /// - `q` with `@`: e-mail prefix (normalised lower-case).
     /// - `q` of digits and phone punctuation (7+ digits): the E.164 form, or numbers ending in
     ///   those digits.
-    /// - otherwise: every word must start the first, last or business name (case-insensitive).
+    /// - otherwise: every word must start the first, last or business name, compared folded
+    ///   (``TextFolding``: case, diacritics, NFC or NFD input alike). Scans the customer table (fast
+    ///   indexed search is later work).
     /// - Parameters:
     ///   - query: what staff typed; surrounding space ignored.
     ///   - limit: at most this many results (1...200).
@@ -22,7 +24,7 @@ extension Replica {
             if q.contains("@") {
                 ids = try String.fetchAll(db, sql: """
                     SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ?
-                    """, arguments: [Self.likePrefix(q.lowercased()), limit])
+                    """, arguments: [Self.likePrefix(q.precomposedStringWithCanonicalMapping.lowercased()), limit])
             } else if digits.count >= 7, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 let exact = PhoneNumber.e164(q) ?? ""
                 ids = try String.fetchAll(db, sql: """
@@ -31,10 +33,11 @@ extension Replica {
                     ORDER BY c.lastName, c.firstName, c.id LIMIT ?
                     """, arguments: [exact, "%" + String(digits), limit])
             } else {
-                // "Berry, Lachlan" and "Lachlan Berry" find the same customer.
-                let words = q.split(whereSeparator: { $0.isWhitespace || $0 == "," }).prefix(5).map { Self.likePrefix(String($0)) }
+                // "Berry, Lachlan" and "Lachlan Berry" find the same customer; words are compared
+                // folded (case, diacritics, NFC/NFD): "JOSE MUNOZ" finds "José Muñoz".
+                let words = TextFolding.fold(q).split(whereSeparator: { $0.isWhitespace || $0 == "," }).prefix(5).map { Self.likePrefix(String($0)) }
                 let condition = words.map { _ in
-                    "(firstName LIKE ? ESCAPE '\\' OR lastName LIKE ? ESCAPE '\\' OR businessName LIKE ? ESCAPE '\\')"
+                    "(rooftop_fold(firstName) LIKE ? ESCAPE '\\' OR rooftop_fold(lastName) LIKE ? ESCAPE '\\' OR rooftop_fold(businessName) LIKE ? ESCAPE '\\')"
                 }.joined(separator: " AND ")
                 var arguments = StatementArguments()
                 for word in words { arguments += [word, word, word] }

@@ -69,6 +69,9 @@ public final class Replica: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
+            // Queries compare folded text (`Replica+Search.swift`); never used in the schema, so the
+            // file stays readable by any SQLite.
+            db.add(function: foldFunction)
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Deleted content is overwritten, not left in free pages (erasure must not leave bytes behind).
             try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -85,6 +88,11 @@ public final class Replica: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// `rooftop_fold(text)`: ``TextFolding/fold(_:)`` for SQL (NULL for NULL).
+    static let foldFunction = DatabaseFunction("rooftop_fold", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(TextFolding.fold)
     }
 
     /// Copies the write-ahead log's pages into the database file now (SQLite

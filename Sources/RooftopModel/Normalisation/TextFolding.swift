@@ -1,0 +1,29 @@
+import Foundation
+
+/// The folded form of text for matching what staff type against what was stored: Unicode
+/// canonical equivalence (NFC/NFD alike), case, diacritics and width folded (`José`, `JOSE`,
+/// `Jose` + U+0301 and `jose` all fold to `jose`; `Muñoz` to `munoz`; `Straße` to `strasse`).
+/// Letters without a decomposition are mapped by a small table (`ı`/`İ` → `i`, `ł` → `l`,
+/// `ø` → `o`, `æ` → `ae`, `œ` → `oe`, `đ`/`ð` → `d`, `þ` → `th`).
+///
+/// Stored values keep their original spelling; only comparisons use the folded form.
+/// Source: Unicode Standard Annex #15 (normalisation forms), Unicode case folding (CaseFolding.txt)
+/// as implemented by Foundation's `String.folding(options:locale:)` with no locale.
+public enum TextFolding {
+    /// - Returns: the folded text (may be longer than the input: `ß` → `ss`).
+    public static func fold(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        guard folded.unicodeScalars.contains(where: { $0.value > 0x7F }) else { return folded }
+        var result = ""
+        result.reserveCapacity(folded.utf8.count)
+        for scalar in folded.unicodeScalars {
+            if let mapped = extra[scalar] { result += mapped } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
+    /// Letters Foundation's folding leaves as they are.
+    static let extra: [Unicode.Scalar: String] = [
+        "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ŀ": "l", "ħ": "h",
+    ]
+}
