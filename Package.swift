@@ -105,8 +105,10 @@ let package = Package(
 
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
-            "RooftopReplication", "RooftopStore", "RooftopSync",
+            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

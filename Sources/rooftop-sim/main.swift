@@ -1,5 +1,6 @@
-// The convergence soak (scripts/soak): runs the cluster simulator over many seeds and prints any
-// failing seed, so it can be replayed with `--seed N`.
+// The convergence soak (scripts/soak): runs the cluster simulator (the product's sync client and
+// hub logic over an in-process transport with faults) over many seeds and prints any failing seed,
+// so it can be replayed with `--seed N`.
 //   rooftop-sim --seeds 10000 [--from 0] [--steps 150] [--rooftops 5]
 //   rooftop-sim --seed 42          (replay one, with its full report)
 import Foundation
@@ -29,7 +30,7 @@ let steps = number("steps", 150), rooftops = max(2, number("rooftops", 5))
 
 if let single = options["seed"] {
     guard let seed = UInt64(single) else { say("--seed must be a whole number"); exit(2) }
-    let report = try ClusterSimulation(seed: seed, rooftops: rooftops).run(steps: steps)
+    let report = await (try ClusterSimulation(seed: seed, rooftops: rooftops)).run(steps: steps)
     say("\(report)")
     exit(report.passed ? 0 : 1)
 }
@@ -38,7 +39,7 @@ let count = number("seeds", 1_000), first = number("from", 0)
 let started = Date()
 var failed: [UInt64] = []
 for seed in UInt64(first)..<UInt64(first + count) {
-    let report = try ClusterSimulation(seed: seed, rooftops: rooftops).run(steps: steps)
+    let report = await (try ClusterSimulation(seed: seed, rooftops: rooftops)).run(steps: steps)
     if !report.passed {
         failed.append(seed)
         say("\(report)")
@@ -48,6 +49,6 @@ for seed in UInt64(first)..<UInt64(first + count) {
     }
 }
 let seconds = Date().timeIntervalSince(started)
-say("\(count) seeds (\(first)..<\(first + count)), \(steps) steps each, \(rooftops) rooftops + hub: \(failed.count) diverged; \(String(format: "%.0f", seconds)) s")
+say("\(count) seeds (\(first)..<\(first + count)), \(steps) steps each, \(rooftops) rooftops + hub: \(failed.count) failed (diverged or lost an edit); \(String(format: "%.0f", seconds)) s")
 if !failed.isEmpty { say("replay with: rooftop-sim --seed \(failed[0])") }
 exit(failed.isEmpty ? 0 : 1)

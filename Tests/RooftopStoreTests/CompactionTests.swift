@@ -14,21 +14,49 @@ import Testing
     }
 
     @Test func compactionDropsSupersededValuesButNeverChangesContent() throws {
-        let north = try TestReplica("north", clock: clock)
-        defer { north.remove() }
-        let id = try north.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry"), "notes": .text("v0")]))
+        let hub = try TestReplica("hub", clock: clock)
+        defer { hub.remove() }
+        let id = try hub.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry"), "notes": .text("v0")]))
         for i in 1...5 {
             clock.advance(by: Self.day)
-            try north.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("v\(i)")]))
+            try hub.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("v\(i)")]))
         }
-        let digest = try north.replica.digest()
         clock.advance(by: 100 * Self.day)
-        let report = try north.replica.compact(purgeExpiredTombstones: false)
+        let digest = try hub.replica.digest()
+        let report = try hub.replica.compact(purgeExpiredTombstones: true)
         #expect(report.entriesDropped == 4)  // the updates whose notes (and updatedAt) were superseded
         #expect(report.fieldsDropped > 0)
-        #expect(try north.replica.digest() == digest)
-        #expect(try north.replica.rowsDifferingFromTheirHistory().isEmpty)
-        #expect(try north.replica.compact(purgeExpiredTombstones: false).changedNothing)  // nothing left to do
+        #expect(try hub.replica.digest() == digest)
+        #expect(try hub.replica.rowsDifferingFromTheirHistory().isEmpty)
+        #expect(try hub.replica.compact(purgeExpiredTombstones: true).changedNothing)  // nothing left to do
+        // The hub's retention floor now covers the winner of what was dropped: a rooftop that has not
+        // seen it must re-bootstrap, so no delete unaware of it can arrive any more.
+        #expect(try hub.replica.retentionFloor()[.hub] == hub.replica.versionVector()[.hub])
+    }
+
+    /// Failed before: a delete unaware of an edit older than the horizon, arriving after compaction,
+    /// made that edit lose while the value it had superseded was compacted away (replicas diverged).
+    /// A rooftop drops only what the hub's floor covers, and unsent deletes older than it are refreshed.
+    @Test func aRooftopCompactsOnlyWhatTheHubsFloorCoversAndStaleDeletesAreRefreshed() throws {
+        let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock)
+        defer { north.remove(); south.remove() }
+        let id = try north.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry"), "notes": .text("v0")]))
+        try south.replica.apply(try outbox(north.replica))
+        clock.advance(by: Self.day)
+        try south.replica.delete(CRMSchema.customer, id: id)  // unaware of north's next edit; not sent
+        try north.replica.updateCustomer(id: id, CustomerInput(fields: ["notes": .text("v1")]))
+        clock.advance(by: 100 * Self.day)
+        let acked = try north.replica.versionVector()[north.replica.rooftop]
+        #expect(try north.replica.compact(purgeExpiredTombstones: false, ownAcknowledgedThrough: acked).changedNothing)  // no floor yet
+        try north.replica.recordHubRetentionFloor(VersionVector([north.replica.rooftop: acked]))
+        #expect(try north.replica.compact(purgeExpiredTombstones: false, ownAcknowledgedThrough: acked).fieldsDropped > 0)
+        // South's delete predates that floor: refreshed before it is sent, it no longer makes v1 lose.
+        #expect(try south.replica.refreshStaleDeletes(floor: VersionVector([north.replica.rooftop: acked]), after: .zero) == 1)
+        try north.replica.apply(try outbox(south.replica))
+        try south.replica.apply(try outbox(north.replica))
+        #expect(try north.replica.digest() == south.replica.digest())
+        #expect(try north.replica.conflicts().isEmpty)
+        #expect(try north.replica.storedState(CRMSchema.customer, id: id)?.values["notes"] == .text("v1"))
     }
 
     @Test func theOutboxIsNeverCompacted() throws {
@@ -108,7 +136,7 @@ import Testing
         try hub.replica.apply(try outbox(north.replica))
         try north.replica.setSyncState(["hubAcked": String(try north.replica.versionVector()[north.replica.rooftop].rawValue)])  // all sent
         clock.advance(by: 91 * Self.day)
-        #expect(try hub.replica.compact(purgeExpiredTombstones: true).rowsPurged == 1)
+        #expect(try hub.replica.compact(purgeExpiredTombstones: true).rowsPurged == 7)  // the customer and its six children, each with its own purge change
         try north.replica.apply(try hub.replica.changeset(origin: .hub, after: .zero, limit: 10))
         for replica in [hub.replica, north.replica] {
             for child in CRMSchema.children(of: "customer") {

@@ -126,3 +126,15 @@ extension Replica {
         }
     }
 }
+
+extension Replica {
+    /// Every re-stamp this replica made (old HLC → new HLC), oldest first (`restampedChange`; for
+    /// audit and the convergence soak's accounting of edits).
+    public func restampedChanges() throws -> [(old: HLC, new: HLC)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT oldHlc, newHlc FROM restampedChange ORDER BY at, newHlc").map {
+                (HLC(rawValue: UInt64(bitPattern: $0[0] as Int64)), HLC(rawValue: UInt64(bitPattern: $0[1] as Int64)))
+            }
+        }
+    }
+}

@@ -31,11 +31,13 @@ extension Replica {
             if changeset.origin == rooftop, let newest = fresh.last, newest.hlc > ownHistoryBound {
                 throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
             }
-            var fieldsWritten = 0
+            var fieldsWritten = 0, ignored: [HLC] = []
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
             for change in fresh {
-                if case .merged(let fields) = try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
-                    fieldsWritten += fields
+                switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
+                case .merged(let fields): fieldsWritten += fields
+                case .purged: ignored.append(change.hlc)
+                case .erased: break  // an erasure wins over every edit (decision 7)
                 }
             }
             if changeset.schemaVersion > CRMSchema.version {
@@ -51,7 +53,8 @@ extension Replica {
                 try storeClock(db, clock)
             }
             return ApplyOutcome(origin: changeset.origin, applied: fresh.count,
-                                alreadyApplied: changeset.changes.count - fresh.count, fieldsWritten: fieldsWritten)
+                                alreadyApplied: changeset.changes.count - fresh.count, fieldsWritten: fieldsWritten,
+                                ignored: ignored.count, ignoredChanges: ignored)
         }
     }
 

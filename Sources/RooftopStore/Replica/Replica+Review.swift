@@ -84,7 +84,7 @@ extension Replica {
     /// stamped in the future is re-stamped once the clock is right, `sync-protocol/hlc.md#a-clock-far-ahead`).
     /// - Returns: how many were re-offered (now in the outbox) and how many went to the review queue.
     /// - Throws: ``ReplicaError`` as ``apply(_:acceptingOwnChangesUpTo:)`` (nothing is written then).
-    public func reoffer(_ changes: [RowChange]) throws -> (reoffered: Int, queued: Int) {
+    public func reoffer(_ changes: [RowChange], parents: [String: RowID] = [:]) throws -> (reoffered: Int, queued: Int) {
         let changeset = Changeset(schemaVersion: CRMSchema.version, origin: rooftop, changes: changes.sorted { $0.hlc < $1.hlc })
         try validate(changeset)
         return try pool.write { db in
@@ -93,6 +93,16 @@ extension Replica {
             var merger = try ChangeMerger(db, owner: rooftop, now: now)
             var reoffered = 0, queued = 0
             for change in changeset.changes where change.hlc > seen {
+                // A change to a row this rooftop knew but the hub no longer holds (no insert comes
+                // first): the row was removed there, by a purge or by an erasure of its customer whose
+                // erase change names only the customer. The old file knows the parent.
+                if change.kind != .insert, let entity = CRMSchema.entity(change.table), entity.parentTable != nil,
+                    let parent = parents["\(change.table)/\(change.rowID)"], try RowIO.load(db, entity, id: change.rowID) == nil {
+                    let erased = try entity.parentTable == CRMSchema.customer.table && Erasure.isErased(db, customer: parent.string)
+                    try ReviewQueue.record(db, change, origin: rooftop, reason: erased ? .customerErased : .rowPurged, now: now, customer: parent.string)
+                    queued += 1
+                    continue
+                }
                 switch try merger.merge(change, origin: rooftop, schemaVersion: changeset.schemaVersion) {
                 case .merged: reoffered += 1
                 case .purged:
@@ -110,6 +120,46 @@ extension Replica {
                 try storeClock(db, clock)
             }
             return (reoffered, queued)
+        }
+    }
+
+    /// The stored parent of every child row these changes touch, keyed `table/rowId`: what
+    /// ``reoffer(_:parents:)`` needs from a re-bootstrap's old file.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func parentIDs(of changes: [RowChange]) throws -> [String: RowID] {
+        try pool.read { db in
+            var parents: [String: RowID] = [:]
+            for change in changes {
+                guard let entity = CRMSchema.entity(change.table), entity.parentTable != nil,
+                    let parent = try ChildRecords.storedParentID(db, entity, id: change.rowID) else { continue }
+                parents["\(change.table)/\(change.rowID)"] = parent
+            }
+            return parents
+        }
+    }
+
+    /// Takes over another replica file's local records of this rooftop (a re-bootstrap's old file):
+    /// its review queue and its re-stamp audit, in one transaction. Queued values of a customer
+    /// erased meanwhile are not taken (only the fact that a change was dropped).
+    /// - Throws: ``ReplicaError`` `INVALID` when `old` belongs to another rooftop; GRDB's `DatabaseError`.
+    public func adoptLocalRecords(from old: Replica) throws {
+        guard old.rooftop == rooftop else { throw ReplicaError(.invalid, "\(old.path) is the replica of \(old.rooftop), not \(rooftop)") }
+        let (items, restamps) = try old.pool.read { db in
+            (try Row.fetchAll(db, sql: "SELECT * FROM reviewItem"), try Row.fetchAll(db, sql: "SELECT oldHlc, newHlc, at FROM restampedChange"))
+        }
+        try pool.write { db in
+            for item in items {
+                let erased = try (item["customerId"] as String?).map { try Erasure.isErased(db, customer: $0) } ?? false
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO reviewItem (id, createdAt, reason, detail, origin, hlc, tableName, rowId, kind, fields, customerId)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item["id"], item["createdAt"], erased ? ReviewQueue.Reason.customerErased.rawValue : item["reason"],
+                                     item["detail"], item["origin"], item["hlc"], item["tableName"], item["rowId"], item["kind"],
+                                     erased ? Data(FieldListCodec.encode([])) : item["fields"], item["customerId"]] as StatementArguments)
+            }
+            for row in restamps {
+                try db.execute(sql: "INSERT OR IGNORE INTO restampedChange (oldHlc, newHlc, at) VALUES (?, ?, ?)", arguments: [row[0], row[1], row[2]] as StatementArguments)
+            }
         }
     }
 

@@ -52,14 +52,29 @@ enum Retention {
         for row in try Row.fetchAll(db, sql: """
             SELECT origin, max(hlc) FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5 GROUP BY origin
             """, arguments: [entity.table, id.string]) {
-            try db.execute(sql: """
-                INSERT INTO retentionFloor (origin, hlc) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)
-                """, arguments: [row[0] as String, row[1] as Int64])
+            try raiseFloor(db, origin: row[0], to: row[1])
         }
         try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5", arguments: [entity.table, id.string])
         try db.execute(sql: "DELETE FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string])
         try db.execute(sql: "INSERT OR IGNORE INTO purgedRow (tableName, rowId, purgedBy, hlc) VALUES (?, ?, ?, ?)",
                        arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: hlc.rawValue)])
+    }
+
+    static func raiseFloor(_ db: Database, origin: String, to hlc: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO retentionFloor (origin, hlc) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)
+            """, arguments: [origin, hlc])
+    }
+
+    /// The `syncState` key of the hub's retention floor as the last `hello` announced it.
+    static let hubFloorKey = "hubRetentionFloor"
+
+    /// The hub's retention floor as this rooftop last recorded it (empty when never).
+    static func recordedHubFloor(_ db: Database) throws -> VersionVector {
+        guard let text = try String.fetchOne(db, sql: "SELECT CAST(value AS TEXT) FROM syncState WHERE key = ?", arguments: [hubFloorKey]),
+            let vector = try? JSONDecoder().decode(VersionVector.self, from: Data(text.utf8))
+        else { return VersionVector() }
+        return vector
     }
 
     static func floor(_ db: Database) throws -> VersionVector {
@@ -73,7 +88,8 @@ enum Retention {
 
 /// What a compaction did.
 public struct CompactionReport: Sendable, Equatable, Codable {
-    /// Rows whose tombstone outlived the horizon, purged (hub only: it writes the purge changes).
+    /// Rows whose tombstone outlived the horizon, and their children, purged (hub only: it writes a
+    /// purge change for each).
     public var rowsPurged = 0
     /// Change-log entries older than the horizon dropped because nothing in them still decides a field.
     public var entriesDropped = 0
@@ -126,15 +142,32 @@ extension Replica {
                             """, arguments: [Int64(bitPattern: cutoff.rawValue)]).compactMap(RowID.init)
                         guard !expired.isEmpty else { return 0 }
                         var clock = try localClock(db)
+                        var rows = 0
                         for id in expired {
-                            let hlc = clock.tick(wallMilliseconds: now)
-                            try Retention.purge(db, entity, id: id, by: rooftop,
-                                                change: RowChange(table: entity.table, rowID: id, hlc: hlc, kind: .purge, fields: []),
-                                                owner: rooftop, now: now)
-                            try ChangeLog.advance(db, origin: rooftop, to: hlc)
+                            // Each child gets its own purge change first, so a replica that never saw a child's
+                            // insert (a re-bootstrapped rooftop) still knows the child is gone: a late
+                            // update of it is then ignored everywhere, not kept as an orphan.
+                            var targets: [(EntitySchema, RowID)] = []
+                            for child in CRMSchema.children(of: entity.table) {
+                                guard let parentField = child.parentField else { continue }
+                                for text in try String.fetchAll(db, sql: """
+                                    SELECT id FROM \(child.table.quotedDatabaseIdentifier) WHERE \(parentField.quotedDatabaseIdentifier) = ? ORDER BY id
+                                    """, arguments: [id.string]) {
+                                    if let childID = RowID(text) { targets.append((child, childID)) }
+                                }
+                            }
+                            targets.append((entity, id))
+                            for (target, targetID) in targets {
+                                let hlc = clock.tick(wallMilliseconds: now)
+                                try Retention.purge(db, target, id: targetID, by: rooftop,
+                                                    change: RowChange(table: target.table, rowID: targetID, hlc: hlc, kind: .purge, fields: []),
+                                                    owner: rooftop, now: now)
+                                try ChangeLog.advance(db, origin: rooftop, to: hlc)
+                            }
+                            rows += targets.count
                         }
                         try storeClock(db, clock)
-                        return expired.count
+                        return rows
                     }
                     if purged == 0 { break }
                     report.rowsPurged += purged
@@ -143,6 +176,13 @@ extension Replica {
             if report.rowsPurged > 0 { scrubWriteAheadLog() }  // the purged rows' pages must not linger in the WAL
         }
         try pool.write { db in
+            // A value is dropped only when a later write won its field (never a losing write's: a late
+            // restore could make it win). The hub then raises its retention floor to that winner, so
+            // no delete unaware of it can arrive any more (a rooftop that has not seen it re-bootstraps;
+            // an unsent delete that predates it is refreshed first). A rooftop drops only what the hub's
+            // floor covers (`sync-protocol/merge-rules.md#retention`).
+            let safe: VersionVector? = purgeExpiredTombstones ? nil : try Retention.recordedHubFloor(db)
+            var raised = VersionVector()
             let old = try Row.fetchAll(db, sql: """
                 SELECT origin, hlc, tableName, rowId, kind, fields FROM changeLog WHERE hlc < ? AND kind IN (1, 2)
                 """, arguments: [Int64(bitPattern: cutoff.rawValue)])
@@ -155,7 +195,13 @@ extension Replica {
                 if winners[key] == nil { winners[key] = try RowIO.load(db, entity, id: id)?.stamps ?? [:] }
                 let stamp = FieldStamp(hlc: hlc, origin: originID)
                 let fields = try FieldListCodec.decode(Array(row[5] as Data))
-                let kept = fields.filter { winners[key]?[$0.name] == stamp || entity.field($0.name) == nil }
+                var kept: [FieldChange] = []
+                for field in fields {
+                    guard entity.field(field.name) != nil, let winner = winners[key]?[field.name], stamp < winner,
+                        winner.hlc < cutoff, safe.map({ winner.hlc <= $0[winner.origin] }) ?? true
+                    else { kept.append(field); continue }
+                    raised.advance(winner.origin, to: winner.hlc)
+                }
                 guard kept.count < fields.count else { continue }
                 report.fieldsDropped += fields.count - kept.count
                 if kept.isEmpty && (row[4] as Int64) == Int64(RowChange.Kind.update.rawValue) {
@@ -165,6 +211,9 @@ extension Replica {
                     try db.execute(sql: "UPDATE changeLog SET fields = ? WHERE origin = ? AND hlc = ?",
                                    arguments: [Data(FieldListCodec.encode(kept)), origin, row[1] as Int64])
                 }
+            }
+            if safe == nil {
+                for (origin, hlc) in raised.entries { try Retention.raiseFloor(db, origin: origin.rawValue, to: Int64(bitPattern: hlc.rawValue)) }
             }
         }
         report.bytesReturned = try returnFreePages()

@@ -38,12 +38,12 @@ enum ReviewQueue {
     }
 
     /// Adds one change to the queue (an erased customer's without its values).
-    static func record(_ db: Database, _ change: RowChange, origin: RooftopID, reason: Reason, now: UInt64) throws {
+    static func record(_ db: Database, _ change: RowChange, origin: RooftopID, reason: Reason, now: UInt64, customer known: String? = nil) throws {
         guard let entity = CRMSchema.entity(change.table) else { return }
-        var customer: String?
-        if entity.table == CRMSchema.customer.table {
+        var customer: String? = known
+        if customer == nil, entity.table == CRMSchema.customer.table {
             customer = change.rowID.string
-        } else if let parentField = entity.parentField {
+        } else if customer == nil, let parentField = entity.parentField {
             if case .text(let text)? = change.fields.first(where: { $0.name == parentField })?.value { customer = text }
             else { customer = try ChildRecords.storedParentID(db, entity, id: change.rowID)?.string }
         }

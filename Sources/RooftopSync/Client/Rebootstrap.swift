@@ -49,6 +49,7 @@ extension SyncClient {
         let hello = try await client.hello()
         let acked = hello.versionVector[replica.rooftop]
         let kept = try replica.changeset(origin: replica.rooftop, after: acked, limit: .max).changes
+        let parents = try replica.parentIDs(of: kept)
         var report = RebootstrapReport()
         Self.removeSideFiles(sidePath)
         let fresh = try open(sidePath)
@@ -56,14 +57,15 @@ extension SyncClient {
         do {
             report.pulled = try await freshClient.sync().pulled
             try await freshClient.shutdown()
-            (report.reoffered, report.queued) = try fresh.reoffer(kept)
+            (report.reoffered, report.queued) = try fresh.reoffer(kept, parents: parents)
             try replica.replaceFile(with: fresh) { old in
                 // Written to the old replica since it was read (another command in this process):
                 // nothing can write it now.
                 let extra = try old.changeset(origin: old.rooftop, after: kept.last?.hlc ?? acked, limit: .max).changes
-                let (reoffered, queued) = try fresh.reoffer(extra)
+                let (reoffered, queued) = try fresh.reoffer(extra, parents: try old.parentIDs(of: extra))
                 report.reoffered += reoffered
                 report.queued += queued
+                try fresh.adoptLocalRecords(from: old)  // the review queue (and re-stamp audit) carry over
             }
         } catch {
             try? await freshClient.shutdown()

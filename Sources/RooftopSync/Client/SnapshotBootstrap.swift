@@ -98,6 +98,7 @@ extension SyncClient {
             request.headers.add(name: "Range", value: "bytes=\(have)-")
             request.headers.add(name: "If-Range", value: savedTag)
         }
+        guard let http else { return nil }  // not over HTTP (the soak's in-process hub): pull changesets
         let response: HTTPClientResponse
         do { response = try await http.execute(request, timeout: .seconds(3_600)) } catch { throw Self.classify(error, hub: hub) }
         switch response.status {

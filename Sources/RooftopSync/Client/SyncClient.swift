@@ -21,7 +21,10 @@ import RooftopWire
 public final class SyncClient: Sendable {
     let replica: Replica
     let hub: URL
-    let http: HTTPClient
+    /// How requests reach the hub (HTTPS with mutual TLS, or in-process for the soak).
+    let transport: any SyncTransport
+    /// The HTTP client, for the snapshot download (streamed to disk); nil for other transports.
+    var http: HTTPClient? { (transport as? HTTPSyncTransport)?.http }
     let wallClock: any WallClock
     let progressHandler = Mutex<(@Sendable (SyncProgress) -> Void)?>(nil)
     /// Most changes asked for per pull answer (`maxChanges`; the hub clamps it to 1…100,000).
@@ -50,12 +53,23 @@ public final class SyncClient: Sendable {
         self.snapshotThreshold = snapshotThreshold
         self.hub = hub
         self.wallClock = wallClock ?? replica.wallClock
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            tlsConfiguration: tls, timeout: .init(connect: connectTimeout, read: .seconds(60))))
+        self.transport = HTTPSyncTransport(hub: hub, tls: tls, connectTimeout: connectTimeout)
+    }
+
+    /// A client over another transport (the convergence soak's in-process hub). It bootstraps from
+    /// changesets only (the snapshot download needs HTTP).
+    public init(replica: Replica, transport: any SyncTransport, hub: URL = URL(string: "https://hub.invalid")!,
+                pageSize: Int = SyncClient.defaultPageSize) {
+        self.replica = replica
+        self.pageSize = pageSize
+        self.snapshotThreshold = nil
+        self.hub = hub
+        self.wallClock = replica.wallClock
+        self.transport = transport
     }
 
     /// Closes the client's connections. Call once when done.
-    public func shutdown() async throws { try await http.shutdown() }
+    public func shutdown() async throws { try await transport.shutdown() }
 
     /// Asks the hub who it thinks we are, its time and its version vector.
     /// - Throws: ``SyncError``.
@@ -99,6 +113,7 @@ public final class SyncClient: Sendable {
                         """, problem: ProblemDetails(.gone, code: "BEYOND_RETENTION", detail: "compacted past this rooftop's last sync"))
                 }
             }
+            if let floor = hello.retentionFloor { try await replica.perform { try $0.recordHubRetentionFloor(floor) } }
             // A new rooftop starts from the hub's snapshot (when the hub holds enough to make it worth it).
             let snapshot = try await bootstrapFromSnapshot(into: &report)
             let hubHasOfMine = hello.versionVector[replica.rooftop]
@@ -123,6 +138,9 @@ public final class SyncClient: Sendable {
             if lead <= Int64(replica.maxDriftMilliseconds),
                 let recovery = try await replica.perform({ try $0.recoverClock(hubAcknowledged: hubHasOfMine, hubMilliseconds: hubNow) }) {
                 report.restamped = recovery.restamped
+            }
+            if let floor = hello.retentionFloor {
+                try await replica.perform { try $0.refreshStaleDeletes(floor: floor, after: hubHasOfMine) }
             }
             do {
                 try await push(from: hubHasOfMine, into: &report, keepFrames: keepFrames)
@@ -222,6 +240,10 @@ public final class SyncClient: Sendable {
             let (status, body, _) = try await send(.POST, "changesets", contentType: SyncProtocol.changesetMediaType, body: prepared.frame)
             guard status == .ok else { throw problem(status, body) }
             let result = try decode(PushResult.self, body)
+            if let ignored = result.ignoredChanges, !ignored.isEmpty {
+                // Changes the hub could not apply (their row had been purged): kept for review, not dropped.
+                report.queuedForReview += try await replica.perform { try $0.queueIgnoredByHub(ignored.map(HLC.init(rawValue:))) }
+            }
             let acked = result.versionVector[replica.rooftop]
             guard acked >= last else { throw SyncError(.badResponse, "the hub acknowledged \(acked) after receiving up to \(last)") }
             report.pushed += result.applied
@@ -347,17 +369,7 @@ public final class SyncClient: Sendable {
     func sendWithHeaders(_ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]?) async throws
         -> (HTTPResponseStatus, [UInt8], HTTPHeaders)
     {
-        var request = HTTPClientRequest(url: hub.absoluteString.trimmingSuffix("/") + SyncProtocol.prefix + "/" + path)
-        request.method = method
-        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        do {
-            let response = try await http.execute(request, timeout: .seconds(120))
-            let buffer = try await response.body.collect(upTo: 256 << 20)
-            return (response.status, Array(buffer: buffer), response.headers)
-        } catch {
-            throw Self.classify(error, hub: hub)
-        }
+        try await transport.send(method, path, contentType: contentType, body: body)
     }
 
     static func classify(_ error: any Error, hub: URL) -> SyncError {

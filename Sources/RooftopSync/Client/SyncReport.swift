@@ -20,6 +20,8 @@ public struct SyncReport: Sendable, Equatable, Codable {
     /// Unsent changes given new HLCs because this rooftop's clock had run far ahead and is right
     /// again (`sync-protocol/hlc.md#a-clock-far-ahead`).
     public var restamped: Int = 0
+    /// Pushed changes the hub ignored because their row had been purged, put in the review queue.
+    public var queuedForReview: Int = 0
 
     public init(pushed: Int = 0, pulled: Int = 0, applied: Int = 0, clockOffsetMs: Int64 = 0, durationMs: UInt64 = 0, frames: [[UInt8]] = []) {
         self.pushed = pushed

@@ -75,77 +75,26 @@ public struct HubRoutes: Sendable {
         }
     }
 
+    var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots) }
+
     func hello(_ context: HubRequestContext) async throws -> Response {
-        let rooftop = try await context.peerRooftop()
-        let (vector, floor) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor()) }
-        return try Response.json(HubHello(rooftop: rooftop, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
-                                          serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor))
+        try Response.json(try await service.hello(try await context.peerRooftop()))
     }
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let rooftop = try await context.peerRooftop()
         let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
-        let changeset: Changeset
-        do {
-            changeset = try ChangesetCodec.decode(Array(buffer: body))
-        } catch {
-            throw ProblemDetails(.badRequest, code: error.code.rawValue, title: "Invalid changeset", detail: error.message)
-        }
-        guard changeset.origin == rooftop else {
-            context.logger.warning("refused changeset claiming another origin", metadata: ["rooftop": "\(rooftop)", "claimed": "\(changeset.origin)"])
-            throw ProblemDetails(.forbidden, code: "ORIGIN_MISMATCH", title: "Origin mismatch",
-                                 detail: "the changeset's origin \(changeset.origin) is not \(rooftop), the rooftop of the client certificate")
-        }
-        let outcome: ApplyOutcome
-        do {
-            outcome = try await replica.perform { try $0.apply(changeset) }
-        } catch let skew as ClockSkewError {
-            context.logger.warning("refused changeset: clock skew", metadata: ["rooftop": "\(rooftop)", "offsetMs": "\(skew.offsetMilliseconds)"])
-            throw ProblemDetails(.unprocessableContent, code: ClockSkewError.code, title: "Clock skew", detail: """
-                the changeset's newest change is \(skew.offsetMilliseconds) ms (\(ClockSkewError.human(skew.offsetMilliseconds))) ahead of \
-                the hub's clock (max drift \(skew.maxDriftMilliseconds) ms): nothing was applied. The sender's clock is probably wrong; \
-                its changes stay in its outbox and are re-stamped once its clock is right
-                """, offsetMs: skew.offsetMilliseconds)
-        } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
-            throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
-        }
-        if changeset.changes.contains(where: { $0.kind == .erase || $0.kind == .purge }) {
-            await snapshots.discard()  // it holds what was just erased or purged
-        }
-        context.logger.info("applied changeset", metadata: [
-            "rooftop": "\(rooftop)", "applied": "\(outcome.applied)", "alreadyApplied": "\(outcome.alreadyApplied)",
-        ])
-        let vector = try await replica.perform { try $0.versionVector() }
-        return try Response.json(PushResult(applied: outcome.applied, alreadyApplied: outcome.alreadyApplied, versionVector: vector))
+        return try Response.json(try await HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, logger: context.logger)
+            .push(rooftop, frame: Array(buffer: body)))
     }
 
     func pull(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let rooftop = try await context.peerRooftop()
         let body = try await request.body.collect(upTo: 1 << 20)
-        let pull: PullRequest
-        do { pull = try JSONDecoder().decode(PullRequest.self, from: Data(buffer: body)) } catch {
-            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
-        }
-        let budget = max(1, min(pull.maxChanges, 100_000))
-        try await replica.perform { try $0.recordProgress(of: rooftop, seen: pull.appliedVector ?? pull.versionVector) }
-        // A rooftop that has data but missed a change dropped with a purged row must re-bootstrap
-        // (`sync-protocol/merge-rules.md#retention`); a new, empty rooftop may bootstrap.
-        if !pull.versionVector.entries.isEmpty && pull.bootstrapping != true {
-            let floor = try await replica.perform { try $0.retentionFloor() }
-            if let (origin, hlc) = floor.entries.first(where: { pull.versionVector[$0.key] < $0.value }) {
-                throw ProblemDetails(.gone, code: "BEYOND_RETENTION", title: "Beyond retention",
-                                     detail: "this rooftop has not seen \(origin)'s changes up to \(hlc), which were compacted after the retention horizon; re-bootstrap it (rooftop node rebootstrap), its unsent changes are kept")
-            }
-        }
-        let (frames, more, left, held) = try await replica.perform { replica in
-            try Self.framesForPull(replica: replica, caller: rooftop, seen: pull.versionVector, budget: budget)
-        }
-        var buffer = ByteBuffer()
-        for frame in frames { buffer.writeBytes(frame) }
-        return Response(status: .ok, headers: [.contentType: SyncProtocol.changesetsMediaType, HTTPField.Name(SyncProtocol.moreHeader)!: more ? "true" : "false",
-                                                  HTTPField.Name(SyncProtocol.remainingHeader)!: String(left),
-                                                  HTTPField.Name(SyncProtocol.vectorHeader)!: more ? "" : String(decoding: try JSONEncoder().encode(held), as: UTF8.self)],
-                        body: ResponseBody(byteBuffer: buffer))
+        let answer = try await service.pull(rooftop, body: Array(buffer: body))
+        var fields = HTTPFields()
+        for (name, value) in answer.headers { if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) } }
+        return Response(status: .init(code: Int(answer.status.code)), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most

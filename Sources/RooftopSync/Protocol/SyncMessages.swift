@@ -65,6 +65,21 @@ public struct PushResult: Codable, Sendable, Equatable {
     public var alreadyApplied: Int
     /// The hub's version vector after the apply.
     public var versionVector: VersionVector
+    /// Of `applied`, changes the hub ignored because their row was purged after the retention horizon
+    /// (absent when none, and from hubs before this field). A rooftop within retention never sends
+    /// one: the hub's log and the convergence soak flag it.
+    public var ignored: Int?
+    /// Their HLCs (raw 64-bit values): the pushing rooftop puts those changes in its review queue, so
+    /// they are never dropped without a trace.
+    public var ignoredChanges: [UInt64]?
+
+    public init(applied: Int, alreadyApplied: Int, versionVector: VersionVector, ignored: Int? = nil, ignoredChanges: [UInt64]? = nil) {
+        self.applied = applied
+        self.alreadyApplied = alreadyApplied
+        self.versionVector = versionVector
+        self.ignored = ignored
+        self.ignoredChanges = ignoredChanges
+    }
 }
 
 /// `GET /sync/v1/verify`: the hub's digests and the version vector they reflect.

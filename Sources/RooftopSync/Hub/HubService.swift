@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopWire
+
+/// The hub's side of the sync exchange, without HTTP: `hello`, `changesets` (push) and `pull` for a
+/// caller already identified by its client certificate (`sync-protocol/sync-exchange.md`).
+///
+/// ``HubRoutes`` serves it over HTTPS with mutual TLS; the convergence soak calls ``respond(to:_:_:contentType:body:)``
+/// in process. Both get the same status codes, headers and bytes.
+public struct HubService: Sendable {
+    /// One answer: the HTTP status, the headers and the body.
+    public struct Answer: Sendable {
+        public var status: HTTPResponseStatus
+        public var headers: HTTPHeaders
+        public var body: [UInt8]
+    }
+
+    public let replica: Replica
+    let wallClock: any WallClock
+    let snapshots: SnapshotStore?
+    let logger: Logger
+
+    /// - Parameter snapshots: discarded when a push erases or purges (nil: no snapshots served).
+    public init(replica: Replica, wallClock: (any WallClock)? = nil, snapshots: SnapshotStore? = nil, logger: Logger = Logger(label: "rooftop.hub")) {
+        self.replica = replica
+        self.wallClock = wallClock ?? replica.wallClock
+        self.snapshots = snapshots
+        self.logger = logger
+    }
+
+    /// Answers one request of the exchange from `caller`: `GET hello`, `POST changesets`, `POST pull`
+    /// (problems as `application/problem+json`, as over HTTPS).
+    public func respond(to caller: RooftopID, _ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]) async -> Answer {
+        do {
+            switch (method, path) {
+            case (.GET, "hello"): return try Self.json(try await hello(caller))
+            case (.POST, "changesets"): return try Self.json(try await push(caller, frame: body))
+            case (.POST, "pull"): return try await pull(caller, body: body)
+            default: throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no such endpoint")
+            }
+        } catch {
+            let problem = ProblemDetails.from(error)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Answer(status: .init(statusCode: problem.statusCode), headers: ["Content-Type": ProblemDetails.mediaType],
+                          body: Array((try? encoder.encode(problem)) ?? Data()))
+        }
+    }
+
+    /// `GET /sync/v1/hello`.
+    public func hello(_ caller: RooftopID) async throws -> HubHello {
+        let (vector, floor) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor()) }
+        return HubHello(rooftop: caller, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
+                        serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor)
+    }
+
+    /// `POST /sync/v1/changesets`: one changeset frame from `caller`.
+    /// - Throws: ``ProblemDetails`` 400 (decoder codes), 403 `ORIGIN_MISMATCH`, 422 `CLOCK_SKEW`,
+    ///   `UNKNOWN_SCHEMA`, `WRONG_ROOFTOP`.
+    public func push(_ caller: RooftopID, frame: [UInt8]) async throws -> PushResult {
+        let changeset: Changeset
+        do {
+            changeset = try ChangesetCodec.decode(frame)
+        } catch {
+            throw ProblemDetails(.badRequest, code: error.code.rawValue, title: "Invalid changeset", detail: error.message)
+        }
+        guard changeset.origin == caller else {
+            logger.warning("refused changeset claiming another origin", metadata: ["rooftop": "\(caller)", "claimed": "\(changeset.origin)"])
+            throw ProblemDetails(.forbidden, code: "ORIGIN_MISMATCH", title: "Origin mismatch",
+                                 detail: "the changeset's origin \(changeset.origin) is not \(caller), the rooftop of the client certificate")
+        }
+        // A delete that predates the retention floor could make edits lose whose superseded values were
+        // compacted away: the client refreshes such deletes before pushing (merge-rules.md#retention).
+        let (floor, seen) = try await replica.perform { try ($0.retentionFloor(), $0.versionVector()[caller]) }
+        if let (index, stale) = changeset.changes.enumerated().first(where: { _, change in
+            change.kind == .delete && change.hlc > seen && floor.entries.contains { change.deleteContext[$0.key] < $0.value }
+        }) {
+            throw ProblemDetails(.unprocessableContent, code: "STALE_DELETE", title: "Changeset not applicable",
+                                 detail: "change \(index): the delete of \(stale.table) \(stale.rowID) predates the hub's retention floor; refresh its context and push again")
+        }
+        let outcome: ApplyOutcome
+        do {
+            outcome = try await replica.perform { try $0.apply(changeset) }
+        } catch let skew as ClockSkewError {
+            logger.warning("refused changeset: clock skew", metadata: ["rooftop": "\(caller)", "offsetMs": "\(skew.offsetMilliseconds)"])
+            throw ProblemDetails(.unprocessableContent, code: ClockSkewError.code, title: "Clock skew", detail: """
+                the changeset's newest change is \(skew.offsetMilliseconds) ms (\(ClockSkewError.human(skew.offsetMilliseconds))) ahead of \
+                the hub's clock (max drift \(skew.maxDriftMilliseconds) ms): nothing was applied. The sender's clock is probably wrong; \
+                its changes stay in its outbox and are re-stamped once its clock is right
+                """, offsetMs: skew.offsetMilliseconds)
+        } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
+            throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
+        }
+        if changeset.changes.contains(where: { $0.kind == .erase || $0.kind == .purge }) {
+            await snapshots?.discard()  // it holds what was just erased or purged
+        }
+        logger.info("applied changeset", metadata: [
+            "rooftop": "\(caller)", "applied": "\(outcome.applied)", "alreadyApplied": "\(outcome.alreadyApplied)",
+        ])
+        let vector = try await replica.perform { try $0.versionVector() }
+        if outcome.ignored > 0 {
+            logger.warning("ignored changes to purged rows", metadata: ["rooftop": "\(caller)", "ignored": "\(outcome.ignored)"])
+        }
+        return PushResult(applied: outcome.applied, alreadyApplied: outcome.alreadyApplied, versionVector: vector,
+                          ignored: outcome.ignored > 0 ? outcome.ignored : nil,
+                          ignoredChanges: outcome.ignored > 0 ? outcome.ignoredChanges.map(\.rawValue) : nil)
+    }
+
+    /// `POST /sync/v1/pull`: the changes `caller` lacks, as concatenated changeset frames.
+    /// - Throws: ``ProblemDetails`` 400 `MALFORMED_JSON`, 410 `BEYOND_RETENTION`.
+    public func pull(_ caller: RooftopID, body: [UInt8]) async throws -> Answer {
+        let pull: PullRequest
+        do { pull = try JSONDecoder().decode(PullRequest.self, from: Data(body)) } catch {
+            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", detail: "expected {\"versionVector\": {...}, \"maxChanges\": n}")
+        }
+        let budget = max(1, min(pull.maxChanges, 100_000))
+        try await replica.perform { try $0.recordProgress(of: caller, seen: pull.appliedVector ?? pull.versionVector) }
+        // A rooftop that has data but missed a change dropped with a purged row must re-bootstrap
+        // (`sync-protocol/merge-rules.md#retention`); a new, empty rooftop may bootstrap.
+        if !pull.versionVector.entries.isEmpty && pull.bootstrapping != true {
+            let floor = try await replica.perform { try $0.retentionFloor() }
+            if let (origin, hlc) = floor.entries.first(where: { pull.versionVector[$0.key] < $0.value }) {
+                throw ProblemDetails(.gone, code: "BEYOND_RETENTION", title: "Beyond retention",
+                                     detail: "this rooftop has not seen \(origin)'s changes up to \(hlc), which were compacted after the retention horizon; re-bootstrap it (rooftop node rebootstrap), its unsent changes are kept")
+            }
+        }
+        let (frames, more, left, held) = try await replica.perform { replica in
+            try HubRoutes.framesForPull(replica: replica, caller: caller, seen: pull.versionVector, budget: budget)
+        }
+        var headers: HTTPHeaders = ["Content-Type": SyncProtocol.changesetsMediaType]
+        headers.add(name: SyncProtocol.moreHeader, value: more ? "true" : "false")
+        headers.add(name: SyncProtocol.remainingHeader, value: String(left))
+        headers.add(name: SyncProtocol.vectorHeader, value: more ? "" : String(decoding: try JSONEncoder().encode(held), as: UTF8.self))
+        return Answer(status: .ok, headers: headers, body: frames.flatMap { $0 })
+    }
+
+    static func json(_ value: some Encodable) throws -> Answer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Answer(status: .ok, headers: ["Content-Type": "application/json"], body: Array(try encoder.encode(value)))
+    }
+}
