@@ -174,3 +174,24 @@ import Testing
         #expect(VersionVector(encoded: [5, 0x61]) == nil)
     }
 }
+
+/// Seed 83 of the soak: replicas listed different conflicts once one had compacted the superseded
+/// values of a losing edit. A conflict lists only what the delete cost.
+@Suite struct ConflictListingTests {
+    typealias T = RowHistoryTests
+
+    @Test func aConflictListsOnlyFieldsALaterWriteDidNotWinAnyway() {
+        let insert = T.entry(T.north, 1, .insert, T.set("notes", "a"))
+        let lost = T.entry(T.south, 2, .update, [FieldChange("notes", .text("south")), FieldChange("occupation", .text("Chef"))])
+        let later = T.entry(T.east, 3, .update, T.set("occupation", "Nurse"))
+        let delete = T.entry(T.north, 4, .delete, context: VersionVector([T.north: HLC(milliseconds: 1, counter: 0), T.east: HLC(milliseconds: 3, counter: 0)]))
+        let conflicts = RowHistory.fold([insert, lost, later, delete]).conflicts
+        #expect(conflicts.map(\.edit.change.fields) == [[FieldChange("notes", .text("south"))]])
+        // What compaction may drop (occupation, superseded) changes nothing in the listing.
+        let compacted = T.entry(T.south, 2, .update, T.set("notes", "south"))
+        #expect(RowHistory.fold([insert, compacted, later, delete]).conflicts.map(\.edit.change.fields) == conflicts.map(\.edit.change.fields))
+        // An edit whose every field was superseded cost nothing: no conflict.
+        let superseded = T.entry(T.south, 2, .update, T.set("occupation", "Chef"))
+        #expect(RowHistory.fold([insert, superseded, later, delete]).conflicts.isEmpty)
+    }
+}

@@ -43,6 +43,18 @@ public enum RowHistory {
             self.tombstone = tombstone
             self.byParent = byParent
         }
+
+        /// The conflict without the fields a later applied write won anyway (the delete did not
+        /// cost them); nil when nothing is left of an update. This is what retention may drop from
+        /// the log (`sync-protocol/merge-rules.md#retention`), so the listing is the same on every
+        /// replica whatever each has compacted.
+        func withoutSuperseded(by state: RowState) -> Conflict? {
+            let stamp = edit.stamp
+            var change = edit.change
+            change.fields = change.fields.filter { field in state.stamps[field.name].map { $0 <= stamp } ?? true }
+            if change.fields.isEmpty && change.kind == .update { return nil }
+            return Conflict(edit: Entry(origin: edit.origin, change: change), tombstone: tombstone, byParent: byParent)
+        }
     }
 
     /// The deletes and restores of one row (its own, or its parent's), for deciding which edits lose.
@@ -112,7 +124,7 @@ public enum RowHistory {
             state.deleted = last.stamp
         }
         state.tombstoned = !own.deletes.isEmpty
-        return (state, conflicts)
+        return (state, conflicts.compactMap { $0.withoutSuperseded(by: state) })
     }
 
     /// The entries without duplicates (same stamp = same change), in stamp order.

@@ -123,6 +123,20 @@ extension Replica {
         }
     }
 
+    /// Records that the hub holds this rooftop's own history up to `hlc` (a rebuilt or re-bootstrapped
+    /// rooftop that pulled it back): its own version-vector entry and its HLC move to at least `hlc`,
+    /// even when the newest of those changes was purged at the hub and never came back, so every
+    /// new local write is stamped after them and offered to the hub.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func adoptOwnHistory(through hlc: HLC) throws {
+        try pool.write { db in
+            try ChangeLog.advance(db, origin: rooftop, to: hlc)
+            var clock = try loadClock(db)
+            clock.observe(hlc)
+            try storeClock(db, clock)
+        }
+    }
+
     /// The number of changes made by `origin` after `hlc` (for a rooftop: its pending outbox).
     public func changeCount(origin: RooftopID, after hlc: HLC) throws -> Int {
         try pool.read { db in

@@ -15,7 +15,8 @@ extension Replica {
     ///   ``ReplicaError`` `UNKNOWN_SCHEMA` for an unknown table or field or a value its type does not
     ///   allow (wrong storage class, out of range, not normalised; see `FieldType.acceptsStored`),
     ///   `INVALID` when HLCs are not strictly increasing or a field repeats,
-    ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes.
+    ///   `WRONG_ROOFTOP` for a changeset claiming this replica's own origin with unseen changes,
+    ///   `STALE_DELETE` (at the hub) for a delete whose context predates the retention floor.
     ///   On any error the replica is untouched.
     /// - Parameter ownHistoryBound: accept changes of this replica's own origin up to this HLC, as a
     ///   rebuilt rooftop does when the hub sends back what its earlier installation pushed
@@ -31,6 +32,19 @@ extension Replica {
             if changeset.origin == rooftop, let newest = fresh.last, newest.hlc > ownHistoryBound {
                 throw ReplicaError(.wrongRooftop, "a changeset claims origin \(rooftop), this replica, with changes it never made")
             }
+            if rooftop == .hub {
+                // Checked in the apply's own transaction: a compaction raising the floor in between
+                // could otherwise let a stale delete through.
+                let floor = try Retention.floor(db)
+                if !floor.entries.isEmpty, let (index, stale) = fresh.enumerated().first(where: { _, change in
+                    change.kind == .delete && floor.entries.contains { change.deleteContext[$0.key] < $0.value }
+                }) {
+                    throw ReplicaError(.staleDelete, """
+                        change \(index): the delete of \(stale.table) \(stale.rowID) predates the hub's retention floor; \
+                        refresh its context and push again
+                        """)
+                }
+            }
             var fieldsWritten = 0, ignored: [HLC] = []
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
             for change in fresh {
@@ -38,6 +52,13 @@ extension Replica {
                 case .merged(let fields): fieldsWritten += fields
                 case .purged: ignored.append(change.hlc)
                 case .erased: break  // an erasure wins over every edit (decision 7)
+                }
+            }
+            if rooftop == .hub {
+                // Remembered, so `hello` names them again if this push's answer is lost.
+                for hlc in ignored {
+                    try db.execute(sql: "INSERT OR IGNORE INTO ignoredChange (origin, hlc, at) VALUES (?, ?, ?)",
+                                   arguments: [changeset.origin.rawValue, Int64(bitPattern: hlc.rawValue), Int64(wallClock.nowMilliseconds())])
                 }
             }
             if changeset.schemaVersion > CRMSchema.version {

@@ -44,12 +44,13 @@ extension Replica {
 
     /// A delete or restore inside a write transaction the caller holds.
     func lifecycle(_ db: Database, _ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
+        // The clock first: bringing back a clock that ran ahead re-stamps and re-folds rows, this one too.
+        var clock = try localClock(db)
         guard var state = try RowIO.load(db, entity, id: id), state.created != nil else {
             throw try Self.absence(db, entity, id: id)
         }
         if kind == .delete && !state.isVisible { throw try Self.absence(db, entity, id: id) }
         if kind == .restore && state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is not deleted") }
-        var clock = try localClock(db)
         let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
         let fields = kind == .delete
             ? [FieldChange(RowChange.contextField, .blob(try ChangeLog.versionVector(db).encoded()))] : []

@@ -56,10 +56,22 @@ extension Replica {
         }
     }
 
+    /// The hub's record of `origin`'s pushed changes it ignored because their row was purged, oldest
+    /// first, at most `limit` (the newest): what `hello` names to that rooftop. Kept for the retention
+    /// period (``compact(retentionMilliseconds:purgeExpiredTombstones:ownAcknowledgedThrough:)``).
+    /// - Throws: GRDB's `DatabaseError`.
+    public func ignoredChanges(of origin: RooftopID, limit: Int = 10_000) throws -> [HLC] {
+        try pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT hlc FROM (SELECT hlc FROM ignoredChange WHERE origin = ? ORDER BY hlc DESC LIMIT ?) ORDER BY hlc",
+                               arguments: [origin.rawValue, limit]).map { HLC(rawValue: UInt64(bitPattern: $0)) }
+        }
+    }
+
     /// Puts this rooftop's changes with these HLCs, which the hub ignored because their row had been
     /// purged, in the review queue (`sync-protocol/merge-rules.md#review-queue`), and removes those
     /// rows here as the hub has (a purge is terminal; a row known here only from such a change would
-    /// otherwise stay as an orphan the hub does not hold).
+    /// otherwise stay as an orphan the hub does not hold). Idempotent: a change already queued (and
+    /// so no longer in the change log) is skipped.
     /// - Returns: how many were queued.
     /// - Throws: GRDB's `DatabaseError`.
     @discardableResult

@@ -28,6 +28,10 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalid = Code(rawValue: "INVALID")
         /// The row changed since the caller read it (its entity tag no longer matches).
         public static let preconditionFailed = Code(rawValue: "PRECONDITION_FAILED")
+        /// A changeset carries a delete whose context predates the hub's retention floor: it could make
+        /// edits lose whose superseded values were compacted away. The sender refreshes it and pushes
+        /// again (`sync-protocol/merge-rules.md#retention`).
+        public static let staleDelete = Code(rawValue: "STALE_DELETE")
         /// A redemption larger than the loyalty balance.
         public static let insufficientPoints = Code(rawValue: "INSUFFICIENT_POINTS")
         public var description: String { rawValue }

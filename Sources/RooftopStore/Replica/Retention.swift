@@ -137,11 +137,11 @@ extension Replica {
                 // Each batch is chosen inside its write transaction: a row purged is gone, so no row is purged twice.
                 while true {
                     let purged = try pool.write { db in
+                        var clock = try localClock(db)  // first: bringing a clock back re-folds rows
                         let expired = try String.fetchAll(db, sql: """
                             SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL AND _deleted < ? ORDER BY id LIMIT 1000
                             """, arguments: [Int64(bitPattern: cutoff.rawValue)]).compactMap(RowID.init)
                         guard !expired.isEmpty else { return 0 }
-                        var clock = try localClock(db)
                         var rows = 0
                         for id in expired {
                             // Each child gets its own purge change first, so a replica that never saw a child's
@@ -212,6 +212,7 @@ extension Replica {
                                    arguments: [Data(FieldListCodec.encode(kept)), origin, row[1] as Int64])
                 }
             }
+            try db.execute(sql: "DELETE FROM ignoredChange WHERE at < ?", arguments: [Int64(now) - Int64(retentionMilliseconds)])
             if safe == nil {
                 for (origin, hlc) in raised.entries { try Retention.raiseFloor(db, origin: origin.rawValue, to: Int64(bitPattern: hlc.rawValue)) }
             }

@@ -105,6 +105,15 @@ enum ReplicaMigrations {
                 CREATE INDEX reviewItem_customerId ON reviewItem(customerId);
                 """)
         }
+        migrator.registerMigration("v10-ignored-changes") { db in
+            // The hub's record of pushed changes it ignored because their row was purged (origin,
+            // HLC, when, Unix ms): `hello` names them to their rooftop until the retention period
+            // passes, so one whose push answer was lost still reaches that rooftop's review queue
+            // (`sync-protocol/merge-rules.md#review-queue`).
+            try db.execute(sql: """
+                CREATE TABLE ignoredChange (origin TEXT NOT NULL, hlc INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (origin, hlc)) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 

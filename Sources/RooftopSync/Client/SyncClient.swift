@@ -114,6 +114,10 @@ public final class SyncClient: Sendable {
                 }
             }
             if let floor = hello.retentionFloor { try await replica.perform { try $0.recordHubRetentionFloor(floor) } }
+            if let ignored = hello.ignoredChanges, !ignored.isEmpty {
+                // Ignored by the hub in a push whose answer this rooftop may never have read.
+                report.queuedForReview += try await replica.perform { try $0.queueIgnoredByHub(ignored.map(HLC.init(rawValue:))) }
+            }
             // A new rooftop starts from the hub's snapshot (when the hub holds enough to make it worth it).
             let snapshot = try await bootstrapFromSnapshot(into: &report)
             let hubHasOfMine = hello.versionVector[replica.rooftop]
@@ -131,6 +135,7 @@ public final class SyncClient: Sendable {
                 // A rebuilt rooftop with nothing of its own yet: recover its history first, so its
                 // clock moves past it and nothing new is mistaken for already applied.
                 try await pull(into: &report, keepFrames: keepFrames, ownHistoryBound: hubHasOfMine)
+                try await replica.perform { try $0.adoptOwnHistory(through: hubHasOfMine) }
             }
             // A refused push never blocks the pull (hlc.md#a-clock-far-ahead): its failure is reported after it.
             var pushFailure: SyncError?

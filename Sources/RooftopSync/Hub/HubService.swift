@@ -54,14 +54,15 @@ public struct HubService: Sendable {
 
     /// `GET /sync/v1/hello`.
     public func hello(_ caller: RooftopID) async throws -> HubHello {
-        let (vector, floor) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor()) }
+        let (vector, floor, ignored) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor(), $0.ignoredChanges(of: caller)) }
         return HubHello(rooftop: caller, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
-                        serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor)
+                        serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor,
+                        ignoredChanges: ignored.isEmpty ? nil : ignored.map(\.rawValue))
     }
 
     /// `POST /sync/v1/changesets`: one changeset frame from `caller`.
     /// - Throws: ``ProblemDetails`` 400 (decoder codes), 403 `ORIGIN_MISMATCH`, 422 `CLOCK_SKEW`,
-    ///   `UNKNOWN_SCHEMA`, `WRONG_ROOFTOP`.
+    ///   `UNKNOWN_SCHEMA`, `WRONG_ROOFTOP`, `STALE_DELETE` (a delete predating the retention floor).
     public func push(_ caller: RooftopID, frame: [UInt8]) async throws -> PushResult {
         let changeset: Changeset
         do {
@@ -74,15 +75,6 @@ public struct HubService: Sendable {
             throw ProblemDetails(.forbidden, code: "ORIGIN_MISMATCH", title: "Origin mismatch",
                                  detail: "the changeset's origin \(changeset.origin) is not \(caller), the rooftop of the client certificate")
         }
-        // A delete that predates the retention floor could make edits lose whose superseded values were
-        // compacted away: the client refreshes such deletes before pushing (merge-rules.md#retention).
-        let (floor, seen) = try await replica.perform { try ($0.retentionFloor(), $0.versionVector()[caller]) }
-        if let (index, stale) = changeset.changes.enumerated().first(where: { _, change in
-            change.kind == .delete && change.hlc > seen && floor.entries.contains { change.deleteContext[$0.key] < $0.value }
-        }) {
-            throw ProblemDetails(.unprocessableContent, code: "STALE_DELETE", title: "Changeset not applicable",
-                                 detail: "change \(index): the delete of \(stale.table) \(stale.rowID) predates the hub's retention floor; refresh its context and push again")
-        }
         let outcome: ApplyOutcome
         do {
             outcome = try await replica.perform { try $0.apply(changeset) }
@@ -93,7 +85,9 @@ public struct HubService: Sendable {
                 the hub's clock (max drift \(skew.maxDriftMilliseconds) ms): nothing was applied. The sender's clock is probably wrong; \
                 its changes stay in its outbox and are re-stamped once its clock is right
                 """, offsetMs: skew.offsetMilliseconds)
-        } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop {
+        } catch let error as ReplicaError where error.code == .unknownSchema || error.code == .wrongRooftop || error.code == .staleDelete {
+            // STALE_DELETE: a delete that predates the retention floor could make edits lose whose superseded
+            // values were compacted away; the client refreshes such deletes and pushes again (merge-rules.md#retention).
             throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
         }
         if changeset.changes.contains(where: { $0.kind == .erase || $0.kind == .purge }) {

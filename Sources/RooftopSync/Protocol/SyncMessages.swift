@@ -47,15 +47,20 @@ public struct HubHello: Codable, Sendable, Equatable {
     /// Origin → newest change dropped by compaction: a rooftop below it for any origin (and not
     /// bootstrapping) is `BEYOND_RETENTION` and must re-bootstrap.
     public var retentionFloor: VersionVector?
+    /// HLCs (raw 64-bit values) of the caller's pushed changes the hub ignored because their row was
+    /// purged, within the retention period (absent when none): the rooftop queues them for review
+    /// even when the push's own answer (``PushResult/ignoredChanges``) was lost.
+    public var ignoredChanges: [UInt64]?
 
     public init(rooftop: RooftopID, schemaVersion: UInt16, formatVersion: UInt16, serverTimeMs: UInt64, versionVector: VersionVector,
-                retentionFloor: VersionVector? = nil) {
+                retentionFloor: VersionVector? = nil, ignoredChanges: [UInt64]? = nil) {
         self.rooftop = rooftop
         self.schemaVersion = schemaVersion
         self.formatVersion = formatVersion
         self.serverTimeMs = serverTimeMs
         self.versionVector = versionVector
         self.retentionFloor = retentionFloor
+        self.ignoredChanges = ignoredChanges
     }
 }
 

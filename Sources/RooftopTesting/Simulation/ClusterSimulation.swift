@@ -458,8 +458,10 @@ public final class ClusterSimulation {
             for (a, b) in zip(digest, expected) where a != b {
                 report.failures.append("\(node.id) differs from the hub in \(a.table) (\(a.rows) vs \(b.rows) rows)\(try firstDifference(a.table, node.replica))")
             }
-            if try node.replica.conflicts(limit: 100_000) != expectedConflicts {
-                report.failures.append("\(node.id) lists different conflicts than the hub")
+            let conflicts = try node.replica.conflicts(limit: 100_000)
+            if conflicts != expectedConflicts {
+                let extra = conflicts.filter { !expectedConflicts.contains($0) }, missing = expectedConflicts.filter { !conflicts.contains($0) }
+                report.failures.append("\(node.id) lists different conflicts than the hub: only here \(extra.prefix(2)), only at the hub \(missing.prefix(2))")
             }
             for mismatch in try node.replica.rowsDifferingFromTheirHistory() {
                 report.failures.append("\(node.id) row differs from the fold of its history: \(mismatch)")
