@@ -13,7 +13,7 @@ func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").
 
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
-/// The sections to run (default all but bootstrap-paged): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap). (`apply` needs `writes`.)
+/// The sections to run (default all but bootstrap-paged and compaction): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction. (`apply` needs `writes`.)
 let phases = Set(arguments.dropFirst(2).isEmpty ? ["writes", "apply", "sync", "bootstrap"] : Array(arguments.dropFirst(2)))
 let batch = 1_000
 
@@ -248,4 +248,25 @@ if phases.contains("bootstrap-paged") {
     print("  paged bootstrap (changesets, no snapshot)  \(String(format: "%.1f", pagedSeconds)) s  (\(rate(pagedReport.pulled, pagedSeconds)) row changes)")
 }
 await origin.shutdown()
+}
+
+// 6. Compaction: every customer (with its phones and addresses) deleted, then purged past the retention
+//    horizon; how long it takes and how much of the file goes back to the file system (incremental vacuum).
+if phases.contains("compaction") {
+    let clock = ManualWallClock()
+    let path = directory.path("compaction.sqlite")
+    let replica = try Replica(path: path, rooftop: .hub, wallClock: clock)
+    var ids: [RowID] = []
+    for input in inputs { ids.append(try replica.createCustomer(input)) }
+    clock.advance(by: 1_000)
+    for id in ids { try replica.delete(CRMSchema.customer, id: id) }
+    try replica.checkpoint()
+    func bytes(_ suffix: String) -> Double { Double((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int64) ?? 0) / 1e6 }
+    let (before, walBefore) = (bytes(""), bytes("-wal"))
+    clock.advance(by: 91 * 86_400_000)
+    var report = CompactionReport()
+    let elapsed = try seconds { report = try replica.compact(purgeExpiredTombstones: true) }
+    print(String(format: "compaction: %d customers deleted then purged (%d rows with their children) in %.2f s; replica file %.1f MB -> %.1f MB (%.1f MB returned by incremental vacuum), WAL %.1f MB -> %.1f MB",
+                 customers, report.rowsPurged, elapsed, before, bytes(""), Double(report.bytesReturned) / 1e6, walBefore, bytes("-wal")))
+    try replica.close()
 }

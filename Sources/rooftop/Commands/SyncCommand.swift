@@ -53,6 +53,9 @@ struct SyncNowCommand: AsyncParsableCommand {
             print("started from the hub's snapshot: \(report.snapshotBytes) bytes downloaded\(resumed)")
         }
         print("pushed \(report.pushed) change(s), pulled \(report.pulled) (\(report.applied) new) in \(report.durationMs) ms; hub clock offset \(report.clockOffsetMs) ms")
+        if let warning = try SyncStatus.read(replica).clockWarning {
+            FileHandle.standardError.write(Data("CLOCK WARNING: \(warning)\n".utf8))  // loud, on every sync, until the clock is right
+        }
     }
 }
 
