@@ -98,8 +98,9 @@ public struct HubRoutes: Sendable {
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
-    /// `budget` changes and about ``SyncProtocol/maxPullBytes`` in all, each changeset at most
-    /// ``SyncProtocol/changesPerChangeset`` changes.
+    /// `budget` changes and about ``SyncProtocol/maxPullBytes`` of decompressed payload in all, each
+    /// changeset at most ``SyncProtocol/changesPerChangeset`` changes and
+    /// ``SyncProtocol/maxFramePayloadBytes`` of decompressed payload.
     static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int)
         throws -> (frames: [[UInt8]], more: Bool, remaining: Int, held: VersionVector)
     {
@@ -126,11 +127,12 @@ public struct HubRoutes: Sendable {
             var cursor = seen[origin]
             while cursor < latest {
                 if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true, sentUpTo) }
-                let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset))
+                let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset),
+                                                      maxPayloadBytes: SyncProtocol.maxFramePayloadBytes)
                 guard let last = changeset.maxHLC else { break }
-                let frame = try ChangesetCodec.encode(changeset)
-                frames.append(frame)
-                bytes += frame.count
+                let payload = try ChangesetCodec.encodePayload(changeset)
+                frames.append(try Zstd.compress(payload, level: 3))
+                bytes += payload.count
                 remaining -= changeset.changes.count
                 cursor = last
                 sentUpTo[origin] = last

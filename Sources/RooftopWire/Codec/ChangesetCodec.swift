@@ -23,6 +23,12 @@ public enum ChangesetCodec {
     public static let formatVersion: UInt16 = 1
     /// Default decompression limit: 64 MiB of payload.
     public static let defaultPayloadLimit = 64 << 20
+    /// Most changes a writer puts in one frame (push batches, pull pages, exports): 5,000.
+    public static let maxChangesPerFrame = 5_000
+    /// Most decompressed payload bytes a writer puts in one frame: 8 MiB, an eighth of the
+    /// decoder's ``defaultPayloadLimit``. A frame is cut at the change that would pass it
+    /// (``FrameBudget``); one change is always far smaller (text values are capped in bytes).
+    public static let maxFramePayloadBytes = 8 << 20
 
     enum ValueTag: UInt8 {
         case null = 0, integer = 1, real = 2, text = 3, blob = 4
