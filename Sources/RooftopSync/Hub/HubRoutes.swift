@@ -28,12 +28,16 @@ public struct HubRoutes: Sendable {
     let replica: Replica
     let wallClock: any WallClock
     let snapshots: SnapshotStore
+    let limits: HubLimits
 
-    /// - Parameter snapshots: the snapshot files for `GET /sync/v1/snapshot` (default: in `snapshots/` next to the replica).
-    public init(replica: Replica, wallClock: any WallClock = SystemWallClock(), snapshots: SnapshotStore? = nil) {
+    /// - Parameters:
+    ///   - snapshots: the snapshot files for `GET /sync/v1/snapshot` (default: in `snapshots/` next to the replica).
+    ///   - limits: the bounds on work per request, shared by all of them.
+    public init(replica: Replica, wallClock: any WallClock = SystemWallClock(), snapshots: SnapshotStore? = nil, limits: HubLimits = HubLimits()) {
         self.replica = replica
         self.wallClock = wallClock
         self.snapshots = snapshots ?? SnapshotStore(replica: replica, wallClock: wallClock)
+        self.limits = limits
     }
 
     /// Adds the routes to `router`.
@@ -75,7 +79,7 @@ public struct HubRoutes: Sendable {
         }
     }
 
-    var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots) }
+    var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, limits: limits) }
 
     func hello(_ context: HubRequestContext) async throws -> Response {
         try Response.json(try await service.hello(try await context.peerRooftop()))
@@ -83,9 +87,12 @@ public struct HubRoutes: Sendable {
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let rooftop = try await context.peerRooftop()
-        let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
-        return try Response.json(try await HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, logger: context.logger)
-            .push(rooftop, frame: Array(buffer: body)))
+        let service = HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, logger: context.logger, limits: limits)
+        // The slot is taken before the body is read: a rooftop cannot hold more than its share of bodies in memory.
+        return try await service.admittingPush(of: rooftop) {
+            let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
+            return try Response.json(try await service.pushAdmitted(rooftop, frame: Array(buffer: body)))
+        }
     }
 
     func pull(_ request: Request, _ context: HubRequestContext) async throws -> Response {
