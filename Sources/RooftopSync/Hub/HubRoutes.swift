@@ -14,7 +14,9 @@ import RooftopWire
 /// - `GET  /sync/v1/hello`: ``HubHello``.
 /// - `POST /sync/v1/changesets`: one changeset frame from the caller; refused with 403
 ///   `ORIGIN_MISMATCH` unless its origin is the caller; 422 `CLOCK_SKEW` when an HLC is beyond
-///   the max drift; 400 with the decoder's code when the frame is bad. Answers ``PushResult``.
+///   the max drift; 400 with the decoder's code when the frame is bad; 413 `CONTENT_TOO_LARGE`
+///   (body over 16 MiB), `LIMIT_EXCEEDED` (decoder limits), `UNKNOWN_SCHEMA_QUOTA`; 429
+///   `TOO_MANY_PUSHES` with `Retry-After` (``HubLimits``). Answers ``PushResult``.
 /// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
 ///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
 /// - `GET  /sync/v1/snapshot?layout=L&minChanges=N`: the hub's replica file as one zstd frame
