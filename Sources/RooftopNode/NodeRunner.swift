@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RooftopAPI
 import RooftopReplication
 import RooftopStore
@@ -9,12 +10,17 @@ import ServiceLifecycle
 
 /// Runs a rooftop node: the staff REST API and the background sync loop, until SIGINT/SIGTERM.
 public enum NodeRunner {
+    /// How long the REST API keeps a connection that is idle, or whose request head or body stopped
+    /// arriving (a body shorter than its `Content-Length`), before closing it: 30 s.
+    public static let idleTimeout: TimeAmount = .seconds(30)
+
     /// - Parameters:
     ///   - configuration: the node's settings.
     ///   - replica: the node's replica.
+    ///   - idleTimeout: closes REST connections idle or stalled this long (default ``idleTimeout``, 30 s).
     ///   - onServerRunning: called with the REST port once it listens.
     /// - Throws: when the certificates cannot be read or the port cannot be bound.
-    public static func run(configuration: NodeConfiguration, replica: Replica, logger: Logger,
+    public static func run(configuration: NodeConfiguration, replica: Replica, logger: Logger, idleTimeout: TimeAmount = NodeRunner.idleTimeout,
                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         guard let hub = URL(string: configuration.hubURL) else { throw CertificateError("hubURL is not a URL") }
         let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
@@ -24,6 +30,7 @@ public enum NodeRunner {
         let router = RooftopAPI.router(replica: replica, hubReachable: { await health.reachable })
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorProblemHandler.installer()], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "rooftop-\(configuration.rooftop)"),
             services: [loop, CompactionService(replica: replica, retentionDays: configuration.retentionDays ?? 90, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.apiPort) },

@@ -22,7 +22,8 @@ public final class TestCluster: Sendable {
 
     /// Creates the CA, the hub's certificate and replica, and starts the hub on a free port.
     /// - Parameter rooftops: rooftops to issue certificates for.
-    public init(rooftops: [String] = ["north", "south"], clock: ManualWallClock = ManualWallClock()) async throws {
+    /// - Parameter hubLimits: the hub's bounds on work per request (tests shorten the idle timeout).
+    public init(rooftops: [String] = ["north", "south"], clock: ManualWallClock = ManualWallClock(), hubLimits: HubLimits = HubLimits()) async throws {
         directory = try TemporaryDirectory("rooftop-cluster")
         self.clock = clock
         ca = GroupCA(directory: directory.url.appendingPathComponent("certs"))
@@ -34,7 +35,7 @@ public final class TestCluster: Sendable {
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         let app = try HubServer.application(replica: hubReplica, tls: try TLSSettings.hub(ca: ca), host: "127.0.0.1", port: 0,
-                                            logger: logger, wallClock: clock) { port in continuation.yield(port) }
+                                            logger: logger, wallClock: clock, limits: hubLimits) { port in continuation.yield(port) }
         group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         task = Task { [group] in try await group.run() }
         var port = 0

@@ -196,4 +196,22 @@ struct FieldTypeInputTests {
         #expect(!FieldType.text(maxLength: 5).acceptsStored(.blob([1])))
         for type in Self.allTypes { #expect(type.acceptsStored(.null)) }
     }
+
+    /// Issue 9, item 8: one character followed by 400,000 combining accents is one character but
+    /// 800 KB; text limits count UTF-8 bytes too (4 × the character limit).
+    @Test func textLimitsCountBytesAsWellAsCharacters() throws {
+        let type = FieldType.text(maxLength: 256)
+        let zalgo = "a" + String(repeating: "\u{0301}\u{0300}", count: 200_000)
+        #expect(zalgo.count == 1 && zalgo.utf8.count > 800_000)
+        #expect(throws: FieldInputError.self) { try type.storedValue(for: .string(zalgo), at: Self.pointer) }
+        #expect(!type.acceptsStored(.text(zalgo)))
+        let justOver = "a" + String(repeating: "\u{0301}", count: 520)  // 1 character, 1,041 bytes (1,040 in NFC)
+        #expect(throws: FieldInputError.self) { try type.storedValue(for: .string(justOver), at: Self.pointer) }
+        #expect(!type.acceptsStored(.text(justOver)))
+        // 256 characters of 4 bytes each is the most a 256-character field holds, and passes.
+        let widest = String(repeating: "😀", count: 256)
+        #expect(try type.storedValue(for: .string(widest), at: Self.pointer) == .text(widest))
+        #expect(type.acceptsStored(.text(widest)))
+        #expect(!type.acceptsStored(.text(widest + "a")))
+    }
 }

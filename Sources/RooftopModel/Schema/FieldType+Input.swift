@@ -20,11 +20,17 @@ extension FieldType {
             return .text(id.string)
         case .text(let maxLength):
             guard let s = try string() else { return .null }
+            let maxBytes = Self.maxTextBytes(forLength: maxLength)
+            // Bytes first: counting the characters of a huge input costs more than refusing it
+            // (NFC shrinks text by at most a factor of 3, so nothing acceptable is refused here).
+            guard s.utf8.count <= maxBytes * 3 else { throw fail("longer than \(maxBytes) bytes of UTF-8") }
             guard s.count <= maxLength else { throw fail("longer than \(maxLength) characters") }
             guard !s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) else {
                 throw fail("contains a control character")
             }
-            return .text(s.precomposedStringWithCanonicalMapping)
+            let stored = s.precomposedStringWithCanonicalMapping
+            guard stored.utf8.count <= maxBytes else { throw fail("longer than \(maxBytes) bytes of UTF-8") }
+            return .text(stored)
         case .enumeration(let allowed):
             guard let s = try string() else { return .null }
             guard let match = allowed.first(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) else {
@@ -101,7 +107,8 @@ extension FieldType {
         case (.boolean, .integer(let i)): i == 0 || i == 1
         case (.integer(let range), .integer(let i)): range.contains(i)
         case (.uuid, .text(let s)): RowID(s)?.string == s
-        case (.text(let maxLength), .text(let s)): !s.isEmpty && (s.utf8.count <= maxLength || s.count <= maxLength)
+        case (.text(let maxLength), .text(let s)):
+            !s.isEmpty && s.utf8.count <= Self.maxTextBytes(forLength: maxLength) && (s.utf8.count <= maxLength || s.count <= maxLength)
         case (.enumeration(let allowed), .text(let s)): allowed.contains(s)
         case (.decimal, .text(let s)): Self.isDecimalLiteral(s)
         case (.date, .text(let s)): Timestamp.isCanonicalDate(s)

@@ -2,7 +2,9 @@
 public enum FieldType: Hashable, Sendable {
     /// A UUID, stored as lower-case text.
     case uuid
-    /// Free text up to the given number of characters (trimmed; empty becomes null).
+    /// Free text up to the given number of characters (grapheme clusters) and at most
+    /// ``maxTextBytes(forLength:)`` (4 × `maxLength`) bytes of UTF-8 (trimmed, NFC; empty becomes null).
+    /// The byte cap stops one character carrying unbounded combining marks.
     case text(maxLength: Int)
     /// One of the design document's enum values, stored exactly as the document spells them.
     case enumeration([String])
@@ -22,6 +24,10 @@ public enum FieldType: Hashable, Sendable {
     case phone
     /// A vehicle identification number (ISO 3779), stored upper-case.
     case vin
+
+    /// The most UTF-8 bytes a text field of `maxLength` characters may hold: 4 × `maxLength`
+    /// (every Unicode scalar fits in 4 bytes, so ordinary text of `maxLength` scalars always passes).
+    public static func maxTextBytes(forLength maxLength: Int) -> Int { 4 * maxLength }
 
     /// The SQLite column type used for this field.
     public var sqlType: String {

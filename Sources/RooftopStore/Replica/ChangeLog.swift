@@ -62,7 +62,9 @@ enum ChangeLog {
     ///
     /// Steps the statement through the SQLite handle (this serves every push and pull): GRDB's
     /// row decoding cost more than the query.
-    static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int) throws -> ([RowChange], UInt16) {
+    /// - Parameter maxPayloadBytes: when set, stop before the change that would take the changes'
+    ///   encoded payload past it (``FrameBudget``; the first change is always returned).
+    static func changes(_ db: Database, origin: RooftopID, after hlc: HLC, limit: Int, maxPayloadBytes: Int? = nil) throws -> ([RowChange], UInt16) {
         let statement = try db.cachedStatement(sql: """
             SELECT hlc, tableName, rowId, kind, fields, schemaVersion FROM changeLog WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?
             """)
@@ -73,6 +75,7 @@ enum ChangeLog {
             binding.bind(Int64(limit))
             var changes: [RowChange] = []
             var schemaVersion = CRMSchema.version
+            var budget = maxPayloadBytes.map { FrameBudget(maxChanges: Int.max, maxPayloadBytes: $0) }
             while true {
                 switch binding.step() {
                 case SQLITE_DONE:
@@ -90,8 +93,10 @@ enum ChangeLog {
                 do { fields = try FieldListCodec.decode(fieldBytes) } catch {
                     throw ReplicaError(.corrupt, "unreadable change log fields: \(error)")
                 }
-                changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: sqlite3_column_int64(handle, 0))),
-                                         kind: kind, fields: fields))
+                let change = RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: UInt64(bitPattern: sqlite3_column_int64(handle, 0))),
+                                       kind: kind, fields: fields)
+                if budget != nil, !budget!.admit(change) { return (changes, schemaVersion) }
+                changes.append(change)
                 schemaVersion = max(schemaVersion, UInt16(clamping: sqlite3_column_int64(handle, 5)))
             }
         }
@@ -110,8 +115,14 @@ extension Replica {
     ///   - origin: whose changes.
     ///   - hlc: exclusive lower bound.
     ///   - limit: the most changes (a changeset's size bound).
-    public func changeset(origin: RooftopID, after hlc: HLC, limit: Int) throws -> Changeset {
-        let (changes, schemaVersion) = try pool.read { db in try ChangeLog.changes(db, origin: origin, after: hlc, limit: limit) }
+    ///   - maxPayloadBytes: when set, the changes stop before the one that would take the encoded
+    ///     (decompressed) payload past this many bytes; at least one change is returned when any
+    ///     exists. Frames written for the wire pass ``ChangesetCodec/maxFramePayloadBytes``.
+    /// - Throws: ``ReplicaError`` `corrupt` for an unreadable change log entry.
+    public func changeset(origin: RooftopID, after hlc: HLC, limit: Int, maxPayloadBytes: Int? = nil) throws -> Changeset {
+        let (changes, schemaVersion) = try pool.read { db in
+            try ChangeLog.changes(db, origin: origin, after: hlc, limit: limit, maxPayloadBytes: maxPayloadBytes)
+        }
         return Changeset(schemaVersion: schemaVersion, origin: origin, changes: changes)
     }
 

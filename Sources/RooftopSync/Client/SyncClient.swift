@@ -261,16 +261,18 @@ public final class SyncClient: Sendable {
         }
     }
 
-    /// This rooftop's next changeset after `after`, as a frame well inside the hub's body limit
-    /// (the batch halved while one is too big), with its last HLC and the number of erasures
-    /// made here before it was read; nil when there is none.
+    /// This rooftop's next changeset after `after`, as a frame of at most 5,000 changes and 8 MiB
+    /// of decompressed payload (``ChangesetCodec/maxFramePayloadBytes``), well inside the hub's
+    /// decoder and body limits (the batch is also halved while its compressed frame passes half the
+    /// body limit), with its last HLC and the number of erasures made here before it was read;
+    /// nil when there is none.
     private func nextPushFrame(after: HLC) async throws -> (last: HLC, frame: [UInt8], erasures: Int)? {
         let erasures = try await replica.perform { try $0.erasureCount() }
         var limit = SyncProtocol.changesPerChangeset
         while true {
             let batch = limit
             let changeset = try await replica.perform { [rooftop = replica.rooftop] in
-                try $0.changeset(origin: rooftop, after: after, limit: batch)
+                try $0.changeset(origin: rooftop, after: after, limit: batch, maxPayloadBytes: SyncProtocol.maxFramePayloadBytes)
             }
             guard let last = changeset.maxHLC else { return nil }
             let frame = try ChangesetCodec.encode(changeset)

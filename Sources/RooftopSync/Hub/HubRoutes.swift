@@ -14,7 +14,9 @@ import RooftopWire
 /// - `GET  /sync/v1/hello`: ``HubHello``.
 /// - `POST /sync/v1/changesets`: one changeset frame from the caller; refused with 403
 ///   `ORIGIN_MISMATCH` unless its origin is the caller; 422 `CLOCK_SKEW` when an HLC is beyond
-///   the max drift; 400 with the decoder's code when the frame is bad. Answers ``PushResult``.
+///   the max drift; 400 with the decoder's code when the frame is bad; 413 `CONTENT_TOO_LARGE`
+///   (body over 16 MiB), `LIMIT_EXCEEDED` (decoder limits), `UNKNOWN_SCHEMA_QUOTA`; 429
+///   `TOO_MANY_PUSHES` with `Retry-After` (``HubLimits``). Answers ``PushResult``.
 /// - `POST /sync/v1/pull`: ``PullRequest`` in, concatenated changeset frames out: every origin's
 ///   changes beyond the caller's version vector (its own only when it reports less than the hub holds).
 /// - `GET  /sync/v1/snapshot?layout=L&minChanges=N`: the hub's replica file as one zstd frame
@@ -28,12 +30,16 @@ public struct HubRoutes: Sendable {
     let replica: Replica
     let wallClock: any WallClock
     let snapshots: SnapshotStore
+    let limits: HubLimits
 
-    /// - Parameter snapshots: the snapshot files for `GET /sync/v1/snapshot` (default: in `snapshots/` next to the replica).
-    public init(replica: Replica, wallClock: any WallClock = SystemWallClock(), snapshots: SnapshotStore? = nil) {
+    /// - Parameters:
+    ///   - snapshots: the snapshot files for `GET /sync/v1/snapshot` (default: in `snapshots/` next to the replica).
+    ///   - limits: the bounds on work per request, shared by all of them.
+    public init(replica: Replica, wallClock: any WallClock = SystemWallClock(), snapshots: SnapshotStore? = nil, limits: HubLimits = HubLimits()) {
         self.replica = replica
         self.wallClock = wallClock
         self.snapshots = snapshots ?? SnapshotStore(replica: replica, wallClock: wallClock)
+        self.limits = limits
     }
 
     /// Adds the routes to `router`.
@@ -75,7 +81,7 @@ public struct HubRoutes: Sendable {
         }
     }
 
-    var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots) }
+    var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, limits: limits) }
 
     func hello(_ context: HubRequestContext) async throws -> Response {
         try Response.json(try await service.hello(try await context.peerRooftop()))
@@ -83,9 +89,12 @@ public struct HubRoutes: Sendable {
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let rooftop = try await context.peerRooftop()
-        let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
-        return try Response.json(try await HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, logger: context.logger)
-            .push(rooftop, frame: Array(buffer: body)))
+        let service = HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, logger: context.logger, limits: limits)
+        // The slot is taken before the body is read: a rooftop cannot hold more than its share of bodies in memory.
+        return try await service.admittingPush(of: rooftop) {
+            let body = try await request.body.collect(upTo: SyncProtocol.maxPushBytes)
+            return try Response.json(try await service.pushAdmitted(rooftop, frame: Array(buffer: body)))
+        }
     }
 
     func pull(_ request: Request, _ context: HubRequestContext) async throws -> Response {
@@ -98,8 +107,9 @@ public struct HubRoutes: Sendable {
     }
 
     /// The changesets a rooftop that has seen `seen` is missing, origin by origin, at most
-    /// `budget` changes and about ``SyncProtocol/maxPullBytes`` in all, each changeset at most
-    /// ``SyncProtocol/changesPerChangeset`` changes.
+    /// `budget` changes and about ``SyncProtocol/maxPullBytes`` of decompressed payload in all, each
+    /// changeset at most ``SyncProtocol/changesPerChangeset`` changes and
+    /// ``SyncProtocol/maxFramePayloadBytes`` of decompressed payload.
     static func framesForPull(replica: Replica, caller: RooftopID, seen: VersionVector, budget: Int)
         throws -> (frames: [[UInt8]], more: Bool, remaining: Int, held: VersionVector)
     {
@@ -126,11 +136,12 @@ public struct HubRoutes: Sendable {
             var cursor = seen[origin]
             while cursor < latest {
                 if remaining == 0 || bytes >= SyncProtocol.maxPullBytes { return (frames, true, sentUpTo) }
-                let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset))
+                let changeset = try replica.changeset(origin: origin, after: cursor, limit: min(remaining, SyncProtocol.changesPerChangeset),
+                                                      maxPayloadBytes: SyncProtocol.maxFramePayloadBytes)
                 guard let last = changeset.maxHLC else { break }
-                let frame = try ChangesetCodec.encode(changeset)
-                frames.append(frame)
-                bytes += frame.count
+                let payload = try ChangesetCodec.encodePayload(changeset)
+                frames.append(try Zstd.compress(payload, level: 3))
+                bytes += payload.count
                 remaining -= changeset.changes.count
                 cursor = last
                 sentUpTo[origin] = last

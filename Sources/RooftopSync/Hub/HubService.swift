@@ -24,13 +24,19 @@ public struct HubService: Sendable {
     let wallClock: any WallClock
     let snapshots: SnapshotStore?
     let logger: Logger
+    /// The hub-wide bounds on work per request, shared by every request.
+    public let limits: HubLimits
 
-    /// - Parameter snapshots: discarded when a push erases or purges (nil: no snapshots served).
-    public init(replica: Replica, wallClock: (any WallClock)? = nil, snapshots: SnapshotStore? = nil, logger: Logger = Logger(label: "rooftop.hub")) {
+    /// - Parameters:
+    ///   - snapshots: discarded when a push erases or purges (nil: no snapshots served).
+    ///   - limits: the bounds on work per request; pass the same instance for every request of one hub.
+    public init(replica: Replica, wallClock: (any WallClock)? = nil, snapshots: SnapshotStore? = nil, logger: Logger = Logger(label: "rooftop.hub"),
+                limits: HubLimits = HubLimits()) {
         self.replica = replica
         self.wallClock = wallClock ?? replica.wallClock
         self.snapshots = snapshots
         self.logger = logger
+        self.limits = limits
     }
 
     /// Answers one request of the exchange from `caller`: `GET hello`, `POST changesets`, `POST pull`
@@ -47,7 +53,9 @@ public struct HubService: Sendable {
             let problem = ProblemDetails.from(error)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return Answer(status: .init(statusCode: problem.statusCode), headers: ["Content-Type": ProblemDetails.mediaType],
+            var headers: HTTPHeaders = ["Content-Type": ProblemDetails.mediaType]
+            if let retry = problem.retryAfter { headers.add(name: "Retry-After", value: String(retry)) }
+            return Answer(status: .init(statusCode: problem.statusCode), headers: headers,
                           body: Array((try? encoder.encode(problem)) ?? Data()))
         }
     }
@@ -61,19 +69,65 @@ public struct HubService: Sendable {
     }
 
     /// `POST /sync/v1/changesets`: one changeset frame from `caller`.
-    /// - Throws: ``ProblemDetails`` 400 (decoder codes), 403 `ORIGIN_MISMATCH`, 422 `CLOCK_SKEW`,
-    ///   `UNKNOWN_SCHEMA`, `WRONG_ROOFTOP`, `STALE_DELETE` (a delete predating the retention floor).
+    /// - Throws: ``ProblemDetails`` 400 (decoder codes), 403 `ORIGIN_MISMATCH`, 413 `LIMIT_EXCEEDED`
+    ///   (more names, changes, fields or value bytes than ``HubLimits/decodingLimits``) and
+    ///   `UNKNOWN_SCHEMA_QUOTA` (per push), 422 `CLOCK_SKEW`, `UNKNOWN_SCHEMA`, `UNKNOWN_SCHEMA_QUOTA`
+    ///   (per rooftop), `WRONG_ROOFTOP`, `STALE_DELETE` (a delete predating the retention floor),
+    ///   429 `TOO_MANY_PUSHES` (with ``ProblemDetails/retryAfter``).
     public func push(_ caller: RooftopID, frame: [UInt8]) async throws -> PushResult {
+        try await admittingPush(of: caller) { try await pushAdmitted(caller, frame: frame) }
+    }
+
+    /// Runs `body` holding one of `caller`'s push slots (``HubLimits/maxPushesPerRooftop``).
+    /// - Throws: ``ProblemDetails`` 429 `TOO_MANY_PUSHES` when none is free; whatever `body` throws.
+    func admittingPush<T>(of caller: RooftopID, _ body: () async throws -> T) async throws -> T {
+        guard limits.beginPush(caller) else {
+            logger.warning("refused push: too many at once", metadata: ["rooftop": "\(caller)"])
+            throw ProblemDetails(.tooManyRequests, code: "TOO_MANY_PUSHES", title: "Too many pushes",
+                                 detail: "this rooftop already has \(limits.maxPushesPerRooftop) pushes in progress; retry after \(limits.retryAfterSeconds) s",
+                                 retryAfter: limits.retryAfterSeconds)
+        }
+        defer { limits.endPush(caller) }
+        return try await body()
+    }
+
+    /// ``push(_:frame:)`` once its push slot is held.
+    func pushAdmitted(_ caller: RooftopID, frame: [UInt8]) async throws -> PushResult {
         let changeset: Changeset
         do {
-            changeset = try ChangesetCodec.decode(frame)
+            changeset = try await limits.decode(frame)
         } catch {
+            if error.code == .limitExceeded {
+                logger.warning("refused changeset over the decoding limits", metadata: ["rooftop": "\(caller)"])
+                throw ProblemDetails(.contentTooLarge, code: error.code.rawValue, title: "Changeset too large", detail: error.message)
+            }
             throw ProblemDetails(.badRequest, code: error.code.rawValue, title: "Invalid changeset", detail: error.message)
         }
         guard changeset.origin == caller else {
             logger.warning("refused changeset claiming another origin", metadata: ["rooftop": "\(caller)", "claimed": "\(changeset.origin)"])
             throw ProblemDetails(.forbidden, code: "ORIGIN_MISMATCH", title: "Origin mismatch",
                                  detail: "the changeset's origin \(changeset.origin) is not \(caller), the rooftop of the client certificate")
+        }
+        // Changes of a newer schema are kept in the log only (never merged here): bounded per push
+        // and per rooftop, so they cannot fill the hub's disk or every pull.
+        let seen = try await replica.perform { try $0.versionVector()[caller] }
+        let unknown = HubLimits.unknownSchemaBytes(changeset, after: seen)
+        let quotaKey = "unknownSchemaBytes.\(caller.rawValue)"
+        if unknown > 0 {
+            guard unknown <= limits.maxUnknownSchemaBytesPerPush else {
+                throw ProblemDetails(.contentTooLarge, code: "UNKNOWN_SCHEMA_QUOTA", title: "Too much of an unknown schema", detail: """
+                    the changeset carries \(unknown) bytes of schema \(changeset.schemaVersion) tables and fields this hub (schema \(CRMSchema.version)) \
+                    does not know; at most \(limits.maxUnknownSchemaBytesPerPush) are accepted per push: send smaller changesets, or upgrade the hub
+                    """)
+            }
+            let used = try await replica.perform { try $0.syncState(quotaKey).flatMap(Int.init) ?? 0 }
+            guard used + unknown <= limits.maxUnknownSchemaBytesPerRooftop else {
+                logger.warning("refused changeset: unknown-schema quota", metadata: ["rooftop": "\(caller)", "used": "\(used)"])
+                throw ProblemDetails(.unprocessableContent, code: "UNKNOWN_SCHEMA_QUOTA", title: "Too much of an unknown schema", detail: """
+                    this rooftop has sent \(used) bytes of schema tables and fields newer than this hub's (schema \(CRMSchema.version)); at most \
+                    \(limits.maxUnknownSchemaBytesPerRooftop) are kept per rooftop: upgrade the hub
+                    """)
+            }
         }
         let outcome: ApplyOutcome
         do {
@@ -89,6 +143,12 @@ public struct HubService: Sendable {
             // STALE_DELETE: a delete that predates the retention floor could make edits lose whose superseded
             // values were compacted away; the client refreshes such deletes and pushes again (merge-rules.md#retention).
             throw ProblemDetails(.unprocessableContent, code: error.code.rawValue, title: "Changeset not applicable", detail: error.message)
+        }
+        if unknown > 0 {
+            try await replica.perform { replica in
+                let used = try replica.syncState(quotaKey).flatMap(Int.init) ?? 0
+                try replica.setSyncState([quotaKey: String(used + unknown)])
+            }
         }
         if changeset.changes.contains(where: { $0.kind == .erase || $0.kind == .purge }) {
             await snapshots?.discard()  // it holds what was just erased or purged

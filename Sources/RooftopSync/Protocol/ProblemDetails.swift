@@ -24,6 +24,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
     public var offsetMs: UInt64?
     /// For `VALIDATION`: each bad field as a JSON Pointer (RFC 6901) and the rule broken.
     public var errors: [FieldProblem]?
+    /// For `TOO_MANY_PUSHES`: seconds to wait before trying again; also sent as `Retry-After` (RFC 9110 §10.2.3).
+    public var retryAfter: Int?
 
     /// One invalid field of a request body.
     public struct FieldProblem: Codable, Sendable, Equatable {
@@ -36,11 +38,11 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", detail, code, offsetMs, errors
+        case type, title, statusCode = "status", detail, code, offsetMs, errors, retryAfter
     }
 
     public init(_ status: HTTPResponse.Status, code: String, title: String? = nil, detail: String? = nil,
-                offsetMs: UInt64? = nil, errors: [FieldProblem]? = nil) {
+                offsetMs: UInt64? = nil, errors: [FieldProblem]? = nil, retryAfter: Int? = nil) {
         self.type = "urn:rooftop:problem:\(code)"
         self.title = title ?? status.reasonPhrase
         self.statusCode = status.code
@@ -48,6 +50,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
         self.code = code
         self.offsetMs = offsetMs
         self.errors = errors
+        self.retryAfter = retryAfter
     }
 
     /// The media type of the body, `application/problem+json`.
@@ -61,8 +64,9 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(self)
-        return Response(status: status, headers: [.contentType: Self.mediaType],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: Self.mediaType]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

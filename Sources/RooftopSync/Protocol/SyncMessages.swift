@@ -1,5 +1,6 @@
 import RooftopReplication
 import RooftopStore
+import RooftopWire
 
 /// The sync exchange between a rooftop and the hub, over HTTPS with mutual TLS.
 /// See `sync-protocol/sync-exchange.md` for the walk-through.
@@ -25,11 +26,16 @@ public enum SyncProtocol {
     public static let snapshotSizeHeader = "Rooftop-Snapshot-Size"
     /// Largest accepted push body (compressed), in bytes: 16 MiB.
     public static let maxPushBytes = 16 << 20
-    /// A pull answer stops adding frames past this many bytes (32 MiB) and sets `Rooftop-More`.
+    /// A pull answer stops adding frames once their decompressed payloads reach this many bytes
+    /// (32 MiB) and sets `Rooftop-More`; with frames of at most ``maxFramePayloadBytes`` an answer
+    /// carries at most 40 MiB of payload.
     public static let maxPullBytes = 32 << 20
-    /// Most changes per pushed or pulled changeset (the client halves a batch whose frame
+    /// Most changes per pushed or pulled changeset (the client also halves a batch whose frame
     /// exceeds half of ``maxPushBytes``).
-    public static let changesPerChangeset = 5_000
+    public static let changesPerChangeset = ChangesetCodec.maxChangesPerFrame
+    /// Most decompressed payload bytes per pushed or pulled changeset: 8 MiB, far below every
+    /// decoder's 64 MiB limit, so that any sequence of valid writes syncs.
+    public static let maxFramePayloadBytes = ChangesetCodec.maxFramePayloadBytes
 }
 
 /// `GET /sync/v1/hello`: who the hub is, its clock and what it has seen.

@@ -23,6 +23,38 @@ public enum ChangesetCodec {
     public static let formatVersion: UInt16 = 1
     /// Default decompression limit: 64 MiB of payload.
     public static let defaultPayloadLimit = 64 << 20
+    /// Most changes a writer puts in one frame (push batches, pull pages, exports): 5,000.
+    public static let maxChangesPerFrame = 5_000
+    /// Most decompressed payload bytes a writer puts in one frame: 8 MiB, an eighth of the
+    /// decoder's ``defaultPayloadLimit``. A frame is cut at the change that would pass it
+    /// (``FrameBudget``); one change is always far smaller (text values are capped in bytes).
+    public static let maxFramePayloadBytes = 8 << 20
+
+    /// What a decoder accepts in one frame, checked before anything is allocated for it; a frame
+    /// beyond any of them is refused whole with `LIMIT_EXCEEDED` (the hub answers 413).
+    public struct DecodingLimits: Sendable, Equatable {
+        /// Most entries in the name table (default 4,096).
+        public var maxNames: Int
+        /// Most changes (default 5,000, what writers put in a frame).
+        public var maxChanges: Int
+        /// Most fields over all changes (default 500,000).
+        public var maxFields: Int
+        /// Most bytes of one text or blob value (default 1 MiB).
+        public var maxValueBytes: Int
+
+        public init(maxNames: Int = 4_096, maxChanges: Int = ChangesetCodec.maxChangesPerFrame, maxFields: Int = 500_000,
+                    maxValueBytes: Int = 1 << 20) {
+            self.maxNames = maxNames
+            self.maxChanges = maxChanges
+            self.maxFields = maxFields
+            self.maxValueBytes = maxValueBytes
+        }
+
+        /// The limits every decoder applies unless told otherwise.
+        public static let standard = DecodingLimits()
+        /// No limits but the payload's own size (tools reading trusted files).
+        public static let unlimited = DecodingLimits(maxNames: .max, maxChanges: .max, maxFields: .max, maxValueBytes: .max)
+    }
 
     enum ValueTag: UInt8 {
         case null = 0, integer = 1, real = 2, text = 3, blob = 4
@@ -98,15 +130,19 @@ public enum ChangesetCodec {
     /// - Parameters:
     ///   - frame: exactly one zstd frame, nothing after it.
     ///   - payloadLimit: the most payload bytes to decompress (default 64 MiB).
+    ///   - limits: the most names, changes, fields and value bytes accepted (default ``DecodingLimits/standard``:
+    ///     4,096 names, 5,000 changes, 500,000 fields, 1 MiB per value).
     /// - Throws: ``ChangesetDecodingError``: `NOT_ZSTD`, `TRUNCATED`, `TOO_LARGE`, `BAD_MAGIC`,
-    ///   `UNSUPPORTED_FORMAT_VERSION` or `MALFORMED`.
-    public static func decode(_ frame: [UInt8], payloadLimit: Int = defaultPayloadLimit) throws(ChangesetDecodingError) -> Changeset {
-        try decodePayload(Zstd.decompressFrame(frame, limit: payloadLimit))
+    ///   `UNSUPPORTED_FORMAT_VERSION`, `LIMIT_EXCEEDED` or `MALFORMED`.
+    public static func decode(_ frame: [UInt8], payloadLimit: Int = defaultPayloadLimit,
+                              limits: DecodingLimits = .standard) throws(ChangesetDecodingError) -> Changeset {
+        try decodePayload(Zstd.decompressFrame(frame, limit: payloadLimit), limits: limits)
     }
 
     /// Decodes an uncompressed payload.
+    /// - Parameter limits: see ``decode(_:payloadLimit:limits:)``.
     /// - Throws: ``ChangesetDecodingError``.
-    public static func decodePayload(_ payload: [UInt8]) throws(ChangesetDecodingError) -> Changeset {
+    public static func decodePayload(_ payload: [UInt8], limits: DecodingLimits = .standard) throws(ChangesetDecodingError) -> Changeset {
         var reader = ByteReader(payload)
         let head = try reader.readBytes(4, "magic")
         guard Array(head) == magic else { throw ChangesetDecodingError(.badMagic, "payload does not start with RTCS") }
@@ -120,7 +156,7 @@ public enum ChangesetCodec {
         guard let originText = String(validating: originBytes, as: UTF8.self), let origin = RooftopID(rawValue: originText) else {
             throw ChangesetDecodingError(.malformed, "origin is not a valid rooftop id")
         }
-        let nameCount = try reader.readCount("name count", limit: reader.remaining)
+        let nameCount = try reader.readCount("name count", limit: reader.remaining, policy: limits.maxNames)
         var names: [String] = []
         names.reserveCapacity(nameCount)
         // The table may list a name twice (decoders accept that): each entry's first position,
@@ -142,7 +178,8 @@ public enum ChangesetCodec {
         // For each name, the last change (numbered from 1) that wrote a field by it: a field written
         // twice in one change is found by index, without comparing names.
         var writtenIn = [Int](repeating: 0, count: names.count)
-        let changeCount = try reader.readCount("change count", limit: reader.remaining)
+        let changeCount = try reader.readCount("change count", limit: reader.remaining, policy: limits.maxChanges)
+        var fieldTotal = 0
         var changes: [RowChange] = []
         changes.reserveCapacity(changeCount)
         var previous: UInt64 = 0
@@ -161,6 +198,10 @@ public enum ChangesetCodec {
             let table = names[try nameIndex("table index")]
             let rowID = RowID(bytes: try reader.readBytes(16, "row id"))!
             let fieldCount = try reader.readCount("field count", limit: reader.remaining)
+            fieldTotal += fieldCount
+            guard fieldTotal <= limits.maxFields else {
+                throw ChangesetDecodingError(.limitExceeded, "more than \(limits.maxFields) fields (at change \(changes.count))")
+            }
             var fields: [FieldChange] = []
             fields.reserveCapacity(fieldCount)
             let changeNumber = changes.count + 1
@@ -170,7 +211,7 @@ public enum ChangesetCodec {
                     throw ChangesetDecodingError(.malformed, "change \(changes.count): field \(names[index]) written twice")
                 }
                 writtenIn[firstPosition[index]] = changeNumber
-                fields.append(FieldChange(names[index], try readValue(&reader)))
+                fields.append(FieldChange(names[index], try readValue(&reader, maxBytes: limits.maxValueBytes)))
             }
             changes.append(RowChange(table: table, rowID: rowID, hlc: HLC(rawValue: hlc), kind: kind, fields: fields))
         }
@@ -182,14 +223,15 @@ public enum ChangesetCodec {
         return Changeset(schemaVersion: schemaVersion, origin: origin, changes: changes)
     }
 
-    static func readValue(_ reader: inout ByteReader) throws(ChangesetDecodingError) -> FieldValue {
+    /// One value; a text or blob longer than `maxBytes` is `LIMIT_EXCEEDED`, refused before it is copied.
+    static func readValue(_ reader: inout ByteReader, maxBytes: Int = .max) throws(ChangesetDecodingError) -> FieldValue {
         let tag = try reader.readByte("value tag")
         switch ValueTag(rawValue: tag) {
         case .null: return .null
         case .integer: return .integer(try reader.readSignedVarint("integer value"))
         case .real: return .real(Double(bitPattern: try reader.readUInt64("real value")))
-        case .text: return .text(try reader.readString("text value"))
-        case .blob: return .blob(Array(try reader.readLengthPrefixed("blob value")))
+        case .text: return .text(try reader.readString("text value", maxBytes: maxBytes))
+        case .blob: return .blob(Array(try reader.readLengthPrefixed("blob value", maxBytes: maxBytes)))
         case nil: throw ChangesetDecodingError(.malformed, "unknown value tag \(tag)")
         }
     }

@@ -16,6 +16,9 @@ public struct ChangesetDecodingError: Error, Sendable, Equatable, CustomStringCo
         public static let badMagic = Code(rawValue: "BAD_MAGIC")
         /// The format version is newer than this decoder.
         public static let unsupportedVersion = Code(rawValue: "UNSUPPORTED_FORMAT_VERSION")
+        /// The frame holds more names, changes, fields or value bytes than the decoder accepts
+        /// (``ChangesetCodec/DecodingLimits``); refused before allocating for them.
+        public static let limitExceeded = Code(rawValue: "LIMIT_EXCEEDED")
         /// A structural rule is broken (bad tag, index out of range, HLC order, bytes after the end).
         public static let malformed = Code(rawValue: "MALFORMED")
         public var description: String { rawValue }

@@ -58,22 +58,28 @@ struct ByteReader {
 
     /// A varint count bounded by `limit` (a count larger than the input could hold is malformed,
     /// which stops a hostile length from allocating).
-    mutating func readCount(_ what: @autoclosure () -> String, limit: Int) throws(ChangesetDecodingError) -> Int {
+    /// - Parameter policy: a count above it is `LIMIT_EXCEEDED` (a decoding limit), checked first.
+    mutating func readCount(_ what: @autoclosure () -> String, limit: Int, policy: Int = .max) throws(ChangesetDecodingError) -> Int {
         let raw = try readVarint(what())
+        guard raw <= UInt64(policy) else { throw ChangesetDecodingError(.limitExceeded, "\(what()) \(raw) exceeds the limit of \(policy)") }
         guard raw <= UInt64(limit) else { throw ChangesetDecodingError(.malformed, "\(what()) \(raw) exceeds \(limit)") }
         return Int(raw)
     }
 
-    mutating func readLengthPrefixed(_ what: @autoclosure () -> String) throws(ChangesetDecodingError) -> ArraySlice<UInt8> {
+    /// - Parameter maxBytes: a length above it is `LIMIT_EXCEEDED`, checked before anything is copied.
+    mutating func readLengthPrefixed(_ what: @autoclosure () -> String, maxBytes: Int = .max) throws(ChangesetDecodingError) -> ArraySlice<UInt8> {
         let raw = try readVarint("\(what()) length")
+        guard raw <= UInt64(maxBytes) else {
+            throw ChangesetDecodingError(.limitExceeded, "\(what()) of \(raw) bytes exceeds the limit of \(maxBytes) at byte \(offset)")
+        }
         guard raw <= UInt64(remaining) else {
             throw ChangesetDecodingError(.truncated, "\(what()) of \(raw) bytes runs past the end at byte \(offset)")
         }
         return try readBytes(Int(raw), what())
     }
 
-    mutating func readString(_ what: @autoclosure () -> String) throws(ChangesetDecodingError) -> String {
-        let bytes = try readLengthPrefixed(what())
+    mutating func readString(_ what: @autoclosure () -> String, maxBytes: Int = .max) throws(ChangesetDecodingError) -> String {
+        let bytes = try readLengthPrefixed(what(), maxBytes: maxBytes)
         guard let text = bytes.withUnsafeBufferPointer(Self.string(utf8:)) else {
             throw ChangesetDecodingError(.malformed, "\(what()) is not valid UTF-8")
         }

@@ -34,7 +34,8 @@ struct ChangesetCommand: ParsableCommand {
             guard let origin = origin.map({ RooftopID(rawValue: $0) }) ?? replica.rooftop else { throw CLIError("--origin is not a rooftop id") }
             var frames: [UInt8] = [], cursor = HLC(rawValue: after), changes = 0
             while true {
-                let changeset = try replica.changeset(origin: origin, after: cursor, limit: 5_000)
+                let changeset = try replica.changeset(origin: origin, after: cursor, limit: ChangesetCodec.maxChangesPerFrame,
+                                                      maxPayloadBytes: ChangesetCodec.maxFramePayloadBytes)
                 guard let last = changeset.maxHLC else { break }
                 frames += try ChangesetCodec.encode(changeset)
                 changes += changeset.changes.count
