@@ -56,14 +56,15 @@ extension Replica {
         }
     }
 
-    /// The hub's record of `origin`'s pushed changes it ignored because their row was purged, oldest
-    /// first, at most `limit` (the newest): what `hello` names to that rooftop. Kept for the retention
-    /// period (``compact(retentionMilliseconds:purgeExpiredTombstones:ownAcknowledgedThrough:)``).
+    /// The hub's record of `origin`'s pushed changes it ignored because their row was purged, after
+    /// `after`, oldest first, at most `limit`: what `hello` names to that rooftop (which sends the
+    /// newest it has queued as `after`). Kept for good: one small row per ignored change, and a
+    /// rooftop back after months (re-bootstrapping) still learns of its changes the hub ignored.
     /// - Throws: GRDB's `DatabaseError`.
-    public func ignoredChanges(of origin: RooftopID, limit: Int = 10_000) throws -> [HLC] {
+    public func ignoredChanges(of origin: RooftopID, after: HLC = .zero, limit: Int = 10_000) throws -> [HLC] {
         try pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT hlc FROM (SELECT hlc FROM ignoredChange WHERE origin = ? ORDER BY hlc DESC LIMIT ?) ORDER BY hlc",
-                               arguments: [origin.rawValue, limit]).map { HLC(rawValue: UInt64(bitPattern: $0)) }
+            try Int64.fetchAll(db, sql: "SELECT hlc FROM ignoredChange WHERE origin = ? AND hlc > ? ORDER BY hlc LIMIT ?",
+                               arguments: [origin.rawValue, Int64(bitPattern: after.rawValue), limit]).map { HLC(rawValue: UInt64(bitPattern: $0)) }
         }
     }
 

@@ -47,14 +47,15 @@ enum Retention {
         return try isPurged(db, table: parentTable, id: parentID)
     }
 
-    /// Removes one row, its change-log entries (purges and erasures stay) and records the marker and the retention floor.
+    /// Removes one row, its change-log entries (purges and erases stay) and records the marker and the retention floor.
     private static func remove(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, hlc: HLC) throws {
         for row in try Row.fetchAll(db, sql: """
-            SELECT origin, max(hlc) FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5 GROUP BY origin
+            SELECT origin, max(hlc) FROM changeLog WHERE tableName = ? AND rowId = ? AND kind NOT IN (5, 6) GROUP BY origin
             """, arguments: [entity.table, id.string]) {
             try raiseFloor(db, origin: row[0], to: row[1])
         }
-        try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind != 5", arguments: [entity.table, id.string])
+        // An erase stays too: one not yet sent must still reach the hub (who erased, and when, is the DSAR's record).
+        try db.execute(sql: "DELETE FROM changeLog WHERE tableName = ? AND rowId = ? AND kind NOT IN (5, 6)", arguments: [entity.table, id.string])
         try db.execute(sql: "DELETE FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string])
         try db.execute(sql: "INSERT OR IGNORE INTO purgedRow (tableName, rowId, purgedBy, hlc) VALUES (?, ?, ?, ?)",
                        arguments: [entity.table, id.string, origin.rawValue, Int64(bitPattern: hlc.rawValue)])
@@ -212,7 +213,6 @@ extension Replica {
                                    arguments: [Data(FieldListCodec.encode(kept)), origin, row[1] as Int64])
                 }
             }
-            try db.execute(sql: "DELETE FROM ignoredChange WHERE at < ?", arguments: [Int64(now) - Int64(retentionMilliseconds)])
             if safe == nil {
                 for (origin, hlc) in raised.entries { try Retention.raiseFloor(db, origin: origin.rawValue, to: Int64(bitPattern: hlc.rawValue)) }
             }

@@ -107,9 +107,9 @@ enum ReplicaMigrations {
         }
         migrator.registerMigration("v10-ignored-changes") { db in
             // The hub's record of pushed changes it ignored because their row was purged (origin,
-            // HLC, when, Unix ms): `hello` names them to their rooftop until the retention period
-            // passes, so one whose push answer was lost still reaches that rooftop's review queue
-            // (`sync-protocol/merge-rules.md#review-queue`).
+            // HLC, when, Unix ms): `hello` names them to their rooftop (after the newest it has
+            // queued), so one whose push answer was lost still reaches that rooftop's review queue
+            // (`sync-protocol/merge-rules.md#retention`).
             try db.execute(sql: """
                 CREATE TABLE ignoredChange (origin TEXT NOT NULL, hlc INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (origin, hlc)) WITHOUT ROWID
                 """)

@@ -48,16 +48,24 @@ extension SyncClient {
         defer { Task { try? await client.shutdown() } }
         let hello = try await client.hello()
         let acked = hello.versionVector[replica.rooftop]
+        var report = RebootstrapReport()
+        if let ignored = hello.ignoredChanges, !ignored.isEmpty {
+            // Sent, but ignored by the hub (row purged), perhaps in a push whose answer was lost: to the
+            // review queue, which the new replica takes over below.
+            report.queued += try replica.queueIgnoredByHub(ignored.map(HLC.init(rawValue:)))
+            try replica.setSyncState([SyncStateKeys.hubIgnoredSeen: String(ignored.max() ?? 0)])
+        }
         let kept = try replica.changeset(origin: replica.rooftop, after: acked, limit: .max).changes
         let parents = try replica.parentIDs(of: kept)
-        var report = RebootstrapReport()
         Self.removeSideFiles(sidePath)
         let fresh = try open(sidePath)
         let freshClient = clientFor(fresh)
         do {
             report.pulled = try await freshClient.sync().pulled
             try await freshClient.shutdown()
-            (report.reoffered, report.queued) = try fresh.reoffer(kept, parents: parents)
+            let (reoffered, queued) = try fresh.reoffer(kept, parents: parents)
+            report.reoffered = reoffered
+            report.queued += queued
             try replica.replaceFile(with: fresh) { old in
                 // Written to the old replica since it was read (another command in this process):
                 // nothing can write it now.

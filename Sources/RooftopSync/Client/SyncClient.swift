@@ -74,7 +74,9 @@ public final class SyncClient: Sendable {
     /// Asks the hub who it thinks we are, its time and its version vector.
     /// - Throws: ``SyncError``.
     public func hello() async throws -> HubHello {
-        let (status, body, _) = try await send(.GET, "hello", contentType: nil, body: nil)
+        // Only the changes the hub ignored after the newest this rooftop has already queued.
+        let seen = try await replica.perform { try $0.syncState(SyncStateKeys.hubIgnoredSeen) }.flatMap(UInt64.init) ?? 0
+        let (status, body, _) = try await send(.GET, seen > 0 ? "hello?ignoredAfter=\(seen)" : "hello", contentType: nil, body: nil)
         guard status == .ok else { throw problem(status, body) }
         return try decode(HubHello.self, body)
     }
@@ -117,6 +119,7 @@ public final class SyncClient: Sendable {
             if let ignored = hello.ignoredChanges, !ignored.isEmpty {
                 // Ignored by the hub in a push whose answer this rooftop may never have read.
                 report.queuedForReview += try await replica.perform { try $0.queueIgnoredByHub(ignored.map(HLC.init(rawValue:))) }
+                try await replica.perform { try $0.setSyncState([SyncStateKeys.hubIgnoredSeen: String(ignored.max() ?? 0)]) }
             }
             // A new rooftop starts from the hub's snapshot (when the hub holds enough to make it worth it).
             let snapshot = try await bootstrapFromSnapshot(into: &report)

@@ -10,6 +10,9 @@ public enum SyncStateKeys {
     public static let lastError = "lastError"
     /// The stable code of the last failure (`CLOCK_SKEW`).
     public static let lastErrorCode = "lastErrorCode"
+    /// The newest of this rooftop's changes the hub named as ignored (row purged) and that were
+    /// queued for review here (raw HLC): sent as `hello?ignoredAfter=`.
+    public static let hubIgnoredSeen = "hubIgnoredSeen"
     /// Hub clock minus local clock at the last contact, ms.
     public static let clockOffsetMs = "clockOffsetMs"
 }

@@ -45,7 +45,7 @@ public struct HubRoutes: Sendable {
     /// Adds the routes to `router`.
     public func register(on router: Router<HubRequestContext>) {
         let group = router.group(RouterPath(SyncProtocol.prefix))
-        group.get("hello") { _, context in try await hello(context) }
+        group.get("hello") { request, context in try await hello(request, context) }
         group.post("changesets") { request, context in try await push(request, context) }
         group.post("pull") { request, context in try await pull(request, context) }
         group.get("snapshot") { request, context in try await snapshot(request, context) }
@@ -83,8 +83,12 @@ public struct HubRoutes: Sendable {
 
     var service: HubService { HubService(replica: replica, wallClock: wallClock, snapshots: snapshots, limits: limits) }
 
-    func hello(_ context: HubRequestContext) async throws -> Response {
-        try Response.json(try await service.hello(try await context.peerRooftop()))
+    func hello(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let after = request.uri.queryParameters.get("ignoredAfter").map { UInt64($0) }
+        guard let after = after ?? 0 else {
+            throw ProblemDetails(.badRequest, code: "VALIDATION", detail: "ignoredAfter must be an HLC (a whole number)")
+        }
+        return try Response.json(try await service.hello(try await context.peerRooftop(), ignoredAfter: HLC(rawValue: after)))
     }
 
     func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {

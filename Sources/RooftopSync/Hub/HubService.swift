@@ -43,8 +43,12 @@ public struct HubService: Sendable {
     /// (problems as `application/problem+json`, as over HTTPS).
     public func respond(to caller: RooftopID, _ method: HTTPMethod, _ path: String, contentType: String?, body: [UInt8]) async -> Answer {
         do {
-            switch (method, path) {
-            case (.GET, "hello"): return try Self.json(try await hello(caller))
+            let parts = path.split(separator: "?", maxSplits: 1).map(String.init)
+            switch (method, parts.first ?? path) {
+            case (.GET, "hello"):
+                let query = parts.count > 1 ? parts[1] : ""
+                let after = query.split(separator: "&").first { $0.hasPrefix("ignoredAfter=") }.flatMap { UInt64($0.dropFirst("ignoredAfter=".count)) }
+                return try Self.json(try await hello(caller, ignoredAfter: HLC(rawValue: after ?? 0)))
             case (.POST, "changesets"): return try Self.json(try await push(caller, frame: body))
             case (.POST, "pull"): return try await pull(caller, body: body)
             default: throw ProblemDetails(.notFound, code: "NOT_FOUND", detail: "no such endpoint")
@@ -60,9 +64,12 @@ public struct HubService: Sendable {
         }
     }
 
-    /// `GET /sync/v1/hello`.
-    public func hello(_ caller: RooftopID) async throws -> HubHello {
-        let (vector, floor, ignored) = try await replica.perform { try ($0.versionVector(), $0.retentionFloor(), $0.ignoredChanges(of: caller)) }
+    /// `GET /sync/v1/hello[?ignoredAfter=<raw HLC>]`: `ignoredChanges` lists the caller's changes the
+    /// hub ignored after that HLC (the newest the caller has queued for review).
+    public func hello(_ caller: RooftopID, ignoredAfter: HLC = .zero) async throws -> HubHello {
+        let (vector, floor, ignored) = try await replica.perform {
+            try ($0.versionVector(), $0.retentionFloor(), $0.ignoredChanges(of: caller, after: ignoredAfter))
+        }
         return HubHello(rooftop: caller, schemaVersion: CRMSchema.version, formatVersion: ChangesetCodec.formatVersion,
                         serverTimeMs: wallClock.nowMilliseconds(), versionVector: vector, retentionFloor: floor,
                         ignoredChanges: ignored.isEmpty ? nil : ignored.map(\.rawValue))

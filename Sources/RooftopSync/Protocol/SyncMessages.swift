@@ -54,7 +54,7 @@ public struct HubHello: Codable, Sendable, Equatable {
     /// bootstrapping) is `BEYOND_RETENTION` and must re-bootstrap.
     public var retentionFloor: VersionVector?
     /// HLCs (raw 64-bit values) of the caller's pushed changes the hub ignored because their row was
-    /// purged, within the retention period (absent when none): the rooftop queues them for review
+    /// purged, after the request's `ignoredAfter` (absent when none): the rooftop queues them for review
     /// even when the push's own answer (``PushResult/ignoredChanges``) was lost.
     public var ignoredChanges: [UInt64]?
 

@@ -306,7 +306,7 @@ public final class ClusterSimulation {
         do { try recordEdits(index) } catch { report.failures.append("recording \(node.id)'s edits: \(error)") }
         let id = node.id, clock = node.clock, transport = node.transport
         if Self.trace, let hubHas = try? hub.versionVector()[id], let mine = try? node.replica.changeset(origin: id, after: .zero, limit: 100_000).changes {
-            print("TRACE before rebootstrap \(id): hub has \(hubHas); own log \(mine.map { "\($0.hlc)\($0.hlc > hubHas ? "*" : "")" }.suffix(12))")
+            print("TRACE before rebootstrap \(id): hub ignored \((try? hub.ignoredChanges(of: id)) ?? []); hub has \(hubHas); own log \(mine.map { "\($0.hlc)\($0.hlc > hubHas ? "*" : "")" }.suffix(12))")
         }
         do {
             let outcome = try await SyncClient.rebootstrap(node.replica, sidePath: node.path + ".rebootstrap",
@@ -479,7 +479,10 @@ public final class ClusterSimulation {
                 || edit.customer.map(erased.contains) == true {
                 report.editsAccounted += 1
             } else {
-                lost.append("\(edit.origin) \(edit.table)/\(edit.row) at \(edit.hlc)")
+                let node = nodes.first { $0.id == edit.origin }
+                let erasedThere = try edit.customer.map { id in try node?.replica.erasures().filter { $0.customerId == id }.map { "\($0)" } ?? [] } ?? []
+                let ownKinds = edits.filter { $0.origin == edit.origin && $0.row == edit.row }.map { "\($0.hlc)" }
+                lost.append("\(edit.origin) \(edit.table)/\(edit.row) at \(edit.hlc) (erased at its rooftop: \(erasedThere); its edits of the row: \(ownKinds); its review queue: \(reviewed[edit.origin]?.filter { $0.contains(edit.row.string) } ?? []))")
             }
         }
         if !lost.isEmpty { report.failures.append("\(lost.count) edit(s) lost, e.g. \(lost.prefix(3).joined(separator: "; "))") }

@@ -67,6 +67,9 @@ public final class InProcessTransport: SyncTransport {
 
     /// Records what the hub accepted (and ignored) of a pushed frame.
     func observe(push frame: [UInt8], answer: HubService.Answer) {
+        if ClusterSimulation.trace, let changeset = try? ChangesetCodec.decode(frame) {
+            print("TRACE push \(caller) → \(answer.status.code): \(changeset.changes.map { "\($0.kind)@\($0.hlc)" }) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+        }
         guard answer.status == .ok, let changeset = try? ChangesetCodec.decode(frame) else { return }
         let ignored = Set(((try? JSONDecoder().decode(PushResult.self, from: Data(answer.body)))?.ignoredChanges ?? []).map(HLC.init(rawValue:)))
         state.withLock {
