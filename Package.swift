@@ -79,7 +79,7 @@ let package = Package(
 
         // A running node or hub: REST + sync loop + graceful shutdown.
         .target(name: "RooftopNode", dependencies: [
-            "RooftopStore", "RooftopSync", "RooftopAPI",
+            "RooftopStore", "RooftopSync", "RooftopAPI", "RooftopWire",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

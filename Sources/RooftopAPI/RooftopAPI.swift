@@ -11,9 +11,12 @@ public enum RooftopAPI {
     /// - Parameters:
     ///   - replica: the node's replica.
     ///   - hubReachable: the sync loop's latest knowledge of the hub, for `/api/sync/status`.
-    public static func router(replica: Replica, hubReachable: @escaping @Sendable () async -> Bool? = { nil }) -> Router<BasicRequestContext> {
+    ///   - hosts: the host names this node answers to (``BrowserGuardMiddleware``).
+    public static func router(replica: Replica, hosts: APIHostPolicy = APIHostPolicy(),
+                              hubReachable: @escaping @Sendable () async -> Bool? = { nil }) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemDetailsMiddleware())
+        router.add(middleware: BrowserGuardMiddleware(policy: hosts))
         CustomerRoutes(replica: replica).register(on: router)
         InteractionRoutes(replica: replica).register(on: router)
         LoyaltyRoutes(replica: replica).register(on: router)

@@ -1,3 +1,4 @@
+import RooftopWire
 import Foundation
 import RooftopReplication
 
@@ -20,6 +21,9 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var maxDriftMs: UInt64
     /// The retention horizon for compaction, days (nil: 90).
     public var retentionDays: Int?
+    /// Further host names staff use to reach the REST API (besides loopback and `apiHost`): any
+    /// other `Host` is refused (DNS rebinding, `BrowserGuardMiddleware`). Nil: none.
+    public var apiHosts: [String]?
 
     public init(rooftop: RooftopID, hubURL: String, certificates: String, apiHost: String = "127.0.0.1", apiPort: Int = 8081,
                 syncIntervalSeconds: Double = 5, maxDriftMs: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) {
@@ -47,7 +51,7 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
 
     /// Writes `rooftop.json` into `directory` (created if needed).
     public func save(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(self).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)

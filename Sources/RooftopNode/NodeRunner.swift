@@ -27,7 +27,8 @@ public enum NodeRunner {
         let client = SyncClient(replica: replica, hub: hub, tls: tls)
         let health = HubHealth()
         let loop = SyncLoop(client: client, intervalSeconds: configuration.syncIntervalSeconds, health: health, logger: logger)
-        let router = RooftopAPI.router(replica: replica, hubReachable: { await health.reachable })
+        let router = RooftopAPI.router(replica: replica, hosts: APIHostPolicy(bindHost: configuration.apiHost, extraHosts: configuration.apiHosts ?? []),
+                                       hubReachable: { await health.reachable })
         let app = Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorProblemHandler.installer()], idleTimeout: idleTimeout)),

@@ -14,6 +14,22 @@ struct Rooftop: AsyncParsableCommand {
             LoyaltyCommand.self, ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ConflictsCommand.self, ReviewCommand.self, CompactCommand.self, ErasuresCommand.self, ChangesetCommand.self,
         ])
 
+    /// Everything this process creates (replicas, snapshots, saved changesets, keys, configuration)
+    /// is private to its owner from the start: umask 077, so files are 0600 and folders 0700.
+    static func main() async {
+        umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static func bootstrapLogging() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

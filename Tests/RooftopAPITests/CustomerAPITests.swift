@@ -15,7 +15,19 @@ import Testing
         let t = try TestReplica()
         defer { t.remove() }
         let app = Application(router: RooftopAPI.router(replica: t.replica))
-        try await app.test(.live) { client in try await test(client, t.replica) }
+        try await app.test(.live) { client in try await test(JSONTestClient(base: client), t.replica) }
+    }
+
+    /// A client as staff tools send requests: a request with a body says it is JSON unless the test
+    /// says otherwise (the API refuses other bodies, `BrowserGuardMiddleware`).
+    struct JSONTestClient: TestClientProtocol {
+        let base: any TestClientProtocol
+        var port: Int? { base.port }
+        func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+            var headers = headers
+            if body != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
+            return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+        }
     }
 
     static func json(_ object: [String: JSONValue]) throws -> ByteBuffer { ByteBuffer(data: try JSONValue.object(object).encoded()) }

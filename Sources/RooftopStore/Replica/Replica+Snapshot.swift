@@ -1,3 +1,4 @@
+import RooftopWire
 import Foundation
 import GRDB
 import RooftopModel
@@ -74,6 +75,7 @@ extension Replica {
             // A scratch file: if the hub dies while writing it, it is made again.
             try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF; PRAGMA secure_delete = ON")
         }
+        try PrivateFiles.createIfAbsent(atPath: path)  // the whole CRM: private from the start
         let copy = try DatabaseQueue(path: path, configuration: copyConfiguration)
         let removals = try pool.read { source in
             try copy.writeWithoutTransaction { destination in try source.backup(to: destination) }

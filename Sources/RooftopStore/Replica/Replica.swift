@@ -1,3 +1,4 @@
+import RooftopWire
 import Foundation
 import GRDB
 import Synchronization
@@ -37,6 +38,7 @@ public final class Replica: Sendable {
     ///   GRDB's `DatabaseError` if the file cannot be opened.
     public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
                 maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
+        try PrivateFiles.createIfAbsent(atPath: path)  // 0600 from the start; its -wal and -shm follow
         self.openLock = try ReplicaOpenLock(path: path)
         self.poolBox = Mutex(try Self.openPool(path: path))
         self.path = path

@@ -1,3 +1,4 @@
+import RooftopWire
 import Crypto
 import Foundation
 import RooftopReplication
@@ -30,10 +31,11 @@ public struct GroupCA: Sendable {
     /// - Parameter groupName: shown in the CA's subject (`O=`).
     /// - Throws: ``CertificateError`` when a CA already exists there (it is never overwritten).
     public func initialize(groupName: String, validityDays: Int = 3650) throws {
+        try Self.checkValidity(days: validityDays)
         guard !FileManager.default.fileExists(atPath: caKeyPath.path) else {
             throw CertificateError("a group CA already exists in \(directory.path); refusing to overwrite it")
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(directory)
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
             OrganizationName(groupName)
@@ -69,6 +71,7 @@ public struct GroupCA: Sendable {
     }
 
     private func issue(name: String, usage: ExtendedKeyUsage.Usage, dnsNames: [String], validityDays: Int) throws {
+        try Self.checkValidity(days: validityDays)
         guard let caKeyPEM = try? String(contentsOf: caKeyPath, encoding: .utf8),
             let caPEM = try? String(contentsOf: caCertificatePath, encoding: .utf8)
         else { throw CertificateError("no group CA in \(directory.path): run `rooftop certs init-ca` first") }
@@ -110,6 +113,17 @@ public struct GroupCA: Sendable {
         try write(try certificate.serializeAsPEM().pemString, to: paths.certificate, secret: false)
     }
 
+    /// The validity periods this CA issues: 1 day to 100 years (0 or fewer would make a certificate
+    /// that is already expired).
+    public static let validityDaysRange = 1...36_500
+
+    /// - Throws: ``CertificateError`` when `days` is outside ``validityDaysRange``.
+    static func checkValidity(days: Int) throws {
+        guard validityDaysRange.contains(days) else {
+            throw CertificateError("--days must be 1 to 36500 (a certificate valid for \(days) days would be expired from the start); nothing was written")
+        }
+    }
+
     static func ipAddressBytes(_ host: String) -> [UInt8]? {
         let parts = host.split(separator: ".")
         guard parts.count == 4 else { return nil }
@@ -117,9 +131,9 @@ public struct GroupCA: Sendable {
         return bytes.count == 4 ? bytes : nil
     }
 
+    /// A private key is created 0600 (never readable by others, not even for a moment); a certificate 0644.
     private func write(_ text: String, to url: URL, secret: Bool) throws {
-        try Data(text.utf8).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: secret ? 0o600 : 0o644], ofItemAtPath: url.path)
+        try PrivateFiles.write(Data(text.utf8), to: url, mode: secret ? PrivateFiles.fileMode : 0o644)
     }
 
     /// The rooftop named by a client certificate: its common name, provided the certificate

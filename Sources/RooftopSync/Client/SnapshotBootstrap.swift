@@ -131,7 +131,7 @@ extension SyncClient {
         }
         try etag.write(to: files.etag, atomically: true, encoding: .utf8)
         if !FileManager.default.fileExists(atPath: files.part.path) || have == 0 {
-            _ = FileManager.default.createFile(atPath: files.part.path, contents: nil)  // opening it below reports a failure
+            try? PrivateFiles.createIfAbsent(atPath: files.part.path)  // 0600; opening it below reports a failure
         }
         let handle = try FileHandle(forWritingTo: files.part)
         var received = 0

@@ -148,7 +148,7 @@ public final class SyncClient: Sendable {
                 report.restamped = recovery.restamped
             }
             if let floor = hello.retentionFloor {
-                try await replica.perform { try $0.refreshStaleDeletes(floor: floor, after: hubHasOfMine) }
+                _ = try await replica.perform { try $0.refreshStaleDeletes(floor: floor, after: hubHasOfMine) }
             }
             do {
                 try await push(from: hubHasOfMine, into: &report, keepFrames: keepFrames)

@@ -98,7 +98,7 @@ public actor SnapshotStore {
     }
 
     private func make(now: UInt64) async throws -> Snapshot {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.createDirectory(directory)
         let base = directory.appendingPathComponent("snapshot-\(now)-\(UInt32.random(in: 0...UInt32.max))")
         let plain = base.appendingPathExtension("sqlite"), frame = base.appendingPathExtension("sqlite.zst")
         return try await replica.perform { replica in

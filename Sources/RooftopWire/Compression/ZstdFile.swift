@@ -110,7 +110,7 @@ extension Zstd {
 
     private static func openFiles(_ source: URL, _ destination: URL) throws -> (FileHandle, FileHandle) {
         let input = try FileHandle(forReadingFrom: source)
-        _ = FileManager.default.createFile(atPath: destination.path, contents: nil)  // opening it below reports a failure
+        try? PrivateFiles.createIfAbsent(atPath: destination.path)  // 0600 (a snapshot: the whole CRM); opening it below reports a failure
         do {
             let output = try FileHandle(forWritingTo: destination)
             try output.truncate(atOffset: 0)

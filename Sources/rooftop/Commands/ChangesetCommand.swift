@@ -41,7 +41,7 @@ struct ChangesetCommand: ParsableCommand {
                 changes += changeset.changes.count
                 cursor = last
             }
-            guard FileManager.default.createFile(atPath: out, contents: Data(frames)) else { throw CLIError("cannot write \(out)") }
+            do { try PrivateFiles.write(Data(frames), to: URL(fileURLWithPath: out)) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
             print("wrote \(changes) change(s) from \(origin) to \(out) (\(frames.count) bytes)")
         }
     }

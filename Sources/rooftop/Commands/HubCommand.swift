@@ -1,3 +1,4 @@
+import RooftopWire
 import ArgumentParser
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ struct HubCommand: AsyncParsableCommand {
             try validatePort(port, "--port")
             guard (1...3650).contains(retentionDays) else { throw CLIError("--retention-days must be 1-3650") }
             guard (1_000...86_400_000).contains(maxDriftMs) else { throw CLIError("--max-drift-ms must be 1000-86400000") }
-            try FileManager.default.createDirectory(at: data.directory, withIntermediateDirectories: true)
+            try PrivateFiles.createDirectory(data.directory)
             let replica = try Replica(path: data.replicaPath, rooftop: .hub, maxDriftMilliseconds: maxDriftMs)
             let logger = Logger(label: "rooftop.hub")
             do {

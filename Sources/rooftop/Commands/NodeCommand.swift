@@ -21,6 +21,8 @@ struct NodeCommand: AsyncParsableCommand {
         var certs: String = "certs"
         @Option(name: .customLong("api-port"), help: "Port of the staff REST API (loopback).")
         var apiPort: Int = 8081
+        @Option(name: .customLong("api-host-name"), help: "A further host name staff use to reach the REST API (repeatable); any other Host is refused.")
+        var apiHostNames: [String] = []
         @Option(name: .customLong("sync-interval"), help: "Seconds between background syncs.")
         var syncInterval: Double = 5
 
@@ -40,7 +42,8 @@ struct NodeCommand: AsyncParsableCommand {
                 throw CLIError("\(data.directory.path) already belongs to rooftop \(existing.rooftop)")
             }
             let certsPath = URL(fileURLWithPath: certs).standardizedFileURL.path
-            let configuration = NodeConfiguration(rooftop: id, hubURL: hub, certificates: certsPath, apiPort: apiPort, syncIntervalSeconds: syncInterval)
+            var configuration = NodeConfiguration(rooftop: id, hubURL: hub, certificates: certsPath, apiPort: apiPort, syncIntervalSeconds: syncInterval)
+            configuration.apiHosts = apiHostNames.isEmpty ? nil : apiHostNames
             try configuration.save(to: data.directory)
             _ = try Replica(path: data.replicaPath, rooftop: id)
             print("rooftop \(id) ready in \(data.directory.path) (hub \(hub))")

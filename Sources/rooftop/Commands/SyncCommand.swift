@@ -25,7 +25,7 @@ struct SyncNowCommand: AsyncParsableCommand {
         let configuration = try data.configuration()
         let replica = try data.openReplica()
         if let saveChangeset {  // fail before syncing, not after
-            guard FileManager.default.createFile(atPath: saveChangeset, contents: Data()) else {
+            guard (try? PrivateFiles.write(Data(), to: URL(fileURLWithPath: saveChangeset))) != nil else {
                 throw CLIError("cannot write \(saveChangeset)")
             }
         }
@@ -45,7 +45,7 @@ struct SyncNowCommand: AsyncParsableCommand {
             throw CLIError("\(error) — run `rooftop node rebootstrap --data \(data.directory.path)`")
         }
         if let saveChangeset {
-            try Data(report.frames.joined()).write(to: URL(fileURLWithPath: saveChangeset))
+            try PrivateFiles.write(Data(report.frames.joined()), to: URL(fileURLWithPath: saveChangeset))
             print("saved \(report.frames.count) changeset frame(s) exchanged (pushed and pulled) to \(saveChangeset)")
         }
         if report.snapshotBytes > 0 {
