@@ -94,6 +94,11 @@ extension Replica {
                 if let entity = CRMSchema.entity(row[0]) { forget.append((entity, id, hlc)) }
                 queued += 1
             }
+            // The row's other unsent changes (a later frame, or not yet pushed) would be ignored too: queued with it.
+            let queuedHLCs = Set(hlcs)
+            for (entity, id, _) in forget {
+                queued += try ReviewQueue.keepUnsent(db, entity, id: id, owner: rooftop, reason: .rowPurged, now: wallClock.nowMilliseconds(), except: queuedHLCs)
+            }
             for (entity, id, hlc) in forget { try Erasure.forget(db, entity, id: id, by: .hub, hlc: hlc) }
             return queued
         }

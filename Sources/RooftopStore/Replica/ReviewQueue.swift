@@ -23,9 +23,14 @@ enum ReviewQueue {
         HLC(rawValue: try String.fetchOne(db, sql: "SELECT CAST(value AS TEXT) FROM syncState WHERE key = 'hubAcked'").flatMap(UInt64.init) ?? 0)
     }
 
-    /// Queues `owner`'s unsent logged changes to one row before they are removed from the change log.
-    static func keepUnsent(_ db: Database, _ entity: EntitySchema, id: RowID, owner: RooftopID, reason: Reason, now: UInt64) throws {
-        guard owner != .hub else { return }
+    /// Queues `owner`'s unsent logged changes to one row before they are removed from the change log
+    /// (but those in `except`, queued already).
+    /// - Returns: how many were queued.
+    @discardableResult
+    static func keepUnsent(_ db: Database, _ entity: EntitySchema, id: RowID, owner: RooftopID, reason: Reason, now: UInt64,
+                           except: Set<HLC> = []) throws -> Int {
+        guard owner != .hub else { return 0 }
+        var queued = 0
         let rows = try Row.fetchAll(db, sql: """
             SELECT hlc, kind, fields FROM changeLog WHERE tableName = ? AND rowId = ? AND origin = ? AND hlc > ? AND kind IN (1, 2, 3, 4)
             """, arguments: [entity.table, id.string, owner.rawValue, Int64(bitPattern: try hubAcknowledged(db).rawValue)])
@@ -33,8 +38,11 @@ enum ReviewQueue {
             guard let kind = RowChange.Kind(rawValue: UInt8(truncatingIfNeeded: row[1] as Int64)) else { continue }
             let fields = (try? FieldListCodec.decode(Array(row[2] as Data))) ?? []
             let change = RowChange(table: entity.table, rowID: id, hlc: HLC(rawValue: UInt64(bitPattern: row[0] as Int64)), kind: kind, fields: fields)
+            if except.contains(change.hlc) { continue }
             try record(db, change, origin: owner, reason: reason, now: now)
+            queued += 1
         }
+        return queued
     }
 
     /// Adds one change to the queue (an erased customer's without its values).
