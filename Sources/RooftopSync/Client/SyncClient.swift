@@ -386,7 +386,9 @@ public final class SyncClient: Sendable {
         if let error = error as? SyncError { return error }
         let text = String(describing: error)
         if error is NIOSSLError || text.contains("SSL") || text.contains("handshake") || text.contains("certificate") {
-            return SyncError(.tls, "TLS with the hub at \(hub.absoluteString) failed: \(text)")
+            // Without the TLS library's source locations (`at /…/handshake.cc:393`): they say nothing to staff.
+            let cleaned = text.replacingOccurrences(of: #" at /[^\]\)\s,]*"#, with: "", options: .regularExpression)
+            return SyncError(.tls, "TLS with the hub at \(hub.absoluteString) failed: \(cleaned)")
         }
         let reason: String
         if text.contains("Connection refused") {

@@ -23,12 +23,14 @@ public final class HTTPSyncTransport: SyncTransport {
     /// The hub's base URL (`https://localhost:8443`).
     public let hub: URL
     let http: HTTPClient
+    let tls: TLSConfiguration
 
     /// - Parameters:
     ///   - connectTimeout: how long to wait for the hub to accept a connection.
     ///   - readTimeout: how long to wait for the next bytes of an answer.
     public init(hub: URL, tls: TLSConfiguration, connectTimeout: TimeAmount = .seconds(3), readTimeout: TimeAmount = .seconds(60)) {
         self.hub = hub
+        self.tls = tls
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             tlsConfiguration: tls, timeout: .init(connect: connectTimeout, read: readTimeout)))
     }
@@ -45,7 +47,11 @@ public final class HTTPSyncTransport: SyncTransport {
             let buffer = try await response.body.collect(upTo: 256 << 20)
             return (response.status, Array(buffer: buffer), response.headers)
         } catch {
-            throw SyncClient.classify(error, hub: hub)
+            let classified = SyncClient.classify(error, hub: hub)
+            if classified.code == .tls, let why = await TLSClockDiagnosis.explain(hub: hub, tls: tls) {
+                throw SyncError(.tls, "TLS with the hub at \(hub.absoluteString) failed: \(why)")
+            }
+            throw classified
         }
     }
 }
