@@ -36,7 +36,8 @@ public struct APIHostPolicy: Sendable, Equatable {
         return host.isEmpty ? nil : host
     }
 
+    /// A configured name or address, as `hostPart` gives a `Host` header's (a bare IPv6 address has no brackets).
     static func normalised(_ host: String) -> String {
-        hostPart(of: host.contains("]") || host.filter({ $0 == ":" }).count <= 1 ? host : "[\(host)]") ?? host.lowercased()
+        host.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).lowercased()
     }
 }

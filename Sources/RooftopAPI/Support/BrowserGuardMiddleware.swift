@@ -16,8 +16,10 @@ import RooftopSync
 ///   `text/plain`, form or multipart bodies without the browser asking this node first (CORS preflight).
 /// Every refusal is an RFC 9457 problem; nothing is read or written.
 public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The host names this node answers to.
     public let policy: APIHostPolicy
 
+    /// - Parameter policy: the node's own host names (``APIHostPolicy``).
     public init(policy: APIHostPolicy) { self.policy = policy }
 
     static var stateChanging: Set<HTTPRequest.Method> { [.post, .put, .patch, .delete] }

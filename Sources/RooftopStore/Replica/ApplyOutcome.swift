@@ -10,12 +10,12 @@ public struct ApplyOutcome: Sendable, Equatable {
     public let alreadyApplied: Int
     /// Field values that won their LWW register and were written.
     public let fieldsWritten: Int
-    /// Of the changes applied now, those ignored because their row (or its parent) was purged after
-    /// the retention horizon (not kept). A rooftop within retention never sends one: the convergence
-    /// soak counts them as lost edits. (Changes about an erased customer are dropped by design.)
-    public var ignored: Int = 0
-    /// The HLCs of those ignored changes.
+    /// HLCs of the changes applied now that were ignored because their row (or its parent) was
+    /// purged after the retention horizon (not kept; the hub names them to their rooftop, which
+    /// queues them for review). Changes about an erased customer are dropped by design, not listed.
     public var ignoredChanges: [HLC] = []
+    /// How many were ignored (`ignoredChanges.count`).
+    public var ignored: Int { ignoredChanges.count }
 
     /// True when every change in the changeset had been applied before.
     public var wasAlreadyApplied: Bool { applied == 0 && alreadyApplied > 0 }

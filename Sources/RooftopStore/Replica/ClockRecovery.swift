@@ -130,6 +130,7 @@ extension Replica {
 extension Replica {
     /// Every re-stamp this replica made (old HLC → new HLC), oldest first (`restampedChange`; for
     /// audit and the convergence soak's accounting of edits).
+    /// - Throws: GRDB's `DatabaseError`.
     public func restampedChanges() throws -> [(old: HLC, new: HLC)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT oldHlc, newHlc FROM restampedChange ORDER BY at, newHlc").map {

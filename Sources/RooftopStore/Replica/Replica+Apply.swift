@@ -75,7 +75,7 @@ extension Replica {
             }
             return ApplyOutcome(origin: changeset.origin, applied: fresh.count,
                                 alreadyApplied: changeset.changes.count - fresh.count, fieldsWritten: fieldsWritten,
-                                ignored: ignored.count, ignoredChanges: ignored)
+                                ignoredChanges: ignored)
         }
     }
 

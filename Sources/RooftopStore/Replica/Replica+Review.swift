@@ -82,6 +82,10 @@ extension Replica {
     /// purged or its customer erased meanwhile, in which case it goes to the review queue. Changes are
     /// checked like any changeset, but not against the drift limit (they are this rooftop's own; one
     /// stamped in the future is re-stamped once the clock is right, `sync-protocol/hlc.md#a-clock-far-ahead`).
+    /// - Parameters:
+    ///   - changes: this rooftop's own unsent changes, from the old replica file.
+    ///   - parents: the parent of each child row they touch, keyed `table/rowId`, from the old file
+    ///     (``parentIDs(of:)``): a change to a child the hub no longer holds is queued by it.
     /// - Returns: how many were re-offered (now in the outbox) and how many went to the review queue.
     /// - Throws: ``ReplicaError`` as ``apply(_:acceptingOwnChangesUpTo:)`` (nothing is written then).
     public func reoffer(_ changes: [RowChange], parents: [String: RowID] = [:]) throws -> (reoffered: Int, queued: Int) {

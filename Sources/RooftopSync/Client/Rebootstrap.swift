@@ -49,12 +49,9 @@ extension SyncClient {
         let hello = try await client.hello()
         let acked = hello.versionVector[replica.rooftop]
         var report = RebootstrapReport()
-        if let ignored = hello.ignoredChanges, !ignored.isEmpty {
-            // Sent, but ignored by the hub (row purged), perhaps in a push whose answer was lost: to the
-            // review queue, which the new replica takes over below.
-            report.queued += try replica.queueIgnoredByHub(ignored.map(HLC.init(rawValue:)))
-            try replica.setSyncState([SyncStateKeys.hubIgnoredSeen: String(ignored.max() ?? 0)])
-        }
+        // Sent, but ignored by the hub (row purged), perhaps in a push whose answer was lost: to the
+        // review queue, which the new replica takes over below.
+        report.queued += try replica.queueIgnored(namedBy: hello)
         let kept = try replica.changeset(origin: replica.rooftop, after: acked, limit: .max).changes
         let parents = try replica.parentIDs(of: kept)
         Self.removeSideFiles(sidePath)

@@ -116,11 +116,8 @@ public final class SyncClient: Sendable {
                 }
             }
             if let floor = hello.retentionFloor { try await replica.perform { try $0.recordHubRetentionFloor(floor) } }
-            if let ignored = hello.ignoredChanges, !ignored.isEmpty {
-                // Ignored by the hub in a push whose answer this rooftop may never have read.
-                report.queuedForReview += try await replica.perform { try $0.queueIgnoredByHub(ignored.map(HLC.init(rawValue:))) }
-                try await replica.perform { try $0.setSyncState([SyncStateKeys.hubIgnoredSeen: String(ignored.max() ?? 0)]) }
-            }
+            // Ignored by the hub in a push whose answer this rooftop may never have read.
+            report.queuedForReview += try await replica.perform { try $0.queueIgnored(namedBy: hello) }
             // A new rooftop starts from the hub's snapshot (when the hub holds enough to make it worth it).
             let snapshot = try await bootstrapFromSnapshot(into: &report)
             let hubHasOfMine = hello.versionVector[replica.rooftop]

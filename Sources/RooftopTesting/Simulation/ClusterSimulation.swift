@@ -467,7 +467,7 @@ public final class ClusterSimulation {
                 report.failures.append("\(node.id) row differs from the fold of its history: \(mismatch)")
             }
             reviewed[node.id] = Set(try node.replica.reviewItems(limit: 100_000).map { "\($0.table)/\($0.rowId)/\($0.hlc)" })
-            report.reviewItems = max(report.reviewItems, 0) + node.transport.ignoredAtHub
+            report.reviewItems += node.transport.ignoredAtHub
         }
         // No edit is lost: accepted by the hub, in its rooftop's review queue, or about an erased customer.
         let accepted = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.transport.acceptedChanges) })
