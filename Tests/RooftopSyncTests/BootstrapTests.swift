@@ -71,7 +71,7 @@ import Testing
         process.arguments = ["sync", "--data", data.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.run(process)
         try await Task.sleep(for: .milliseconds(1_500))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -51,7 +51,7 @@ import Testing
             process.arguments = ["sync", "apply", "--data", data.path, file]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try ChildProcess.run(process)
             try await Task.sleep(for: .milliseconds(Int(50 + random.next() % 700)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

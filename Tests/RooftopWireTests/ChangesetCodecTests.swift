@@ -42,7 +42,7 @@ import Testing
         process.arguments = ["zstd", "-q", "-d", "-c", file]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try ChildProcess.run(process)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

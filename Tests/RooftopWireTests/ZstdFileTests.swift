@@ -33,7 +33,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["zstd", "-q", "-t", frame.path]  // test integrity, checksum included
-        try process.run()
+        try ChildProcess.run(process)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }
