@@ -46,6 +46,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // The CRM's domain layer between the store and the surfaces: generic entity service from the
+        // declarations, segments, campaigns, surveys, journeys, interactions, loyalty.
+        .target(name: "RooftopCRM", dependencies: [
+            "RooftopModel", "RooftopReplication", "RooftopStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // ADF 1.0 XML leads and FEBRL/CSV customer files.
         .target(name: "RooftopImport", dependencies: [
             "RooftopModel", "RooftopStore",
@@ -73,7 +80,7 @@ let package = Package(
 
         // The staff REST API: routes, JSON shapes, RFC 9457 problem+json.
         .target(name: "RooftopAPI", dependencies: [
-            "RooftopModel", "RooftopStore", "RooftopSync",
+            "RooftopModel", "RooftopStore", "RooftopSync", "RooftopCRM",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -89,7 +96,7 @@ let package = Package(
 
         // The `rooftop` command.
         .executableTarget(name: "rooftop", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopImport", "RooftopSync", "RooftopNode",
+            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopImport", "RooftopSync", "RooftopNode", "RooftopCRM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -127,6 +134,10 @@ let package = Package(
             "RooftopStore", "RooftopTesting", "RooftopWire",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "RooftopCRMTests", dependencies: [
+            "RooftopCRM", "RooftopTesting",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [

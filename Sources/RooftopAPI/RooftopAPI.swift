@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import RooftopCRM
 import RooftopStore
 import RooftopSync
 
@@ -17,9 +18,17 @@ public enum RooftopAPI {
         let router = Router()
         router.add(middleware: ProblemDetailsMiddleware())
         router.add(middleware: BrowserGuardMiddleware(policy: hosts))
+        let service = CRMService(replica: replica)
         CustomerRoutes(replica: replica).register(on: router)
-        InteractionRoutes(replica: replica).register(on: router)
+        InteractionRoutes(service: service).register(on: router)
+        MarketingRoutes(service: service).register(on: router)
+        SurveyRoutes(service: service).register(on: router)
         LoyaltyRoutes(replica: replica).register(on: router)
+        EntityRoutes(service: service).register(on: router)
+        let document = OpenAPIDocument.bytes
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
         SyncStatusRoutes(replica: replica, hubReachable: hubReachable).register(on: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router

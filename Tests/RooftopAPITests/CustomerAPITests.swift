@@ -207,7 +207,7 @@ import Testing
             let all = try Self.body(try await client.execute(uri: "/api/crm/customers?limit=1", method: .get))
             #expect(all["items"]?.arrayValue?.count == 1)
             let next = try #require(all["nextCursor"]?.stringValue)
-            let page2 = try Self.body(try await client.execute(uri: "/api/crm/customers?limit=1&after=\(next)", method: .get))
+            let page2 = try Self.body(try await client.execute(uri: "/api/crm/customers?limit=1&cursor=\(next)", method: .get))
             #expect(page2["items"]?.arrayValue?.count == 1)
             #expect(page2["items"] != all["items"])
             let badLimit = try await client.execute(uri: "/api/crm/customers?limit=0", method: .get)

@@ -19,6 +19,12 @@ enum MergeVectors {
     static let phone2 = RowID("019ad2a0-0000-7000-8000-00000000b002")!
     static let tagA = RowID("019ad2a0-0000-7000-8000-00000000c001")!
     static let tagB = RowID("019ad2a0-0000-7000-8000-00000000c002")!
+    static let campaign = RowID("019ad2a0-0000-7000-8000-00000000e001")!
+    /// `DerivedID.campaignMessage(campaign:customer:)` of `campaign` and `ana` (`merge-rules.md#derived-ids`).
+    static let anaSpringMessage = RowID("b22f6434-3d92-837d-86e1-120f2c6004d3")!
+    static let segment = RowID("019ad2a0-0000-7000-8000-00000000e002")!
+    static let memberA = RowID("019ad2a0-0000-7000-8000-00000000e003")!
+    static let memberB = RowID("019ad2a0-0000-7000-8000-00000000e004")!
     static let t0: UInt64 = 1_796_083_200_000
 
     static func hlc(_ seconds: UInt64, _ counter: UInt16 = 0) -> HLC { HLC(milliseconds: t0 + seconds * 1_000, counter: counter) }
@@ -203,5 +209,48 @@ enum MergeVectors {
                     update(10, 0, [FieldChange("notes", text("from a newer release")), FieldChange("preferredLanguage", text("pt"))]),
                 ]),
                ]),
-    ]
+            Vector(name: "13-campaign-executed-twice",
+               summary: "north and south execute one campaign while partitioned: both write Ana's message under the id derived from (campaign, customer), so there is one message; its fields merge as LWW registers (south's later send wins sentAt and status)",
+               changesets: [
+                Changeset(schemaVersion: 4, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "campaign", rowID: campaign, hlc: hlc(1), kind: .insert, fields: [
+                        FieldChange("name", text("Spring service")), FieldChange("type", text("Email")), FieldChange("status", text("Running")),
+                        FieldChange("owningRooftop", text("north")),
+                    ]),
+                    RowChange(table: "campaignMessage", rowID: anaSpringMessage, hlc: hlc(10), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("campaignId", text(campaign.string)), FieldChange("channel", text("Email")),
+                        FieldChange("status", text("Queued")), FieldChange("queuedAt", text("2026-12-01T00:00:10.000Z")),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 4, origin: south, changes: [
+                    RowChange(table: "campaignMessage", rowID: anaSpringMessage, hlc: hlc(12), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("campaignId", text(campaign.string)), FieldChange("channel", text("Email")),
+                        FieldChange("status", text("Queued")), FieldChange("queuedAt", text("2026-12-01T00:00:12.000Z")),
+                    ]),
+                    updateRow("campaignMessage", anaSpringMessage, 30, 0, [FieldChange("status", text("Sent")), FieldChange("sentAt", text("2026-12-01T00:00:30.000Z"))]),
+                ]),
+               ]),
+        Vector(name: "14-segment-member-add-wins",
+               summary: "Ana is in a static segment; south removes her while north, not having seen it, adds her again: north's new element row survives the remove, so she stays a member everywhere",
+               changesets: [
+                Changeset(schemaVersion: 4, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customerSegment", rowID: segment, hlc: hlc(1), kind: .insert, fields: [
+                        FieldChange("name", text("Hand-picked")), FieldChange("type", text("Static")),
+                    ]),
+                    RowChange(table: "segmentMember", rowID: memberA, hlc: hlc(2), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("segmentId", text(segment.string)), FieldChange("removed", .integer(0)),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 4, origin: south, changes: [
+                    updateRow("segmentMember", memberA, 20, 0, [FieldChange("removed", .integer(1))]),
+                ]),
+                Changeset(schemaVersion: 4, origin: east, changes: [
+                    RowChange(table: "segmentMember", rowID: memberB, hlc: hlc(15), kind: .insert, fields: [
+                        FieldChange("customerId", text(ana.string)), FieldChange("segmentId", text(segment.string)), FieldChange("removed", .integer(0)),
+                    ]),
+                ]),
+               ]),
+]
 }

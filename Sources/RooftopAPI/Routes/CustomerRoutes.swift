@@ -1,4 +1,5 @@
 import Hummingbird
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -7,8 +8,8 @@ import RooftopSync
 /// `/api/crm/customers` (design document "Customer Management"). Bodies and answers are the
 /// design document's `Customer` JSON; errors are RFC 9457 problems.
 ///
-/// - `GET /api/crm/customers?q=&limit=&after=`: `{"items": [Customer], "nextCursor": id|null}`;
-///   with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
+/// - `GET /api/crm/customers?q=&limit=&cursor=&status=&loyaltyTier=&sourceType=&contactType=&homeRooftop=&tags=&createdAfter=…`:
+///   `{"items": [Customer], "nextCursor": string|null}`; with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
 /// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
 /// - `GET /api/crm/customers/{id}`: the customer with an `ETag`; 410 `GONE` when it was deleted, erased or
 ///   purged (the detail says which), 404 when never known here.
@@ -27,6 +28,7 @@ import RooftopSync
 /// - `POST /api/crm/customers/{id}/erase`: a data subject's erasure request: 202; the customer and
 ///   every row about them leave this replica now and every replica as the erase reaches it.
 /// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
+/// - `GET /api/crm/customers/{id}/journey`: the `CustomerJourney` with `stageHistory`; 404 when none yet.
 /// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
 struct CustomerRoutes: Sendable {
     let replica: Replica
@@ -96,6 +98,11 @@ struct CustomerRoutes: Sendable {
             }
             return try Response.json(["items": JSONValue.array(rows.map { .object($0.json) })])
         }
+        customers.get(":id/journey") { _, context in
+            let id = try RequestBody.rowID(context, "id")
+            let service = CRMService(replica: replica)
+            return try EntityRoutes.response(try await replica.run { _ in try service.journey(customer: id) })
+        }
         customers.get(":id/vehicles") { _, context in
             let id = try RequestBody.rowID(context, "id")
             _ = try await customer(id)
@@ -135,22 +142,46 @@ struct CustomerRoutes: Sendable {
         return response
     }
 
+    /// The list's filters: equality on these customer fields, `tags` (has the tag), and the
+    /// created/updated ranges (``ListParameters``).
+    static let filters = ["status", "loyaltyTier", "sourceType", "contactType", "homeRooftop"]
+
     func list(_ request: Request) async throws -> Response {
-        let limit = try RequestBody.integer(request, "limit", default: 50, in: 1...500)
-        if let q = request.uri.queryParameters.get("q") {
+        try ListParameters.refuseUnknown(request, allowed: ["q", "limit", "cursor", "tags", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore"] + Self.filters)
+        let limit = try ListParameters.limit(request)
+        let parameters = request.uri.queryParameters
+        if let q = parameters.get("q") {
+            guard q.count <= 256 else { throw ListParameters.invalid("q", "at most 256 characters") }
             let found = try await replica.run { try $0.searchCustomers(String(q), limit: limit) }
             return try Response.json(["items": JSONValue.array(found.map(\.json)), "nextCursor": .null])
         }
-        var cursor: RowID?
-        if let after = request.uri.queryParameters.get("after") {
-            guard let id = RowID(String(after)) else {
-                throw ProblemDetails(.badRequest, code: "VALIDATION", detail: "query parameter after must be a customer id")
+        var query = ListQuery(CRMSchema.customer, limit: limit)
+        if let cursor = parameters.get("cursor") { query.cursor = String(cursor) }
+        for name in Self.filters {
+            for text in parameters.getAll(name) {
+                query.filters.append(.init(name, try ListParameters.value(String(text), CRMSchema.customer.field(name)!.type, name: name)))
             }
-            cursor = id
         }
-        let page = try await replica.run { [cursor] in try $0.customers(limit: limit, after: cursor) }
-        let next: JSONValue = page.count == limit ? .string(page.last!.customer.id.string) : .null
-        return try Response.json(["items": JSONValue.array(page.map(\.json)), "nextCursor": next])
+        for text in parameters.getAll("tags") {
+            let tag = try ListParameters.value(String(text), .text(maxLength: 64), name: "tags")
+            query.conditions.append(.init("""
+                EXISTS (SELECT 1 FROM customerTag t WHERE t.customerId = customer.id AND t._created IS NOT NULL AND t._deleted IS NULL
+                  AND coalesce(t.removed, 0) = 0 AND lower(t.tag) = lower(?))
+                """, [tag]))
+        }
+        for (name, (field, lower)) in ListParameters.rangeParameters {
+            guard let text = parameters.get(name) else { continue }
+            let value = try ListParameters.value(String(text), .dateTime, name: name)
+            query.ranges.append(lower ? .init(field, from: value, before: nil) : .init(field, from: nil, before: value))
+        }
+        let page = try await replica.run { [query] replica in
+            let page = try CRMService(replica: replica).replica.snapshot { tx in
+                let rows = try tx.list(query)
+                return (try tx.customers(ids: rows.rows.map(\.id)), rows.nextCursor)
+            }
+            return page
+        }
+        return try Response.json(["items": JSONValue.array(page.0.map(\.json)), "nextCursor": page.1.map(JSONValue.string) ?? .null])
     }
 
     func create(_ request: Request) async throws -> Response {

@@ -1,4 +1,5 @@
 import Hummingbird
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -8,11 +9,14 @@ import RooftopSync
 ///
 /// - `GET /api/crm/loyalty/{customerId}`: ``LoyaltyAccount`` (balance, tier, events with status).
 /// - `POST /api/crm/loyalty/{customerId}/points/add` and `.../points/redeem`: `{"points": n, "reason": "..."}`;
-///   201 with the account. A redemption above the balance is 409 `INSUFFICIENT_POINTS`.
+///   a redemption may name `"rewardId"` instead of points (the reward's `pointsCost`, an event naming it);
+///   201 with the account. A redemption above the balance is 409 `INSUFFICIENT_POINTS`, of an inactive reward 409 `CONFLICT`.
+/// - `GET /api/crm/loyalty/rewards`: the rewards catalogue (``EntityRoutes``, `?active=true` for what can be redeemed).
 /// - `GET /api/crm/loyalty/declined`: redemptions declined on replay (concurrent redemptions at two
 ///   rooftops that together overdrew), for follow-up.
 struct LoyaltyRoutes: Sendable {
     let replica: Replica
+    var service: CRMService { CRMService(replica: replica) }
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         let loyalty = router.group("api/crm/loyalty")
@@ -30,20 +34,15 @@ struct LoyaltyRoutes: Sendable {
     func record(_ kind: LoyaltyLedger.Event.Kind, _ request: Request, _ context: some RequestContext) async throws -> Response {
         let id = try RequestBody.rowID(context, "customerId")
         let body = try await RequestBody.jsonObject(request)
-        for key in body.keys where key != "points" && key != "reason" {
-            throw ProblemDetails.validation(FieldInputError(pointer: "/\(EntitySchema.escape(key))", reason: "unknown field"))
-        }
-        guard case .integer(let points) = try CRMSchema.loyaltyEvent.field("points")!.type.storedValue(for: body["points"] ?? .null, at: "/points") else {
+        try RequestBody.refuseUnknownFields(body, allowed: kind == .redeem ? ["points", "reason", "rewardId"] : ["points", "reason"])
+        let reward = try RequestBody.optionalID(body["rewardId"], at: "/rewardId")
+        let stored = try CRMSchema.loyaltyEvent.field("points")!.type.storedValue(for: body["points"] ?? .null, at: "/points")
+        if stored.isNull && reward == nil {
             throw ProblemDetails.validation(FieldInputError(pointer: "/points", reason: "points are required"))
         }
         let reason = try CRMSchema.loyaltyEvent.field("reason")!.type.storedValue(for: body["reason"] ?? .null, at: "/reason").textValue
-        do {
-            let account = try await replica.perform { try $0.recordLoyalty(kind, points: points, reason: reason, customer: id) }
-            return try Response.json(account, status: .created)
-        } catch let error as ReplicaError where error.code == .insufficientPoints {
-            throw ProblemDetails(.conflict, code: error.code.rawValue, title: "Insufficient points", detail: error.message)
-        } catch {
-            throw ProblemDetails.fromStore(error)
-        }
+        let service = self.service
+        let account = try await replica.run { _ in try service.recordLoyalty(kind, points: stored.integerValue, reason: reason, reward: reward, customer: id) }
+        return try Response.json(account, status: .created)
     }
 }

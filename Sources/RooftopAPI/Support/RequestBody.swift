@@ -45,4 +45,36 @@ enum RequestBody {
         }
         return number
     }
+
+    /// Refuses members of a body other than `allowed`.
+    /// - Throws: ``ProblemDetails`` 400 `VALIDATION` naming each unknown member.
+    static func refuseUnknownFields(_ body: [String: JSONValue], allowed: Set<String>) throws {
+        let unknown = body.keys.filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw ProblemDetails.validation(FieldInputError.combining(unknown.map { FieldInputError(pointer: "/\(EntitySchema.escape($0))", reason: "unknown field") })!)
+        }
+    }
+
+    /// An optional array of UUIDs (at most 10,000).
+    static func ids(_ value: JSONValue?, at pointer: String) throws -> [RowID] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let items) = value, items.count <= 10_000 else {
+            throw ProblemDetails.validation(FieldInputError(pointer: pointer, reason: "expected an array of at most 10000 UUIDs"))
+        }
+        return try items.enumerated().map { i, item in
+            guard case .string(let text) = item, let id = RowID(text) else {
+                throw ProblemDetails.validation(FieldInputError(pointer: "\(pointer)/\(i)", reason: "expected a UUID"))
+            }
+            return id
+        }
+    }
+
+    /// An optional UUID member.
+    static func optionalID(_ value: JSONValue?, at pointer: String) throws -> RowID? {
+        guard let value, value != .null else { return nil }
+        guard case .string(let text) = value, let id = RowID(text) else {
+            throw ProblemDetails.validation(FieldInputError(pointer: pointer, reason: "expected a UUID"))
+        }
+        return id
+    }
 }

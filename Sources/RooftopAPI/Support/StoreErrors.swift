@@ -17,11 +17,15 @@ extension ProblemDetails {
             return ProblemDetails(.serviceUnavailable, code: "CLOCK_SKEW", title: "This computer's clock is wrong", detail: e.message)
         case let e as ReplicaError where e.code == .busy:
             return ProblemDetails(.conflict, code: "BUSY", detail: e.message)
+        case let e as ReplicaError where e.code == .conflict:
+            return ProblemDetails(.conflict, code: "CONFLICT", title: "Conflict with the record's state", detail: e.message)
+        case let e as ReplicaError where e.code == .insufficientPoints:
+            return ProblemDetails(.conflict, code: e.code.rawValue, title: "Insufficient points", detail: e.message)
         case let e as ReplicaError where e.code == .alreadyExists:
             return ProblemDetails(.conflict, code: "ALREADY_EXISTS", detail: e.message)
         case let e as ReplicaError where e.code == .preconditionFailed:
-            return ProblemDetails(.preconditionFailed, code: "PRECONDITION_FAILED", title: "Customer changed",
-                                  detail: "the customer changed since it was read (If-Match does not match its ETag); read it again and retry")
+            return ProblemDetails(.preconditionFailed, code: "PRECONDITION_FAILED", title: "Changed since read",
+                                  detail: "the record changed since it was read (If-Match does not match its ETag); read it again and retry")
         case let e as ReplicaError where e.code == .invalid:
             return ProblemDetails(.unprocessableContent, code: "INVALID", detail: e.message)
         case let e as FieldInputError:

@@ -25,6 +25,17 @@ public enum Timestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Unix ms of an RFC 3339 instant; nil when it is not one.
+    public static func milliseconds(_ input: String) -> UInt64? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        guard let date = formatter.date(from: input) ?? plain.date(from: input) else { return nil }
+        let ms = (date.timeIntervalSince1970 * 1000).rounded()
+        return ms >= 0 ? UInt64(ms) : nil
+    }
+
     /// Parses an RFC 3339 instant (`2026-10-05T09:12:00-07:00`, `2026-10-05T16:12:00.5Z`) and
     /// returns it normalised to UTC with milliseconds; nil when it is not one.
     public static func normaliseDateTime(_ input: String) -> String? {

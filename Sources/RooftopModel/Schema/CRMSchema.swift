@@ -8,7 +8,11 @@ public enum CRMSchema {
     /// - 1: customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle.
     /// - 2: customerTag (`Customer.tags` as an add-wins set).
     /// - 3: loyaltyEvent (the loyalty ledger behind `Customer.loyaltyPoints`).
-    public static let version: UInt16 = 3
+    /// - 4: the rest of the design document: campaign, campaignMessage (the outbox),
+    ///   customerSegment, segmentMember, customerJourney, journeyStageEvent, customerSurvey,
+    ///   surveyResponse, loyaltyReward, scheduledInteraction; `CustomerInteraction.tags`;
+    ///   `loyaltyEvent.rewardId`.
+    public static let version: UInt16 = 4
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -85,7 +89,13 @@ public enum CRMSchema {
         FieldSpec("relatedToId", .uuid),
         FieldSpec("createdAt", .dateTime, system: true),
         FieldSpec("updatedAt", .dateTime, system: true),
-    ], parentField: "customerId")
+        FieldSpec("tags", .list(text64, maxCount: 50), since: 4, "labels; one LWW register (an interaction is recorded at one desk)"),
+    ], parentField: "customerId", resource: EntityResource(
+        path: "interactions", name: "CustomerInteraction", required: ["customerId", "type"],
+        filters: ["customerId", "type", "direction", "userId", "sentiment", "tags"], sorts: ["interactionDate", "createdAt", "updatedAt"],
+        summary: "A call, e-mail, SMS, visit, web or social contact with a customer."))
+
+    static let text64 = FieldType.text(maxLength: 64)
 
     /// A vehicle (the design document's `Vehicle` reference target): a vehicle of interest
     /// from a lead, or one a customer owns.
@@ -102,7 +112,9 @@ public enum CRMSchema {
         FieldSpec("odometerUnits", .enumeration(["mi", "km"])),
         FieldSpec("createdAt", .dateTime, system: true),
         FieldSpec("updatedAt", .dateTime, system: true),
-    ])
+    ], resource: EntityResource(path: "vehicles", name: "Vehicle", filters: ["vin", "make", "model", "year", "condition"],
+                                sorts: ["year", "make", "createdAt", "updatedAt"],
+                                summary: "A vehicle: one a customer owns or drives, or a vehicle of interest from a lead."))
 
     /// `CustomerVehicle` (design document): a customer's relationship to a vehicle. A child of its
     /// customer (the vehicle itself is shared and is not).
@@ -123,7 +135,10 @@ public enum CRMSchema {
         FieldSpec("annualMileage", .integer(0...1_000_000)),
         FieldSpec("createdAt", .dateTime, system: true),
         FieldSpec("updatedAt", .dateTime, system: true),
-    ], parentField: "customerId")
+    ], parentField: "customerId", resource: EntityResource(
+        path: "customer-vehicles", name: "CustomerVehicle", required: ["customerId", "vehicleId"],
+        filters: ["customerId", "vehicleId", "status", "relationshipType"], sorts: ["purchaseDate", "createdAt", "updatedAt"],
+        summary: "A customer's relationship to a vehicle: owner, co-owner or driver, with purchase and finance details."))
 
     /// One element of `Customer.tags`, an add-wins set (`sync-protocol/merge-rules.md#add-wins-set`):
     /// every add creates its own element row; a remove sets `removed` on the element rows it has
@@ -133,7 +148,7 @@ public enum CRMSchema {
         FieldSpec("customerId", .uuid, system: true),
         FieldSpec("tag", .text(maxLength: 64)),
         FieldSpec("removed", .boolean),
-    ], parentField: "customerId")
+    ], parentField: "customerId", merge: .addWinsElement, since: 2)
 
     /// An event of a customer's loyalty ledger (`sync-protocol/merge-rules.md#loyalty-ledger`):
     /// points are an append-only ledger of adds and redemptions, not a number. The balance replays
@@ -145,12 +160,18 @@ public enum CRMSchema {
         FieldSpec("points", .integer(1...10_000_000)),
         FieldSpec("reason", .text(maxLength: 256)),
         FieldSpec("createdAt", .dateTime, system: true),
-    ], parentField: "customerId")
+        FieldSpec("rewardId", .uuid, since: 4, "the loyaltyReward a redemption was for"),
+    ], parentField: "customerId", merge: .appendOnly, since: 3)
 
     /// Every replicated entity, in the order digests list them.
     public static let entities: [EntitySchema] = [
         customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
+        campaign, campaignMessage, customerSegment, segmentMember, customerJourney, journeyStageEvent,
+        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction,
     ]
+
+    /// The entities served as generic REST collections and `rooftop crm` commands.
+    public static var resources: [EntitySchema] { entities.filter { $0.resource != nil } }
 
     /// The child entities of `table` (those whose ``EntitySchema/parentTable`` it is), in digest order.
     public static func children(of table: String) -> [EntitySchema] { childrenByTable[table] ?? [] }

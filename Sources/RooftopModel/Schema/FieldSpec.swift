@@ -8,11 +8,18 @@ public struct FieldSpec: Hashable, Sendable {
     public let type: FieldType
     /// Set by the system (`createdAt`, `updatedAt`, `customerId` of a child); input ignores it.
     public let isSystem: Bool
+    /// The schema version that added the field (``CRMSchema/version`` history): a migration
+    /// creating a table for version N takes only the fields with `since <= N`.
+    public let since: UInt16
+    /// What the field holds, for the OpenAPI description (empty when its name says it).
+    public let summary: String
 
-    public init(_ name: String, _ type: FieldType, in group: String? = nil, system: Bool = false) {
+    public init(_ name: String, _ type: FieldType, in group: String? = nil, system: Bool = false, since: UInt16 = 1, _ summary: String = "") {
         self.name = name
         self.group = group
         self.type = type
         self.isSystem = system
+        self.since = since
+        self.summary = summary
     }
 }

@@ -78,7 +78,44 @@ extension FieldType {
             guard let s = try string() else { return .null }
             guard let v = VIN.normalise(s) else { throw fail("expected a 17-character VIN (ISO 3779)") }
             return .text(v)
+        case .url:
+            guard let s = try string() else { return .null }
+            guard Self.isWebURL(s) else { throw fail("expected an absolute http or https URL of at most 2048 bytes") }
+            return .text(s)
+        case .jsonObject:
+            guard case .object = json else { throw fail("expected a JSON object, got \(json.kindName)") }
+            guard let text = Self.canonicalJSON(json), text.utf8.count <= Self.maxJSONBytes else {
+                throw fail("longer than \(Self.maxJSONBytes) bytes of canonical JSON")
+            }
+            return .text(text)
+        case .list(let element, let maxCount):
+            guard case .array(let items) = json else { throw fail("expected an array, got \(json.kindName)") }
+            guard items.count <= maxCount else { throw fail("more than \(maxCount) elements") }
+            var kept: [JSONValue] = []
+            for (i, item) in items.enumerated() {
+                guard case .string = item else { throw FieldInputError(pointer: "\(pointer)/\(i)", reason: "expected a string, got \(item.kindName)") }
+                let stored = try element.storedValue(for: item, at: "\(pointer)/\(i)")
+                guard case .text(let text) = stored else { continue }  // empty strings are dropped
+                if !kept.contains(.string(text)) { kept.append(.string(text)) }
+            }
+            if kept.isEmpty { return .null }
+            return .text(Self.canonicalJSON(.array(kept)) ?? "[]")
         }
+    }
+
+    /// `value` encoded with sorted keys and no insignificant white space (the stored form of
+    /// ``jsonObject`` and ``list(_:maxCount:)``); nil when it cannot be encoded.
+    public static func canonicalJSON(_ value: JSONValue) -> String? {
+        (try? value.encoded()).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// An absolute `http`/`https` URL with a host, at most 2,048 bytes, no white space or control characters.
+    static func isWebURL(_ s: String) -> Bool {
+        guard s.utf8.count <= 2048, !s.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }),
+            let components = URLComponents(string: s), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return false }
+        return true
     }
 
     /// `[+-]digits[.digits][e[+-]digits]` with at least one digit before the exponent.
@@ -117,14 +154,30 @@ extension FieldType {
         case (.phone, .text(let s)):
             s.utf8.first == UInt8(ascii: "+") && (8...15).contains(s.utf8.count - 1) && s.utf8.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         case (.vin, .text(let s)): VIN.normalise(s) == s
+        case (.url, .text(let s)): Self.isWebURL(s)
+        case (.jsonObject, .text(let s)):
+            if s.utf8.count <= Self.maxJSONBytes, let parsed = Self.parseJSON(s), case .object = parsed { Self.canonicalJSON(parsed) == s } else { false }
+        case (.list(let element, let maxCount), .text(let s)):
+            if let parsed = Self.parseJSON(s), case .array(let items) = parsed, !items.isEmpty, items.count <= maxCount,
+                items.allSatisfy({ if case .string(let t) = $0 { element.acceptsStored(.text(t)) } else { false } }),
+                Set(items).count == items.count {
+                Self.canonicalJSON(parsed) == s
+            } else { false }
         default: false
         }
+    }
+
+    /// Parses stored JSON text; nil when it is not JSON.
+    static func parseJSON(_ s: String) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(s.utf8))
     }
 
     /// The JSON form of a stored value.
     public func jsonValue(for value: FieldValue) -> JSONValue {
         switch (self, value) {
+        case (.list, .null): .array([])
         case (_, .null): .null
+        case (.jsonObject, .text(let s)), (.list, .text(let s)): Self.parseJSON(s) ?? .null
         case (.boolean, .integer(let i)): .bool(i != 0)
         case (.decimal, .text(let s)): Double(s).map(JSONValue.number) ?? .string(s)
         case (_, .integer(let i)): .number(Double(i))

@@ -24,6 +24,19 @@ public enum FieldType: Hashable, Sendable {
     case phone
     /// A vehicle identification number (ISO 3779), stored upper-case.
     case vin
+    /// An absolute `http` or `https` URL (RFC 3986) of at most 2,048 bytes, stored as given (trimmed).
+    case url
+    /// A JSON object (RFC 8259) of at most ``maxJSONBytes`` bytes, stored as canonical text
+    /// (sorted keys, no insignificant white space): a segment's `criteria`, a campaign's `filterCriteria`.
+    /// Replicated as one LWW register: the whole object is one value.
+    case jsonObject
+    /// A JSON array of up to `maxCount` values of `element` (text, UUID, URL), stored as canonical JSON
+    /// text with duplicates removed in first-seen order. One LWW register: the whole list is one value
+    /// (`Customer.tags` is an add-wins set instead, see `sync-protocol/merge-rules.md`).
+    indirect case list(FieldType, maxCount: Int)
+
+    /// The largest stored ``jsonObject``: 16 KiB of canonical JSON.
+    public static let maxJSONBytes = 16_384
 
     /// The most UTF-8 bytes a text field of `maxLength` characters may hold: 4 × `maxLength`
     /// (every Unicode scalar fits in 4 bytes, so ordinary text of `maxLength` scalars always passes).

@@ -57,7 +57,9 @@ public struct CustomerRecord: Sendable, Hashable {
             return .object(json)
         })
         object["tags"] = .array(tags.map(JSONValue.string))
-        object["loyaltyPoints"] = .number(Double(loyalty.loyaltyPoints))
+        let account = loyalty
+        object["loyaltyPoints"] = .number(Double(account.loyaltyPoints))
+        object["loyaltyTier"] = account.loyaltyTier.map(JSONValue.string) ?? .null
         return .object(object)
     }
 

@@ -102,8 +102,8 @@ extension Replica {
                 if newer { continue }
                 throw ReplicaError(.unknownSchema, "change \(index): unknown table \(change.table)")
             }
-            if entity.table == CRMSchema.loyaltyEvent.table && change.kind != .insert && change.kind != .purge {
-                throw ReplicaError(.invalid, "change \(index): loyalty events are append-only")
+            if entity.merge == .appendOnly && change.kind != .insert && change.kind != .purge {
+                throw ReplicaError(.invalid, "change \(index): \(entity.table) rows are append-only events")
             }
             if change.kind == .update, let parentField = entity.parentField, change.fields.contains(where: { $0.name == parentField }) {
                 throw ReplicaError(.invalid, "change \(index): a child's \(parentField) is set once, by its insert")

@@ -56,20 +56,31 @@ extension Replica {
     }
 
     /// Calls `body` with each row's id and canonical bytes, in id order: the id, every field
-    /// value in schema order, then `_created`, `_createdBy`, `_stamps`, `_deleted`, `_deletedBy`,
-    /// `_tombstoned`, each in the changeset value encoding.
+    /// value the entity had when its table was created, in schema order, then `_created`,
+    /// `_createdBy`, `_stamps`, `_deleted`, `_deletedBy`, `_tombstoned`, each in the changeset value
+    /// encoding; then, for each field a later schema appended, its name and value when it is not
+    /// null (so appending a field leaves the digest of every row that does not set it unchanged,
+    /// `sync-protocol/sync-exchange.md#digest`).
     static func forEachCanonicalRow(_ db: Database, _ entity: EntitySchema, prefix: String? = nil,
                                     _ body: (String, [UInt8]) throws -> Void) throws {
-        let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
+        let base = entity.fields(asOf: entity.since), appended = entity.fields.filter { $0.since > entity.since }
+        let columns = base.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
+        let appendedColumns = appended.map { ", " + $0.name.quotedDatabaseIdentifier }.joined()
         let filter = prefix.map { "WHERE id >= '\($0)' AND id < '\($0)g'" } ?? ""
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) \(filter) ORDER BY id
+            SELECT id, \(columns), \(RowIO.replicationColumns)\(appendedColumns) FROM \(entity.table.quotedDatabaseIdentifier) \(filter) ORDER BY id
             """)
-        let width = 1 + entity.fields.count + 6
+        let width = 1 + base.count + 6
         var buffer: [UInt8] = []
         while let row = try rows.next() {
             buffer.removeAll(keepingCapacity: true)
             for i in 0..<width { FieldListCodec.appendCanonical(FieldValue(row[i] as DatabaseValue), to: &buffer) }
+            for (offset, field) in appended.enumerated() {
+                let value = FieldValue(row[width + offset] as DatabaseValue)
+                guard !value.isNull else { continue }
+                FieldListCodec.appendCanonical(.text(field.name), to: &buffer)
+                FieldListCodec.appendCanonical(value, to: &buffer)
+            }
             try body(row[0], buffer)
         }
     }

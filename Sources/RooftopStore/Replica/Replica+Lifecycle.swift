@@ -50,7 +50,7 @@ extension Replica {
             throw try Self.absence(db, entity, id: id)
         }
         if kind == .delete && !state.isVisible { throw try Self.absence(db, entity, id: id) }
-        if kind == .restore && state.isVisible { throw ReplicaError(.notFound, "\(entity.table) \(id) is not deleted") }
+        if kind == .restore && state.isVisible { throw ReplicaError(.conflict, "\(entity.table) \(id) is not deleted: there is nothing to restore") }
         let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
         let fields = kind == .delete
             ? [FieldChange(RowChange.contextField, .blob(try ChangeLog.versionVector(db).encoded()))] : []

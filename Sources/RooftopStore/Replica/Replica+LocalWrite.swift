@@ -49,6 +49,9 @@ extension Replica {
 
     private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {
         let entity = write.entity
+        if write.kind == .update && entity.merge == .appendOnly {
+            throw ReplicaError(.invalid, "\(entity.table) rows are append-only events: they are never updated")
+        }
         if write.kind == .update, let parentField = entity.parentField, write.values[parentField] != nil {
             throw FieldInputError(pointer: "/\(parentField)", reason: "set once, when the \(entity.table) is created")
         }

@@ -32,6 +32,9 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         /// edits lose whose superseded values were compacted away. The sender refreshes it and pushes
         /// again (`sync-protocol/merge-rules.md#retention`).
         public static let staleDelete = Code(rawValue: "STALE_DELETE")
+        /// The request conflicts with the record's state (restore of a live record, a campaign
+        /// status change the lifecycle does not allow).
+        public static let conflict = Code(rawValue: "CONFLICT")
         /// A redemption larger than the loyalty balance.
         public static let insufficientPoints = Code(rawValue: "INSUFFICIENT_POINTS")
         public var description: String { rawValue }

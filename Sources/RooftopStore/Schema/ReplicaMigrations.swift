@@ -27,7 +27,7 @@ enum ReplicaMigrations {
                 CREATE TABLE syncState (key TEXT PRIMARY KEY NOT NULL, value ANY) STRICT, WITHOUT ROWID;
                 """)
             for entity in schema1Entities {
-                try db.execute(sql: createTableSQL(entity))
+                try db.execute(sql: createTableSQL(entity, asOf: 1))
             }
             try db.execute(sql: """
                 CREATE INDEX customer_lastName ON customer(lastName COLLATE NOCASE, firstName COLLATE NOCASE);
@@ -60,11 +60,11 @@ enum ReplicaMigrations {
             try db.execute(sql: "ALTER TABLE changeLog ADD COLUMN schemaVersion INTEGER NOT NULL DEFAULT 1")
         }
         migrator.registerMigration("v4-schema-2-customer-tags") { db in
-            try db.execute(sql: createTableSQL(CRMSchema.customerTag, withLifecycle: true))
+            try db.execute(sql: createTableSQL(CRMSchema.customerTag, asOf: 2, withLifecycle: true))
             try db.execute(sql: "CREATE INDEX customerTag_customerId ON customerTag(customerId)")
         }
         migrator.registerMigration("v5-schema-3-loyalty-ledger") { db in
-            try db.execute(sql: createTableSQL(CRMSchema.loyaltyEvent, withLifecycle: true))
+            try db.execute(sql: createTableSQL(CRMSchema.loyaltyEvent, asOf: 3, withLifecycle: true))
             try db.execute(sql: "CREATE INDEX loyaltyEvent_customerId ON loyaltyEvent(customerId)")
         }
         migrator.registerMigration("v6-retention") { db in
@@ -114,6 +114,58 @@ enum ReplicaMigrations {
                 CREATE TABLE ignoredChange (origin TEXT NOT NULL, hlc INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (origin, hlc)) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v11-schema-4-whole-crm") { db in
+            // Schema 4: the rest of the design document's entities, and the fields it appends to older ones.
+            for entity in CRMSchema.entities {
+                if entity.since == 4 {
+                    try db.execute(sql: createTableSQL(entity, asOf: 4, withLifecycle: true))
+                    if let parentField = entity.parentField {
+                        try db.execute(sql: "CREATE INDEX \("\(entity.table)_\(parentField)".quotedDatabaseIdentifier) ON \(entity.table.quotedDatabaseIdentifier)(\(parentField.quotedDatabaseIdentifier))")
+                    }
+                } else {
+                    for field in entity.fields where field.since == 4 {
+                        try db.execute(sql: "ALTER TABLE \(entity.table.quotedDatabaseIdentifier) ADD COLUMN \(field.name.quotedDatabaseIdentifier) \(field.type.sqlType)")
+                    }
+                }
+            }
+            try db.execute(sql: """
+                CREATE INDEX campaignMessage_campaignId ON campaignMessage(campaignId, status);
+                CREATE INDEX segmentMember_segmentId ON segmentMember(segmentId);
+                CREATE INDEX surveyResponse_surveyId ON surveyResponse(surveyId);
+                CREATE INDEX scheduledInteraction_assignee ON scheduledInteraction(assignedToId, scheduledFor);
+                CREATE INDEX customerInteraction_date ON customerInteraction(interactionDate);
+                -- Local, never replicated: each rooftop's last refresh of a segment (its member count then).
+                CREATE TABLE segmentRefresh (segmentId TEXT PRIMARY KEY NOT NULL, memberCount INTEGER NOT NULL, refreshedAt INTEGER NOT NULL) WITHOUT ROWID;
+                -- Local, derived: the words of every interaction's subject and content (SQLite FTS5,
+                -- diacritics folded), kept by triggers whatever writes the row (local write, apply, erasure).
+                -- FTS5 rows are found by integer rowid: customerInteractionDoc maps interaction ids to them.
+                -- (No INSERT OR IGNORE in these triggers: an outer UPSERT's conflict policy overrides it.)
+                CREATE TABLE customerInteractionDoc (docid INTEGER PRIMARY KEY, interactionId TEXT NOT NULL UNIQUE);
+                CREATE VIRTUAL TABLE customerInteractionText USING fts5(subject, content, tokenize = 'unicode61 remove_diacritics 2');
+                INSERT INTO customerInteractionDoc (interactionId) SELECT id FROM customerInteraction WHERE _created IS NOT NULL AND _deleted IS NULL;
+                INSERT INTO customerInteractionText (rowid, subject, content)
+                  SELECT d.docid, i.subject, i.content FROM customerInteraction i JOIN customerInteractionDoc d ON d.interactionId = i.id;
+                CREATE TRIGGER customerInteractionText_insert AFTER INSERT ON customerInteraction
+                  WHEN NEW._created IS NOT NULL AND NEW._deleted IS NULL BEGIN
+                  INSERT INTO customerInteractionDoc (interactionId) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id);
+                  INSERT INTO customerInteractionText (rowid, subject, content)
+                    VALUES ((SELECT docid FROM customerInteractionDoc WHERE interactionId = NEW.id), NEW.subject, NEW.content);
+                END;
+                CREATE TRIGGER customerInteractionText_update AFTER UPDATE OF subject, content, _created, _deleted ON customerInteraction BEGIN
+                  DELETE FROM customerInteractionText WHERE rowid = (SELECT docid FROM customerInteractionDoc WHERE interactionId = OLD.id);
+                  INSERT INTO customerInteractionDoc (interactionId) SELECT NEW.id WHERE NEW._created IS NOT NULL AND NEW._deleted IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id);
+                  INSERT INTO customerInteractionText (rowid, subject, content)
+                    SELECT d.docid, NEW.subject, NEW.content FROM customerInteractionDoc d
+                    WHERE d.interactionId = NEW.id AND NEW._created IS NOT NULL AND NEW._deleted IS NULL;
+                END;
+                CREATE TRIGGER customerInteractionText_delete AFTER DELETE ON customerInteraction BEGIN
+                  DELETE FROM customerInteractionText WHERE rowid = (SELECT docid FROM customerInteractionDoc WHERE interactionId = OLD.id);
+                  DELETE FROM customerInteractionDoc WHERE interactionId = OLD.id;
+                END;
+                """)
+        }
         return migrator
     }
 
@@ -123,8 +175,8 @@ enum ReplicaMigrations {
     /// `CREATE TABLE` for an entity: `id`, one column per field, then the replication columns
     /// `_created` (insert HLC, NULL while only updates have arrived), `_createdBy` (its origin)
     /// and `_stamps` (each field's winning stamp, see ``StampCodec``).
-    static func createTableSQL(_ entity: EntitySchema, withLifecycle: Bool = false) -> String {
-        let columns = entity.fields.map { "\($0.name.quotedDatabaseIdentifier) \($0.type.sqlType)" }
+    static func createTableSQL(_ entity: EntitySchema, asOf version: UInt16, withLifecycle: Bool = false) -> String {
+        let columns = entity.fields(asOf: version).map { "\($0.name.quotedDatabaseIdentifier) \($0.type.sqlType)" }
         let lifecycle = withLifecycle ? ", _deleted INTEGER, _deletedBy TEXT, _tombstoned INTEGER NOT NULL DEFAULT 0" : ""
         return """
             CREATE TABLE \(entity.table.quotedDatabaseIdentifier) (

@@ -1,0 +1,121 @@
+import RooftopCRM
+import RooftopModel
+
+/// The hand-written operations of the OpenAPI document: customers, journeys, interactions,
+/// campaigns, segments, surveys, loyalty and sync status (each beside its route's doc comment).
+enum CRMOperations {
+    typealias Doc = OpenAPIDocument
+    typealias S = OpenAPISchemas
+
+    static let anyObject: JSONValue = ["type": "object"]
+    static func items(_ item: JSONValue) -> JSONValue { ["type": "object", "required": ["items"], "properties": ["items": ["type": "array", "items": item]]] }
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+        ["type": "object", "properties": .object(properties), "additionalProperties": false, "required": .array(required.map(JSONValue.string))]
+    }
+    static let uuid: JSONValue = ["type": "string", "format": "uuid"]
+    static let uuids: JSONValue = ["type": ["array", "null"], "maxItems": 10000, "items": uuid]
+
+    static var all: [(String, String, [String: JSONValue])] {
+        let customer = S.ref("Customer")
+        return [
+            // Customer management
+            ("/api/crm/customers", "get", Doc.op("List customers", "With q: a name, e-mail or phone search (one page). Without: customers in id order, filtered.",
+                parameters: Doc.paging + [Doc.query("q", ["type": "string", "maxLength": 256], "search words"),
+                                          Doc.query("status", S.nullable(S.type(CRMSchema.customer.field("status")!.type)) ),
+                                          Doc.query("loyaltyTier", ["type": "string", "enum": ["Bronze", "Silver", "Gold", "Platinum"]]),
+                                          Doc.query("sourceType", ["type": "string", "enum": .array(sourceTypes)]),
+                                          Doc.query("contactType", ["type": "string", "enum": ["Individual", "Business"]]),
+                                          Doc.query("homeRooftop", ["type": "string", "maxLength": 63]),
+                                          Doc.query("tags", ["type": "string", "maxLength": 64], "has this tag"),
+                                          Doc.query("createdAfter", ["type": "string", "format": "date-time"]), Doc.query("createdBefore", ["type": "string", "format": "date-time"]),
+                                          Doc.query("updatedAfter", ["type": "string", "format": "date-time"]), Doc.query("updatedBefore", ["type": "string", "format": "date-time"])],
+                ok: Doc.page(customer))),
+            ("/api/crm/customers", "post", Doc.op("Create a customer", "201 with Location and ETag.", body: S.ref("CustomerInput"), ok: Doc.response(customer, etag: true), okStatus: "201")),
+            ("/api/crm/customers/{id}", "get", Doc.op("Get customer details", "With ETag; 410 when deleted, erased or purged.", parameters: [Doc.idParameter()], ok: Doc.response(customer, etag: true))),
+            ("/api/crm/customers/{id}", "put", Doc.op("Update a customer", "If-Match required (428 without, 412 when stale). Phones and addresses are added or changed, others kept.",
+                parameters: [Doc.idParameter(), Doc.ifMatch(required: true)], body: S.ref("CustomerInput"), ok: Doc.response(customer, etag: true))),
+            ("/api/crm/customers/{id}", "patch", Doc.op("Patch a customer", "JSON Merge Patch (RFC 7396): lists replace the whole list and then need If-Match.",
+                parameters: [Doc.idParameter(), Doc.ifMatch(required: false)], body: S.ref("CustomerInput"), bodyType: "application/merge-patch+json", ok: Doc.response(customer, etag: true))),
+            ("/api/crm/customers/{id}", "delete", Doc.op("Delete a customer", "A tombstone; its phones, addresses, interactions and other child records go with it.", parameters: [Doc.idParameter()], ok: nil, okStatus: "204")),
+            ("/api/crm/customers/{id}/restore", "post", Doc.op("Restore a deleted customer", "409 CONFLICT when not deleted.", parameters: [Doc.idParameter()], ok: Doc.response(customer, etag: true))),
+            ("/api/crm/customers/{id}/erase", "post", Doc.op("Erase a customer (DSAR)", "202: the customer and every row about them leave every replica.", parameters: [Doc.idParameter()],
+                ok: Doc.response(anyObject), okStatus: "202")),
+            ("/api/crm/customers/{id}/phoneNumbers/{childId}", "delete", Doc.op("Remove a phone", "", parameters: [Doc.idParameter(), Doc.idParameter("childId")], ok: nil, okStatus: "204")),
+            ("/api/crm/customers/{id}/addresses/{childId}", "delete", Doc.op("Remove an address", "", parameters: [Doc.idParameter(), Doc.idParameter("childId")], ok: nil, okStatus: "204")),
+            ("/api/crm/customers/{id}/vehicles", "get", Doc.op("Get customer vehicles", "Each CustomerVehicle with its vehicle.", parameters: [Doc.idParameter()], ok: Doc.response(items(anyObject)))),
+            ("/api/crm/customers/{id}/interactions", "get", Doc.op("Get customer interactions", "Newest first.", parameters: [Doc.idParameter(),
+                Doc.query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])], ok: Doc.response(items(S.ref("CustomerInteraction"))))),
+            ("/api/crm/customers/{id}/journey", "get", Doc.op("Get customer journey", "Stage, substage, milestones, next scheduled activity and the stage history (HLC order). 404 when none yet.",
+                parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CustomerJourney"), etag: true))),
+            // Interactions
+            ("/api/crm/interactions/search", "get", Doc.op("Search interactions", "Every filter given must hold; q: words in subject and content (SQLite FTS5 prefixes, accents folded). Newest first.",
+                parameters: Doc.paging + [Doc.query("customerId", uuid), Doc.query("userId", uuid),
+                                          Doc.query("type", S.nullable(S.type(CRMSchema.customerInteraction.field("type")!.type))),
+                                          Doc.query("direction", ["type": "string", "enum": ["Inbound", "Outbound"]]),
+                                          Doc.query("from", ["type": "string", "format": "date-time"], "interactionDate at or after"),
+                                          Doc.query("to", ["type": "string", "format": "date-time"], "interactionDate before"),
+                                          Doc.query("tags", ["type": "string", "maxLength": 64]), Doc.query("q", ["type": "string", "maxLength": 256])],
+                ok: Doc.page(S.ref("CustomerInteraction")))),
+            ("/api/crm/interactions/bulk", "post", Doc.op("Record multiple interactions", "At most 1,000, atomically: all or none; every error names its item (/interactions/3/type).",
+                body: object(["interactions": ["type": "array", "maxItems": 1000, "items": S.ref("CustomerInteractionInput")]], required: ["interactions"]),
+                ok: Doc.response(items(S.ref("CustomerInteraction"))), okStatus: "201")),
+            ("/api/crm/interactions/schedule", "post", Doc.op("Schedule a future interaction", "A ScheduledInteraction with an assignee (status Scheduled).",
+                body: S.ref("ScheduledInteractionInput"), ok: Doc.response(S.ref("ScheduledInteraction"), etag: true), okStatus: "201")),
+            ("/api/crm/interactions/follow-ups", "get", Doc.op("A user's follow-ups for a day", "Scheduled interactions assigned to the user within the UTC day, by time.",
+                parameters: [Doc.query("assignedToId", uuid, required: true), Doc.query("day", ["type": "string", "format": "date"], required: true),
+                             Doc.query("includeClosed", ["type": "boolean"])], ok: Doc.page(S.ref("ScheduledInteraction")))),
+            // Campaigns
+            ("/api/crm/campaigns/{id}/execute", "post", Doc.op("Execute campaign",
+                "Resolves the audience (segments ∪ filterCriteria) and writes one outbox message per customer, its id derived from (campaign, customer) so executes at two rooftops make one; doNotContact, no opt-in and no address are recorded as Suppressed with the reason. Only the owning rooftop ever delivers. The campaign becomes Running.",
+                parameters: [Doc.idParameter()], ok: Doc.response(object(["campaignId": uuid, "status": ["type": "string"], "audience": ["type": "integer"], "queued": ["type": "integer"],
+                                                                            "suppressed": ["type": "object", "additionalProperties": ["type": "integer"]],
+                                                                            "alreadyInOutbox": ["type": "integer"], "owningRooftop": ["type": "string"]])))),
+            ("/api/crm/campaigns/{id}/metrics", "get", Doc.op("Get campaign metrics", "Counted from the outbox messages, never stored.", parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CampaignMetrics")))),
+            // Segments
+            ("/api/crm/segments/{id}/refresh", "post", Doc.op("Refresh segment members", "Re-evaluates on this rooftop's replica; sets memberCount and lastRefreshed here.",
+                parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CustomerSegment"), etag: true))),
+            ("/api/crm/segments/{id}/members", "get", Doc.op("Get segment members", "Customers in id order, with a cursor.", parameters: [Doc.idParameter()] + Doc.paging, ok: Doc.page(customer))),
+            ("/api/crm/segments/{id}/members", "post", Doc.op("Add or remove static segment members", "An add-wins set; 409 for a Dynamic segment.", parameters: [Doc.idParameter()],
+                body: object(["add": uuids, "remove": uuids]), ok: Doc.response(S.ref("CustomerSegment"), etag: true))),
+            // Surveys
+            ("/api/crm/surveys/send", "post", Doc.op("Send survey to customers", "One CustomerSurvey per customer (customerIds or a segment's members), doNotContact left out.",
+                body: object(["surveyType": ["type": "string", "enum": .array(CRMSchema.surveyTypes.map(JSONValue.string))], "customerIds": uuids, "segmentId": ["type": ["string", "null"], "format": "uuid"],
+                              "relatedToType": ["type": ["string", "null"], "maxLength": 256], "relatedToId": ["type": ["string", "null"], "format": "uuid"]], required: ["surveyType"]),
+                ok: Doc.response(object(["created": ["type": "array", "items": uuid], "skipped": ["type": "array", "items": object(["customerId": uuid, "reason": ["type": "string"]])]])), okStatus: "201")),
+            ("/api/crm/surveys/{id}/response", "post", Doc.op("Record survey response",
+                "Answers validated against responseType (Rating 0..scale, default 5; NPS 0–10; Boolean true/false). An overall score ≤ \(CRMService.followUpThreshold) (0–10) sets followUpRequired and schedules a follow-up call.",
+                parameters: [Doc.idParameter()],
+                body: object(["responses": ["type": "array", "maxItems": 200, "items": ["type": "object"]], "comments": ["type": ["string", "null"], "maxLength": 20000],
+                              "followUpAssignedToId": ["type": ["string", "null"], "format": "uuid"]], required: ["responses"]),
+                ok: Doc.response(S.ref("CustomerSurvey"), etag: true))),
+            ("/api/crm/surveys/analytics", "get", Doc.op("Get survey analytics", "NPS (% promoters 9–10 − % detractors 0–6), average scores per type, response rate; overall and by rooftop.",
+                parameters: [Doc.query("from", ["type": "string", "format": "date-time"]), Doc.query("to", ["type": "string", "format": "date-time"]),
+                             Doc.query("surveyType", ["type": "string", "enum": .array(CRMSchema.surveyTypes.map(JSONValue.string))]), Doc.query("homeRooftop", ["type": "string", "maxLength": 63])],
+                ok: Doc.response(anyObject))),
+            // Loyalty
+            ("/api/crm/loyalty/{customerId}", "get", Doc.op("Get loyalty status", "The ledger replayed: balance, tier (from earned points: Silver 1,000, Gold 5,000, Platinum 25,000), events.",
+                parameters: [Doc.idParameter("customerId")], ok: Doc.response(anyObject))),
+            ("/api/crm/loyalty/{customerId}/points/add", "post", Doc.op("Add loyalty points", "", parameters: [Doc.idParameter("customerId")],
+                body: object(["points": ["type": "integer", "minimum": 1, "maximum": 10_000_000], "reason": ["type": ["string", "null"], "maxLength": 256]], required: ["points"]),
+                ok: Doc.response(anyObject), okStatus: "201")),
+            ("/api/crm/loyalty/{customerId}/points/redeem", "post", Doc.op("Redeem loyalty points", "points, or rewardId (its pointsCost). 409 INSUFFICIENT_POINTS above the balance.",
+                parameters: [Doc.idParameter("customerId")],
+                body: object(["points": ["type": ["integer", "null"], "minimum": 1, "maximum": 10_000_000], "reason": ["type": ["string", "null"], "maxLength": 256],
+                              "rewardId": ["type": ["string", "null"], "format": "uuid"]]),
+                ok: Doc.response(anyObject), okStatus: "201")),
+            ("/api/crm/loyalty/declined", "get", Doc.op("Declined redemptions", "Concurrent redemptions that together overdrew, for follow-up.", ok: Doc.response(items(anyObject)))),
+            // Sync and compliance
+            ("/api/sync/status", "get", Doc.op("Sync status", "The hub link, pending changes, clock.", ok: Doc.response(anyObject))),
+            ("/api/sync/digest", "get", Doc.op("Replica digests", "Per-table content digests.", ok: Doc.response(["type": "array"]))),
+            ("/api/sync/conflicts", "get", Doc.op("Conflicts", "Edits that lost to a delete.", parameters: [Doc.query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])], ok: Doc.response(items(anyObject)))),
+            ("/api/sync/review", "get", Doc.op("Review queue", "Unsent changes that could not be offered to the hub.", ok: Doc.response(items(anyObject)))),
+            ("/api/sync/review/{id}", "get", Doc.op("A review item", "", parameters: [Doc.idParameter()], ok: Doc.response(anyObject))),
+            ("/api/sync/review/{id}", "delete", Doc.op("Discard a review item", "", parameters: [Doc.idParameter()], ok: nil, okStatus: "204")),
+            ("/api/sync/review/{id}/apply", "post", Doc.op("Apply a review item again", "", parameters: [Doc.idParameter()], ok: Doc.response(anyObject))),
+            ("/api/compliance/erasures", "get", Doc.op("Erasures", "Customers erased on request and which rooftops applied it.", ok: Doc.response(items(anyObject)))),
+            ("/openapi.json", "get", Doc.op("This document", "", ok: Doc.response(anyObject))),
+        ]
+    }
+
+    static let sourceTypes: [JSONValue] = ["WebLead", "Showroom", "ServiceCustomer", "ReferralCustomer"]
+}

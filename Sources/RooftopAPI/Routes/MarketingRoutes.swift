@@ -1,0 +1,60 @@
+import Hummingbird
+import RooftopCRM
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+
+/// Campaign and segment actions (design document "Campaign Management", "Segmentation"); their
+/// CRUD is ``EntityRoutes``.
+///
+/// - `POST /api/crm/campaigns/{id}/execute` — ``CampaignExecution`` (200): one outbox message per
+///   audience customer, suppressed ones with their reason; the campaign becomes Running.
+/// - `GET /api/crm/campaigns/{id}/metrics` — counts from the outbox.
+/// - `POST /api/crm/segments/{id}/refresh` — the segment with its new `memberCount` and `lastRefreshed`.
+/// - `GET /api/crm/segments/{id}/members?limit=&cursor=` — `{"items": [Customer], "nextCursor"}`.
+/// - `POST /api/crm/segments/{id}/members` — a static segment's members: `{"add": [ids], "remove": [ids]}`.
+struct MarketingRoutes: Sendable {
+    let service: CRMService
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post("api/crm/campaigns/:id/execute") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            let id = try RequestBody.rowID(context, "id")
+            let execution = try await run { try $0.executeCampaign(id: id) }
+            return try Response.json(execution)
+        }
+        router.get("api/crm/campaigns/:id/metrics") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            let id = try RequestBody.rowID(context, "id")
+            return try Response.json(JSONValue.object(try await run { try $0.campaignMetrics(id: id) }))
+        }
+        router.post("api/crm/segments/:id/refresh") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            let id = try RequestBody.rowID(context, "id")
+            return try EntityRoutes.response(try await run { try $0.refreshSegment(id: id) })
+        }
+        router.get("api/crm/segments/:id/members") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: ["limit", "cursor"])
+            let id = try RequestBody.rowID(context, "id")
+            let limit = try ListParameters.limit(request)
+            let cursor = request.uri.queryParameters.get("cursor").map { String($0) }
+            let page = try await run { try $0.segmentMembers(id: id, cursor: cursor, limit: limit) }
+            return try Response.json(["items": JSONValue.array(page.items.map(\.json)), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
+        }
+        router.post("api/crm/segments/:id/members") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let body = try await RequestBody.jsonObject(request)
+            for key in body.keys where key != "add" && key != "remove" {
+                throw ProblemDetails.validation(FieldInputError(pointer: "/\(EntitySchema.escape(key))", reason: "unknown field (add, remove)"))
+            }
+            let add = try RequestBody.ids(body["add"], at: "/add"), remove = try RequestBody.ids(body["remove"], at: "/remove")
+            return try EntityRoutes.response(try await run { try $0.changeSegmentMembers(id: id, add: add, remove: remove) })
+        }
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
+        let service = self.service
+        return try await service.replica.run { _ in try body(service) }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+
+/// `CustomerInteraction`: `interactionDate` defaults to now.
+struct InteractionRules: EntityRules {
+    var entity: EntitySchema { CRMSchema.customerInteraction }
+
+    func prepareCreate(_ fields: inout [String: FieldValue], id: RowID, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        if (fields["interactionDate"] ?? .null).isNull { fields["interactionDate"] = Rules.now(tx) }
+        return []
+    }
+}
+
+/// A scheduled interaction: Scheduled → Completed or Cancelled (both final). Completing one
+/// records the interaction it became, unless `interactionId` names one already.
+struct ScheduledInteractionRules: EntityRules {
+    var entity: EntitySchema { CRMSchema.scheduledInteraction }
+
+    func prepareCreate(_ fields: inout [String: FieldValue], id: RowID, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        if (fields["status"] ?? .null).isNull { fields["status"] = .text("Scheduled") }
+        guard fields["status"]?.textValue == "Scheduled" else {
+            throw FieldInputError(pointer: "/status", reason: "a scheduled interaction starts as Scheduled")
+        }
+        return []
+    }
+
+    func prepareUpdate(_ changes: inout [String: FieldValue], current: StoredRow, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        let from = current["status"].textValue ?? "Scheduled"
+        if from != "Scheduled" {
+            throw ReplicaError(.conflict, "this interaction is \(from): it no longer changes")
+        }
+        guard let next = changes["status"]?.textValue, next == "Completed" else { return [] }
+        guard (Rules.value("interactionId", changes, current)).isNull else { return [] }
+        let interactionID = tx.replica.newRowID()
+        changes["interactionId"] = .text(interactionID.string)
+        var values: [String: FieldValue] = ["interactionDate": Rules.now(tx)]
+        for name in ["customerId", "type", "direction", "subject", "content", "relatedToType", "relatedToId"] {
+            let value = Rules.value(name, changes, current)
+            if !value.isNull { values[name] = value }
+        }
+        values["userId"] = Rules.value("assignedToId", changes, current)
+        return [LocalWrite(.insert, CRMSchema.customerInteraction, id: interactionID, values: values)]
+    }
+}
+
+/// A loyalty reward: `active` defaults to true.
+struct RewardRules: EntityRules {
+    var entity: EntitySchema { CRMSchema.loyaltyReward }
+
+    func prepareCreate(_ fields: inout [String: FieldValue], id: RowID, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        if (fields["active"] ?? .null).isNull { fields["active"] = .integer(1) }
+        return []
+    }
+}
+
+/// A customer's vehicle link: the vehicle must exist here.
+struct CustomerVehicleRules: EntityRules {
+    var entity: EntitySchema { CRMSchema.customerVehicle }
+
+    func prepareCreate(_ fields: inout [String: FieldValue], id: RowID, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        if case .text(let text) = fields["vehicleId"] ?? .null, let vehicle = RowID(text), try tx.row(CRMSchema.vehicle, id: vehicle) == nil {
+            throw FieldInputError(pointer: "/vehicleId", reason: try tx.absence(CRMSchema.vehicle, id: vehicle).message)
+        }
+        if (fields["status"] ?? .null).isNull { fields["status"] = .text("Active") }
+        return []
+    }
+
+    func prepareUpdate(_ changes: inout [String: FieldValue], current: StoredRow, _ tx: StoreTransaction) throws -> [LocalWrite] {
+        if case .text(let text) = changes["vehicleId"] ?? .null, let vehicle = RowID(text), try tx.row(CRMSchema.vehicle, id: vehicle) == nil {
+            throw FieldInputError(pointer: "/vehicleId", reason: try tx.absence(CRMSchema.vehicle, id: vehicle).message)
+        }
+        return []
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RooftopAPI
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import Testing
+
+/// Every endpoint of the design document over real HTTP on a running router (`.live`), as a
+/// dealership's day uses them, and the conventions every collection shares.
+@Suite struct CRMEndpointTests {
+    typealias API = CustomerAPITests
+
+    /// The design document's endpoint list ("API Endpoints"), method and path.
+    static let seedEndpoints: [(String, String)] = [
+        ("get", "/api/crm/customers"), ("get", "/api/crm/customers/{id}"), ("post", "/api/crm/customers"), ("put", "/api/crm/customers/{id}"),
+        ("get", "/api/crm/customers/{id}/vehicles"), ("get", "/api/crm/customers/{id}/interactions"), ("get", "/api/crm/customers/{id}/journey"),
+        ("post", "/api/crm/customers/{id}/merge"),
+        ("post", "/api/crm/interactions"), ("get", "/api/crm/interactions/search"), ("post", "/api/crm/interactions/bulk"), ("post", "/api/crm/interactions/schedule"),
+        ("get", "/api/crm/campaigns"), ("get", "/api/crm/campaigns/{id}"), ("post", "/api/crm/campaigns"), ("put", "/api/crm/campaigns/{id}"),
+        ("post", "/api/crm/campaigns/{id}/execute"), ("get", "/api/crm/campaigns/{id}/metrics"),
+        ("get", "/api/crm/segments"), ("get", "/api/crm/segments/{id}"), ("post", "/api/crm/segments"), ("put", "/api/crm/segments/{id}"),
+        ("post", "/api/crm/segments/{id}/refresh"), ("get", "/api/crm/segments/{id}/members"),
+        ("get", "/api/crm/surveys"), ("get", "/api/crm/surveys/{id}"), ("post", "/api/crm/surveys/send"), ("post", "/api/crm/surveys/{id}/response"),
+        ("get", "/api/crm/surveys/analytics"),
+        ("get", "/api/crm/loyalty/{customerId}"), ("post", "/api/crm/loyalty/{customerId}/points/add"), ("post", "/api/crm/loyalty/{customerId}/points/redeem"),
+        ("get", "/api/crm/loyalty/rewards"),
+    ]
+
+    @Test func theOpenAPIDocumentServedIsTheOneInTheRepositoryAndDescribesTheSeedEndpoints() async throws {
+        let committed = Fixtures.repositoryRoot.appendingPathComponent("openapi/rooftop.json")
+        if ProcessInfo.processInfo.environment["ROOFTOP_WRITE_OPENAPI"] == "1" {
+            try FileManager.default.createDirectory(at: committed.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(OpenAPIDocument.bytes).write(to: committed)
+        }
+        #expect(Array(try Data(contentsOf: committed)) == OpenAPIDocument.bytes, "openapi/rooftop.json is stale: ROOFTOP_WRITE_OPENAPI=1 scripts/test --filter CRMEndpointTests")
+        try await API.withAPI { client, _ in
+            let response = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(response.status == .ok)
+            #expect(Array(Data(buffer: response.body)) == OpenAPIDocument.bytes)
+            let document = try API.body(response)
+            #expect(document["openapi"] == .string("3.1.0"))
+            let paths = try #require(document["paths"]?.objectValue)
+            // merge is issue 12's (duplicates): not served yet, so not described.
+            let missing = Self.seedEndpoints.filter { paths[$0.1]?.objectValue?[$0.0] == nil }.map { "\($0.0.uppercased()) \($0.1)" }
+            #expect(missing == ["POST /api/crm/customers/{id}/merge"])
+        }
+    }
+
+    func post(_ client: any TestClientProtocol, _ uri: String, _ body: [String: JSONValue], status: HTTPResponse.Status = .created) async throws -> [String: JSONValue] {
+        let response = try await client.execute(uri: uri, method: .post, body: try API.json(body))
+        #expect(response.status == status, "\(uri): \(String(buffer: response.body))")
+        return try API.body(response)
+    }
+
+    func get(_ client: any TestClientProtocol, _ uri: String) async throws -> [String: JSONValue] {
+        let response = try await client.execute(uri: uri, method: .get)
+        #expect(response.status == .ok, "\(uri): \(String(buffer: response.body))")
+        return try API.body(response)
+    }
+
+    @Test func aDealershipDayUsesEveryEndpoint() async throws {
+        try await API.withAPI { client, _ in
+            // Customers.
+            let ana = try await post(client, "/api/crm/customers", API.ana)
+            let anaID = try #require(ana["id"]?.stringValue)
+            let bo = try await post(client, "/api/crm/customers", ["firstName": "Bo", "lastName": "Blocked", "email": "bo@example.com",
+                                                                   "communicationPreferences": ["optInEmail": true, "doNotContact": true], "tags": ["fleet"]])
+            let boID = try #require(bo["id"]?.stringValue)
+            let fleet = try await get(client, "/api/crm/customers?tags=FLEET&status=Prospect")
+            #expect(fleet["items"]?.arrayValue?.count == 1 && fleet["nextCursor"] == .null)
+            // A vehicle, owned.
+            let vehicle = try await post(client, "/api/crm/vehicles", ["vin": "1HGCM82633A004352", "make": "Honda", "model": "Accord", "year": 2003])
+            _ = try await post(client, "/api/crm/customer-vehicles", ["customerId": .string(anaID), "vehicleId": vehicle["id"]!, "relationshipType": "Owner"])
+            let vehicles = try await get(client, "/api/crm/customers/\(anaID)/vehicles")
+            #expect(vehicles["items"]?.arrayValue?.first?.objectValue?["vehicle"]?.objectValue?["make"] == "Honda")
+            // Interactions: one, search, bulk, schedule, the customer's list.
+            _ = try await post(client, "/api/crm/interactions", ["customerId": .string(anaID), "type": "Call", "subject": "Trade-in appraisal", "tags": ["sales"]])
+            let bulk = try await post(client, "/api/crm/interactions/bulk", ["interactions": [["customerId": .string(anaID), "type": "SMS", "content": "Your car is ready"],
+                                                                                              ["customerId": .string(boID), "type": "Email", "subject": "Welcome"]]])
+            #expect(bulk["items"]?.arrayValue?.count == 2)
+            let found = try await get(client, "/api/crm/interactions/search?q=apprais&customerId=\(anaID)")
+            #expect(found["items"]?.arrayValue?.count == 1)
+            let advisor = RowID.v7(milliseconds: 42).string
+            let scheduled = try await post(client, "/api/crm/interactions/schedule", ["customerId": .string(anaID), "type": "Call",
+                                                                                     "scheduledFor": "2031-03-04T16:00:00Z", "assignedToId": .string(advisor)])
+            #expect(scheduled["status"] == "Scheduled")
+            let day = try await get(client, "/api/crm/interactions/follow-ups?assignedToId=\(advisor)&day=2031-03-04")
+            #expect(day["items"]?.arrayValue?.count == 1)
+            #expect(try await get(client, "/api/crm/customers/\(anaID)/interactions")["items"]?.arrayValue?.count == 2)
+            // Journey.
+            _ = try await post(client, "/api/crm/journeys", ["customerId": .string(anaID), "stage": "Consideration", "nextScheduledActivity": ["type": "Test drive", "date": "2031-03-05T10:00:00Z"]])
+            let journey = try await get(client, "/api/crm/customers/\(anaID)/journey")
+            #expect(journey["stage"] == "Consideration" && journey["nextScheduledActivity"]?.objectValue?["type"] == "Test drive")
+            #expect(journey["stageHistory"]?.arrayValue?.count == 1)
+            // Segments.
+            let segment = try await post(client, "/api/crm/segments", ["name": "Email-able", "type": "Dynamic",
+                                                                     "criteria": ["field": "email", "op": "exists", "value": true]])
+            let segmentID = try #require(segment["id"]?.stringValue)
+            #expect(try await get(client, "/api/crm/segments")["items"]?.arrayValue?.count == 1)
+            let read = try await client.execute(uri: "/api/crm/segments/\(segmentID)", method: .get)
+            let etag = try #require(read.headers[.eTag])
+            var renamed = try API.body(read)
+            renamed["name"] = "Reachable by e-mail"
+            let put = try await client.execute(uri: "/api/crm/segments/\(segmentID)", method: .put, headers: [.ifMatch: etag], body: try API.json(renamed))
+            #expect(try put.status == .ok && API.body(put)["name"] == "Reachable by e-mail")
+            let refreshed = try await post(client, "/api/crm/segments/\(segmentID)/refresh", [:], status: .ok)
+            #expect(refreshed["memberCount"] == 2)
+            #expect(try await get(client, "/api/crm/segments/\(segmentID)/members?limit=1")["nextCursor"] != .null)
+            // Campaigns.
+            let campaign = try await post(client, "/api/crm/campaigns", ["name": "Spring service", "type": "Email", "targetAudience": ["segments": [.string(segmentID)]],
+                                                                       "content": ["subject": "Check-up time", "landingPageUrl": "https://example.com/spring"]])
+            let campaignID = try #require(campaign["id"]?.stringValue)
+            #expect(campaign["status"] == "Draft" && campaign["metrics"]?.objectValue?["sent"] == 0)
+            #expect(try await get(client, "/api/crm/campaigns?status=Draft")["items"]?.arrayValue?.count == 1)
+            let campaignRead = try await client.execute(uri: "/api/crm/campaigns/\(campaignID)", method: .get)
+            let scheduledCampaign = try await client.execute(uri: "/api/crm/campaigns/\(campaignID)", method: .put, headers: [.ifMatch: campaignRead.headers[.eTag]!],
+                                                             body: try API.json(["status": "Scheduled", "startDate": "2031-03-10T09:00:00-05:00"]))
+            #expect(scheduledCampaign.status == .ok)
+            let execution = try await post(client, "/api/crm/campaigns/\(campaignID)/execute", [:], status: .ok)
+            #expect(execution["queued"] == 1 && execution["suppressed"]?.objectValue?["doNotContact"] == 1)
+            let metrics = try await get(client, "/api/crm/campaigns/\(campaignID)/metrics")
+            #expect(metrics["queued"] == 1 && metrics["suppressed"] == 1)
+            #expect(try await get(client, "/api/crm/outbox?campaignId=\(campaignID)")["items"]?.arrayValue?.count == 2)
+            // Surveys.
+            let sent = try await post(client, "/api/crm/surveys/send", ["surveyType": "Service Satisfaction", "customerIds": [.string(anaID), .string(boID)]])
+            #expect(sent["skipped"]?.arrayValue?.count == 1)
+            let surveyID = try #require(sent["created"]?.arrayValue?.first?.stringValue)
+            #expect(try await get(client, "/api/crm/surveys")["items"]?.arrayValue?.count == 1)
+            _ = try await get(client, "/api/crm/surveys/\(surveyID)")
+            let answered = try await post(client, "/api/crm/surveys/\(surveyID)/response", ["responses": [["questionId": .string(RowID.v7(milliseconds: 7).string),
+                                                                                                       "question": "How was the service?", "responseType": "Rating", "score": 5, "scale": 5]]],
+                                          status: .ok)
+            #expect(answered["overallScore"] == 10 && answered["followUpRequired"] == false)
+            let analytics = try await get(client, "/api/crm/surveys/analytics")
+            #expect(analytics["overall"]?.objectValue?["completed"] == 1)
+            // Loyalty.
+            let reward = try await post(client, "/api/crm/loyalty/rewards", ["name": "Free oil change", "pointsCost": 300])
+            #expect(try await get(client, "/api/crm/loyalty/rewards?active=true")["items"]?.arrayValue?.count == 1)
+            _ = try await post(client, "/api/crm/loyalty/\(anaID)/points/add", ["points": 1000, "reason": "purchase"])
+            let redeemed = try await post(client, "/api/crm/loyalty/\(anaID)/points/redeem", ["rewardId": reward["id"]!])
+            #expect(redeemed["loyaltyPoints"] == 700 && redeemed["loyaltyTier"] == "Silver")
+            #expect(try await get(client, "/api/crm/loyalty/\(anaID)")["loyaltyPoints"] == 700)
+        }
+    }
+
+    @Test func everyCollectionFollowsTheSameConventions() async throws {
+        try await API.withAPI { client, _ in
+            for path in ["customers", "campaigns", "segments", "surveys", "journeys", "vehicles", "interactions", "outbox", "loyalty/rewards", "scheduled-interactions"] {
+                let unknown = try await client.execute(uri: "/api/crm/\(path)?colour=red", method: .get)
+                #expect(unknown.status == .badRequest, "\(path)")
+                #expect(try API.problem(unknown).errors?.first?.pointer == "/colour")
+                let big = try await client.execute(uri: "/api/crm/\(path)?limit=501", method: .get)
+                #expect(big.status == .badRequest, "\(path)")
+                let empty = try API.body(try await client.execute(uri: "/api/crm/\(path)", method: .get))
+                #expect(empty["items"] == [] && empty["nextCursor"] == .null, "\(path)")
+            }
+            var ids: [String] = []
+            for i in 0..<3 { ids.append(try #require(try await post(client, "/api/crm/loyalty/rewards", ["name": .string("R\(i)"), "pointsCost": .number(Double(100 * (3 - i)))])["id"]?.stringValue)) }
+            let first = try await get(client, "/api/crm/loyalty/rewards?limit=2&sort=pointsCost")
+            #expect(first["items"]?.arrayValue?.compactMap { $0.objectValue?["pointsCost"] } == [100, 200])
+            let cursor = try #require(first["nextCursor"]?.stringValue)
+            let last = try await get(client, "/api/crm/loyalty/rewards?limit=2&sort=pointsCost&cursor=\(cursor)")
+            #expect(last["items"]?.arrayValue?.compactMap { $0.objectValue?["pointsCost"] } == [300] && last["nextCursor"] == .null)
+            let badCursor = try await client.execute(uri: "/api/crm/loyalty/rewards?cursor=nonsense", method: .get)
+            #expect(badCursor.status.code / 100 == 4)
+            // ETags, If-Match, tombstones, restore.
+            let read = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .get)
+            let etag = try #require(read.headers[.eTag])
+            let noMatch = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .put, body: try API.json(["name": "x"]))
+            #expect(noMatch.status == .preconditionRequired)
+            #expect(try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .patch, body: try API.json(["name": "Renamed"])).status == .ok)
+            let stale = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .put, headers: [.ifMatch: etag], body: try API.json(["name": "y"]))
+            #expect(stale.status == .preconditionFailed)
+            let live = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])/restore", method: .post)
+            #expect(try live.status == .conflict && API.problem(live).code == "CONFLICT")
+            #expect(try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .delete).status == .noContent)
+            let gone = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .get)
+            #expect(try gone.status == .gone && API.problem(gone).code == "GONE")
+            #expect(try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])/restore", method: .post).status == .ok)
+            // Bad bodies are problems naming the JSON Pointer.
+            let bad = try await client.execute(uri: "/api/crm/campaigns", method: .post, body: try API.json(["name": "x", "type": "Fax", "budgett": 1]))
+            #expect(bad.status == .badRequest)
+            #expect(Set(try API.problem(bad).errors?.map(\.pointer) ?? []) == ["/type", "/budgett"])
+            let missing = try await client.execute(uri: "/api/crm/segments", method: .post, body: try API.json(["description": "no name"]))
+            #expect(Set(try API.problem(missing).errors?.map(\.pointer) ?? []) == ["/name", "/type"])
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import RooftopCRM
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopTesting
+import Testing
+
+@Suite struct CampaignTests {
+    func emailCampaign(_ crm: CRMService, criteria: String = #"{"field": "lastName", "op": "exists", "value": true}"#) throws -> RowID {
+        try crm.create(CRMSchema.campaign, [
+            "name": .string("Spring service"), "type": .string("Email"),
+            "targetAudience": .object(["filterCriteria": CRMTestData.json(criteria)]),
+            "content": .object(["subject": .string("Time for a check-up"), "mediaUrls": .array([.string("https://example.com/a.png")])]),
+        ]).row.id
+    }
+
+    @Test func executeQueuesOneMessagePerReachableCustomerAndRecordsWhyOthersAreLeftOut() throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let crm = CRMService(replica: t.replica)
+        let ana = try CRMTestData.customer(t.replica, CRMTestData.person("Ana", "Reach", email: "ana@example.com"))
+        let bo = try CRMTestData.customer(t.replica, CRMTestData.person("Bo", "Blocked", email: "bo@example.com", doNotContact: true))
+        let cy = try CRMTestData.customer(t.replica, CRMTestData.person("Cy", "NoOptIn", email: "cy@example.com", optInEmail: false))
+        let di = try CRMTestData.customer(t.replica, CRMTestData.person("Di", "NoEmail"))
+        let campaign = try emailCampaign(crm)
+        let report = try crm.executeCampaign(id: campaign)
+        #expect(report.audience == 4 && report.queued == 1)
+        #expect(report.suppressed == ["doNotContact": 1, "noOptIn": 1, "noAddress": 1])
+        let messages = try crm.list({ var q = ListQuery(CRMSchema.campaignMessage, limit: 10); q.filters = [.init("campaignId", .text(campaign.string))]; return q }()).items
+        let byCustomer = Dictionary(uniqueKeysWithValues: messages.map { ($0.row["customerId"].textValue!, $0.row) })
+        #expect(byCustomer[ana.string]?["status"] == .text("Queued"))
+        #expect(byCustomer[bo.string]?["statusReason"] == .text("doNotContact"))
+        #expect(byCustomer[cy.string]?["statusReason"] == .text("noOptIn"))
+        #expect(byCustomer[di.string]?["statusReason"] == .text("noAddress"))
+        #expect(messages.allSatisfy { $0.row.id == DerivedID.campaignMessage(campaign: campaign, customer: RowID($0.row["customerId"].textValue!)!) })
+        let metrics = try crm.campaignMetrics(id: campaign)
+        #expect(metrics["queued"] == .number(1) && metrics["suppressed"] == .number(3) && metrics["sent"] == .number(0))
+        #expect(try crm.get(CRMSchema.campaign, id: campaign).json["status"] == .string("Running"))
+        // Executing again writes nothing new.
+        let again = try crm.executeCampaign(id: campaign)
+        #expect(again.queued == 0 && again.alreadyInOutbox == 4)
+    }
+
+    @Test func statusTransitionsFollowTheLifecycleAndFinalCampaignsCannotBeExecuted() throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let crm = CRMService(replica: t.replica)
+        let campaign = try emailCampaign(crm)
+        #expect(try crm.get(CRMSchema.campaign, id: campaign).json["status"] == .string("Draft"))
+        #expect(try crm.get(CRMSchema.campaign, id: campaign).json["owningRooftop"] == .string("north"))
+        let skip = try #require(throws: ReplicaError.self) { try crm.update(CRMSchema.campaign, id: campaign, ["status": .string("Completed")]) }
+        #expect(skip.code == .conflict)
+        _ = try crm.update(CRMSchema.campaign, id: campaign, ["status": .string("Cancelled")])
+        let final = try #require(throws: ReplicaError.self) { try crm.executeCampaign(id: campaign) }
+        #expect(final.code == .conflict)
+        let reopen = try #require(throws: ReplicaError.self) { try crm.update(CRMSchema.campaign, id: campaign, ["status": .string("Draft")]) }
+        #expect(reopen.code == .conflict)
+    }
+
+    @Test func aCampaignNamingAnUnknownSegmentOrBadCriteriaIsRefused() throws {
+        let t = try TestReplica()
+        defer { t.remove() }
+        let crm = CRMService(replica: t.replica)
+        let unknown = try #require(throws: FieldInputError.self) {
+            try crm.create(CRMSchema.campaign, ["name": .string("x"), "type": .string("SMS"),
+                                                "targetAudience": .object(["segments": .array([.string(RowID.v7(milliseconds: 1).string)])])])
+        }
+        #expect(unknown.pointer == "/targetAudience/segments/0")
+        let bad = try #require(throws: FieldInputError.self) {
+            try crm.create(CRMSchema.campaign, ["name": .string("x"), "type": .string("SMS"),
+                                                "targetAudience": .object(["filterCriteria": CRMTestData.json(#"{"field": "nope", "op": "eq", "value": 1}"#)])])
+        }
+        #expect(bad.pointer == "/targetAudience/filterCriteria/field")
+        let url = try #require(throws: FieldInputError.self) {
+            try crm.create(CRMSchema.campaign, ["name": .string("x"), "type": .string("SMS"), "content": .object(["landingPageUrl": .string("javascript:alert(1)")])])
+        }
+        #expect(url.pointer == "/content/landingPageUrl")
+    }
+
+    @Test func executingAtTwoPartitionedRooftopsYieldsOneMessagePerCustomerAfterTheyMerge() throws {
+        let clock = ManualWallClock()
+        let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock)
+        defer { north.remove(); south.remove() }
+        for i in 0..<20 {
+            _ = try CRMTestData.customer(north.replica, CRMTestData.person("P\(i)", "Person", email: "p\(i)@example.com", doNotContact: i % 5 == 0))
+        }
+        let campaign = try emailCampaign(CRMService(replica: north.replica))
+        try south.replica.apply(try north.replica.changeset(origin: north.replica.rooftop, after: .zero, limit: 5000))
+        clock.advance(by: 1000)
+        let n = try CRMService(replica: north.replica).executeCampaign(id: campaign)
+        let s = try CRMService(replica: south.replica).executeCampaign(id: campaign)
+        #expect(n.queued == 16 && s.queued == 16)
+        try south.replica.apply(try north.replica.changeset(origin: north.replica.rooftop, after: .zero, limit: 5000))
+        try north.replica.apply(try south.replica.changeset(origin: south.replica.rooftop, after: .zero, limit: 5000))
+        #expect(try north.replica.digest() == south.replica.digest())
+        let metrics = try CRMService(replica: south.replica).campaignMetrics(id: campaign)
+        #expect(metrics["queued"] == .number(16) && metrics["suppressed"] == .number(4))
+    }
+}
