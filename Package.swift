@@ -114,7 +114,7 @@ let package = Package(
 
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
-            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire",
+            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire", "RooftopCRM",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -131,7 +131,7 @@ let package = Package(
         ]),
         .testTarget(name: "RooftopWireTests", dependencies: ["RooftopWire", "RooftopTesting"]),
         .testTarget(name: "RooftopStoreTests", dependencies: [
-            "RooftopStore", "RooftopTesting", "RooftopWire",
+            "RooftopStore", "RooftopTesting", "RooftopWire", "RooftopCRM",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
@@ -141,7 +141,7 @@ let package = Package(
         ]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
-            "RooftopSync", "RooftopTesting", "RooftopNode",
+            "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -151,7 +151,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         .testTarget(name: "RooftopAPITests", dependencies: [
-            "RooftopAPI", "RooftopTesting",
+            "RooftopAPI", "RooftopTesting", "RooftopCRM",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -61,7 +61,16 @@ public struct CRMService: Sendable {
             guard case .string(let text) = idValue, let id = RowID(text) else { throw FieldInputError(pointer: "/id", reason: "expected a UUID") }
             explicitID = id
         }
+        return try create(entity, fields: fields, id: explicitID)
+    }
+
+    /// Creates a row from stored values (already normalised: ``FieldType/storedValue(for:at:)``),
+    /// with the same rules as ``create(_:_:)``: required fields, a visible parent, the entity's rules.
+    /// - Throws: as ``create(_:_:)``.
+    public func create(_ entity: EntitySchema, fields: [String: FieldValue], id explicitID: RowID? = nil) throws -> EntityDocument {
+        let rules = Self.rules(entity)
         return try replica.transaction { tx in
+            var fields = fields
             try Self.requireFields(entity, fields)
             if let parentField = entity.parentField, let parentTable = entity.parentTable, let parentEntity = CRMSchema.entity(parentTable),
                 case .text(let parentText) = fields[parentField] ?? .null, let parentID = RowID(parentText) {

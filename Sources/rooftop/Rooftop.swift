@@ -10,7 +10,8 @@ struct Rooftop: AsyncParsableCommand {
         abstract: "Offline-first CRM sync node for dealership groups.",
         discussion: "Staff commands work on the local replica whether or not the hub answers.",
         subcommands: [
-            CertsCommand.self, HubCommand.self, NodeCommand.self, CustomerCommand.self, InteractionCommand.self,
+            CertsCommand.self, HubCommand.self, NodeCommand.self, CustomerCommand.self, InteractionCommand.self, CRMCommand.self,
+            CampaignCommand.self, SegmentCommand.self, SurveyCommand.self, JourneyCommand.self,
             LoyaltyCommand.self, ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ConflictsCommand.self, ReviewCommand.self, CompactCommand.self, ErasuresCommand.self, ChangesetCommand.self,
         ])
 

@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -107,7 +108,7 @@ import Testing
         let id = try north.replica.createCustomer(CustomerInput(
             fields: ["lastName": .text("Berry")], phones: [ChildInput(fields: ["number": .text("+15550100001")])],
             addresses: [ChildInput(fields: ["street": .text("17 Quillfeather Lane"), "postalCode": .text("62701")])], tags: ["VIP"]))
-        try north.replica.recordLoyalty(.add, points: 10, reason: nil, customer: id)
+        try CRMService(replica: north.replica).recordLoyalty(.add, points: 10, reason: nil, customer: id)
         try north.replica.addInteraction(["customerId": .text(id.string), "type": .text("Call")])
         let vehicle = RowID.v7(milliseconds: clock.nowMilliseconds())
         try north.replica.write([LocalWrite(.insert, CRMSchema.vehicle, id: vehicle, values: ["vin": .text("1HGCM82633A004352")]),

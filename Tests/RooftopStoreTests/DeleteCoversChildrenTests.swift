@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -29,7 +30,7 @@ import Testing
         let customer = try north.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry")],
                                                                      phones: [ChildInput(fields: ["number": .text("+15550100001")])]))
         let phone = try #require(try north.replica.customer(id: customer)?.phones.first?.id)
-        try north.replica.recordLoyalty(.add, points: 100, reason: "purchase", customer: customer)
+        try CRMService(replica: north.replica).recordLoyalty(.add, points: 100, reason: "purchase", customer: customer)
         try south.replica.apply(try outbox(north.replica))
         clock.advance(by: 10)
         try north.replica.delete(CRMSchema.customer, id: customer)
@@ -37,7 +38,7 @@ import Testing
         try south.replica.updateCustomer(id: customer, CustomerInput(
             fields: [:], phones: [ChildInput(id: phone, fields: ["number": .text("+15550109999")])],
             addresses: [ChildInput(fields: ["street": .text("1 Main St"), "postalCode": .text("62701")])], tags: ["VIP"]))
-        try south.replica.recordLoyalty(.add, points: 50, reason: "service", customer: customer)
+        try CRMService(replica: south.replica).recordLoyalty(.add, points: 50, reason: "service", customer: customer)
         try south.replica.addInteraction(["customerId": .text(customer.string), "type": .text("Call"), "subject": .text("follow-up")])
         return Scenario(north: north, south: south, customer: customer, phone: phone,
                         fromNorth: try outbox(north.replica), fromSouth: try outbox(south.replica))
@@ -110,7 +111,7 @@ import Testing
         let id = try t.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry")]))
         let interaction = try t.replica.addInteraction(["customerId": .text(id.string), "type": .text("Call")])
         try t.replica.delete(CRMSchema.customer, id: id)
-        for attempt in [{ _ = try t.replica.recordLoyalty(.add, points: 5, reason: nil, customer: id) },
+        for attempt in [{ _ = try CRMService(replica: t.replica).recordLoyalty(.add, points: 5, reason: nil, customer: id) },
                         { _ = try t.replica.addInteraction(["customerId": .text(id.string), "type": .text("Call")]) },
                         { _ = try t.replica.updateCustomer(id: id, CustomerInput(fields: [:], tags: ["VIP"])) }] as [() throws -> Void] {
             let error = try #require(throws: ReplicaError.self, performing: attempt)

@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import GRDB
 import RooftopModel
 import RooftopReplication
@@ -39,7 +40,7 @@ import Testing
             fields: ["firstName": .text("Zelda"), "lastName": .text("Quixote"), "email": .text("zelda@example.com")],
             phones: [ChildInput(fields: ["number": .text("+15550109999")])], tags: ["VIP"]))
         try north.replica.addInteraction(["customerId": .text(id.string), "type": .text("Call"), "subject": .text("Quixote called")])
-        try north.replica.recordLoyalty(.add, points: 50, reason: "purchase", customer: id)
+        try CRMService(replica: north.replica).recordLoyalty(.add, points: 50, reason: "purchase", customer: id)
         for target in [hub, south] { try target.replica.apply(try outbox(north.replica)) }
         clock.advance(by: 10)
         // South edits Zelda offline (unsent: in its outbox) while north erases her.

@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -16,27 +17,27 @@ import Testing
         let t = try TestReplica("north", clock: clock)
         defer { t.remove() }
         let id = try t.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry")]))
-        try t.replica.recordLoyalty(.add, points: 100, reason: "purchase", customer: id)
-        try t.replica.recordLoyalty(.redeem, points: 30, reason: "oil change", customer: id)
+        try CRMService(replica: t.replica).recordLoyalty(.add, points: 100, reason: "purchase", customer: id)
+        try CRMService(replica: t.replica).recordLoyalty(.redeem, points: 30, reason: "oil change", customer: id)
         let account = try t.replica.loyalty(customer: id)
         #expect(account.loyaltyPoints == 70)
         #expect(account.events.map(\.status) == ["accepted", "accepted"])
         #expect(try t.replica.customer(id: id)?.json.objectValue?["loyaltyPoints"] == .number(70))
-        let error = try #require(throws: ReplicaError.self) { try t.replica.recordLoyalty(.redeem, points: 71, reason: nil, customer: id) }
+        let error = try #require(throws: ReplicaError.self) { try CRMService(replica: t.replica).recordLoyalty(.redeem, points: 71, reason: nil, customer: id) }
         #expect(error.code == .insufficientPoints)
-        #expect(throws: FieldInputError.self) { try t.replica.recordLoyalty(.add, points: 0, reason: nil, customer: id) }
+        #expect(throws: FieldInputError.self) { try CRMService(replica: t.replica).recordLoyalty(.add, points: 0, reason: nil, customer: id) }
     }
 
     @Test func concurrentRedemptionsThatOverdrawAreDeclinedIdenticallyEverywhere() throws {
         let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock)
         defer { north.remove(); south.remove() }
         let id = try north.replica.createCustomer(CustomerInput(fields: ["lastName": .text("Berry")]))
-        try north.replica.recordLoyalty(.add, points: 100, reason: "purchase", customer: id)
+        try CRMService(replica: north.replica).recordLoyalty(.add, points: 100, reason: "purchase", customer: id)
         try south.replica.apply(try outbox(north.replica))
         clock.advance(by: 10)
-        try north.replica.recordLoyalty(.redeem, points: 80, reason: "accessories", customer: id)  // both accepted locally...
+        try CRMService(replica: north.replica).recordLoyalty(.redeem, points: 80, reason: "accessories", customer: id)  // both accepted locally...
         clock.advance(by: 10)
-        try south.replica.recordLoyalty(.redeem, points: 50, reason: "service", customer: id)
+        try CRMService(replica: south.replica).recordLoyalty(.redeem, points: 50, reason: "service", customer: id)
         try north.replica.apply(try outbox(south.replica))
         try south.replica.apply(try outbox(north.replica))
         for replica in [north.replica, south.replica] {

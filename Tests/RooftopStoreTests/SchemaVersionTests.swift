@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import GRDB
 import RooftopModel
 import RooftopReplication
@@ -93,8 +94,27 @@ import Testing
         try replica.updateCustomer(id: ids[0], CustomerInput(fields: ["notes": .text("updated before the release was cut")]))
         if CRMSchema.version >= 2 { try replica.updateCustomer(id: ids[3], CustomerInput(tags: ["VIP", "fleet"])) }
         if CRMSchema.version >= 3 {
-            try replica.recordLoyalty(.add, points: 250, reason: "purchase", customer: ids[4])
-            try replica.recordLoyalty(.redeem, points: 100, reason: "service", customer: ids[4])
+            try CRMService(replica: replica).recordLoyalty(.add, points: 250, reason: "purchase", customer: ids[4])
+            try CRMService(replica: replica).recordLoyalty(.redeem, points: 100, reason: "service", customer: ids[4])
+        }
+        if CRMSchema.version >= 4 {
+            let crm = CRMService(replica: replica)
+            clock.advance(by: 1_000)
+            let segment = try crm.create(CRMSchema.customerSegment, ["name": "Everyone with e-mail", "type": "Dynamic",
+                                                                      "criteria": ["field": "email", "op": "exists", "value": true]])
+            let campaign = try crm.create(CRMSchema.campaign, ["name": "Fixture campaign", "type": "Email",
+                                                               "targetAudience": ["segments": [.string(segment.row.id.string)]],
+                                                               "content": ["subject": "Hello", "mediaUrls": ["https://example.com/a.png"]]])
+            _ = try crm.executeCampaign(id: campaign.row.id)
+            let hand = try crm.create(CRMSchema.customerSegment, ["name": "Hand-picked", "type": "Static"])
+            _ = try crm.changeSegmentMembers(id: hand.row.id, add: [ids[5], ids[6]], remove: [])
+            let journey = try crm.create(CRMSchema.customerJourney, ["customerId": .string(ids[5].string), "stage": "Consideration"])
+            _ = try crm.update(CRMSchema.customerJourney, id: journey.row.id, ["stage": "Purchase"])
+            let survey = try #require(RowID(try crm.sendSurvey(surveyType: "NPS", customers: [ids[6]], segment: nil, relatedToType: nil, relatedToId: nil).created[0]))
+            _ = try crm.recordSurveyResponse(survey: survey, answers: [["questionId": "0190f0a0-0000-7000-8000-00000000f001", "score": 4]], comments: nil, followUpAssignedTo: nil)
+            let reward = try crm.create(CRMSchema.loyaltyReward, ["name": "Car wash", "pointsCost": 100])
+            try crm.recordLoyalty(.redeem, points: nil, reason: nil, reward: reward.row.id, customer: ids[4])
+            _ = try crm.create(CRMSchema.customerInteraction, ["customerId": .string(ids[7].string), "type": "Email", "subject": "Tagged", "tags": ["service", "recall"]])
         }
         try replica.delete(CRMSchema.customer, id: ids[1])
         try replica.addInteraction(["customerId": .text(ids[2].string), "type": .text("Call"), "subject": .text("fixture call")],

@@ -162,26 +162,4 @@ extension Replica {
 
     /// A new UUIDv7 for a row created here.
     public func newRowID() -> RowID { RowID.v7(milliseconds: wallClock.nowMilliseconds()) }
-
-    /// Records an interaction (`CustomerInteraction`) for a visible customer.
-    /// - Returns: the interaction's id.
-    /// - Throws: ``ReplicaError`` `NOT_FOUND` when the customer does not exist; ``FieldInputError``
-    ///   when `customerId` or `type` is missing.
-    @discardableResult
-    public func addInteraction(_ fields: [String: FieldValue], id: RowID? = nil) throws -> RowID {
-        guard case .text(let customerText) = fields["customerId"] ?? .null, let customerID = RowID(customerText) else {
-            throw FieldInputError(pointer: "/customerId", reason: "an interaction needs the customerId of an existing customer")
-        }
-        guard !(fields["type"] ?? .null).isNull else {
-            throw FieldInputError(pointer: "/type", reason: "an interaction needs a type")
-        }
-        _ = try visibleRow(CRMSchema.customer, id: customerID)
-        let newID = id ?? newRowID()
-        var values = fields
-        if (values["interactionDate"] ?? .null).isNull {
-            values["interactionDate"] = .text(Timestamp.string(milliseconds: wallClock.nowMilliseconds()))
-        }
-        try write([LocalWrite(.insert, CRMSchema.customerInteraction, id: newID, values: values)])
-        return newID
-    }
 }

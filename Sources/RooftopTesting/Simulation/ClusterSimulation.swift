@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import Logging
 import RooftopModel
 import RooftopReplication
@@ -236,9 +237,9 @@ public final class ClusterSimulation {
             case (69..<78, let record?):
                 let balance = record.loyalty.loyaltyPoints
                 if balance > 0 && chance(60) {
-                    try replica.recordLoyalty(.redeem, points: Int64(1 + roll(Int(balance))), reason: "sim", customer: record.customer.id)
+                    try CRMService(replica: replica).recordLoyalty(.redeem, points: Int64(1 + roll(Int(balance))), reason: "sim", customer: record.customer.id)
                 } else {
-                    try replica.recordLoyalty(.add, points: Int64(1 + roll(200)), reason: "sim", customer: record.customer.id)
+                    try CRMService(replica: replica).recordLoyalty(.add, points: Int64(1 + roll(200)), reason: "sim", customer: record.customer.id)
                 }
             case (78..<83, let record?):
                 if let phone = record.phones.randomElement(using: &random) {

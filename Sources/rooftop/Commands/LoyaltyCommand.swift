@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -7,7 +8,7 @@ import RooftopStore
 struct LoyaltyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loyalty", abstract: "Loyalty points: an append-only ledger of adds and redemptions.",
-        subcommands: [Show.self, Add.self, Redeem.self, Declined.self])
+        subcommands: [Show.self, Add.self, Redeem.self, Declined.self, Rewards.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A customer's balance and ledger.")
@@ -35,13 +36,32 @@ struct LoyaltyCommand: ParsableCommand {
     }
 
     struct Redeem: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Redeem points (refused above the balance known here).")
+        static let configuration = CommandConfiguration(abstract: "Redeem points or a reward (refused above the balance known here).")
         @OptionGroup var data: DataOptions
         @Argument(help: "The customer's id.") var customer: String
-        @Argument(help: "Points (1-10000000).") var points: Int64
+        @Argument(help: "Points (1-10000000); omit with --reward.") var points: Int64?
         @Option var reason: String?
+        @Option(help: "A reward of the catalogue (its points cost).") var reward: String?
 
-        func run() throws { try record(.redeem, data, customer, points, reason) }
+        func run() throws {
+            guard points != nil || reward != nil else { throw CLIError("give the points to redeem, or --reward") }
+            try record(.redeem, data, customer, points, reason, reward: reward)
+        }
+    }
+
+    struct Rewards: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The rewards catalogue (active ones; add with `rooftop crm add loyalty-rewards`).")
+        @OptionGroup var data: DataOptions
+        @Flag(help: "Also inactive rewards.") var all = false
+        @Flag(help: "JSON output.") var json = false
+
+        func run() throws {
+            var query = ListQuery(CRMSchema.loyaltyReward, limit: CRMService.maxLimit)
+            query.sort = "pointsCost"
+            if !all { query.filters = [.init("active", .integer(1))] }
+            let page = try CRMService(replica: data.openReplica()).list(query)
+            try CRMCommand.printRows(page.items, json: json, nextCursor: page.nextCursor)
+        }
     }
 
     struct Declined: ParsableCommand {
@@ -55,9 +75,9 @@ struct LoyaltyCommand: ParsableCommand {
         }
     }
 
-    static func record(_ kind: LoyaltyLedger.Event.Kind, _ data: DataOptions, _ customer: String, _ points: Int64, _ reason: String?) throws {
+    static func record(_ kind: LoyaltyLedger.Event.Kind, _ data: DataOptions, _ customer: String, _ points: Int64?, _ reason: String?, reward: String? = nil) throws {
         guard let id = RowID(customer) else { throw CLIError("\(customer) is not a customer id (UUID)") }
-        let account = try data.openReplica().recordLoyalty(kind, points: points, reason: reason, customer: id)
+        let account = try CRMService(replica: data.openReplica()).recordLoyalty(kind, points: points, reason: reason, reward: try reward.map(CRMCommand.id), customer: id)
         print("balance: \(account.loyaltyPoints) points")
     }
 }
