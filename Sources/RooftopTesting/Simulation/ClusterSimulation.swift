@@ -245,14 +245,75 @@ public final class ClusterSimulation {
                 if let phone = record.phones.randomElement(using: &random) {
                     try replica.removeChild(CRMSchema.customerPhone, id: phone.id, ofCustomer: record.customer.id)
                 }
-            case (_, let record?):
+            case (83..<87, let record?):
                 try replica.addInteraction(["customerId": .text(record.customer.id.string), "type": .text("Call"), "subject": .text("sim \(roll(1_000))")])
+            case (_, let record?):
+                try crmWrite(CRMService(replica: replica), record)
+                report.crmWrites += 1
             }
             report.localWrites += 1
-        } catch let error as ReplicaError where [.notFound, .gone, .clockSkew, .insufficientPoints].contains(error.code) {
+        } catch let error as ReplicaError where [.notFound, .gone, .clockSkew, .insufficientPoints, .conflict, .alreadyExists].contains(error.code) {
             report.refusedWrites += 1  // what staff would see as a 404, 410, 503 or 409
         }
         try recordEdits(index)
+    }
+
+    /// The rest of the CRM, through the CRM service as staff use it: static segment membership, campaign
+    /// executions (the same campaign at several rooftops), survey responses, journey stage changes,
+    /// reward redemptions, scheduled interactions.
+    func crmWrite(_ crm: CRMService, _ record: CustomerRecord) throws {
+        let customer = record.customer.id
+        func first(_ entity: EntitySchema) throws -> EntityDocument? { try crm.list(ListQuery(entity, limit: 1)).items.first }
+        switch roll(6) {
+        case 0:
+            guard let segment = try first(CRMSchema.customerSegment) else {
+                _ = try crm.create(CRMSchema.customerSegment, ["name": "sim static", "type": "Static"])
+                return
+            }
+            if segment.row["type"] == .text("Static") {
+                _ = chance(60) ? try crm.changeSegmentMembers(id: segment.row.id, add: [customer], remove: [])
+                    : try crm.changeSegmentMembers(id: segment.row.id, add: [], remove: [customer])
+            }
+        case 1:
+            guard let campaign = try first(CRMSchema.campaign) else {
+                _ = try crm.create(CRMSchema.campaign, ["name": "sim campaign", "type": "Email",
+                                                        "targetAudience": ["filterCriteria": ["field": "lastName", "op": "exists", "value": true]]])
+                return
+            }
+            _ = try crm.executeCampaign(id: campaign.row.id)
+        case 2:
+            var query = ListQuery(CRMSchema.customerSurvey, limit: 1)
+            query.filters = [.init("customerId", .text(customer.string))]
+            guard let survey = try crm.list(query).items.first else {
+                _ = try crm.sendSurvey(surveyType: "NPS", customers: [customer], segment: nil, relatedToType: nil, relatedToId: nil)
+                return
+            }
+            let question = ["0190f0a0-0000-7000-8000-00000000f001", "0190f0a0-0000-7000-8000-00000000f002"][roll(2)]
+            _ = try crm.recordSurveyResponse(survey: survey.row.id, answers: [["questionId": .string(question), "score": .number(Double(roll(11)))]],
+                                             comments: nil, followUpAssignedTo: nil)
+        case 3:
+            let stage = JSONValue.string(CRMSchema.journeyStages[roll(CRMSchema.journeyStages.count)])
+            if try crm.replica.row(CRMSchema.customerJourney, id: DerivedID.journey(customer: customer)) == nil {
+                _ = try crm.create(CRMSchema.customerJourney, ["customerId": .string(customer.string), "stage": stage])
+            } else {
+                _ = try crm.update(CRMSchema.customerJourney, id: DerivedID.journey(customer: customer), ["stage": stage])
+            }
+        case 4:
+            guard let reward = try first(CRMSchema.loyaltyReward) else {
+                _ = try crm.create(CRMSchema.loyaltyReward, ["name": "sim reward", "pointsCost": 50])
+                return
+            }
+            try crm.recordLoyalty(.redeem, points: nil, reason: nil, reward: reward.row.id, customer: customer)
+        default:
+            var query = ListQuery(CRMSchema.scheduledInteraction, limit: 1)
+            query.filters = [.init("customerId", .text(customer.string)), .init("status", .text("Scheduled"))]
+            if let open = try crm.list(query).items.first {
+                _ = try crm.update(CRMSchema.scheduledInteraction, id: open.row.id, ["status": chance(70) ? "Completed" : "Cancelled"])
+            } else {
+                _ = try crm.create(CRMSchema.scheduledInteraction, ["customerId": .string(customer.string), "type": "Call",
+                                                                    "scheduledFor": "2031-01-01T09:00:00Z", "assignedToId": "0190f0a0-0000-7000-8000-00000000f0aa"])
+            }
+        }
     }
 
     /// Records the rooftop's new own changes, and follows earlier ones through its re-stamps.
@@ -470,6 +531,7 @@ public final class ClusterSimulation {
             reviewed[node.id] = Set(try node.replica.reviewItems(limit: 100_000).map { "\($0.table)/\($0.rowId)/\($0.hlc)" })
             report.reviewItems += node.transport.ignoredAtHub
         }
+        report.outboxMessages = Int(try hub.snapshot { try $0.integer("SELECT count(*) FROM campaignMessage") })
         // No edit is lost: accepted by the hub, in its rooftop's review queue, or about an erased customer.
         let accepted = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.transport.acceptedChanges) })
         let erased = Set(try hub.erasures().map(\.customerId))

@@ -24,6 +24,10 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
     /// Changesets of a newer schema pushed by a simulated newer release.
     public var newerSchemaPushes = 0
     public var conflicts = 0
+    /// CRM writes beyond customers (segment members, campaign executions, survey answers, stage changes, rewards, follow-ups).
+    public var crmWrites = 0
+    /// Outbox messages in the converged replicas (one per campaign and customer).
+    public var outboxMessages = 0
     /// Local edits accounted for at the end (delivered to the hub, in a review queue, or erased).
     public var editsAccounted = 0
     /// Empty when every replica converged and every invariant held.
@@ -35,7 +39,7 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
         "seed \(seed): \(passed ? "ok" : "FAILED") — \(steps) steps, \(localWrites) writes (\(refusedWrites) refused), \(syncs) syncs "
             + "(\(failedSyncs) failed), \(duplicates) stale duplicates, \(crashes) crashes, \(clockEpisodes) clock episodes "
             + "(\(restamped) re-stamped), \(rebootstraps) re-bootstraps (\(reviewItems) reviewed), \(compactions) compactions "
-            + "(\(purged) purged), \(newerSchemaPushes) newer-schema pushes, \(conflicts) conflicts, \(editsAccounted) edits accounted for"
+            + "(\(purged) purged), \(newerSchemaPushes) newer-schema pushes, \(conflicts) conflicts, \(crmWrites) CRM writes (\(outboxMessages) outbox messages), \(editsAccounted) edits accounted for"
             + (passed ? "" : "\n  " + failures.joined(separator: "\n  "))
     }
 }
