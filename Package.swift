@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Dependencies flow one way: Model → Replication → Wire/Store → Sync/API → Node → CLI.
+// Dependencies flow one way: Model → Replication → Wire/Store → CRM/HTTP → Sync/API → Node → CLI.
 // The pure core (RooftopModel, RooftopReplication) imports neither NIO nor GRDB.
 let package = Package(
     name: "Rooftop",
@@ -60,9 +60,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // HTTP plumbing the hub and the staff API share: RFC 9457 problems, 405 with Allow, parser errors.
+        .target(name: "RooftopHTTP", dependencies: [
+            "RooftopModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
         // Group CA and certificates, the hub's sync endpoints, the rooftop's sync client (mutual TLS).
         .target(name: "RooftopSync", dependencies: [
-            "RooftopReplication", "RooftopWire", "RooftopStore",
+            "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -78,16 +86,16 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
-        // The staff REST API: routes, JSON shapes, RFC 9457 problem+json.
+        // The staff REST API: routes, JSON shapes, RFC 9457 problem+json, the OpenAPI document. Free of the sync transport.
         .target(name: "RooftopAPI", dependencies: [
-            "RooftopModel", "RooftopStore", "RooftopSync", "RooftopCRM",
+            "RooftopModel", "RooftopReplication", "RooftopStore", "RooftopCRM", "RooftopHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // A running node or hub: REST + sync loop + graceful shutdown.
         .target(name: "RooftopNode", dependencies: [
-            "RooftopStore", "RooftopSync", "RooftopAPI", "RooftopWire",
+            "RooftopStore", "RooftopSync", "RooftopAPI", "RooftopWire", "RooftopHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +104,7 @@ let package = Package(
 
         // The `rooftop` command.
         .executableTarget(name: "rooftop", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopImport", "RooftopSync", "RooftopNode", "RooftopCRM",
+            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopImport", "RooftopSync", "RooftopNode", "RooftopCRM", "RooftopHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -114,7 +122,7 @@ let package = Package(
 
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
-            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire", "RooftopCRM",
+            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire", "RooftopCRM", "RooftopHTTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,7 +149,7 @@ let package = Package(
         ]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
-            "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM",
+            "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM", "RooftopHTTP",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -151,7 +159,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         .testTarget(name: "RooftopAPITests", dependencies: [
-            "RooftopAPI", "RooftopTesting", "RooftopCRM",
+            "RooftopAPI", "RooftopTesting", "RooftopCRM", "RooftopHTTP",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

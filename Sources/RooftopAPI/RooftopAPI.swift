@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import RooftopCRM
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// The staff REST API of a rooftop node, served from the local replica whether or not the hub
 /// answers. JSON follows the design document's camelCase shapes; errors are RFC 9457

@@ -7,6 +7,7 @@ import RooftopReplication
 import RooftopStore
 import RooftopSync
 import ServiceLifecycle
+import RooftopHTTP
 
 /// Runs a rooftop node: the staff REST API and the background sync loop, until SIGINT/SIGTERM.
 public enum NodeRunner {

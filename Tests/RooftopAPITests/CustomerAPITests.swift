@@ -8,6 +8,7 @@ import RooftopStore
 import RooftopSync
 import RooftopTesting
 import Testing
+import RooftopHTTP
 
 /// The staff REST API over real HTTP on loopback (`.live`), against an on-disk replica.
 @Suite struct CustomerAPITests {

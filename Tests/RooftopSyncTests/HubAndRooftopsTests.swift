@@ -11,6 +11,7 @@ import RooftopSync
 import RooftopTesting
 import RooftopWire
 import Testing
+import RooftopHTTP
 
 /// End to end: a real hub on loopback over mutual TLS and two rooftop replicas.
 @Suite(.serialized) struct HubAndRooftopsTests {

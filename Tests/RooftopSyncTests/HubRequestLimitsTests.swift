@@ -15,6 +15,7 @@ import RooftopTesting
 import RooftopWire
 import Testing
 import X509
+import RooftopHTTP
 
 /// Issue 9, item 10: bounded work per request. One valid rooftop certificate must not be able to
 /// exhaust the hub: frames over the decoder's limits, too many pushes at once, too much of an

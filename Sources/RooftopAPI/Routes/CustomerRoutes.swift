@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// `/api/crm/customers` (design document "Customer Management"). Bodies and answers are the
 /// design document's `Customer` JSON; errors are RFC 9457 problems.

@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// The routes every declared collection gets (``EntityResource``), under `/api/crm/<path>`:
 ///

@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// Interaction actions (design document "Customer Interactions"); CRUD is ``EntityRoutes``
 /// (`POST /api/crm/interactions` records one).

@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// Loyalty management (design document): the ledger behind `loyaltyPoints`.
 ///

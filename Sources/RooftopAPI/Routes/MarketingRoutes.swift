@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// Campaign and segment actions (design document "Campaign Management", "Segmentation"); their
 /// CRUD is ``EntityRoutes``.

@@ -3,7 +3,7 @@ import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// Survey actions (design document "Customer Surveys"); list and read are ``EntityRoutes``.
 ///

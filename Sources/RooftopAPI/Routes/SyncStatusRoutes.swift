@@ -1,7 +1,7 @@
 import RooftopModel
 import Hummingbird
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// `GET /api/sync/status` (``SyncStatus``), `GET /api/sync/digest` (per-table digests),
 /// `GET /api/sync/conflicts` (edits that lost to a delete: `{"items": [ConflictRecord]}`), and the

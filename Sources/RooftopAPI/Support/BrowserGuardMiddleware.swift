@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import RooftopSync
+import RooftopHTTP
 
 /// Keeps a hostile web page open in a staff browser away from the staff API
 /// (`sync-protocol/sync-exchange.md#staff-api-and-the-browser`):

@@ -1,7 +1,7 @@
 import Hummingbird
 import RooftopModel
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 import RooftopCRM
 
 /// The query parameters of a collection, read the same way for every collection:

@@ -1,6 +1,6 @@
 import RooftopModel
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 /// JSON Merge Patch (RFC 7396) on a customer: what a `PATCH` body changes.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import RooftopModel
 import RooftopReplication
-import RooftopSync
+import RooftopHTTP
 
 /// Reading request parts, each failure a 4xx problem.
 enum RequestBody {

@@ -1,6 +1,6 @@
 import RooftopModel
 import RooftopStore
-import RooftopSync
+import RooftopHTTP
 
 extension ProblemDetails {
     /// Maps replica and input errors to problems: `NOT_FOUND` 404, `GONE` 410 (deleted, erased or purged), `ALREADY_EXISTS` 409,

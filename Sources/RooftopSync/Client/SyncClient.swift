@@ -8,6 +8,7 @@ import RooftopModel
 import RooftopReplication
 import RooftopStore
 import RooftopWire
+import RooftopHTTP
 
 /// A rooftop's side of the sync exchange: push this rooftop's changes the hub lacks, then pull
 /// every other rooftop's changes this replica lacks (`sync-protocol/sync-exchange.md`).

@@ -1,3 +1,4 @@
+import RooftopHTTP
 /// A sync with the hub failed. Local data is untouched: unsent changes stay in the outbox and
 /// are offered again next time.
 public struct SyncError: Error, Sendable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOSSL
 import X509
+import RooftopHTTP
 
 /// Refuses, with 403 `NOT_A_ROOFTOP`, every request whose client certificate was not signed
 /// directly by the group CA (`sync-protocol/sync-exchange.md#transport-and-trust`).

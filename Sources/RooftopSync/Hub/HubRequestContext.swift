@@ -2,6 +2,7 @@ import Hummingbird
 import NIOCore
 import NIOSSL
 import RooftopReplication
+import RooftopHTTP
 
 /// The hub's request context: Hummingbird's core context plus the TLS channel, from which the
 /// client certificate names the calling rooftop.

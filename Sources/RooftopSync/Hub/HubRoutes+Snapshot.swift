@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import RooftopStore
+import RooftopHTTP
 
 extension HubRoutes {
     /// `GET /sync/v1/snapshot`: see ``SnapshotStore`` and `sync-protocol/sync-exchange.md#snapshot-bootstrap`.

@@ -7,6 +7,7 @@ import RooftopModel
 import RooftopReplication
 import RooftopStore
 import RooftopWire
+import RooftopHTTP
 
 /// The hub's sync endpoints (`sync-protocol/sync-exchange.md`). Every route first identifies the
 /// caller from its client certificate.

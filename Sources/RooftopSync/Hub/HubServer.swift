@@ -6,6 +6,7 @@ import NIOSSL
 import RooftopReplication
 import RooftopStore
 import X509
+import RooftopHTTP
 
 /// The hub: a replica that accepts changesets from rooftops and relays them, over HTTPS that
 /// requires a client certificate from the group CA (mutual TLS).

@@ -6,6 +6,7 @@ import RooftopModel
 import RooftopReplication
 import RooftopStore
 import RooftopWire
+import RooftopHTTP
 
 /// The hub's side of the sync exchange, without HTTP: `hello`, `changesets` (push) and `pull` for a
 /// caller already identified by its client certificate (`sync-protocol/sync-exchange.md`).

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import RooftopNode
 import RooftopSync
+import RooftopStore
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

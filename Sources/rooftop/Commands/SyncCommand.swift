@@ -5,6 +5,7 @@ import RooftopNode
 import RooftopReplication
 import RooftopWire
 import RooftopSync
+import RooftopStore
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

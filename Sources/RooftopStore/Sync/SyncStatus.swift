@@ -1,7 +1,6 @@
 import Foundation
 import RooftopModel
 import RooftopReplication
-import RooftopStore
 
 /// A rooftop's sync health, as `rooftop status` and `GET /api/sync/status` show it.
 public struct SyncStatus: Codable, Sendable, Equatable {
