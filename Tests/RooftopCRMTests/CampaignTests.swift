@@ -98,3 +98,42 @@ import Testing
         #expect(metrics["queued"] == .number(16) && metrics["suppressed"] == .number(4))
     }
 }
+
+@Suite struct CampaignABTestTests {
+    @Test func eachCustomerGetsOneVariantTheSameOnEveryRooftopAndTheHoldoutGetsTheWinner() throws {
+        let clock = ManualWallClock()
+        let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock)
+        defer { north.remove(); south.remove() }
+        for i in 0..<400 {
+            _ = try CRMTestData.customer(north.replica, CRMTestData.person("P\(i)", "Test", email: "p\(i)@example.com"))
+        }
+        let crm = CRMService(replica: north.replica)
+        let campaign = try crm.create(CRMSchema.campaign, ["name": "Subject lines", "type": "Email",
+                                                           "targetAudience": ["filterCriteria": ["field": "lastName", "op": "eq", "value": "Test"]],
+                                                           "abTest": ["variants": ["A", "B"], "testShare": 20, "winnerRule": "OpenRate", "testWindowHours": 1]]).row.id
+        try south.replica.apply(try north.replica.changeset(origin: north.replica.rooftop, after: .zero, limit: 10_000))
+        let n = try crm.executeCampaign(id: campaign), s = try CRMService(replica: south.replica).executeCampaign(id: campaign)
+        #expect(n.variants == s.variants)
+        let tested = (n.variants["A"] ?? 0) + (n.variants["B"] ?? 0)
+        #expect(tested > 40 && tested < 120, "about 20 % of 400 in the test: \(n.variants)")
+        #expect(n.variants["holdout"] == 400 - tested)
+        // Too early, then B wins on open rate: the holdout receives B at the next execute.
+        #expect(throws: ReplicaError.self) { try crm.decideCampaignWinner(id: campaign, winner: nil) }
+        var query = ListQuery(CRMSchema.campaignMessage, limit: 500)
+        query.filters = [.init("campaignId", .text(campaign.string))]
+        for message in try crm.list(query).items where !message.row["variant"].isNull {
+            var values: [String: FieldValue] = ["sentAt": .text("2026-12-01T00:00:00.000Z"), "status": .text("Sent")]
+            if message.row["variant"] == .text("B") { values["openedAt"] = .text("2026-12-01T01:00:00.000Z") }
+            try north.replica.write([LocalWrite(.update, CRMSchema.campaignMessage, id: message.row.id, values: values)])
+        }
+        clock.advance(by: 3_600_000)
+        #expect(try crm.decideCampaignWinner(id: campaign, winner: nil).json["abTest"]?.objectValue?["winner"] == "B")
+        let after = try crm.executeCampaign(id: campaign)
+        #expect(after.winnerAssigned == 400 - tested && after.queued == 0)
+        let variants = try crm.list(query).items.map(\.row["variant"])
+        #expect(variants.count == 400 && !variants.contains(.null))
+        #expect(variants.filter { $0 == .text("A") }.count == n.variants["A"])
+        let metrics = try crm.campaignMetrics(id: campaign)
+        #expect(metrics["byVariant"]?.objectValue?["B"]?.objectValue?["opened"] == .number(Double(n.variants["B"] ?? 0)))
+    }
+}

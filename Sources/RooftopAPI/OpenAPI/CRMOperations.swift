@@ -69,7 +69,11 @@ enum CRMOperations {
                 "Resolves the audience (segments ∪ filterCriteria) and writes one outbox message per customer, its id derived from (campaign, customer) so executes at two rooftops make one; doNotContact, no opt-in and no address are recorded as Suppressed with the reason. Only the owning rooftop ever delivers. The campaign becomes Running.",
                 parameters: [Doc.idParameter()], ok: Doc.response(object(["campaignId": uuid, "status": ["type": "string"], "audience": ["type": "integer"], "queued": ["type": "integer"],
                                                                             "suppressed": ["type": "object", "additionalProperties": ["type": "integer"]],
-                                                                            "alreadyInOutbox": ["type": "integer"], "owningRooftop": ["type": "string"]])))),
+                                                                            "alreadyInOutbox": ["type": "integer"], "owningRooftop": ["type": "string"],
+                                                                            "variants": ["type": "object", "additionalProperties": ["type": "integer"]], "winnerAssigned": ["type": "integer"]])))),
+            ("/api/crm/campaigns/{id}/decide-winner", "post", Doc.op("Decide an A/B test's winner",
+                "The variant named, or by the rule (OpenRate, ClickRate, ConversionRate over the test group's sent messages) once testWindowHours have passed since the first message was queued. The holdout receives it at the next execute. A customer's variant is a function of campaign and customer ids: nobody receives two.",
+                parameters: [Doc.idParameter()], body: object(["winner": ["type": ["string", "null"], "maxLength": 32]]), ok: Doc.response(S.ref("Campaign"), etag: true))),
             ("/api/crm/campaigns/{id}/metrics", "get", Doc.op("Get campaign metrics", "Counted from the outbox messages, never stored.", parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CampaignMetrics")))),
             // Segments
             ("/api/crm/segments/{id}/refresh", "post", Doc.op("Refresh segment members", "Re-evaluates on this rooftop's replica; sets memberCount and lastRefreshed here.",

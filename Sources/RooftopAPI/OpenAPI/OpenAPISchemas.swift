@@ -109,7 +109,8 @@ enum OpenAPISchemas {
         let count: JSONValue = .object(["type": "integer", "minimum": 0])
         all["CampaignMetrics"] = .object(["type": "object", "properties": .object([
             "sent": count, "delivered": count, "opened": count, "clicked": count, "converted": count, "queued": count, "failed": count, "suppressed": count,
-            "roi": .object(["type": .array(["number", "null"]), "description": "null: the CRM records no conversion value yet"])]),
+            "roi": .object(["type": .array(["number", "null"]), "description": "null: the CRM records no conversion value yet"]),
+            "byVariant": ["type": "object", "additionalProperties": ["type": "object"], "description": "the same counts per A/B variant"]]),
             "required": .array(["sent", "delivered", "opened", "clicked", "converted"])])
         var answer = output(CRMSchema.surveyResponse, name: "SurveyAnswer").objectValue!
         answer["required"] = nil

@@ -10,7 +10,8 @@ import RooftopHTTP
 ///
 /// - `POST /api/crm/campaigns/{id}/execute` — ``CampaignExecution`` (200): one outbox message per
 ///   audience customer, suppressed ones with their reason; the campaign becomes Running.
-/// - `GET /api/crm/campaigns/{id}/metrics` — counts from the outbox.
+/// - `POST /api/crm/campaigns/{id}/decide-winner` — `{"winner": "B"}` or `{}` (by the test's rule after its window).
+/// - `GET /api/crm/campaigns/{id}/metrics` — counts from the outbox (`byVariant` for an A/B test).
 /// - `POST /api/crm/segments/{id}/refresh` — the segment with its new `memberCount` and `lastRefreshed`.
 /// - `GET /api/crm/segments/{id}/members?limit=&cursor=` — `{"items": [Customer], "nextCursor"}`.
 /// - `POST /api/crm/segments/{id}/members` — a static segment's members: `{"add": [ids], "remove": [ids]}`.
@@ -23,6 +24,13 @@ struct MarketingRoutes: Sendable {
             let id = try RequestBody.rowID(context, "id")
             let execution = try await run { try $0.executeCampaign(id: id) }
             return try Response.json(execution)
+        }
+        router.post("api/crm/campaigns/:id/decide-winner") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let body = try await RequestBody.jsonObject(request)
+            try RequestBody.refuseUnknownFields(body, allowed: ["winner"])
+            let winner = try CRMSchema.campaign.field("winner")!.type.storedValue(for: body["winner"] ?? .null, at: "/winner").textValue
+            return try EntityRoutes.response(try await run { try $0.decideCampaignWinner(id: id, winner: winner) })
         }
         router.get("api/crm/campaigns/:id/metrics") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])

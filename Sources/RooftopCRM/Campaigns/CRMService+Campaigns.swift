@@ -16,6 +16,10 @@ public struct CampaignExecution: Sendable, Codable, Equatable {
     public var suppressed: [String: Int]
     /// Customers who already had this campaign's message (an earlier execute here or elsewhere): untouched.
     public var alreadyInOutbox: Int
+    /// A/B test: new messages per variant (`holdout`: waiting for the winner).
+    public var variants: [String: Int] = [:]
+    /// A/B test: held-back messages given the winner now that it is decided.
+    public var winnerAssigned: Int = 0
     /// The rooftop that will deliver.
     public var owningRooftop: String
 }
@@ -32,6 +36,10 @@ extension CRMService {
     /// Channels: Email → `optInEmail` and an e-mail; SMS → `optInSMS` and a Mobile phone;
     /// Direct Mail → `optInMail` and an address; Multi-Channel → the customer's `preferredMethod`
     /// when opted in, else the first of Email, SMS, Mail the customer is opted in to and reachable by.
+    ///
+    /// With an A/B test (``ABTest``), each queued message carries its variant: the test group's is a
+    /// function of campaign and customer; the holdout's is the winner, or null until it is decided
+    /// (an execute after the decision fills it in).
     /// - Throws: ``ReplicaError`` `NOT_FOUND`/`GONE`; `CONFLICT` for a Completed or Cancelled
     ///   campaign or a Social one (not delivered through the outbox); `INVALID` without an audience.
     public func executeCampaign(id: RowID) throws -> CampaignExecution {
@@ -48,11 +56,19 @@ extension CRMService {
             var report = CampaignExecution(campaignId: id.string, status: "Running", audience: audience.count, queued: 0, suppressed: [:],
                                            alreadyInOutbox: 0, owningRooftop: campaign["owningRooftop"].textValue ?? tx.replica.rooftop.rawValue)
             var writes: [LocalWrite] = []
+            let test = ABTest(campaign)
             for chunk in stride(from: 0, to: audience.count, by: 500).map({ Array(audience[$0..<min($0 + 500, audience.count)]) }) {
                 for customer in try tx.customers(ids: chunk) {
                     let messageID = DerivedID.campaignMessage(campaign: id, customer: customer.customer.id)
                     if try tx.exists(CRMSchema.campaignMessage, id: messageID) {
                         report.alreadyInOutbox += 1
+                        // The holdout receives the winner once it is decided (the test group keeps its variant).
+                        if let test, let winner = test.winner, !test.inTest(campaign: id, customer: customer.customer.id),
+                            let message = try tx.row(CRMSchema.campaignMessage, id: messageID), message["variant"].isNull,
+                            message["status"] == .text("Queued") {
+                            writes.append(LocalWrite(.update, CRMSchema.campaignMessage, id: messageID, values: ["variant": .text(winner)]))
+                            report.winnerAssigned += 1
+                        }
                         continue
                     }
                     var values: [String: FieldValue] = ["campaignId": .text(id.string), "customerId": .text(customer.customer.id.string),
@@ -62,6 +78,11 @@ extension CRMService {
                         values["channel"] = .text(channel)
                         values["status"] = .text("Queued")
                         report.queued += 1
+                        if let test {
+                            let variant = test.variant(campaign: id, customer: customer.customer.id)
+                            values["variant"] = variant.map(FieldValue.text) ?? .null
+                            report.variants[variant ?? "holdout", default: 0] += 1
+                        }
                     case .suppress(let channel, let reason):
                         values["channel"] = channel.map(FieldValue.text) ?? .null
                         values["status"] = .text("Suppressed")
@@ -80,7 +101,7 @@ extension CRMService {
     /// A campaign's metrics, counted from its outbox messages.
     /// - Throws: ``ReplicaError`` `NOT_FOUND`/`GONE`.
     public func campaignMetrics(id: RowID) throws -> [String: JSONValue] {
-        try replica.snapshot { tx in try CampaignMetrics.count(campaign: try tx.visibleRow(CRMSchema.campaign, id: id), tx).json }
+        try replica.snapshot { tx in try CampaignMetrics.json(campaign: try tx.visibleRow(CRMSchema.campaign, id: id), tx) }
     }
 }
 

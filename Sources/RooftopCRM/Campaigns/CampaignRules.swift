@@ -1,3 +1,4 @@
+import Foundation
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -41,6 +42,19 @@ struct CampaignRules: EntityRules {
     }
 
     func validate(_ fields: [String: FieldValue], current: StoredRow?, _ tx: StoreTransaction) throws {
+        if case .text(let list) = Rules.value("variants", fields, current) {
+            let names = (try? JSONDecoder().decode([String].self, from: Data(list.utf8))) ?? []
+            guard names.count >= 2 else { throw FieldInputError(pointer: "/abTest/variants", reason: "an A/B test has 2 to 5 variants") }
+            if case .text(let winner) = Rules.value("winner", fields, current), !names.contains(winner) {
+                throw FieldInputError(pointer: "/abTest/winner", reason: "one of \(names.joined(separator: ", "))")
+            }
+            if let current, current["status"].textValue != "Draft" && current["status"].textValue != "Scheduled",
+                fields["variants"] != nil || fields["testShare"] != nil {
+                throw ReplicaError(.conflict, "the A/B test of a \(current["status"].textValue ?? "") campaign no longer changes")
+            }
+        } else if !Rules.value("winner", fields, current).isNull {
+            throw FieldInputError(pointer: "/abTest/winner", reason: "the campaign has no variants")
+        }
         if case .text(let rooftop) = fields["owningRooftop"] ?? .null, RooftopID(rawValue: rooftop) == nil {
             throw FieldInputError(pointer: "/owningRooftop", reason: "expected a rooftop id (lower-case letters, digits and hyphens)")
         }
@@ -59,6 +73,6 @@ struct CampaignRules: EntityRules {
     }
 
     func decorate(_ json: inout [String: JSONValue], row: StoredRow, _ tx: StoreTransaction) throws {
-        json["metrics"] = .object(try CampaignMetrics.count(campaign: row, tx).json)
+        json["metrics"] = .object(try CampaignMetrics.json(campaign: row, tx))
     }
 }

@@ -27,6 +27,11 @@ extension CRMSchema {
         FieldSpec("homeRooftop", .text(maxLength: 63), system: true, since: 4),
         FieldSpec("createdAt", .dateTime, system: true, since: 4),
         FieldSpec("updatedAt", .dateTime, system: true, since: 4),
+        FieldSpec("variants", .list(.text(maxLength: 32), maxCount: 5), in: "abTest", since: 4, "A/B test variant names (2–5); none: no test"),
+        FieldSpec("testShare", .integer(1...50), in: "abTest", since: 4, "percent of the audience in the test (default 10); the rest receive the winner"),
+        FieldSpec("winnerRule", .enumeration(["Manual", "OpenRate", "ClickRate", "ConversionRate"]), in: "abTest", since: 4),
+        FieldSpec("testWindowHours", .integer(1...720), in: "abTest", since: 4, "how long the test runs before the winner is decided (default 24)"),
+        FieldSpec("winner", .text(maxLength: 32), in: "abTest", since: 4, "the winning variant, once decided"),
     ], resource: EntityResource(
         path: "campaigns", name: "Campaign", required: ["name", "type"], filters: ["status", "type", "owningRooftop", "homeRooftop"],
         sorts: ["startDate", "name", "createdAt", "updatedAt"],
@@ -55,6 +60,7 @@ extension CRMSchema {
         FieldSpec("failedAt", .dateTime, since: 4),
         FieldSpec("createdAt", .dateTime, system: true, since: 4),
         FieldSpec("updatedAt", .dateTime, system: true, since: 4),
+        FieldSpec("variant", .text(maxLength: 32), since: 4, "the A/B variant; null in the holdout until the winner is decided"),
     ], parentField: "customerId", resource: EntityResource(
         path: "outbox", name: "CampaignMessage", filters: ["campaignId", "customerId", "status", "channel"], sorts: ["queuedAt", "createdAt"],
         writable: false, summary: "The outbox: one message per campaign and customer, written by execute; its state lives on the record."),

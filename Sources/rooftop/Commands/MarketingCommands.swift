@@ -8,7 +8,7 @@ import RooftopStore
 /// `rooftop campaign execute|metrics`: a campaign's actions (its CRUD is `rooftop crm ... campaigns`).
 struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Execute a campaign into the outbox; its metrics.",
-                                                    subcommands: [Execute.self, Metrics.self])
+                                                    subcommands: [Execute.self, DecideWinner.self, Metrics.self])
 
     struct Execute: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write one outbox message per audience customer (suppressed ones with the reason).")
@@ -22,6 +22,18 @@ struct CampaignCommand: ParsableCommand {
             print("audience \(report.audience): \(report.queued) queued, \(report.suppressed.values.reduce(0, +)) suppressed"
                   + (report.suppressed.isEmpty ? "" : " (" + report.suppressed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
                   + ", \(report.alreadyInOutbox) already in the outbox; delivered by \(report.owningRooftop)")
+        }
+    }
+
+    struct DecideWinner: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "decide-winner", abstract: "Decide an A/B test's winner (named, or by its rule after the test window).")
+        @OptionGroup var data: DataOptions
+        @Argument var id: String
+        @Option(help: "The winning variant (else the test's rule decides).") var winner: String?
+
+        func run() throws {
+            let document = try CRMService(replica: data.openReplica()).decideCampaignWinner(id: try CRMCommand.id(id), winner: winner)
+            print("winner: \(document.row["winner"].textValue ?? "-"); the holdout receives it at the next `rooftop campaign execute`")
         }
     }
 
