@@ -55,7 +55,7 @@ let package = Package(
 
         // ADF 1.0 XML leads and FEBRL/CSV customer files.
         .target(name: "RooftopImport", dependencies: [
-            "RooftopModel", "RooftopStore",
+            "RooftopModel", "RooftopStore", "RooftopCRM",
             .product(name: "SwiftCSV", package: "SwiftCSV"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -113,7 +113,7 @@ let package = Package(
 
         // Benchmarks that print figures (scripts/bench).
         .executableTarget(name: "rooftop-bench", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting",
+            "RooftopCRM", "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 

@@ -1,6 +1,7 @@
 // Benchmarks that print figures (scripts/bench). No pass/fail: targets are read off the output.
 import Foundation
 import GRDB
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -122,7 +123,7 @@ if phases.contains("apply") {
 // 2. Local apply of a remote changeset, and bytes per field change on the wire.
 for start in stride(from: 0, to: customers, by: batch) {
     try replica.write((start..<min(start + batch, customers)).flatMap { i -> [LocalWrite] in
-        let writes = try! replica.customerCreationWrites(inputs[i], id: rowIDs[i])
+        let writes = try! CRMService(replica: replica).customerCreationWrites(inputs[i], id: rowIDs[i])
         return Array(writes.dropFirst())  // phones and addresses of the customers above
     })
 }
@@ -170,7 +171,7 @@ if phases.contains("sync") {
 let cluster = try await TestCluster(rooftops: ["north", "south"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
 let north = try Replica(path: cluster.directory.path("north-sync.sqlite"), rooftop: RooftopID(rawValue: "north")!)
 for start in stride(from: 0, to: customers, by: batch) {
-    try north.write((start..<min(start + batch, customers)).flatMap { i in try north.customerCreationWrites(inputs[i], id: rowIDs[i]) })
+    try north.write((start..<min(start + batch, customers)).flatMap { i in try CRMService(replica: north).customerCreationWrites(inputs[i], id: rowIDs[i]) })
 }
 let south = try Replica(path: cluster.directory.path("south-sync.sqlite"), rooftop: RooftopID(rawValue: "south")!)
 var pushReport = SyncReport(), pullReport = SyncReport()
@@ -197,7 +198,7 @@ let source = try Replica(path: origin.directory.path("north-boot.sqlite"), rooft
 var interactionNumber = 0
 for start in stride(from: 0, to: bootstrapCustomers, by: batch) {
     try source.write((start..<min(start + batch, bootstrapCustomers)).flatMap { i -> [LocalWrite] in
-        var writes = try source.customerCreationWrites(inputs[i % inputs.count], id: rowIDs[i % rowIDs.count])
+        var writes = try CRMService(replica: source).customerCreationWrites(inputs[i % inputs.count], id: rowIDs[i % rowIDs.count])
         // Their vehicle, and the ownership link.
         let vehicle = source.newRowID()
         writes.append(LocalWrite(.insert, CRMSchema.vehicle, id: vehicle, values: [

@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopNode
 import RooftopReplication
@@ -18,7 +19,7 @@ import Testing
         let north = try cluster.replica("north")
         var generator = SyntheticCustomers(seed: 3)
         var writes: [LocalWrite] = []
-        for i in 0..<customers { writes += try north.customerCreationWrites(generator.customer(index: i), id: north.newRowID()) }
+        for i in 0..<customers { writes += try CRMService(replica: north).customerCreationWrites(generator.customer(index: i), id: north.newRowID()) }
         try north.write(writes)
         try await cluster.sync(north)
     }

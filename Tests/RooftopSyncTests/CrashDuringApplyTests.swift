@@ -1,4 +1,5 @@
 import Foundation
+import RooftopCRM
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -20,7 +21,7 @@ import Testing
         let north = try Replica(path: directory.path("north.sqlite"), rooftop: RooftopID(rawValue: "north")!)
         var generator = SyntheticCustomers(seed: 11)
         var writes: [LocalWrite] = []
-        for i in 0..<2_000 { writes += try north.customerCreationWrites(generator.customer(index: i), id: north.newRowID()) }
+        for i in 0..<2_000 { writes += try CRMService(replica: north).customerCreationWrites(generator.customer(index: i), id: north.newRowID()) }
         try north.write(writes)
         var frames: [[UInt8]] = [], ends: [HLC] = [.zero], cursor = HLC.zero
         while true {

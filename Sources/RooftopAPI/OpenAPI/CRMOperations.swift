@@ -43,8 +43,8 @@ enum CRMOperations {
             ("/api/crm/customers/{id}/phoneNumbers/{childId}", "delete", Doc.op("Remove a phone", "", parameters: [Doc.idParameter(), Doc.idParameter("childId")], ok: nil, okStatus: "204")),
             ("/api/crm/customers/{id}/addresses/{childId}", "delete", Doc.op("Remove an address", "", parameters: [Doc.idParameter(), Doc.idParameter("childId")], ok: nil, okStatus: "204")),
             ("/api/crm/customers/{id}/vehicles", "get", Doc.op("Get customer vehicles", "Each CustomerVehicle with its vehicle.", parameters: [Doc.idParameter()], ok: Doc.response(items(anyObject)))),
-            ("/api/crm/customers/{id}/interactions", "get", Doc.op("Get customer interactions", "Newest first.", parameters: [Doc.idParameter(),
-                Doc.query("limit", ["type": "integer", "minimum": 1, "maximum": 1000])], ok: Doc.response(items(S.ref("CustomerInteraction"))))),
+            ("/api/crm/customers/{id}/interactions", "get", Doc.op("Get customer interactions", "Newest first, paged.", parameters: [Doc.idParameter()] + Doc.paging,
+                ok: Doc.page(S.ref("CustomerInteraction")))),
             ("/api/crm/customers/{id}/journey", "get", Doc.op("Get customer journey", "Stage, substage, milestones, next scheduled activity and the stage history (HLC order). 404 when none yet.",
                 parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CustomerJourney"), etag: true))),
             // Interactions

@@ -10,6 +10,7 @@ enum OpenAPISchemas {
     static func nullable(_ schema: Object) -> JSONValue {
         var copy = schema
         if case .string(let type) = copy["type"] { copy["type"] = .array([.string(type), .string("null")]) }
+        if case .array(let types) = copy["type"], !types.contains(.string("null")) { copy["type"] = .array(types + [.string("null")]) }
         if case .array(let values) = copy["enum"] { copy["enum"] = .array(values + [.null]) }
         return .object(copy)
     }

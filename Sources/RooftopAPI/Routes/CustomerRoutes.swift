@@ -27,7 +27,7 @@ import RooftopHTTP
 /// - `POST /api/crm/customers/{id}/restore`: brings a deleted customer back; answers it.
 /// - `POST /api/crm/customers/{id}/erase`: a data subject's erasure request: 202; the customer and
 ///   every row about them leave this replica now and every replica as the erase reaches it.
-/// - `GET /api/crm/customers/{id}/interactions`: `{"items": [CustomerInteraction]}`, newest first.
+/// - `GET /api/crm/customers/{id}/interactions?limit=&cursor=`: `{"items": [CustomerInteraction], "nextCursor"}`, newest first.
 /// - `GET /api/crm/customers/{id}/journey`: the `CustomerJourney` with `stageHistory`; 404 when none yet.
 /// - `GET /api/crm/customers/{id}/vehicles`: `{"items": [CustomerVehicle with "vehicle"]}`.
 struct CustomerRoutes: Sendable {
@@ -50,7 +50,7 @@ struct CustomerRoutes: Sendable {
                                      detail: "a PUT replaces the customer as read: send If-Match with the ETag of that read (or change single fields with PATCH, application/merge-patch+json)")
             }
             let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
-            _ = try await replica.run { try $0.updateCustomer(id: id, input, ifMatch: expected) }
+            _ = try await replica.run { try CRMService(replica: $0).updateCustomer(id: id, input, ifMatch: expected) }
             return try Self.response(try await record(id))
         }
         customers.patch(":id") { request, context in
@@ -62,7 +62,7 @@ struct CustomerRoutes: Sendable {
                 throw ProblemDetails(.preconditionRequired, code: "PRECONDITION_REQUIRED", title: "If-Match required",
                                      detail: "this PATCH replaces phoneNumbers, addresses or tags as a whole: send If-Match with the ETag they were read with")
             }
-            _ = try await replica.run { try $0.updateCustomer(id: id, patch, ifMatch: expected, replacingChildren: true) }
+            _ = try await replica.run { try CRMService(replica: $0).updateCustomer(id: id, patch, ifMatch: expected, replacingChildren: true) }
             return try Self.response(try await record(id))
         }
         customers.delete(":id") { _, context in
@@ -89,21 +89,24 @@ struct CustomerRoutes: Sendable {
                                       "at": .string(Timestamp.string(milliseconds: change.hlc.milliseconds))], status: .accepted)
         }
         customers.get(":id/interactions") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: ["limit", "cursor"])
             let id = try RequestBody.rowID(context, "id")
-            let limit = try RequestBody.integer(request, "limit", default: 200, in: 1...1000)
+            var search = InteractionSearch()
+            search.customerId = id
+            search.limit = try ListParameters.limit(request)
+            search.cursor = request.uri.queryParameters.get("cursor").map { String($0) }
             _ = try await customer(id)
-            let rows = try await replica.run {
-                try $0.rows(CRMSchema.customerInteraction, where: "customerId", equals: .text(id.string), orderBy: "interactionDate",
-                            descending: true, limit: limit)
-            }
-            return try Response.json(["items": JSONValue.array(rows.map { .object($0.json) })])
+            let service = CRMService(replica: replica)
+            let page = try await replica.run { [search] _ in try service.searchInteractions(search) }
+            return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
         }
         customers.get(":id/journey") { _, context in
             let id = try RequestBody.rowID(context, "id")
             let service = CRMService(replica: replica)
             return try EntityRoutes.response(try await replica.run { _ in try service.journey(customer: id) })
         }
-        customers.get(":id/vehicles") { _, context in
+        customers.get(":id/vehicles") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
             _ = try await customer(id)
             let items: [JSONValue] = try await replica.run { replica in
@@ -116,7 +119,7 @@ struct CustomerRoutes: Sendable {
                     return .object(json)
                 }
             }
-            return try Response.json(["items": JSONValue.array(items)])
+            return try Response.json(["items": JSONValue.array(items), "nextCursor": JSONValue.null])
         }
     }
 
@@ -186,7 +189,7 @@ struct CustomerRoutes: Sendable {
 
     func create(_ request: Request) async throws -> Response {
         let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
-        let id = try await replica.run { try $0.createCustomer(input) }
+        let id = try await replica.run { try CRMService(replica: $0).createCustomer(input) }
         var response = try Self.response(try await record(id), status: .created)
         response.headers[.location] = "/api/crm/customers/\(id)"
         return response

@@ -1,6 +1,7 @@
 import Foundation
 import RooftopModel
 import RooftopStore
+import RooftopCRM
 
 /// Writes ADF leads into a replica: each lead becomes a prospect customer (or is attached to the
 /// customer with the same e-mail or phone), an inbound Web interaction, and its vehicles.
@@ -35,7 +36,7 @@ public enum LeadImporter {
                 writes += try fillWrites(for: lead.contact, customer: customerID, replica: replica, pendingWrites: writes)
             } else {
                 let newID = StableID.make(key + "|customer")
-                writes += try replica.customerCreationWrites(customerInput(lead.contact), id: newID)
+                writes += try CRMService(replica: replica).customerCreationWrites(customerInput(lead.contact), id: newID)
                 report.customersCreated += 1
                 customerID = newID
             }

@@ -2,6 +2,7 @@ import Foundation
 import RooftopModel
 import RooftopStore
 import SwiftCSV
+import RooftopCRM
 
 /// Imports FEBRL person records (Christen et al., "Febrl – Freely Extensible Biomedical Record
 /// Linkage", ANU) as customers: `given_name`, `surname`, birth date and one Australian home
@@ -72,7 +73,7 @@ public enum FEBRLImporter {
             let hasAddress = address["street"] != nil || address["city"] != nil || address["postalCode"] != nil
             let input = CustomerInput(fields: fields, phones: [],
                                       addresses: hasAddress ? [ChildInput(id: StableID.make("febrl:\(recID):address"), fields: address)] : [])
-            writes += try replica.customerCreationWrites(input, id: id)
+            writes += try CRMService(replica: replica).customerCreationWrites(input, id: id)
             report.customersCreated += 1
         }
         try replica.write(writes)

@@ -3,6 +3,7 @@ import Foundation
 import RooftopModel
 import RooftopReplication
 import RooftopStore
+import RooftopCRM
 
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +43,7 @@ struct CustomerCommand: ParsableCommand {
             let replica = try data.openReplica()
             var input = try CustomerInput(json: try fields.json())
             if !fields.addTags.isEmpty { input.tags = try CustomerInput.tags(.array(fields.addTags.map(JSONValue.string))) }
-            let id = try replica.createCustomer(input)
+            let id = try CRMService(replica: replica).createCustomer(input)
             print(id)
         }
     }
@@ -156,7 +157,7 @@ struct CustomerCommand: ParsableCommand {
                 let kept = current.tags.filter { !removing.contains($0.lowercased()) }
                 input.tags = try CustomerInput.tags(.array((kept + fields.addTags).map(JSONValue.string)))
             }
-            let changed = try replica.updateCustomer(id: rowID, input)
+            let changed = try CRMService(replica: replica).updateCustomer(id: rowID, input)
             print(changed == 0 ? "no change" : "updated \(id) (\(changed) row change\(changed == 1 ? "" : "s"))")
         }
     }

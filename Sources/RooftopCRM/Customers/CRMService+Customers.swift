@@ -1,8 +1,10 @@
-import GRDB
 import RooftopModel
 import RooftopReplication
+import RooftopStore
 
-extension Replica {
+/// Customers: creation with phones, addresses and tags; updates of fields and children; the tag
+/// add-wins set. Each read-check-write runs in one replica transaction.
+extension CRMService {
     /// Creates a customer with its phones and addresses in one transaction.
     ///
     /// Defaults: `contactType` Business when only `businessName` is given, else Individual;
@@ -13,8 +15,8 @@ extension Replica {
     ///   ``ReplicaError`` `ALREADY_EXISTS` when `id` is taken.
     @discardableResult
     public func createCustomer(_ input: CustomerInput, id: RowID? = nil) throws -> RowID {
-        let newID = id ?? newRowID()
-        try write(customerCreationWrites(input, id: newID))
+        let newID = id ?? replica.newRowID()
+        try replica.transaction { tx in try tx.write(customerCreationWrites(input, id: newID)) }
         return newID
     }
 
@@ -45,7 +47,7 @@ extension Replica {
             }
             fields["customerId"] = .text(customer.string)
             if !anyPrimary && i == 0 { fields["primary"] = .integer(1) }
-            return LocalWrite(.insert, entity, id: child.id ?? newRowID(), values: fields)
+            return LocalWrite(.insert, entity, id: child.id ?? replica.newRowID(), values: fields)
         }
     }
 
@@ -64,10 +66,10 @@ extension Replica {
     ///   the others are removed (tombstones), as a JSON Merge Patch (RFC 7396) replaces an array.
     @discardableResult
     public func updateCustomer(id: RowID, _ input: CustomerInput, ifMatch entityTags: [String]? = nil, replacingChildren: Bool = false) throws -> Int {
-        try pool.write { db in
+        try replica.transaction { tx in
             // Read, check and write in one transaction: no other write can slip in between.
-            guard let current = try Self.customerRecords(db, ids: [id]).first else {
-                throw try Self.absence(db, CRMSchema.customer, id: id)
+            guard let current = try tx.customers(ids: [id]).first else {
+                throw try tx.absence(CRMSchema.customer, id: id)
             }
             if let entityTags, !entityTags.contains(current.entityTag) {
                 throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
@@ -93,9 +95,9 @@ extension Replica {
                 }
                 writes.removeAll { write in removed.contains { $0.1 == write.rowID } }
             }
-            var count = try write(db, writes).count
+            var count = try tx.write(writes).count
             for (entity, row) in removed {
-                _ = try lifecycle(db, entity, id: row, kind: .delete)
+                _ = try tx.delete(entity, id: row)
                 count += 1
             }
             return count
@@ -105,13 +107,13 @@ extension Replica {
     /// The writes that make the customer's tag set equal `tags` (add-wins set,
     /// `sync-protocol/merge-rules.md#add-wins-set`): a new element row for each tag not present;
     /// `removed` on every present element row of each tag not wanted.
-    func tagWrites(setting tags: [String], current: [StoredRow], customer: RowID) -> [LocalWrite] {
+    public func tagWrites(setting tags: [String], current: [StoredRow], customer: RowID) -> [LocalWrite] {
         let present = current.filter { $0["removed"] != .integer(1) }
         let wanted = Set(tags.map { $0.lowercased() })
         let presentKeys = Set(present.compactMap { $0["tag"].textValue?.lowercased() })
         var writes: [LocalWrite] = []
         for tag in tags where !presentKeys.contains(tag.lowercased()) {
-            writes.append(LocalWrite(.insert, CRMSchema.customerTag, id: newRowID(),
+            writes.append(LocalWrite(.insert, CRMSchema.customerTag, id: replica.newRowID(),
                                      values: ["customerId": .text(customer.string), "tag": .text(tag), "removed": .integer(0)]))
         }
         for element in present where !wanted.contains(element["tag"].textValue?.lowercased() ?? "") {
@@ -146,7 +148,7 @@ extension Replica {
                 }
                 var fields = child.fields
                 fields["customerId"] = .text(customer.string)
-                let newID = newRowID()
+                let newID = replica.newRowID()
                 listed.insert(newID)
                 if fields["primary"] == .integer(1) { primaryID = newID }
                 writes.append(LocalWrite(.insert, entity, id: newID, values: fields))
@@ -160,6 +162,4 @@ extension Replica {
         return writes
     }
 
-    /// A new UUIDv7 for a row created here.
-    public func newRowID() -> RowID { RowID.v7(milliseconds: wallClock.nowMilliseconds()) }
 }
