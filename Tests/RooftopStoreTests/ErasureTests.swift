@@ -53,6 +53,8 @@ import Testing
             for suffix in ["", "-wal"] {
                 let bytes = (try? Data(contentsOf: URL(fileURLWithPath: replica.path + suffix))) ?? Data()
                 #expect(bytes.range(of: Data("Quixote".utf8)) == nil, "\(replica.rooftop)\(suffix) still holds the name")
+                // The interaction search index holds words folded to lower case.
+                #expect(bytes.range(of: Data("quixote".utf8)) == nil, "\(replica.rooftop)\(suffix) still holds the name in the search index")
             }
             #expect(try replica.customer(id: id) == nil)
             #expect(try !fileMentions(replica, "Quixote"), "\(replica.rooftop) still holds personal data")

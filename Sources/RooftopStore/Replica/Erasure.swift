@@ -62,6 +62,11 @@ enum Erasure {
             }
         }
         try forget(db, CRMSchema.customer, id: customer, by: origin, hlc: change.hlc)
+        if rows.contains(where: { $0.0.table == CRMSchema.customerInteraction.table }) {
+            // FTS5 leaves a deleted row's words in older index segments until they merge: merge them
+            // now, so nothing the person said stays in the file (with secure_delete, freed pages are zeroed).
+            try db.execute(sql: "INSERT INTO customerInteractionText (customerInteractionText) VALUES ('optimize')")
+        }
         try db.execute(sql: "INSERT OR IGNORE INTO erasedCustomer (customerId, erasedBy, hlc) VALUES (?, ?, ?)",
                        arguments: [id, origin.rawValue, Int64(bitPattern: change.hlc.rawValue)])
         try ChangeLog.append(db, origin: origin, change: change)
