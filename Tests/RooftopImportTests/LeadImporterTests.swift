@@ -449,4 +449,26 @@ struct LeadImporterTests {
             #expect(record.phones.count == 2)
         }
     }
+
+    /// Two providers deliver leads from one person at the same moment: each import looks the person
+    /// up and writes in one transaction, so the second sees the first's customer instead of creating
+    /// another.
+    @Test func concurrentImportsOfOnePersonsLeadsCreateOneCustomer() async throws {
+        let test = try TestReplica()
+        defer { test.remove() }
+        let documents = (0..<6).map { i in Data("""
+            <?xml version="1.0"?><?adf version="1.0"?><adf><prospect>
+            <requestdate>2026-10-09T08:0\(i):00-05:00</requestdate><vehicle><year>2024</year><make>Nissan</make><model>Rogue</model></vehicle>
+            <customer><contact><name part="full">Eli Example</name><phone>555 010 0150</phone></contact></customer>
+            <vendor><vendorname>Provider \(i)</vendorname></vendor></prospect></adf>
+            """.utf8) }
+        let replica = test.replica
+        let reports = try await withThrowingTaskGroup(of: ImportReport.self) { group in
+            for document in documents { group.addTask { try LeadImporter.importDocument(document, into: replica) } }
+            return try await group.reduce(into: [ImportReport]()) { $0.append($1) }
+        }
+        #expect(reports.map(\.customersCreated).reduce(0, +) == 1)
+        #expect(reports.map(\.interactions).reduce(0, +) == 6)
+        #expect(try replica.customerIDs(withPhone: "+15550100150").count == 1)
+    }
 }

@@ -16,24 +16,30 @@ public enum LeadImporter {
         try importLeads(try ADFParser.parse(data), into: replica)
     }
 
-    /// Imports parsed leads in one transaction.
+    /// Imports parsed leads in one transaction: the lookups of existing customers and the writes
+    /// are atomic, so two imports at once cannot both miss a customer and create it twice.
     public static func importLeads(_ leads: [ADFLead], into replica: Replica) throws -> ImportReport {
+        try replica.transaction { tx in try importLeads(leads, tx) }
+    }
+
+    static func importLeads(_ leads: [ADFLead], _ tx: StoreTransaction) throws -> ImportReport {
+        let replica = tx.replica
         var report = ImportReport()
         var writes: [LocalWrite] = []
         var pendingByKey: [String: RowID] = [:]  // customers created earlier in this document
         for lead in leads {
             let key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
             let interactionID = StableID.make(key + "|interaction")
-            if try replica.isKnown(CRMSchema.customerInteraction, id: interactionID) {
+            if try tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
                 report.alreadyImported += 1
                 continue
             }
             let matchKeys = ([lead.contact.email].compactMap { $0 }.map { "email:\($0)" }) + lead.contact.phones.map { "phone:\($0.number)" }
             var customerID = matchKeys.lazy.compactMap { pendingByKey[$0] }.first
-            if customerID == nil { customerID = try existingCustomer(for: lead.contact, in: replica) }
+            if customerID == nil { customerID = try existingCustomer(for: lead.contact, tx) }
             if let customerID {
                 report.customersMatched += 1
-                writes += try fillWrites(for: lead.contact, customer: customerID, replica: replica, pendingWrites: writes)
+                writes += try fillWrites(for: lead.contact, customer: customerID, tx, pendingWrites: writes)
             } else {
                 let newID = StableID.make(key + "|customer")
                 writes += try CRMService(replica: replica).customerCreationWrites(customerInput(lead.contact), id: newID)
@@ -62,14 +68,14 @@ public enum LeadImporter {
                                      values: interactionFields(lead, customer: customer, relatedVehicle: firstInterest)))
             report.interactions += 1
         }
-        try replica.write(writes)
+        try tx.write(writes)
         return report
     }
 
-    static func existingCustomer(for contact: ADFLead.Contact, in replica: Replica) throws -> RowID? {
-        if let email = contact.email, let id = try replica.customerIDs(withEmail: email).first { return id }
+    static func existingCustomer(for contact: ADFLead.Contact, _ tx: StoreTransaction) throws -> RowID? {
+        if let email = contact.email, let id = try tx.customerIDs(withEmail: email).first { return id }
         for phone in contact.phones {
-            if let id = try replica.customerIDs(withPhone: phone.number).first { return id }
+            if let id = try tx.customerIDs(withPhone: phone.number).first { return id }
         }
         return nil
     }
@@ -101,10 +107,10 @@ public enum LeadImporter {
 
     /// For a matched customer: set only fields that are empty there, add phones it lacks.
     /// The customer may be stored already or created earlier in this document (its writes pending).
-    static func fillWrites(for contact: ADFLead.Contact, customer: RowID, replica: Replica, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
+    static func fillWrites(for contact: ADFLead.Contact, customer: RowID, _ tx: StoreTransaction, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
         let pending = pendingWrites.filter { $0.values["customerId"] == .text(customer.string) || $0.rowID == customer }
         let pendingCustomer = pending.filter { $0.entity.table == CRMSchema.customer.table }
-        let record = try replica.customer(id: customer)
+        let record = try tx.customers(ids: [customer]).first
         var known = Set(pending.filter { $0.entity.table == CRMSchema.customerPhone.table }.compactMap { $0.values["number"] })
         known.formUnion(record?.phones.map { $0["number"] } ?? [])
 

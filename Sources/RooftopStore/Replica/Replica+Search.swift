@@ -62,19 +62,24 @@ extension Replica {
 
 extension Replica {
     /// Ids of visible customers whose e-mail equals `email` (already normalised), oldest first.
+    public func customerIDs(withEmail email: String) throws -> [RowID] { try snapshot { try $0.customerIDs(withEmail: email) } }
+
+    /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.
+    public func customerIDs(withPhone number: String) throws -> [RowID] { try snapshot { try $0.customerIDs(withPhone: number) } }
+}
+
+extension StoreTransaction {
+    /// Ids of visible customers whose e-mail is `email` (normalised), oldest first.
     public func customerIDs(withEmail email: String) throws -> [RowID] {
-        try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email = ? ORDER BY id", arguments: [email])
-        }.compactMap(RowID.init)
+        try strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
+            .compactMap(RowID.init)
     }
 
     /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.
     public func customerIDs(withPhone number: String) throws -> [RowID] {
-        try pool.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
-                WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND p.number = ? ORDER BY c.id
-                """, arguments: [number])
-        }.compactMap(RowID.init)
+        try strings("""
+            SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
+            WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND p.number = ? ORDER BY c.id
+            """, arguments: [.text(number)]).compactMap(RowID.init)
     }
 }

@@ -251,8 +251,13 @@ extension Replica {
     /// True when the row exists here or was purged for good (for importers: a purged record is
     /// not created again).
     public func isKnown(_ entity: EntitySchema, id: RowID) throws -> Bool {
-        try pool.read { db in
-            try RowIO.load(db, entity, id: id)?.created != nil || Retention.isPurged(db, table: entity.table, id: id)
-        }
+        try snapshot { try $0.isKnown(entity, id: id) }
+    }
+}
+
+extension StoreTransaction {
+    /// True when this replica has seen the insert of the row (visible, deleted or purged since).
+    public func isKnown(_ entity: EntitySchema, id: RowID) throws -> Bool {
+        try RowIO.load(db, entity, id: id)?.created != nil || Retention.isPurged(db, table: entity.table, id: id)
     }
 }
