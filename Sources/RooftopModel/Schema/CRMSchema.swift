@@ -71,7 +71,7 @@ public enum CRMSchema {
         FieldSpec("primary", .boolean),
     ], parentField: "customerId")
 
-    /// `CustomerInteraction` (design document), without `tags` in this release. A child of its
+    /// `CustomerInteraction` (design document); `tags` since schema 4 (one LWW list). A child of its
     /// customer: a delete of the customer covers it.
     public static let customerInteraction = EntitySchema(table: "customerInteraction", fields: [
         FieldSpec("customerId", .uuid),
