@@ -181,6 +181,13 @@ import Testing
             let gone = try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])", method: .get)
             #expect(try gone.status == .gone && API.problem(gone).code == "GONE")
             #expect(try await client.execute(uri: "/api/crm/loyalty/rewards/\(ids[0])/restore", method: .post).status == .ok)
+            // Search results page too.
+            for name in ["Ann", "Anna", "Annie"] { _ = try await post(client, "/api/crm/customers", ["firstName": .string(name), "lastName": "Pager"]) }
+            let searchFirst = try await get(client, "/api/crm/customers?q=pager&limit=2")
+            #expect(searchFirst["items"]?.arrayValue?.count == 2)
+            let searchCursor = try #require(searchFirst["nextCursor"]?.stringValue)
+            let searchLast = try await get(client, "/api/crm/customers?q=pager&limit=2&cursor=\(searchCursor)")
+            #expect(searchLast["items"]?.arrayValue?.count == 1 && searchLast["nextCursor"] == .null)
             // Bad bodies are problems naming the JSON Pointer.
             let bad = try await client.execute(uri: "/api/crm/campaigns", method: .post, body: try API.json(["name": "x", "type": "Fax", "budgett": 1]))
             #expect(bad.status == .badRequest)

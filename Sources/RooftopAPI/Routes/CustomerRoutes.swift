@@ -9,7 +9,7 @@ import RooftopHTTP
 /// design document's `Customer` JSON; errors are RFC 9457 problems.
 ///
 /// - `GET /api/crm/customers?q=&limit=&cursor=&status=&loyaltyTier=&sourceType=&contactType=&homeRooftop=&tags=&createdAfter=…`:
-///   `{"items": [Customer], "nextCursor": string|null}`; with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:)``).
+///   `{"items": [Customer], "nextCursor": string|null}`; with `q`, a name / e-mail / phone search (``Replica/searchCustomers(_:limit:offset:)``), paged like the rest.
 /// - `POST /api/crm/customers`: 201 with the new customer and `Location`.
 /// - `GET /api/crm/customers/{id}`: the customer with an `ETag`; 410 `GONE` when it was deleted, erased or
 ///   purged (the detail says which), 404 when never known here.
@@ -154,9 +154,19 @@ struct CustomerRoutes: Sendable {
         let limit = try ListParameters.limit(request)
         let parameters = request.uri.queryParameters
         if let q = parameters.get("q") {
+            // Search results page too: the cursor holds how many results came before (a search is ranked, not keyed).
             guard q.count <= 256 else { throw ListParameters.invalid("q", "at most 256 characters") }
-            let found = try await replica.run { try $0.searchCustomers(String(q), limit: limit) }
-            return try Response.json(["items": JSONValue.array(found.map(\.json)), "nextCursor": .null])
+            var offset = 0
+            if let cursor = parameters.get("cursor") {
+                guard cursor.hasPrefix("s"), let value = Int(cursor.dropFirst()), (0...100_000).contains(value) else {
+                    throw ListParameters.invalid("cursor", "expected the nextCursor of a previous page of this search")
+                }
+                offset = value
+            }
+            let found = try await replica.run { [offset] in try $0.searchCustomers(String(q), limit: limit + 1, offset: offset) }
+            let page = Array(found.prefix(limit))
+            return try Response.json(["items": JSONValue.array(page.map(\.json)),
+                                      "nextCursor": found.count > limit ? .string("s\(offset + limit)") : .null])
         }
         var query = ListQuery(CRMSchema.customer, limit: limit)
         if let cursor = parameters.get("cursor") { query.cursor = String(cursor) }

@@ -13,9 +13,10 @@ extension Replica {
     ///   indexed search is later work).
     /// - Parameters:
     ///   - query: what staff typed; surrounding space ignored.
-    ///   - limit: at most this many results (1...200).
+    ///   - limit: at most this many results (1...500).
+    ///   - offset: results to skip (the pages before).
     /// - Returns: matching customers, by last name, first name, id.
-    public func searchCustomers(_ query: String, limit: Int = 50) throws -> [CustomerRecord] {
+    public func searchCustomers(_ query: String, limit: Int = 50, offset: Int = 0) throws -> [CustomerRecord] {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty else { return [] }
         return try pool.read { db in
@@ -23,15 +24,15 @@ extension Replica {
             let digits = q.filter(\.isNumber)
             if q.contains("@") {
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ?
-                    """, arguments: [Self.likePrefix(q.precomposedStringWithCanonicalMapping.lowercased()), limit])
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
+                    """, arguments: [Self.likePrefix(q.precomposedStringWithCanonicalMapping.lowercased()), limit, offset])
             } else if digits.count >= 7, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 let exact = PhoneNumber.e164(q) ?? ""
                 ids = try String.fetchAll(db, sql: """
                     SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
                     WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND (p.number = ? OR p.number LIKE ?)
-                    ORDER BY c.lastName, c.firstName, c.id LIMIT ?
-                    """, arguments: [exact, "%" + String(digits), limit])
+                    ORDER BY c.lastName, c.firstName, c.id LIMIT ? OFFSET ?
+                    """, arguments: [exact, "%" + String(digits), limit, offset])
             } else {
                 // "Berry, Lachlan" and "Lachlan Berry" find the same customer; words are compared
                 // folded (case, diacritics, NFC/NFD): "JOSE MUNOZ" finds "José Muñoz".
@@ -41,9 +42,9 @@ extension Replica {
                 }.joined(separator: " AND ")
                 var arguments = StatementArguments()
                 for word in words { arguments += [word, word, word] }
-                arguments += [limit]
+                arguments += [limit, offset]
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ?
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
                     """, arguments: arguments)
             }
             return try Self.customerRecords(db, ids: ids.compactMap(RowID.init))
