@@ -156,8 +156,14 @@ public struct CRMService: Sendable {
 
     /// A page of a collection, each row as served.
     /// - Throws: ``ReplicaError`` `INVALID` for a cursor this collection did not issue.
+    /// Rows of a child entity whose parent is deleted are not listed (a delete covers its children,
+    /// `sync-protocol/merge-rules.md#deletes-cover-children`), as `get` answers 410 for them.
     public func list(_ query: ListQuery) throws -> (items: [EntityDocument], nextCursor: String?) {
-        try replica.snapshot { tx in
+        var query = query
+        if let parentField = query.entity.parentField, let parentTable = query.entity.parentTable {
+            query.conditions.append(.init("\(parentField.quoted) IN (SELECT id FROM \(parentTable.quoted) WHERE _created IS NOT NULL AND _deleted IS NULL)"))
+        }
+        return try replica.snapshot { tx in
             let page = try tx.list(query)
             return (try page.rows.map { try Self.document($0, tx) }, page.nextCursor)
         }

@@ -116,6 +116,12 @@ import Testing
         let gone = try crm.searchInteractions({ var s = InteractionSearch(); s.words = "brochure"; return s }()).items[0].row.id
         try crm.delete(CRMSchema.customerInteraction, id: gone)
         #expect(try crm.searchInteractions({ var s = InteractionSearch(); s.words = "brochure"; return s }()).items.isEmpty)
+        // A deleted customer's interactions leave every list (a delete covers its children), and come back with a restore.
+        try t.replica.delete(CRMSchema.customer, id: ana)
+        #expect(try crm.list(ListQuery(CRMSchema.customerInteraction, limit: 10)).items.isEmpty)
+        #expect(try crm.searchInteractions(InteractionSearch()).items.isEmpty)
+        try t.replica.restore(CRMSchema.customer, id: ana)
+        #expect(try crm.list(ListQuery(CRMSchema.customerInteraction, limit: 10)).items.count == 1)
     }
 
     @Test func bulkRecordsAllOrNoneAndNamesEveryBadItem() throws {

@@ -45,8 +45,6 @@ extension CRMService {
             guard let match = Self.ftsQuery(words) else { throw FieldInputError(pointer: "/q", reason: "no word to search for") }
             query.conditions.append(.init("id IN (SELECT d.interactionId FROM customerInteractionDoc d WHERE d.docid IN (SELECT rowid FROM customerInteractionText WHERE customerInteractionText MATCH ?))", [.text(match)]))
         }
-        // Interactions of a deleted or erased customer never show.
-        query.conditions.append(.init("customerId IN (SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL)"))
         return try list(query)
     }
 
