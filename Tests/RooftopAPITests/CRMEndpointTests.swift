@@ -196,4 +196,49 @@ import Testing
             #expect(Set(try API.problem(missing).errors?.map(\.pointer) ?? []) == ["/name", "/type"])
         }
     }
+
+    @Test func theLoyaltyTierShownIsTheOneListsAndSegmentsFilterOn() async throws {
+        try await API.withAPI { client, _ in
+            let bea = try #require(try await post(client, "/api/crm/customers", ["firstName": "Bea", "lastName": "Tier", "loyaltyTier": "Gold"])["id"]?.stringValue)
+            let cy = try #require(try await post(client, "/api/crm/customers", ["firstName": "Cy", "lastName": "Tier"])["id"]?.stringValue)
+            _ = try await post(client, "/api/crm/loyalty/\(bea)/points/add", ["points": 100])   // earned Bronze; Gold stays as a floor
+            _ = try await post(client, "/api/crm/loyalty/\(cy)/points/add", ["points": 6000])   // earned Gold
+            #expect(try await get(client, "/api/crm/customers/\(bea)")["loyaltyTier"] == "Gold")
+            #expect(try await get(client, "/api/crm/customers/\(cy)")["loyaltyTier"] == "Gold")
+            let gold = try await get(client, "/api/crm/customers?loyaltyTier=Gold")
+            #expect(Set(gold["items"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } ?? []) == [bea, cy])
+            #expect(try await get(client, "/api/crm/customers?loyaltyTier=Bronze")["items"] == [])
+            let segment = try #require(try await post(client, "/api/crm/segments", ["name": "Gold", "type": "Dynamic",
+                                                                                     "criteria": ["field": "loyaltyTier", "op": "eq", "value": "gold"]])["id"]?.stringValue)
+            #expect(try await post(client, "/api/crm/segments/\(segment)/refresh", [:], status: .ok)["memberCount"] == 2)
+        }
+    }
+
+    @Test func staffMistakesAreRefusedWithTheReason() async throws {
+        try await API.withAPI { client, _ in
+            // A retried create that names its id never makes a second customer.
+            let id = RowID.v7(milliseconds: 123).string
+            _ = try await post(client, "/api/crm/customers", ["id": .string(id), "lastName": "Retry"])
+            let again = try await client.execute(uri: "/api/crm/customers", method: .post, body: try API.json(["id": .string(id), "lastName": "Retry"]))
+            #expect(again.status == .conflict)
+            // Search takes no filters (it would silently ignore them).
+            #expect(try await client.execute(uri: "/api/crm/customers?q=retry&status=Active", method: .get).status == .badRequest)
+            // A follow-up cannot be scheduled in the past.
+            let past = try await client.execute(uri: "/api/crm/interactions/schedule", method: .post, body: try API.json([
+                "customerId": .string(id), "type": "Call", "scheduledFor": "2020-01-01T00:00:00Z", "assignedToId": .string(id)]))
+            #expect(try past.status == .badRequest && API.problem(past).errors?.first?.pointer == "/scheduledFor")
+            // Bulk takes the bare array too.
+            let bulk = try await client.execute(uri: "/api/crm/interactions/bulk", method: .post, body: ByteBuffer(data: try JSONValue.array([
+                ["customerId": .string(id), "type": "Call"]]).encoded()))
+            #expect(bulk.status == .created)
+            // Text criteria ignore case, as staff type them.
+            _ = try await post(client, "/api/crm/customers", ["lastName": "Case", "businessName": "Acme Toyota"])
+            let segment = try #require(try await post(client, "/api/crm/segments", ["name": "t", "type": "Dynamic",
+                                                                                     "criteria": ["field": "businessName", "op": "eq", "value": "acme toyota"]])["id"]?.stringValue)
+            #expect(try await post(client, "/api/crm/segments/\(segment)/refresh", [:], status: .ok)["memberCount"] == 1)
+            // Unknown query parameters are refused on single records too.
+            #expect(try await client.execute(uri: "/api/crm/customers/\(id)?bogus=1", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/api/crm/segments/\(segment)?bogus=1", method: .get).status == .badRequest)
+        }
+    }
 }

@@ -27,12 +27,17 @@ import Testing
         let day = String(Timestamp.string(milliseconds: t.clock.nowMilliseconds() + 86_400_000).prefix(10))
         let followUps = try crm.followUps(assignedTo: manager, day: day, includeClosed: false)
         #expect(followUps.count == 1 && followUps[0].json["customerId"] == .string(ana.string))
-        // Recording the same question again replaces the answer (one row per question).
-        let again = try crm.recordSurveyResponse(survey: survey, answers: [.object(["questionId": .string(question.string), "score": .number(10)])],
-                                                  comments: nil, followUpAssignedTo: nil)
-        #expect(again.json["overallScore"] == .number(10) && again.json["responses"]?.arrayValue?.count == 1)
+        // A survey takes one response.
+        let again = try #require(throws: ReplicaError.self) {
+            try crm.recordSurveyResponse(survey: survey, answers: [.object(["questionId": .string(question.string), "score": .number(10)])],
+                                         comments: nil, followUpAssignedTo: nil)
+        }
+        #expect(again.code == .conflict)
         let analytics = try crm.surveyAnalytics(from: nil, to: nil, surveyType: nil, rooftop: nil)
-        #expect(analytics.overall.nps == 100 && analytics.overall.responseRate == 1 && analytics.byRooftop["north"]?.completed == 1)
+        #expect(analytics.overall.nps == -100 && analytics.overall.responseRate == 1 && analytics.byRooftop["north"]?.completed == 1)
+        // Completing the follow-up call closes the survey's follow-up.
+        _ = try crm.update(CRMSchema.scheduledInteraction, id: followUps[0].row.id, ["status": "Completed"])
+        #expect(try crm.get(CRMSchema.customerSurvey, id: survey).json["followUpStatus"] == .string("Completed"))
     }
 
     @Test(arguments: [

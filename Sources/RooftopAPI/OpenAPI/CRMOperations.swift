@@ -19,7 +19,7 @@ enum CRMOperations {
         let customer = S.ref("Customer")
         return [
             // Customer management
-            ("/api/crm/customers", "get", Doc.op("List customers", "With q: a name, e-mail or phone search (one page). Without: customers in id order, filtered.",
+            ("/api/crm/customers", "get", Doc.op("List customers", "With q: a name, e-mail or phone search, paged (no other filter). Without: customers in id order, filtered; loyaltyTier is the tier shown (earned from points, or set as a floor).",
                 parameters: Doc.paging + [Doc.query("q", ["type": "string", "maxLength": 256], "search words"),
                                           Doc.query("status", S.nullable(S.type(CRMSchema.customer.field("status")!.type)) ),
                                           Doc.query("loyaltyTier", ["type": "string", "enum": ["Bronze", "Silver", "Gold", "Platinum"]]),
@@ -57,7 +57,8 @@ enum CRMOperations {
                                           Doc.query("tags", ["type": "string", "maxLength": 64]), Doc.query("q", ["type": "string", "maxLength": 256])],
                 ok: Doc.page(S.ref("CustomerInteraction")))),
             ("/api/crm/interactions/bulk", "post", Doc.op("Record multiple interactions", "At most 1,000, atomically: all or none; every error names its item (/interactions/3/type).",
-                body: object(["interactions": ["type": "array", "maxItems": 1000, "items": S.ref("CustomerInteractionInput")]], required: ["interactions"]),
+                body: ["oneOf": [object(["interactions": ["type": "array", "maxItems": 1000, "items": S.ref("CustomerInteractionInput")]], required: ["interactions"]),
+                                 ["type": "array", "maxItems": 1000, "items": S.ref("CustomerInteractionInput")]]],
                 ok: Doc.response(items(S.ref("CustomerInteraction"))), okStatus: "201")),
             ("/api/crm/interactions/schedule", "post", Doc.op("Schedule a future interaction", "A ScheduledInteraction with an assignee (status Scheduled).",
                 body: S.ref("ScheduledInteractionInput"), ok: Doc.response(S.ref("ScheduledInteraction"), etag: true), okStatus: "201")),

@@ -37,7 +37,8 @@ struct CustomerRoutes: Sendable {
         let customers = router.group("api/crm/customers")
         customers.get { request, _ in try await list(request) }
         customers.post { request, _ in try await create(request) }
-        customers.get(":id") { _, context in
+        customers.get(":id") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
             return try Self.response(try await record(id))
         }
@@ -100,7 +101,8 @@ struct CustomerRoutes: Sendable {
             let page = try await replica.run { [search] _ in try service.searchInteractions(search) }
             return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
         }
-        customers.get(":id/journey") { _, context in
+        customers.get(":id/journey") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
             let service = CRMService(replica: replica)
             return try EntityRoutes.response(try await replica.run { _ in try service.journey(customer: id) })
@@ -147,13 +149,16 @@ struct CustomerRoutes: Sendable {
 
     /// The list's filters: equality on these customer fields, `tags` (has the tag), and the
     /// created/updated ranges (``ListParameters``).
-    static let filters = ["status", "loyaltyTier", "sourceType", "contactType", "homeRooftop"]
+    static let filters = ["status", "sourceType", "contactType", "homeRooftop"]
 
     func list(_ request: Request) async throws -> Response {
-        try ListParameters.refuseUnknown(request, allowed: ["q", "limit", "cursor", "tags", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore"] + Self.filters)
+        try ListParameters.refuseUnknown(request, allowed: ["q", "limit", "cursor", "tags", "loyaltyTier", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore"] + Self.filters)
         let limit = try ListParameters.limit(request)
         let parameters = request.uri.queryParameters
         if let q = parameters.get("q") {
+            if let filter = parameters.first(where: { $0.key != "q" && $0.key != "limit" && $0.key != "cursor" }) {
+                throw ListParameters.invalid(String(filter.key), "a search (q) takes no filters: search, or list with filters")
+            }
             // Search results page too: the cursor holds how many results came before (a search is ranked, not keyed).
             guard q.count <= 256 else { throw ListParameters.invalid("q", "at most 256 characters") }
             var offset = 0
@@ -174,6 +179,11 @@ struct CustomerRoutes: Sendable {
             for text in parameters.getAll(name) {
                 query.filters.append(.init(name, try ListParameters.value(String(text), CRMSchema.customer.field(name)!.type, name: name)))
             }
+        }
+        for text in parameters.getAll("loyaltyTier") {
+            // The tier shown: earned from points or set as a floor (LoyaltyAccount.tierSQL).
+            let tier = try ListParameters.value(String(text), CRMSchema.customer.field("loyaltyTier")!.type, name: "loyaltyTier")
+            query.conditions.append(.init("(\(LoyaltyAccount.tierSQL)) = ?", [tier]))
         }
         for text in parameters.getAll("tags") {
             let tag = try ListParameters.value(String(text), .text(maxLength: 64), name: "tags")
@@ -198,8 +208,11 @@ struct CustomerRoutes: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let input = try CustomerInput(json: try await RequestBody.jsonObject(request))
-        let id = try await replica.run { try CRMService(replica: $0).createCustomer(input) }
+        let body = try await RequestBody.jsonObject(request)
+        let input = try CustomerInput(json: body)
+        // A client that names the new customer's id (an offline client retrying) gets 409, never a second customer.
+        let explicit = try RequestBody.optionalID(body["id"], at: "/id")
+        let id = try await replica.run { try CRMService(replica: $0).createCustomer(input, id: explicit) }
         var response = try Self.response(try await record(id), status: .created)
         response.headers[.location] = "/api/crm/customers/\(id)"
         return response

@@ -28,7 +28,8 @@ struct EntityRoutes: Sendable {
                 return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }),
                                           "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
             }
-            group.get(":id") { _, context in
+            group.get(":id") { request, context in
+                try ListParameters.refuseUnknown(request, allowed: [])
                 let id = try RequestBody.rowID(context, "id")
                 return try Self.response(try await run { try $0.get(entity, id: id) })
             }

@@ -40,10 +40,19 @@ struct InteractionRoutes: Sendable {
             return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
         }
         router.post("api/crm/interactions/bulk") { request, _ in
-            let body = try await RequestBody.jsonObject(request)
-            try RequestBody.refuseUnknownFields(body, allowed: ["interactions"])
-            guard case .array(let items) = body["interactions"] ?? .null else {
-                throw ProblemDetails.validation(FieldInputError(pointer: "/interactions", reason: "required: an array of interactions"))
+            let body = try await RequestBody.json(request)
+            // {"interactions": [...]}, or the array itself.
+            let items: [JSONValue]
+            switch body {
+            case .array(let array): items = array
+            case .object(let object):
+                try RequestBody.refuseUnknownFields(object, allowed: ["interactions"])
+                guard case .array(let array) = object["interactions"] ?? .null else {
+                    throw ProblemDetails.validation(FieldInputError(pointer: "/interactions", reason: "required: an array of interactions"))
+                }
+                items = array
+            default:
+                throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body must be {\"interactions\": [...]} or an array")
             }
             let documents = try await run { try $0.recordInteractions(items) }
             return try Response.json(["items": JSONValue.array(documents.map { .object($0.json) })], status: .created)

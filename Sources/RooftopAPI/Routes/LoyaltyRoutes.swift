@@ -20,10 +20,12 @@ struct LoyaltyRoutes: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         let loyalty = router.group("api/crm/loyalty")
-        loyalty.get("declined") { _, _ in
-            try Response.json(["items": try await replica.run { try $0.declinedRedemptions() }])
+        loyalty.get("declined") { request, _ in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            return try Response.json(["items": try await replica.run { try $0.declinedRedemptions() }])
         }
-        loyalty.get(":customerId") { _, context in
+        loyalty.get(":customerId") { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "customerId")
             return try Response.json(try await replica.run { try $0.loyalty(customer: id) })
         }

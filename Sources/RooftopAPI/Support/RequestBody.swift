@@ -12,6 +12,16 @@ enum RequestBody {
     /// The body as a JSON object.
     /// - Throws: ``ProblemDetails`` 413 when too large, 400 `MALFORMED_JSON` when not a JSON object.
     static func jsonObject(_ request: Request) async throws -> [String: JSONValue] {
+        let value = try await json(request)
+        guard case .object(let object) = value else {
+            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body must be a JSON object, not \(value.kindName)")
+        }
+        return object
+    }
+
+    /// The body as any JSON value.
+    /// - Throws: ``ProblemDetails`` 413 when too large, 400 `MALFORMED_JSON` when not JSON.
+    static func json(_ request: Request) async throws -> JSONValue {
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
             throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE", detail: "the body is larger than \(maxBytes) bytes")
@@ -20,10 +30,7 @@ enum RequestBody {
         do { value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) } catch {
             throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body is not valid JSON")
         }
-        guard case .object(let object) = value else {
-            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body must be a JSON object, not \(value.kindName)")
-        }
-        return object
+        return value
     }
 
     /// A path parameter that must be a UUID.

@@ -32,7 +32,9 @@ enum CampaignAudience {
             }
         }
         guard !conditions.isEmpty else {
-            throw ReplicaError(.invalid, "campaign \(campaign.id) has no audience: set targetAudience.segments or targetAudience.filterCriteria")
+            throw ReplicaError(.invalid, campaign["segments"].isNull
+                ? "campaign \(campaign.id) has no audience: set targetAudience.segments or targetAudience.filterCriteria"
+                : "campaign \(campaign.id) has no audience: its segments were deleted and it has no filterCriteria")
         }
         let sql = conditions.map { "(\($0.sql))" }.joined(separator: " OR ")
         return try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND (\(sql)) ORDER BY id",

@@ -30,7 +30,8 @@ struct CampaignRules: EntityRules {
     func prepareUpdate(_ changes: inout [String: FieldValue], current: StoredRow, _ tx: StoreTransaction) throws -> [LocalWrite] {
         if let next = changes["status"]?.textValue, let from = current["status"].textValue, next != from {
             guard Self.transitions[from]?.contains(next) == true else {
-                throw ReplicaError(.conflict, "a \(from) campaign cannot become \(next) (allowed: \((Self.transitions[from] ?? []).sorted().joined(separator: ", ")))")
+                let allowed = (Self.transitions[from] ?? []).sorted()
+                throw ReplicaError(.conflict, "a \(from) campaign cannot become \(next)" + (allowed.isEmpty ? ": it is final" : " (allowed: \(allowed.joined(separator: ", ")))"))
             }
         }
         if current["status"].textValue == "Completed" || current["status"].textValue == "Cancelled",
@@ -44,7 +45,7 @@ struct CampaignRules: EntityRules {
     func validate(_ fields: [String: FieldValue], current: StoredRow?, _ tx: StoreTransaction) throws {
         if case .text(let list) = Rules.value("variants", fields, current) {
             let names = (try? JSONDecoder().decode([String].self, from: Data(list.utf8))) ?? []
-            guard names.count >= 2 else { throw FieldInputError(pointer: "/abTest/variants", reason: "an A/B test has 2 to 5 variants") }
+            guard names.count >= 2 else { throw FieldInputError(pointer: "/abTest/variants", reason: "an A/B test has 2 to 5 distinct variants") }
             if case .text(let winner) = Rules.value("winner", fields, current), !names.contains(winner) {
                 throw FieldInputError(pointer: "/abTest/winner", reason: "one of \(names.joined(separator: ", "))")
             }

@@ -23,6 +23,10 @@ struct ScheduledInteractionRules: EntityRules {
         guard fields["status"]?.textValue == "Scheduled" else {
             throw FieldInputError(pointer: "/status", reason: "a scheduled interaction starts as Scheduled")
         }
+        if case .text(let when) = fields["scheduledFor"] ?? .null, let ms = Timestamp.milliseconds(when),
+            ms + 3_600_000 < tx.replica.wallClock.nowMilliseconds() {
+            throw FieldInputError(pointer: "/scheduledFor", reason: "in the past (record what happened as an interaction instead)")
+        }
         return []
     }
 
@@ -31,8 +35,15 @@ struct ScheduledInteractionRules: EntityRules {
         if from != "Scheduled" {
             throw ReplicaError(.conflict, "this interaction is \(from): it no longer changes")
         }
-        guard let next = changes["status"]?.textValue, next == "Completed" else { return [] }
-        guard (Rules.value("interactionId", changes, current)).isNull else { return [] }
+        guard let next = changes["status"]?.textValue else { return [] }
+        var writes: [LocalWrite] = []
+        // A survey's follow-up call closes the survey's follow-up.
+        if current["relatedToType"] == .text("CustomerSurvey"), case .text(let surveyText) = current["relatedToId"], let survey = RowID(surveyText),
+            try tx.row(CRMSchema.customerSurvey, id: survey) != nil {
+            writes.append(LocalWrite(.update, CRMSchema.customerSurvey, id: survey,
+                                     values: ["followUpStatus": .text(next == "Completed" ? "Completed" : "No Action")]))
+        }
+        guard next == "Completed", (Rules.value("interactionId", changes, current)).isNull else { return writes }
         let interactionID = tx.replica.newRowID()
         changes["interactionId"] = .text(interactionID.string)
         var values: [String: FieldValue] = ["interactionDate": Rules.now(tx)]
@@ -41,7 +52,7 @@ struct ScheduledInteractionRules: EntityRules {
             if !value.isNull { values[name] = value }
         }
         values["userId"] = Rules.value("assignedToId", changes, current)
-        return [LocalWrite(.insert, CRMSchema.customerInteraction, id: interactionID, values: values)]
+        return writes + [LocalWrite(.insert, CRMSchema.customerInteraction, id: interactionID, values: values)]
     }
 }
 

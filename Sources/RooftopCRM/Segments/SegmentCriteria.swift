@@ -63,6 +63,8 @@ public struct SegmentCriteria: Sendable {
             all["vehicle.\(name)"] = .child(table: "customerVehicle", CRMSchema.customerVehicle.field(name)!, join: nil)
         }
         all["tags"] = .tags
+        // The tier shown (earned from points or set as a floor), not the stored column alone.
+        all["loyaltyTier"] = .aggregate(sql: LoyaltyAccount.tierSQL, type: CRMSchema.customer.field("loyaltyTier")!.type, typeFilter: false)
         all["interaction.count"] = .aggregate(sql: "SELECT count(*) FROM customerInteraction i WHERE i.customerId = customer.id AND i._created IS NOT NULL AND i._deleted IS NULL", type: .integer(0...Int64.max), typeFilter: true)
         all["interaction.lastDate"] = .aggregate(sql: "SELECT max(i.interactionDate) FROM customerInteraction i WHERE i.customerId = customer.id AND i._created IS NOT NULL AND i._deleted IS NULL", type: .dateTime, typeFilter: true)
         all["loyalty.points"] = .aggregate(sql: "SELECT coalesce(sum(CASE e.kind WHEN 'Add' THEN e.points ELSE -e.points END), 0) FROM loyaltyEvent e WHERE e.customerId = customer.id AND e._created IS NOT NULL AND e._deleted IS NULL", type: .integer(Int64.min...Int64.max), typeFilter: false)
@@ -196,15 +198,17 @@ public struct SegmentCriteria: Sendable {
             default: false
             }
             let column = type == .decimal ? "CAST(\(column) AS REAL)" : column
+            // Free text compares without regard to case (ASCII), as staff type it: "toyota" finds "Toyota".
+            let collate: String = if case .text = type { " COLLATE NOCASE" } else { "" }
             switch op {
             case "eq", "ne":
                 let v = try scalar(type, value, at: valuePointer)
                 arguments.append(v)
-                return op == "eq" ? "\(column) = ?" : "(\(column) IS NULL OR \(column) <> ?)"
+                return op == "eq" ? "\(column) = ?\(collate)" : "(\(column) IS NULL OR \(column) <> ?\(collate))"
             case "in":
                 let values = try list(type, value, at: valuePointer)
                 arguments += values
-                return "\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))"
+                return "\(column)\(collate) IN (\(values.map { _ in "?" }.joined(separator: ", ")))"
             case "lt", "gt":
                 guard comparable else { throw FieldInputError(pointer: "\(pointer)/op", reason: "\(op) needs a field that orders (number, date, text)") }
                 arguments.append(try scalar(type, value, at: valuePointer))

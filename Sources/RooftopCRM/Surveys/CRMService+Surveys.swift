@@ -78,11 +78,16 @@ extension CRMService {
     /// and MultiChoice as text), sets `completedDate`, and — when the overall score is at or under
     /// ``followUpThreshold`` — sets `followUpRequired`, `followUpStatus` Pending and schedules a
     /// follow-up call for `followUpAssignedToId` (the request's, else the rooftop manager's).
-    /// Answers have ids derived from `(survey, question)`: recording one again replaces it.
-    /// - Throws: ``FieldInputError`` naming the answer's JSON Pointer; ``ReplicaError`` `NOT_FOUND`/`GONE`.
+    /// A survey takes one response (`CONFLICT` once `completedDate` is set). Answers have ids derived
+    /// from `(survey, question)`, so two rooftops recording the same response while partitioned write
+    /// one row per question (LWW).
+    /// - Throws: ``FieldInputError`` naming the answer's JSON Pointer; ``ReplicaError`` `NOT_FOUND`/`GONE`, `CONFLICT`.
     public func recordSurveyResponse(survey id: RowID, answers: [JSONValue], comments: FieldValue?, followUpAssignedTo: RowID?) throws -> EntityDocument {
         try replica.transaction { tx in
             let survey = try tx.visibleRow(CRMSchema.customerSurvey, id: id)
+            if case .text(let completed) = survey["completedDate"] {
+                throw ReplicaError(.conflict, "survey \(id) was answered at \(completed): a survey takes one response")
+            }
             guard !answers.isEmpty else { throw FieldInputError(pointer: "/responses", reason: "at least one answer") }
             guard answers.count <= 200 else { throw FieldInputError(pointer: "/responses", reason: "at most 200 answers") }
             let isNPS = survey["surveyType"].textValue == "NPS"

@@ -6,6 +6,8 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     /// One event as staff see it.
     public struct Entry: Sendable, Equatable, Codable {
         public let id: RowID
+        /// The customer whose ledger holds it.
+        public let customerId: RowID
         /// `Add` or `Redeem`.
         public let kind: String
         public let points: Int64
@@ -27,8 +29,9 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     public let customerId: RowID
     /// The balance: accepted adds minus accepted redemptions, never negative.
     public let loyaltyPoints: Int64
-    /// The tier: from ``tierThresholds`` on ``earnedPoints`` once the customer has ledger events;
-    /// until then the customer's stored `loyaltyTier` (as imported).
+    /// The tier: the higher of the tier earned (``tierThresholds`` on ``earnedPoints``, once the
+    /// customer has ledger events) and the stored `loyaltyTier` (set by staff or an import: a floor,
+    /// for a status match). Lists and segment criteria filter on the same value (``tierSQL``).
     public let loyaltyTier: String?
     /// Points earned over the customer's lifetime: the accepted adds.
     public let earnedPoints: Int64
@@ -36,6 +39,20 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     public let events: [Entry]
     /// Redemptions declined because they would have overdrawn.
     public var declined: [Entry] { events.filter { $0.status == "declined" } }
+
+    static func rank(_ tier: String) -> Int { tierThresholds.count - 1 - (tierThresholds.firstIndex { $0.tier == tier } ?? tierThresholds.count) }
+
+    /// An SQL expression over a row of `customer` giving its tier as ``loyaltyTier`` does (null
+    /// without one), for filters and segment criteria.
+    public static let tierSQL = """
+        CASE max(CASE customer.loyaltyTier WHEN 'Platinum' THEN 3 WHEN 'Gold' THEN 2 WHEN 'Silver' THEN 1 WHEN 'Bronze' THEN 0 ELSE -1 END,
+                 (SELECT CASE WHEN count(*) = 0 THEN -1
+                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 25000 THEN 3
+                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 5000 THEN 2
+                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 1000 THEN 1 ELSE 0 END
+                  FROM loyaltyEvent e WHERE e.customerId = customer.id AND e._created IS NOT NULL AND e._deleted IS NULL))
+        WHEN 3 THEN 'Platinum' WHEN 2 THEN 'Gold' WHEN 1 THEN 'Silver' WHEN 0 THEN 'Bronze' END
+        """
 
     /// Builds the account from the customer's visible event rows.
     init(customerId: RowID, tier: String?, rows: [StoredRow]) {
@@ -50,9 +67,10 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         self.loyaltyPoints = outcome.balance
         let earned = events.filter { $0.1.kind == .add }.reduce(Int64(0)) { $0 + $1.1.points }
         self.earnedPoints = earned
-        self.loyaltyTier = events.isEmpty ? tier : Self.tierThresholds.first { earned >= $0.earnedPoints }?.tier
+        let earnedTier = events.isEmpty ? nil : Self.tierThresholds.first { earned >= $0.earnedPoints }?.tier
+        self.loyaltyTier = [tier, earnedTier].compactMap { $0 }.max { Self.rank($0) < Self.rank($1) }
         self.events = events.map { row, event in
-            Entry(id: row.id, kind: event.kind.rawValue, points: event.points, reason: row["reason"].textValue,
+            Entry(id: row.id, customerId: customerId, kind: event.kind.rawValue, points: event.points, reason: row["reason"].textValue,
                   status: outcome.declined.contains(event.stamp) ? "declined" : "accepted",
                   createdAt: Timestamp.string(milliseconds: event.stamp.hlc.milliseconds), rooftop: event.stamp.origin,
                   rewardId: row["rewardId"].textValue.flatMap(RowID.init))

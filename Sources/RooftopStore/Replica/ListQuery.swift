@@ -55,7 +55,7 @@ public struct ListQuery: Sendable {
             guard let spec = entity.field(filter.field) else { throw ReplicaError(.invalid, "\(entity.table) has no field \(filter.field)") }
             let column = filter.field.quotedDatabaseIdentifier
             if case .list = spec.type {
-                clauses.append("EXISTS (SELECT 1 FROM json_each(\(column)) WHERE json_each.value = ?)")
+                clauses.append("EXISTS (SELECT 1 FROM json_each(\(column)) WHERE lower(json_each.value) = lower(?))")
             } else {
                 clauses.append("\(column) = ?")
             }
@@ -78,7 +78,7 @@ public struct ListQuery: Sendable {
             sortColumn = "id"
         }
         if let cursor {
-            guard let position = ListCursor(encoded: cursor) else { throw ReplicaError(.invalid, "cursor is not one this collection issued") }
+            guard let position = ListCursor(encoded: cursor) else { throw FieldInputError(pointer: "/cursor", reason: "not a cursor this collection issued (use the nextCursor of the previous page)") }
             if sort == nil {
                 clauses.append(descending ? "id < ?" : "id > ?")
                 arguments.append(.text(position.id.string))

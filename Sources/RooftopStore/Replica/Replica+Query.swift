@@ -58,7 +58,7 @@ extension Replica {
     }
 
     static func absence(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> ReplicaError {
-        let name = entity.table == CRMSchema.customer.table ? "customer" : entity.table
+        let name = entity.table == CRMSchema.customer.table ? "customer" : entity.resource?.name ?? entity.table
         if entity.table == CRMSchema.customer.table, try Erasure.isErased(db, customer: id.string) {
             return ReplicaError(.gone, "customer \(id) was erased (data subject request)")
         }

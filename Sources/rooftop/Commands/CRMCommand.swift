@@ -69,10 +69,15 @@ struct CRMCommand: ParsableCommand {
 
     static func line(_ document: EntityDocument) -> String {
         let entity = document.row.entity
-        let keys = (entity.resource?.required ?? []) + ["status", "stage", "scheduledFor", "surveyType"]
+        let keys = (entity.resource?.required ?? []) + ["status", "stage", "scheduledFor", "surveyType", "subject", "year", "make", "model", "vin",
+                                                         "campaignId", "channel", "variant", "statusReason", "memberCount"]
         var seen = Set<String>()
         let parts = keys.filter { seen.insert($0).inserted && entity.field($0) != nil }.compactMap { key -> String? in
-            guard let value = document.row[key].textValue ?? document.row[key].integerValue.map(String.init) else { return nil }
+            let value: String?
+            if key == "memberCount", case .number(let n)? = document.json[key] { value = String(Int(n)) } else {
+                value = document.row[key].textValue ?? document.row[key].integerValue.map(String.init)
+            }
+            guard let value else { return nil }
             return "\(key)=\(value)"
         }
         return ([document.row.id.string] + parts).joined(separator: "  ")

@@ -17,10 +17,10 @@ struct InteractionCommand: ParsableCommand {
         @Option var subject: String?
         @Option var content: String?
         @Option var outcome: String?
-        @Option(help: "Any interaction field as name=value; repeatable.") var set: [String] = []
+        @Option(help: "Any interaction field as name=value; repeatable (tags=a,b).") var set: [String] = []
 
         func run() throws {
-            var object = try Output.jsonObject(from: set, entity: CRMSchema.customerInteraction)
+            var object = try CRMCommand.body(CRMSchema.customerInteraction, set: set, json: nil)
             object["customerId"] = .string(customer)
             object["type"] = .string(type)
             if let direction { object["direction"] = .string(direction) }

@@ -135,6 +135,7 @@ struct SurveyCommand: ParsableCommand {
         @Option(help: "questionId=text (repeatable).") var answer: [String] = []
         @Option(help: "Scale of the ratings (default 5; NPS 10).") var scale: Int?
         @Option var comments: String?
+        @Option(help: "Who follows up a low score (a user's UUID; default: the rooftop manager's id, see `rooftop status`).") var assignee: String?
         @Flag(help: "JSON output.") var json = false
 
         func run() throws {
@@ -150,7 +151,7 @@ struct SurveyCommand: ParsableCommand {
                 answers.append(.object(["questionId": .string(String(pair[..<eq])), "responseType": "Text", "response": .string(String(pair[pair.index(after: eq)...]))]))
             }
             let document = try CRMService(replica: data.openReplica()).recordSurveyResponse(survey: try CRMCommand.id(id), answers: answers,
-                                                                                            comments: comments.map(FieldValue.text), followUpAssignedTo: nil)
+                                                                                            comments: comments.map(FieldValue.text), followUpAssignedTo: try assignee.map(CRMCommand.id))
             if json { try CRMCommand.printDocument(document); return }
             print("overall score \(document.row.entity.table == "customerSurvey" ? (document.json["overallScore"].flatMap { if case .number(let n) = $0 { String(Int(n)) } else { nil } } ?? "-") : "-")\(document.row["followUpRequired"] == .integer(1) ? "; follow-up scheduled" : "")")
         }

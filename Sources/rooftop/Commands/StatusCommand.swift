@@ -1,4 +1,5 @@
 import ArgumentParser
+import RooftopCRM
 import Foundation
 import NIOCore
 import RooftopNode
@@ -47,6 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("clock offset:     \(status.clockOffsetMs.map { "\($0 >= 0 ? "+" : "")\($0) ms (hub minus local)" } ?? "unknown")")
         print("hlc:              \(status.hlc) (Unix ms.counter)")
+        print("manager id:       \(DerivedID.rooftopManager(status.rooftop)) (survey follow-ups go here unless someone is named)")
         if let warning = status.clockWarning {
             print("CLOCK WARNING:    \(warning)")
         }
