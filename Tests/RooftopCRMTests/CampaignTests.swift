@@ -42,6 +42,32 @@ import Testing
         #expect(again.queued == 0 && again.alreadyInOutbox == 4)
     }
 
+    @Test func deliveryEventsMoveTheMetricsAndOnlyTheOwningRooftopSends() throws {
+        let clock = ManualWallClock()
+        let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock)
+        defer { north.remove(); south.remove() }
+        let crm = CRMService(replica: north.replica)
+        let ana = try CRMTestData.customer(north.replica, CRMTestData.person("Ana", "Reach", email: "ana@example.com"))
+        let bo = try CRMTestData.customer(north.replica, CRMTestData.person("Bo", "Blocked", email: "bo@example.com", doNotContact: true))
+        let campaign = try emailCampaign(crm)
+        _ = try crm.executeCampaign(id: campaign)
+        let message = DerivedID.campaignMessage(campaign: campaign, customer: ana)
+        try south.replica.apply(try north.replica.changeset(origin: north.replica.rooftop, after: .zero, limit: 5000))
+        let notOwner = try #require(throws: ReplicaError.self) { try CRMService(replica: south.replica).recordMessageEvent(id: message, event: "Sent", at: nil, reason: nil) }
+        #expect(notOwner.code == .conflict)
+        #expect(try CRMService(replica: south.replica).recordMessageEvent(id: message, event: "Opened", at: nil, reason: nil).json["openedAt"] != .null)
+        #expect(try crm.recordMessageEvent(id: message, event: "Sent", at: "2026-12-01T10:00:00.000Z", reason: nil).json["status"] == "Sent")
+        _ = try crm.recordMessageEvent(id: message, event: "Delivered", at: nil, reason: nil)
+        let suppressed = try #require(throws: ReplicaError.self) {
+            try crm.recordMessageEvent(id: DerivedID.campaignMessage(campaign: campaign, customer: bo), event: "Sent", at: nil, reason: nil)
+        }
+        #expect(suppressed.code == .conflict)
+        #expect(throws: FieldInputError.self) { try crm.recordMessageEvent(id: message, event: "Bounced", at: nil, reason: nil) }
+        try north.replica.apply(try south.replica.changeset(origin: south.replica.rooftop, after: .zero, limit: 5000))
+        let metrics = try crm.campaignMetrics(id: campaign)
+        #expect(metrics["sent"] == 1 && metrics["delivered"] == 1 && metrics["opened"] == 1 && metrics["queued"] == 0)
+    }
+
     @Test func statusTransitionsFollowTheLifecycleAndFinalCampaignsCannotBeExecuted() throws {
         let t = try TestReplica()
         defer { t.remove() }

@@ -75,6 +75,12 @@ enum CRMOperations {
             ("/api/crm/campaigns/{id}/decide-winner", "post", Doc.op("Decide an A/B test's winner",
                 "The variant named, or by the rule (OpenRate, ClickRate, ConversionRate over the test group's sent messages) once testWindowHours have passed since the first message was queued. The holdout receives it at the next execute. A customer's variant is a function of campaign and customer ids: nobody receives two.",
                 parameters: [Doc.idParameter()], body: object(["winner": ["type": ["string", "null"], "maxLength": 32]]), ok: Doc.response(S.ref("Campaign"), etag: true))),
+            ("/api/crm/outbox/{id}/events", "post", Doc.op("Record a delivery event of an outbox message",
+                "What a delivery provider reports: sets the event's time (the first report is kept) and, for Sent, Delivered and Failed, the status. Only the campaign's owning rooftop records send events; a suppressed message, or an A/B holdout message before the winner, takes none (409).",
+                parameters: [Doc.idParameter()],
+                body: object(["event": ["type": "string", "enum": ["Sent", "Delivered", "Failed", "Opened", "Clicked", "Converted"]],
+                              "at": ["type": ["string", "null"], "format": "date-time"], "reason": ["type": ["string", "null"], "maxLength": 256]], required: ["event"]),
+                ok: Doc.response(S.ref("CampaignMessage"), etag: true))),
             ("/api/crm/campaigns/{id}/metrics", "get", Doc.op("Get campaign metrics", "Counted from the outbox messages, never stored.", parameters: [Doc.idParameter()], ok: Doc.response(S.ref("CampaignMetrics")))),
             // Segments
             ("/api/crm/segments/{id}/refresh", "post", Doc.op("Refresh segment members", "Re-evaluates on this rooftop's replica; sets memberCount and lastRefreshed here.",

@@ -12,6 +12,8 @@ import RooftopHTTP
 ///   audience customer, suppressed ones with their reason; the campaign becomes Running.
 /// - `POST /api/crm/campaigns/{id}/decide-winner` — `{"winner": "B"}` or `{}` (by the test's rule after its window).
 /// - `GET /api/crm/campaigns/{id}/metrics` — counts from the outbox (`byVariant` for an A/B test).
+/// - `POST /api/crm/outbox/{id}/events` — `{"event": "Sent|Delivered|Failed|Opened|Clicked|Converted", "at", "reason"}`:
+///   what a delivery provider reports (send events only at the owning rooftop).
 /// - `POST /api/crm/segments/{id}/refresh` — the segment with its new `memberCount` and `lastRefreshed`.
 /// - `GET /api/crm/segments/{id}/members?limit=&cursor=` — `{"items": [Customer], "nextCursor"}`.
 /// - `POST /api/crm/segments/{id}/members` — a static segment's members: `{"add": [ids], "remove": [ids]}`.
@@ -31,6 +33,17 @@ struct MarketingRoutes: Sendable {
             try RequestBody.refuseUnknownFields(body, allowed: ["winner"])
             let winner = try CRMSchema.campaign.field("winner")!.type.storedValue(for: body["winner"] ?? .null, at: "/winner").textValue
             return try EntityRoutes.response(try await run { try $0.decideCampaignWinner(id: id, winner: winner) })
+        }
+        router.post("api/crm/outbox/:id/events") { request, context in
+            let id = try RequestBody.rowID(context, "id")
+            let body = try await RequestBody.jsonObject(request)
+            try RequestBody.refuseUnknownFields(body, allowed: ["event", "at", "reason"])
+            guard case .string(let event) = body["event"] ?? .null else {
+                throw ProblemDetails.validation(FieldInputError(pointer: "/event", reason: "required: one of \(CRMService.messageEvents.keys.sorted().joined(separator: ", "))"))
+            }
+            let at = try FieldType.dateTime.storedValue(for: body["at"] ?? .null, at: "/at").textValue
+            let reason = try FieldType.text(maxLength: 256).storedValue(for: body["reason"] ?? .null, at: "/reason").textValue
+            return try EntityRoutes.response(try await run { try $0.recordMessageEvent(id: id, event: event, at: at, reason: reason) })
         }
         router.get("api/crm/campaigns/:id/metrics") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])

@@ -8,7 +8,7 @@ import RooftopStore
 /// `rooftop campaign execute|metrics`: a campaign's actions (its CRUD is `rooftop crm ... campaigns`).
 struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Execute a campaign into the outbox; its metrics.",
-                                                    subcommands: [Execute.self, DecideWinner.self, Metrics.self])
+                                                    subcommands: [Execute.self, DecideWinner.self, Metrics.self, RecordEvent.self])
 
     struct Execute: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write one outbox message per audience customer (suppressed ones with the reason).")
@@ -34,6 +34,20 @@ struct CampaignCommand: ParsableCommand {
         func run() throws {
             let document = try CRMService(replica: data.openReplica()).decideCampaignWinner(id: try CRMCommand.id(id), winner: winner)
             print("winner: \(document.row["winner"].textValue ?? "-"); the holdout receives it at the next `rooftop campaign execute`")
+        }
+    }
+
+    struct RecordEvent: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "record-event", abstract: "Record what happened to an outbox message (as a delivery provider reports it).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The outbox message's id.") var message: String
+        @Option(help: "Sent, Delivered, Failed, Opened, Clicked or Converted.") var event: String
+        @Option(help: "When (RFC 3339; default now).") var at: String?
+        @Option(help: "Why it failed.") var reason: String?
+
+        func run() throws {
+            let when = try at.map { guard let v = Timestamp.normaliseDateTime($0) else { throw CLIError("--at must be RFC 3339") }; return v }
+            print(CRMCommand.line(try CRMService(replica: data.openReplica()).recordMessageEvent(id: try CRMCommand.id(message), event: event, at: when, reason: reason)))
         }
     }
 
