@@ -33,8 +33,10 @@ import Testing
                                          comments: nil, followUpAssignedTo: nil)
         }
         #expect(again.code == .conflict)
-        let analytics = try crm.surveyAnalytics(from: nil, to: nil, surveyType: nil, rooftop: nil)
+        let analytics = try crm.surveyAnalytics(from: nil, to: nil, surveyType: nil, rooftop: nil, period: "month")
         #expect(analytics.overall.nps == -100 && analytics.overall.responseRate == 1 && analytics.byRooftop["north"]?.completed == 1)
+        let month = String(Timestamp.string(milliseconds: t.clock.nowMilliseconds()).prefix(7))
+        #expect(analytics.byPeriod?[month]?.detractors == 1)
         // Completing the follow-up call closes the survey's follow-up.
         _ = try crm.update(CRMSchema.scheduledInteraction, id: followUps[0].row.id, ["status": "Completed"])
         #expect(try crm.get(CRMSchema.customerSurvey, id: survey).json["followUpStatus"] == .string("Completed"))

@@ -101,7 +101,8 @@ enum CRMOperations {
                 ok: Doc.response(S.ref("CustomerSurvey"), etag: true))),
             ("/api/crm/surveys/analytics", "get", Doc.op("Get survey analytics", "NPS (% promoters 9–10 − % detractors 0–6), average scores per type, response rate; overall and by rooftop.",
                 parameters: [Doc.query("from", ["type": "string", "format": "date-time"]), Doc.query("to", ["type": "string", "format": "date-time"]),
-                             Doc.query("surveyType", ["type": "string", "enum": .array(CRMSchema.surveyTypes.map(JSONValue.string))]), Doc.query("homeRooftop", ["type": "string", "maxLength": 63])],
+                             Doc.query("surveyType", ["type": "string", "enum": .array(CRMSchema.surveyTypes.map(JSONValue.string))]), Doc.query("homeRooftop", ["type": "string", "maxLength": 63]),
+                             Doc.query("period", ["type": "string", "enum": ["day", "week", "month"]], "adds byPeriod: figures per day (UTC), ISO week or month of sentDate")],
                 ok: Doc.response(anyObject))),
             // Loyalty
             ("/api/crm/loyalty/{customerId}", "get", Doc.op("Get loyalty status", "The ledger replayed: balance, tier (from earned points: Silver 1,000, Gold 5,000, Platinum 25,000), events.",

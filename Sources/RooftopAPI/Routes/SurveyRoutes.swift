@@ -12,7 +12,7 @@ import RooftopHTTP
 /// - `POST /api/crm/surveys/{id}/response` — `{"responses": [{questionId, question, responseType, response, score, scale}],
 ///   "comments", "followUpAssignedToId"}`: the survey with `overallScore`; a score ≤ 6 sets `followUpRequired`
 ///   and schedules a follow-up call.
-/// - `GET /api/crm/surveys/analytics?from=&to=&surveyType=&homeRooftop=` — ``SurveyAnalytics``.
+/// - `GET /api/crm/surveys/analytics?from=&to=&surveyType=&homeRooftop=&period=day|week|month` — ``SurveyAnalytics``.
 struct SurveyRoutes: Sendable {
     let service: CRMService
 
@@ -43,13 +43,14 @@ struct SurveyRoutes: Sendable {
             return try EntityRoutes.response(try await run { try $0.recordSurveyResponse(survey: id, answers: answers, comments: comments, followUpAssignedTo: assignee) })
         }
         router.get("api/crm/surveys/analytics") { request, _ in
-            try ListParameters.refuseUnknown(request, allowed: ["from", "to", "surveyType", "homeRooftop"])
+            try ListParameters.refuseUnknown(request, allowed: ["from", "to", "surveyType", "homeRooftop", "period"])
             let parameters = request.uri.queryParameters
             let from = try parameters.get("from").map { try ListParameters.value(String($0), .dateTime, name: "from").textValue! }
             let to = try parameters.get("to").map { try ListParameters.value(String($0), .dateTime, name: "to").textValue! }
             let type = try parameters.get("surveyType").map { try ListParameters.value(String($0), .enumeration(CRMSchema.surveyTypes), name: "surveyType").textValue! }
             let rooftop = parameters.get("homeRooftop").map { String($0) }
-            return try Response.json(try await run { try $0.surveyAnalytics(from: from, to: to, surveyType: type, rooftop: rooftop) })
+            let period = try parameters.get("period").map { try ListParameters.value(String($0), .enumeration(SurveyAnalytics.periods), name: "period").textValue! }
+            return try Response.json(try await run { try $0.surveyAnalytics(from: from, to: to, surveyType: type, rooftop: rooftop, period: period) })
         }
     }
 

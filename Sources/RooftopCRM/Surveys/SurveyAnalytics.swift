@@ -27,6 +27,26 @@ public struct SurveyAnalytics: Sendable, Codable, Equatable {
     public var overall: Figures
     /// Rooftop id → its figures.
     public var byRooftop: [String: Figures]
+    /// Period → its figures, when a period was asked for: `2026-12-04` (day, UTC), `2026-W49` (ISO 8601
+    /// week), `2026-12` (month), by `sentDate`.
+    public var byPeriod: [String: Figures]?
+
+    /// The grouping periods.
+    public static let periods = ["day", "week", "month"]
+
+    /// The period a stored `sentDate` falls in.
+    static func periodKey(_ sentDate: String, _ period: String) -> String {
+        switch period {
+        case "day": return String(sentDate.prefix(10))
+        case "month": return String(sentDate.prefix(7))
+        default:
+            guard let ms = Timestamp.milliseconds(sentDate) else { return "unknown" }
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date(timeIntervalSince1970: Double(ms) / 1000))
+            return String(format: "%04d-W%02d", parts.yearForWeekOfYear ?? 0, parts.weekOfYear ?? 0)
+        }
+    }
 
     static func figures(_ surveys: [(row: StoredRow, score: Int?)]) -> Figures {
         let completed = surveys.filter { !$0.row["completedDate"].isNull }
@@ -45,7 +65,8 @@ public struct SurveyAnalytics: Sendable, Codable, Equatable {
 extension CRMService {
     /// Survey analytics over surveys sent in `[from, to)`, optionally of one type or rooftop.
     /// - Parameters: `from`/`to` are stored date-times (RFC 3339 UTC) or nil.
-    public func surveyAnalytics(from: String?, to: String?, surveyType: String?, rooftop: String?) throws -> SurveyAnalytics {
+    /// - Parameter period: `day`, `week` or `month` to add ``SurveyAnalytics/byPeriod``.
+    public func surveyAnalytics(from: String?, to: String?, surveyType: String?, rooftop: String?, period: String? = nil) throws -> SurveyAnalytics {
         try replica.snapshot { tx in
             var conditions = ["1"]
             var arguments: [FieldValue] = []
@@ -57,8 +78,13 @@ extension CRMService {
             let surveys = try tx.rows(CRMSchema.customerSurvey, where: conditions.joined(separator: " AND "), arguments: arguments)
             let scored = try surveys.map { ($0, SurveyRules.overallScore(try SurveyRules.responses(survey: $0.id, tx))) }
             let byRooftop = Dictionary(grouping: scored) { $0.0["homeRooftop"].textValue ?? "unknown" }
-            return SurveyAnalytics(from: from, to: to, overall: SurveyAnalytics.figures(scored.map { (row: $0.0, score: $0.1) }),
-                                   byRooftop: byRooftop.mapValues { SurveyAnalytics.figures($0.map { (row: $0.0, score: $0.1) }) })
+            var analytics = SurveyAnalytics(from: from, to: to, overall: SurveyAnalytics.figures(scored.map { (row: $0.0, score: $0.1) }),
+                                             byRooftop: byRooftop.mapValues { SurveyAnalytics.figures($0.map { (row: $0.0, score: $0.1) }) })
+            if let period {
+                let byPeriod = Dictionary(grouping: scored) { SurveyAnalytics.periodKey($0.0["sentDate"].textValue ?? "", period) }
+                analytics.byPeriod = byPeriod.mapValues { SurveyAnalytics.figures($0.map { (row: $0.0, score: $0.1) }) }
+            }
+            return analytics
         }
     }
 }

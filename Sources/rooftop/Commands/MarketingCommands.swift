@@ -177,14 +177,16 @@ struct SurveyCommand: ParsableCommand {
         @Option(help: "Sent at or after (RFC 3339).") var from: String?
         @Option(help: "Sent before (RFC 3339).") var to: String?
         @Option var type: String?
+        @Option(help: "Also by day, week or month.") var period: String?
 
         func run() throws {
+            if let period, !SurveyAnalytics.periods.contains(period) { throw CLIError("--period: day, week or month") }
             func instant(_ text: String?, _ name: String) throws -> String? {
                 guard let text else { return nil }
                 guard let value = Timestamp.normaliseDateTime(text) else { throw CLIError("--\(name) must be an RFC 3339 date-time") }
                 return value
             }
-            try Output.printJSON(try CRMService(replica: data.openReplica()).surveyAnalytics(from: try instant(from, "from"), to: try instant(to, "to"), surveyType: type, rooftop: nil))
+            try Output.printJSON(try CRMService(replica: data.openReplica()).surveyAnalytics(from: try instant(from, "from"), to: try instant(to, "to"), surveyType: type, rooftop: nil, period: period))
         }
     }
 }
