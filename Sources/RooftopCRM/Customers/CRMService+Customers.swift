@@ -16,7 +16,7 @@ extension CRMService {
     @discardableResult
     public func createCustomer(_ input: CustomerInput, id: RowID? = nil) throws -> RowID {
         let newID = id ?? replica.newRowID()
-        try replica.transaction { tx in try tx.write(customerCreationWrites(input, id: newID)) }
+        _ = try replica.transaction { tx in try tx.write(customerCreationWrites(input, id: newID)) }
         return newID
     }
 
