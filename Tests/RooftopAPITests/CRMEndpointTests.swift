@@ -188,6 +188,12 @@ import Testing
             let searchCursor = try #require(searchFirst["nextCursor"]?.stringValue)
             let searchLast = try await get(client, "/api/crm/customers?q=pager&limit=2&cursor=\(searchCursor)")
             #expect(searchLast["items"]?.arrayValue?.count == 1 && searchLast["nextCursor"] == .null)
+            // Customers sort like the other collections, with the same cursor.
+            let byName = try await get(client, "/api/crm/customers?sort=-firstName&limit=1")
+            let firstName = byName["items"]?.arrayValue?.first?.objectValue?["firstName"]
+            let nextName = try await get(client, "/api/crm/customers?sort=-firstName&limit=1&cursor=\(try #require(byName["nextCursor"]?.stringValue))")
+            #expect(firstName != nil && nextName["items"]?.arrayValue?.first?.objectValue?["firstName"] != firstName)
+            #expect(try await client.execute(uri: "/api/crm/customers?sort=shoeSize", method: .get).status == .badRequest)
             // Bad bodies are problems naming the JSON Pointer.
             let bad = try await client.execute(uri: "/api/crm/campaigns", method: .post, body: try API.json(["name": "x", "type": "Fax", "budgett": 1]))
             #expect(bad.status == .badRequest)

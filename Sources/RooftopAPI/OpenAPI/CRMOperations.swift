@@ -27,6 +27,8 @@ enum CRMOperations {
                                           Doc.query("contactType", ["type": "string", "enum": ["Individual", "Business"]]),
                                           Doc.query("homeRooftop", ["type": "string", "maxLength": 63]),
                                           Doc.query("tags", ["type": "string", "maxLength": 64], "has this tag"),
+                                          Doc.query("sort", ["type": "string", "enum": .array(CustomerRoutes.sorts.flatMap { [JSONValue.string($0), .string("-" + $0)] })],
+                                                    "a field, descending with a leading -; ties by id"),
                                           Doc.query("createdAfter", ["type": "string", "format": "date-time"]), Doc.query("createdBefore", ["type": "string", "format": "date-time"]),
                                           Doc.query("updatedAfter", ["type": "string", "format": "date-time"]), Doc.query("updatedBefore", ["type": "string", "format": "date-time"])],
                 ok: Doc.page(customer))),

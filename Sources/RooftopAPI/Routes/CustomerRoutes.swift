@@ -150,9 +150,11 @@ struct CustomerRoutes: Sendable {
     /// The list's filters: equality on these customer fields, `tags` (has the tag), and the
     /// created/updated ranges (``ListParameters``).
     static let filters = ["status", "sourceType", "contactType", "homeRooftop"]
+    /// The list's sorts (`sort=lastName`, `-createdAt`); ties by id.
+    static let sorts = ["lastName", "firstName", "businessName", "createdAt", "updatedAt", "leadScore"]
 
     func list(_ request: Request) async throws -> Response {
-        try ListParameters.refuseUnknown(request, allowed: ["q", "limit", "cursor", "tags", "loyaltyTier", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore"] + Self.filters)
+        try ListParameters.refuseUnknown(request, allowed: ["q", "limit", "cursor", "sort", "tags", "loyaltyTier", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore"] + Self.filters)
         let limit = try ListParameters.limit(request)
         let parameters = request.uri.queryParameters
         if let q = parameters.get("q") {
@@ -175,6 +177,12 @@ struct CustomerRoutes: Sendable {
         }
         var query = ListQuery(CRMSchema.customer, limit: limit)
         if let cursor = parameters.get("cursor") { query.cursor = String(cursor) }
+        if let sort = parameters.get("sort") {
+            let field = String(sort.hasPrefix("-") ? sort.dropFirst() : Substring(sort))
+            guard Self.sorts.contains(field) else { throw ListParameters.invalid("sort", "expected one of \(Self.sorts.flatMap { [$0, "-" + $0] }.joined(separator: ", "))") }
+            query.sort = field
+            query.descending = sort.hasPrefix("-")
+        }
         for name in Self.filters {
             for text in parameters.getAll(name) {
                 query.filters.append(.init(name, try ListParameters.value(String(text), CRMSchema.customer.field(name)!.type, name: name)))
