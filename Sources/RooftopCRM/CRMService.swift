@@ -14,8 +14,10 @@ import RooftopStore
 /// `PRECONDITION_FAILED`, `INVALID`, `INSUFFICIENT_POINTS`) and ``FieldInputError`` (a value, with its
 /// JSON Pointer). Nothing is written when one is thrown.
 public struct CRMService: Sendable {
+    /// The replica every operation reads and writes, in its transactions.
     public let replica: Replica
 
+    /// A service over `replica` (cheap: holds only the reference).
     public init(replica: Replica) { self.replica = replica }
 
     /// The default and the cap of `limit` for every collection.

@@ -206,11 +206,10 @@ struct CustomerRoutes: Sendable {
             query.ranges.append(lower ? .init(field, from: value, before: nil) : .init(field, from: nil, before: value))
         }
         let page = try await replica.run { [query] replica in
-            let page = try CRMService(replica: replica).replica.snapshot { tx in
+            try replica.snapshot { tx in
                 let rows = try tx.list(query)
                 return (try tx.customers(ids: rows.rows.map(\.id)), rows.nextCursor)
             }
-            return page
         }
         return try Response.json(["items": JSONValue.array(page.0.map(\.json)), "nextCursor": page.1.map(JSONValue.string) ?? .null])
     }

@@ -24,19 +24,19 @@ struct EntityRoutes: Sendable {
             let group = router.group(RouterPath("api/crm/\(resource.path)"))
             group.get { request, _ in
                 let query = try ListParameters.query(request, entity)
-                let page = try await run { try $0.list(query) }
+                let page = try await service.run { try $0.list(query) }
                 return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }),
                                           "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
             }
             group.get(":id") { request, context in
                 try ListParameters.refuseUnknown(request, allowed: [])
                 let id = try RequestBody.rowID(context, "id")
-                return try Self.response(try await run { try $0.get(entity, id: id) })
+                return try Self.response(try await service.run { try $0.get(entity, id: id) })
             }
             guard resource.writable else { continue }
             group.post { request, _ in
                 let body = try await RequestBody.jsonObject(request)
-                let document = try await run { try $0.create(entity, body) }
+                let document = try await service.run { try $0.create(entity, body) }
                 var response = try Self.response(document, status: .created)
                 response.headers[.location] = "/api/crm/\(resource.path)/\(document.row.id)"
                 return response
@@ -48,23 +48,23 @@ struct EntityRoutes: Sendable {
                                          detail: "a PUT replaces the \(resource.name) as read: send If-Match with the ETag of that read (or change single fields with PATCH)")
                 }
                 let body = try await RequestBody.jsonObject(request)
-                return try Self.response(try await run { try $0.update(entity, id: id, body, ifMatch: expected) })
+                return try Self.response(try await service.run { try $0.update(entity, id: id, body, ifMatch: expected) })
             }
             group.patch(":id") { request, context in
                 let id = try RequestBody.rowID(context, "id")
                 let body = try await RequestBody.jsonObject(request)
                 let expected = CustomerRoutes.entityTags(request)
-                return try Self.response(try await run { try $0.update(entity, id: id, Self.mergePatch(body, entity), ifMatch: expected) })
+                return try Self.response(try await service.run { try $0.update(entity, id: id, Self.mergePatch(body, entity), ifMatch: expected) })
             }
             group.delete(":id") { request, context in
                 let id = try RequestBody.rowID(context, "id")
                 let expected = CustomerRoutes.entityTags(request)
-                try await run { try $0.delete(entity, id: id, ifMatch: expected) }
+                try await service.run { try $0.delete(entity, id: id, ifMatch: expected) }
                 return Response(status: .noContent)
             }
             group.post(":id/restore") { _, context in
                 let id = try RequestBody.rowID(context, "id")
-                return try Self.response(try await run { try $0.restore(entity, id: id) })
+                return try Self.response(try await service.run { try $0.restore(entity, id: id) })
             }
         }
     }
@@ -76,11 +76,6 @@ struct EntityRoutes: Sendable {
             object[group] = .object(Dictionary(uniqueKeysWithValues: entity.fields.filter { $0.group == group && !$0.isSystem }.map { ($0.name, JSONValue.null) }))
         }
         return object
-    }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
-        let service = self.service
-        return try await service.replica.run { _ in try body(service) }
     }
 
     /// A row's JSON with its `ETag`.

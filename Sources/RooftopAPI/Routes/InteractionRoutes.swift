@@ -36,7 +36,7 @@ struct InteractionRoutes: Sendable {
                 guard q.count <= 256 else { throw ListParameters.invalid("q", "at most 256 characters") }
                 search.words = String(q)
             }
-            let page = try await run { [search] in try $0.searchInteractions(search) }
+            let page = try await service.run { [search] in try $0.searchInteractions(search) }
             return try Response.json(["items": JSONValue.array(page.items.map { .object($0.json) }), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
         }
         router.post("api/crm/interactions/bulk") { request, _ in
@@ -54,12 +54,12 @@ struct InteractionRoutes: Sendable {
             default:
                 throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body must be {\"interactions\": [...]} or an array")
             }
-            let documents = try await run { try $0.recordInteractions(items) }
+            let documents = try await service.run { try $0.recordInteractions(items) }
             return try Response.json(["items": JSONValue.array(documents.map { .object($0.json) })], status: .created)
         }
         router.post("api/crm/interactions/schedule") { request, _ in
             let body = try await RequestBody.jsonObject(request)
-            let document = try await run { try $0.create(CRMSchema.scheduledInteraction, body) }
+            let document = try await service.run { try $0.create(CRMSchema.scheduledInteraction, body) }
             var response = try EntityRoutes.response(document, status: .created)
             response.headers[.location] = "/api/crm/scheduled-interactions/\(document.row.id)"
             return response
@@ -72,13 +72,8 @@ struct InteractionRoutes: Sendable {
             }
             guard let day = p.get("day") else { throw ListParameters.invalid("day", "required: YYYY-MM-DD") }
             let includeClosed = try p.get("includeClosed").map { try ListParameters.value(String($0), .boolean, name: "includeClosed") == .integer(1) } ?? false
-            let items = try await run { try $0.followUps(assignedTo: user, day: String(day), includeClosed: includeClosed) }
+            let items = try await service.run { try $0.followUps(assignedTo: user, day: String(day), includeClosed: includeClosed) }
             return try Response.json(["items": JSONValue.array(items.map { .object($0.json) }), "nextCursor": JSONValue.null])
         }
-    }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
-        let service = self.service
-        return try await service.replica.run { _ in try body(service) }
     }
 }

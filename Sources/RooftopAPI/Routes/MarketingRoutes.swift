@@ -24,7 +24,7 @@ struct MarketingRoutes: Sendable {
         router.post("api/crm/campaigns/:id/execute") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
-            let execution = try await run { try $0.executeCampaign(id: id) }
+            let execution = try await service.run { try $0.executeCampaign(id: id) }
             return try Response.json(execution)
         }
         router.post("api/crm/campaigns/:id/decide-winner") { request, context in
@@ -32,7 +32,7 @@ struct MarketingRoutes: Sendable {
             let body = try await RequestBody.jsonObject(request)
             try RequestBody.refuseUnknownFields(body, allowed: ["winner"])
             let winner = try CRMSchema.campaign.field("winner")!.type.storedValue(for: body["winner"] ?? .null, at: "/winner").textValue
-            return try EntityRoutes.response(try await run { try $0.decideCampaignWinner(id: id, winner: winner) })
+            return try EntityRoutes.response(try await service.run { try $0.decideCampaignWinner(id: id, winner: winner) })
         }
         router.post("api/crm/outbox/:id/events") { request, context in
             let id = try RequestBody.rowID(context, "id")
@@ -43,24 +43,24 @@ struct MarketingRoutes: Sendable {
             }
             let at = try FieldType.dateTime.storedValue(for: body["at"] ?? .null, at: "/at").textValue
             let reason = try FieldType.text(maxLength: 256).storedValue(for: body["reason"] ?? .null, at: "/reason").textValue
-            return try EntityRoutes.response(try await run { try $0.recordMessageEvent(id: id, event: event, at: at, reason: reason) })
+            return try EntityRoutes.response(try await service.run { try $0.recordMessageEvent(id: id, event: event, at: at, reason: reason) })
         }
         router.get("api/crm/campaigns/:id/metrics") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
-            return try Response.json(JSONValue.object(try await run { try $0.campaignMetrics(id: id) }))
+            return try Response.json(JSONValue.object(try await service.run { try $0.campaignMetrics(id: id) }))
         }
         router.post("api/crm/segments/:id/refresh") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])
             let id = try RequestBody.rowID(context, "id")
-            return try EntityRoutes.response(try await run { try $0.refreshSegment(id: id) })
+            return try EntityRoutes.response(try await service.run { try $0.refreshSegment(id: id) })
         }
         router.get("api/crm/segments/:id/members") { request, context in
             try ListParameters.refuseUnknown(request, allowed: ["limit", "cursor"])
             let id = try RequestBody.rowID(context, "id")
             let limit = try ListParameters.limit(request)
             let cursor = request.uri.queryParameters.get("cursor").map { String($0) }
-            let page = try await run { try $0.segmentMembers(id: id, cursor: cursor, limit: limit) }
+            let page = try await service.run { try $0.segmentMembers(id: id, cursor: cursor, limit: limit) }
             return try Response.json(["items": JSONValue.array(page.items.map(\.json)), "nextCursor": page.nextCursor.map(JSONValue.string) ?? .null])
         }
         router.post("api/crm/segments/:id/members") { request, context in
@@ -70,12 +70,7 @@ struct MarketingRoutes: Sendable {
                 throw ProblemDetails.validation(FieldInputError(pointer: "/\(EntitySchema.escape(key))", reason: "unknown field (add, remove)"))
             }
             let add = try RequestBody.ids(body["add"], at: "/add"), remove = try RequestBody.ids(body["remove"], at: "/remove")
-            return try EntityRoutes.response(try await run { try $0.changeSegmentMembers(id: id, add: add, remove: remove) })
+            return try EntityRoutes.response(try await service.run { try $0.changeSegmentMembers(id: id, add: add, remove: remove) })
         }
-    }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
-        let service = self.service
-        return try await service.replica.run { _ in try body(service) }
     }
 }

@@ -28,7 +28,7 @@ struct SurveyRoutes: Sendable {
             let relatedToId = try RequestBody.optionalID(body["relatedToId"], at: "/relatedToId")
             let relatedToType = try CRMSchema.customerSurvey.field("relatedToType")!.type
                 .storedValue(for: body["relatedToType"] ?? .null, at: "/relatedToType").textValue
-            let sending = try await run { try $0.sendSurvey(surveyType: type, customers: customers, segment: segment, relatedToType: relatedToType, relatedToId: relatedToId) }
+            let sending = try await service.run { try $0.sendSurvey(surveyType: type, customers: customers, segment: segment, relatedToType: relatedToType, relatedToId: relatedToId) }
             return try Response.json(sending, status: .created)
         }
         router.post("api/crm/surveys/:id/response") { request, context in
@@ -40,7 +40,7 @@ struct SurveyRoutes: Sendable {
             }
             let comments = try body["comments"].map { try CRMSchema.customerSurvey.field("comments")!.type.storedValue(for: $0, at: "/comments") }
             let assignee = try RequestBody.optionalID(body["followUpAssignedToId"], at: "/followUpAssignedToId")
-            return try EntityRoutes.response(try await run { try $0.recordSurveyResponse(survey: id, answers: answers, comments: comments, followUpAssignedTo: assignee) })
+            return try EntityRoutes.response(try await service.run { try $0.recordSurveyResponse(survey: id, answers: answers, comments: comments, followUpAssignedTo: assignee) })
         }
         router.get("api/crm/surveys/analytics") { request, _ in
             try ListParameters.refuseUnknown(request, allowed: ["from", "to", "surveyType", "homeRooftop", "period"])
@@ -50,12 +50,7 @@ struct SurveyRoutes: Sendable {
             let type = try parameters.get("surveyType").map { try ListParameters.value(String($0), .enumeration(CRMSchema.surveyTypes), name: "surveyType").textValue! }
             let rooftop = parameters.get("homeRooftop").map { String($0) }
             let period = try parameters.get("period").map { try ListParameters.value(String($0), .enumeration(SurveyAnalytics.periods), name: "period").textValue! }
-            return try Response.json(try await run { try $0.surveyAnalytics(from: from, to: to, surveyType: type, rooftop: rooftop, period: period) })
+            return try Response.json(try await service.run { try $0.surveyAnalytics(from: from, to: to, surveyType: type, rooftop: rooftop, period: period) })
         }
-    }
-
-    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
-        let service = self.service
-        return try await service.replica.run { _ in try body(service) }
     }
 }

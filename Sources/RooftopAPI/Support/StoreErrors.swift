@@ -1,3 +1,4 @@
+import RooftopCRM
 import RooftopModel
 import RooftopStore
 import RooftopHTTP
@@ -33,6 +34,14 @@ extension ProblemDetails {
         default:
             return error
         }
+    }
+}
+
+extension CRMService {
+    /// Runs CRM work off the cooperative thread pool (``Replica/perform(_:)``), store errors mapped to problems.
+    func run<T: Sendable>(_ body: @escaping @Sendable (CRMService) throws -> T) async throws -> T {
+        let service = self
+        return try await replica.run { _ in try body(service) }
     }
 }
 

@@ -5,9 +5,13 @@ import RooftopStore
 
 /// The filters of an interaction search.
 public struct InteractionSearch: Sendable {
+    /// The customer's interactions only.
     public var customerId: RowID?
+    /// One `type` (Call, Email, SMS, In-Person, Web, Social), as stored.
     public var type: String?
+    /// Inbound or Outbound.
     public var direction: String?
+    /// Recorded by this user.
     public var userId: RowID?
     /// `interactionDate` within `[from, to)` (stored date-times).
     public var from: String?
@@ -16,9 +20,12 @@ public struct InteractionSearch: Sendable {
     public var tags: [String] = []
     /// Words that must all appear in the subject or content (prefixes, any order, case and accents folded: SQLite FTS5).
     public var words: String?
+    /// The previous page's `nextCursor`.
     public var cursor: String?
+    /// At most this many (1...``CRMService/maxLimit``).
     public var limit: Int = CRMService.defaultLimit
 
+    /// No filter: every visible interaction, newest first.
     public init() {}
 }
 
@@ -79,9 +86,7 @@ extension CRMService {
                         throw FieldInputError(pointer: "\(pointer)/customerId", reason: try tx.absence(CRMSchema.customer, id: customer).message)
                     }
                     let id = tx.replica.newRowID()
-                    writes += [LocalWrite(.insert, entity, id: id, values: fields)]
-                    _ = try InteractionRules().prepareCreate(&fields, id: id, tx)
-                    writes[writes.count - 1] = LocalWrite(.insert, entity, id: id, values: fields)
+                    writes += try InteractionRules().prepareCreate(&fields, id: id, tx) + [LocalWrite(.insert, entity, id: id, values: fields)]
                     ids.append(id)
                 } catch let error as FieldInputError {
                     problems.append(error)

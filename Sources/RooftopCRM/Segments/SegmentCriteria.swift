@@ -149,7 +149,8 @@ public struct SegmentCriteria: Sendable {
                 return try comparison("customer.\(spec.name.quoted)", spec.type, op, value, at: pointer)
             case .child(let table, let spec, let join):
                 let alias = join == nil ? "x" : "c"
-                let column = join == nil ? "x.\(spec.name.quoted)" : (table == "customerVehicle" && CRMSchema.vehicle.field(spec.name) != nil && CRMSchema.customerVehicle.field(spec.name) == nil ? "v.\(spec.name.quoted)" : "c.\(spec.name.quoted)")
+                // With the vehicle join, the field is the vehicle's (v); otherwise the child row's own (x).
+                let column = (join == nil ? "x." : "v.") + spec.name.quoted
                 if op == "exists" {
                     guard case .bool(let wanted) = value else { throw FieldInputError(pointer: "\(pointer)/value", reason: "exists takes true or false") }
                     let sub = "EXISTS (SELECT 1 FROM \(table) \(alias) \(join ?? "") WHERE \(alias).customerId = customer.id AND \(alias)._created IS NOT NULL AND \(alias)._deleted IS NULL AND \(column) IS NOT NULL)"

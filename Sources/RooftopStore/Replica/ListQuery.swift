@@ -31,9 +31,13 @@ public struct ListQuery: Sendable {
         public init(_ sql: String, _ arguments: [FieldValue] = []) { self.sql = sql; self.arguments = arguments }
     }
 
+    /// The entity listed (its visible rows only).
     public var entity: EntitySchema
+    /// Equality filters, all required.
     public var filters: [Filter] = []
+    /// Ranges, all required.
     public var ranges: [Range] = []
+    /// Conditions from code, all required.
     public var conditions: [Condition] = []
     /// The sort field (nil: `id`, creation order for UUIDv7 ids) and its direction.
     public var sort: String?
@@ -43,6 +47,7 @@ public struct ListQuery: Sendable {
     /// At most this many rows.
     public var limit: Int
 
+    /// A query for the first page of `entity` in id order, at most `limit` rows (callers bound it: 1...500).
     public init(_ entity: EntitySchema, limit: Int) {
         self.entity = entity
         self.limit = limit
@@ -110,7 +115,9 @@ public struct ListQuery: Sendable {
 
 /// A page of rows and the cursor of the next page (nil on the last page).
 public struct ListPage: Sendable {
+    /// The page's rows, in the query's order.
     public var rows: [StoredRow]
+    /// Opaque base64url text to pass as ``ListQuery/cursor`` for the next page; nil on the last page.
     public var nextCursor: String?
     public init(rows: [StoredRow], nextCursor: String?) { self.rows = rows; self.nextCursor = nextCursor }
 }

@@ -10,6 +10,7 @@ import RooftopReplication
 /// write path (HLC stamps, change log); nothing is visible to others until the closure returns.
 public struct StoreTransaction {
     let db: Database
+    /// The replica this transaction belongs to (its rooftop, clock and `newRowID()`).
     public let replica: Replica
 
     /// The visible row of `entity` with `id`, or nil.
