@@ -20,6 +20,7 @@ public enum RooftopAPI {
         router.add(middleware: BrowserGuardMiddleware(policy: hosts))
         let service = CRMService(replica: replica)
         CustomerRoutes(replica: replica).register(on: router)
+        CustomerMergeRoutes(replica: replica).register(on: router)
         InteractionRoutes(service: service).register(on: router)
         MarketingRoutes(service: service).register(on: router)
         SurveyRoutes(service: service).register(on: router)

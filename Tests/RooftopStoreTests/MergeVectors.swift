@@ -25,6 +25,11 @@ enum MergeVectors {
     static let segment = RowID("019ad2a0-0000-7000-8000-00000000e002")!
     static let memberA = RowID("019ad2a0-0000-7000-8000-00000000e003")!
     static let memberB = RowID("019ad2a0-0000-7000-8000-00000000e004")!
+    static let anna = RowID("019ad2a0-0000-7000-8000-00000000a002")!
+    static let annaPhone = RowID("019ad2a0-0000-7000-8000-00000000b003")!
+    static let lateAnnaPhone = RowID("019ad2a0-0000-7000-8000-00000000b004")!
+    static let mergeNorth = RowID("019ad2a0-0000-7000-8000-00000000f001")!
+    static let mergeSouth = RowID("019ad2a0-0000-7000-8000-00000000f002")!
     static let t0: UInt64 = 1_796_083_200_000
 
     static func hlc(_ seconds: UInt64, _ counter: UInt16 = 0) -> HLC { HLC(milliseconds: t0 + seconds * 1_000, counter: counter) }
@@ -249,6 +254,33 @@ enum MergeVectors {
                 Changeset(schemaVersion: 4, origin: east, changes: [
                     RowChange(table: "segmentMember", rowID: memberB, hlc: hlc(15), kind: .insert, fields: [
                         FieldChange("customerId", text(ana.string)), FieldChange("segmentId", text(segment.string)), FieldChange("removed", .integer(0)),
+                    ]),
+                ]),
+               ]),
+        Vector(name: "15-concurrent-opposite-merges",
+               summary: "Ana and Anna are one person: north merges Anna into Ana while south merges Ana into Anna, and east, which has seen neither merge, gives Anna a phone: Ana (created first) survives everywhere, Anna resolves to her (mergedFrom), Ana shows the newest non-empty e-mail and both of Anna's phones, each stored under Ana",
+               changesets: [
+                Changeset(schemaVersion: 5, origin: north, changes: [
+                    insertAna(),
+                    RowChange(table: "customer", rowID: anna, hlc: hlc(1), kind: .insert, fields: [
+                        FieldChange("contactType", text("Individual")), FieldChange("firstName", text("Anna")), FieldChange("lastName", text("Example")),
+                        FieldChange("email", text("anna@example.com")), FieldChange("status", text("Active")),
+                    ]),
+                    RowChange(table: "customerPhone", rowID: annaPhone, hlc: hlc(2), kind: .insert, fields: [
+                        FieldChange("customerId", text(anna.string)), FieldChange("number", text("+13125550102")), FieldChange("primary", .integer(1)),
+                    ]),
+                    RowChange(table: "customerMerge", rowID: mergeNorth, hlc: hlc(10), kind: .insert, fields: [
+                        FieldChange("fromId", text(anna.string)), FieldChange("intoId", text(ana.string)), FieldChange("mergedBy", text("n-1")),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 5, origin: south, changes: [
+                    RowChange(table: "customerMerge", rowID: mergeSouth, hlc: hlc(11), kind: .insert, fields: [
+                        FieldChange("fromId", text(ana.string)), FieldChange("intoId", text(anna.string)), FieldChange("mergedBy", text("s-1")),
+                    ]),
+                ]),
+                Changeset(schemaVersion: 5, origin: east, changes: [
+                    RowChange(table: "customerPhone", rowID: lateAnnaPhone, hlc: hlc(12), kind: .insert, fields: [
+                        FieldChange("customerId", text(anna.string)), FieldChange("number", text("+13125550199")), FieldChange("primary", .integer(0)),
                     ]),
                 ]),
                ]),

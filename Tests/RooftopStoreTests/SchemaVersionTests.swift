@@ -116,6 +116,13 @@ import Testing
             try crm.recordLoyalty(.redeem, points: nil, reason: nil, reward: reward.row.id, customer: ids[4])
             _ = try crm.create(CRMSchema.customerInteraction, ["customerId": .string(ids[7].string), "type": "Email", "subject": "Tagged", "tags": ["service", "recall"]])
         }
+        if CRMSchema.version >= 5 {
+            // A duplicate of ids[8], created later and merged into it (the customer count stays 19).
+            clock.advance(by: 1_000)
+            let duplicate = try replica.createCustomer(generator.customer(index: 8), id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random))
+            try CRMService(replica: replica).recordLoyalty(.add, points: 40, reason: "visit", customer: duplicate)
+            _ = try CRMService(replica: replica).mergeCustomer(duplicate, into: ids[8], by: "fixture", reason: "same person")
+        }
         try replica.delete(CRMSchema.customer, id: ids[1])
         try replica.addInteraction(["customerId": .text(ids[2].string), "type": .text("Call"), "subject": .text("fixture call")],
                                    id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random))

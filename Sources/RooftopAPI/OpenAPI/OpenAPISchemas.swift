@@ -139,6 +139,10 @@ enum OpenAPISchemas {
         extra["addresses"] = child(CRMSchema.customerAddress, "CustomerAddress")
         extra["tags"] = .object(["type": "array", "items": string()])
         extra["loyaltyPoints"] = .object(["type": "integer", "description": "the ledger's balance (derived)"])
+        extra["mergedFrom"] = .object(["type": "array", "items": .object(["type": "string", "format": "uuid"]),
+                                       "description": "the duplicates merged into this customer (present when any)"])
+        extra["mergedInto"] = .object(["type": "string", "format": "uuid",
+                                       "description": "present when the record was read by an absorbed id: the survivor's id"])
         return output(CRMSchema.customer, name: "Customer", extra: extra)
     }
 

@@ -19,6 +19,20 @@ enum RequestBody {
         return object
     }
 
+    /// The body as a JSON object, or nil when the request has no body.
+    /// - Throws: as ``jsonObject(_:)``.
+    static func optionalJSONObject(_ request: Request) async throws -> [String: JSONValue]? {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: maxBytes) } catch {
+            throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE", detail: "the body is larger than \(maxBytes) bytes")
+        }
+        guard buffer.readableBytes > 0 else { return nil }
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) else {
+            throw ProblemDetails(.badRequest, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body must be a JSON object")
+        }
+        return object
+    }
+
     /// The body as any JSON value.
     /// - Throws: ``ProblemDetails`` 413 when too large, 400 `MALFORMED_JSON` when not JSON.
     static func json(_ request: Request) async throws -> JSONValue {

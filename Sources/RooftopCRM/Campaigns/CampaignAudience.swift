@@ -37,7 +37,7 @@ enum CampaignAudience {
                 : "campaign \(campaign.id) has no audience: its segments were deleted and it has no filterCriteria")
         }
         let sql = conditions.map { "(\($0.sql))" }.joined(separator: " OR ")
-        return try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND (\(sql)) ORDER BY id",
+        return try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND (\(sql)) ORDER BY id",
                               arguments: conditions.flatMap(\.arguments)).compactMap(RowID.init)
     }
 }

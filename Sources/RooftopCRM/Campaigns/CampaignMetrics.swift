@@ -44,7 +44,7 @@ public struct CampaignMetrics: Sendable, Equatable {
             SELECT count(sentAt), count(deliveredAt), count(openedAt), count(clickedAt), count(convertedAt),
                    coalesce(sum(status = 'Queued'), 0), coalesce(sum(status = 'Failed'), 0), coalesce(sum(status = 'Suppressed'), 0)
             FROM campaignMessage m WHERE m.campaignId = ? AND m._created IS NOT NULL AND m._deleted IS NULL
-              AND EXISTS (SELECT 1 FROM customer c WHERE c.id = m.customerId AND c._created IS NOT NULL AND c._deleted IS NULL)
+              AND EXISTS (SELECT 1 FROM customer c WHERE c.id = m.customerId AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL)
               \(variant == nil ? "" : "AND m.variant = ?")
             """, arguments: [.text(campaign.id.string)] + (variant.map { [FieldValue.text($0)] } ?? [])).first ?? []
         func n(_ i: Int) -> Int64 { i < row.count ? row[i].integerValue ?? 0 : 0 }

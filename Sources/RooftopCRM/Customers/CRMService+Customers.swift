@@ -71,6 +71,8 @@ extension CRMService {
             guard let current = try tx.customers(ids: [id]).first else {
                 throw try tx.absence(CRMSchema.customer, id: id)
             }
+            // An id a merge absorbed stands for its survivor (`sync-protocol/customer-merge.md`).
+            let id = current.customer.id
             if let entityTags, !entityTags.contains(current.entityTag) {
                 throw ReplicaError(.preconditionFailed, "customer \(id) changed since it was read (its entity tag is \(current.entityTag))")
             }

@@ -71,20 +71,20 @@ enum SegmentMembers {
         try tx.integer("""
             SELECT count(DISTINCT m.customerId) FROM segmentMember m JOIN customer c ON c.id = m.customerId
             WHERE m.segmentId = ? AND m._created IS NOT NULL AND m._deleted IS NULL AND coalesce(m.removed, 0) = 0
-              AND c._created IS NOT NULL AND c._deleted IS NULL
+              AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL
             """, arguments: [.text(segment.string)])
     }
 
     static func count(_ segment: StoredRow, _ tx: StoreTransaction) throws -> Int64 {
         let condition = try condition(segment, tx)
-        return try tx.integer("SELECT count(*) FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND (\(condition.sql))",
+        return try tx.integer("SELECT count(*) FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND (\(condition.sql))",
                               arguments: condition.arguments)
     }
 
     /// Every member id, in id order.
     static func ids(_ segment: StoredRow, _ tx: StoreTransaction) throws -> [RowID] {
         let condition = try condition(segment, tx)
-        return try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND (\(condition.sql)) ORDER BY id",
+        return try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND (\(condition.sql)) ORDER BY id",
                               arguments: condition.arguments).compactMap(RowID.init)
     }
 }

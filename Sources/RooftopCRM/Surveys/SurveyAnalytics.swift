@@ -74,7 +74,7 @@ extension CRMService {
             if let to { conditions.append("sentDate < ?"); arguments.append(.text(to)) }
             if let surveyType { conditions.append("surveyType = ?"); arguments.append(.text(surveyType)) }
             if let rooftop { conditions.append("homeRooftop = ?"); arguments.append(.text(rooftop)) }
-            conditions.append("customerId IN (SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL)")
+            conditions.append("customerId IN (SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL)")
             let surveys = try tx.rows(CRMSchema.customerSurvey, where: conditions.joined(separator: " AND "), arguments: arguments)
             let scored = try surveys.map { ($0, SurveyRules.overallScore(try SurveyRules.responses(survey: $0.id, tx))) }
             let byRooftop = Dictionary(grouping: scored) { $0.0["homeRooftop"].textValue ?? "unknown" }

@@ -12,7 +12,8 @@ public enum CRMSchema {
     ///   customerSegment, segmentMember, customerJourney, journeyStageEvent, customerSurvey,
     ///   surveyResponse, loyaltyReward, scheduledInteraction; `CustomerInteraction.tags`;
     ///   `loyaltyEvent.rewardId`.
-    public static let version: UInt16 = 4
+    /// - 5: customerMerge (duplicate-customer merges, `sync-protocol/customer-merge.md`).
+    public static let version: UInt16 = 5
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -167,7 +168,7 @@ public enum CRMSchema {
     public static let entities: [EntitySchema] = [
         customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
         campaign, campaignMessage, customerSegment, segmentMember, customerJourney, journeyStageEvent,
-        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction,
+        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction, customerMerge,
     ]
 
     /// The entities served as generic REST collections and `rooftop crm` commands.

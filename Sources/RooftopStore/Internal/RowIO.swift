@@ -117,14 +117,22 @@ enum RowIO {
             present[index] = true
         }
         let stamp = FieldStamp(hlc: change.hlc, origin: origin)
-        try write(db, entity, id: id, values: values, created: stamp, stamps: StampCodec.encode(stamp, positions: present),
-                  deleted: nil, tombstoned: false, ifAbsent: true)
-        return sqlite3_changes(db.sqliteConnection) == 1
+        return try write(db, entity, id: id, values: values, created: stamp, stamps: StampCodec.encode(stamp, positions: present),
+                         deleted: nil, tombstoned: false, ifAbsent: true)
     }
 
-    /// Upserts one row: `values` in field order, then the replication columns.
+    /// Upserts one row: `values` in field order, then the replication columns. A child of a customer
+    /// absorbed by a merge is stored under the survivor; a write of a merge record, or of a customer
+    /// a merge names, derives the merges' effects again (``CustomerMerges``).
+    /// - Returns: false when `ifAbsent` and the id was taken (nothing written).
+    @discardableResult
     private static func write(_ db: Database, _ entity: EntitySchema, id: RowID, values: [FieldValue], created: FieldStamp?,
-                              stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool) throws {
+                              stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool) throws -> Bool {
+        var values = values
+        if entity.parentTable == CRMSchema.customer.table, let parentField = entity.parentField, let index = entity.fieldIndex[parentField],
+            case .text(let parent) = values[index] {
+            values[index] = .text(try CustomerMerges.storedParent(db, entity, id: id, parent: parent))
+        }
         let sql = ifAbsent ? statements[entity.table]?.insertIfAbsent ?? insertIfAbsentSQL(entity) : statements[entity.table]?.upsert ?? upsertSQL(entity)
         let statement = try db.cachedStatement(sql: sql)
         try DirectBinding.with(statement) { binding in
@@ -138,5 +146,8 @@ enum RowIO {
             binding.bind(Int64(tombstoned ? 1 : 0))
             try binding.execute(in: db)
         }
+        guard !ifAbsent || sqlite3_changes(db.sqliteConnection) == 1 else { return false }
+        try CustomerMerges.afterWrite(db, entity, id: id, values: values)
+        return true
     }
 }

@@ -11,6 +11,11 @@ public struct CustomerRecord: Sendable, Hashable {
     public var tagElements: [StoredRow] = []
     /// The customer's loyalty ledger events.
     public var loyaltyEvents: [StoredRow] = []
+    /// The ids a merge absorbed into this customer, sorted (`sync-protocol/customer-merge.md`);
+    /// shown as `mergedFrom` when not empty.
+    public var mergedFrom: [RowID] = []
+    /// Set when the record was asked for by an absorbed id: the survivor's id (this record's).
+    public var mergedInto: RowID?
 
     public init(customer: StoredRow, phones: [StoredRow], addresses: [StoredRow], tagElements: [StoredRow] = [], loyaltyEvents: [StoredRow] = []) {
         self.customer = customer
@@ -60,6 +65,8 @@ public struct CustomerRecord: Sendable, Hashable {
         let account = loyalty
         object["loyaltyPoints"] = .number(Double(account.loyaltyPoints))
         object["loyaltyTier"] = account.loyaltyTier.map(JSONValue.string) ?? .null
+        if !mergedFrom.isEmpty { object["mergedFrom"] = .array(mergedFrom.map { .string($0.string) }) }
+        if let mergedInto { object["mergedInto"] = .string(mergedInto.string) }
         return .object(object)
     }
 
@@ -68,6 +75,7 @@ public struct CustomerRecord: Sendable, Hashable {
     /// or a remove of an element) changes it.
     public var entityTag: String {
         var hasher = SHA256()
+        for absorbed in mergedFrom { hasher.update(data: Array("merged:\(absorbed.string);".utf8)) }
         for row in [customer] + phones + addresses + tagElements {
             hasher.update(data: Array(row.id.string.utf8))
             for (name, stamp) in row.stamps.sorted(by: { $0.key < $1.key }) {

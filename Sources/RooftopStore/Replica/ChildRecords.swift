@@ -21,7 +21,8 @@ enum ChildRecords {
     static func parentID(_ db: Database, _ entity: EntitySchema, _ change: RowChange) throws -> RowID? {
         guard let parentField = entity.parentField else { return nil }
         if let field = change.fields.first(where: { $0.name == parentField }) {
-            if case .text(let text) = field.value { return RowID(text) }
+            // A child of an absorbed customer belongs to its survivor (`customer-merge.md`).
+            if case .text(let text) = field.value, let id = RowID(text) { return try CustomerMerges.resolve(db, id) }
             return nil
         }
         return try storedParentID(db, entity, id: change.rowID)
@@ -46,13 +47,15 @@ enum ChildRecords {
     }
 
     /// Folds one row from its logged history and, for a child, its parent's deletes and restores
-    /// (the parent named by the child's earliest insert).
+    /// (the parent named by the child's earliest insert, or its survivor after a merge).
     static func fold(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> (state: RowState, conflicts: [RowHistory.Conflict]) {
         let history = try ChangeLog.history(db, table: entity.table, rowID: id)
         var parent: [RowHistory.Entry] = []
         if let parentField = entity.parentField, let parentTable = entity.parentTable,
             let insert = history.filter({ $0.change.kind == .insert }).min(by: { $0.stamp < $1.stamp }),
-            case .text(let text) = insert.change.fields.first(where: { $0.name == parentField })?.value, let parentID = RowID(text) {
+            case .text(let text) = insert.change.fields.first(where: { $0.name == parentField })?.value, let named = RowID(text) {
+            // The parent now: the survivor when a merge absorbed the one the insert named.
+            let parentID = try CustomerMerges.resolve(db, named)
             parent = try ChangeLog.history(db, table: parentTable, rowID: parentID, lifecycleOnly: true)
         }
         return RowHistory.fold(history, parent: parent, parentField: entity.parentField)

@@ -35,7 +35,21 @@ enum Erasure {
     ///
     /// `owner`'s own unsent changes about the customer are dropped with the rest (decision 7); when the
     /// erasure came from elsewhere, the review queue records that they were (without their values).
+    ///
+    /// A merge says its customers are one person: the erasure covers every customer a merge ever
+    /// joined to the named one (`sync-protocol/customer-merge.md#merge-and-erasure`), whichever id it named.
     static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
+        let members = try CustomerMerges.everMerged(db, with: customer.string).compactMap(RowID.init)
+        for member in members where try !isErased(db, customer: member.string) {
+            try purgePerson(db, customer: member, by: origin, hlc: change.hlc, owner: owner, now: now)
+        }
+        try ChangeLog.append(db, origin: origin, change: change)
+    }
+
+    /// Removes one customer id's rows and history as ``erase(_:customer:by:change:owner:now:)`` does,
+    /// and records the marker with the erasure's stamp; logs no change.
+    static func purgePerson(_ db: Database, customer: RowID, by origin: RooftopID, hlc: HLC, owner: RooftopID? = nil, now: UInt64 = 0) throws {
+        let owner = try owner ?? String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'").flatMap(RooftopID.init(rawValue:))
         let id = customer.string
         var vehicles = Set(try String.fetchAll(db, sql: "SELECT vehicleId FROM customerVehicle WHERE customerId = ? AND vehicleId IS NOT NULL",
                                                arguments: [id]))
@@ -50,26 +64,27 @@ enum Erasure {
         }
         rows.append((CRMSchema.customer, customer))
         try ReviewQueue.forget(db, customer: id, rows: rows.map(\.1.string))
-        if origin != owner {
+        if let owner, origin != owner {
             for (entity, row) in rows { try ReviewQueue.keepUnsent(db, entity, id: row, owner: owner, reason: .customerErased, now: now) }
         }
-        for (entity, childID) in rows.dropLast() { try forget(db, entity, id: childID, by: origin, hlc: change.hlc) }
+        for (entity, childID) in rows.dropLast() { try forget(db, entity, id: childID, by: origin, hlc: hlc) }
         for vehicle in vehicles {
             let otherLinks = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerVehicle WHERE vehicleId = ?", arguments: [vehicle]) ?? 0
             let otherLeads = try Int.fetchOne(db, sql: "SELECT count(*) FROM customerInteraction WHERE relatedToId = ?", arguments: [vehicle]) ?? 0
             if otherLinks + otherLeads == 0, let vehicleID = RowID(vehicle) {
-                try forget(db, CRMSchema.vehicle, id: vehicleID, by: origin, hlc: change.hlc)
+                try forget(db, CRMSchema.vehicle, id: vehicleID, by: origin, hlc: hlc)
             }
         }
-        try forget(db, CRMSchema.customer, id: customer, by: origin, hlc: change.hlc)
+        try forget(db, CRMSchema.customer, id: customer, by: origin, hlc: hlc)
         if rows.contains(where: { $0.0.table == CRMSchema.customerInteraction.table }) {
             // FTS5 leaves a deleted row's words in older index segments until they merge: merge them
             // now, so nothing the person said stays in the file (with secure_delete, freed pages are zeroed).
             try db.execute(sql: "INSERT INTO customerInteractionText (customerInteractionText) VALUES ('optimize')")
         }
         try db.execute(sql: "INSERT OR IGNORE INTO erasedCustomer (customerId, erasedBy, hlc) VALUES (?, ?, ?)",
-                       arguments: [id, origin.rawValue, Int64(bitPattern: change.hlc.rawValue)])
-        try ChangeLog.append(db, origin: origin, change: change)
+                       arguments: [id, origin.rawValue, Int64(bitPattern: hlc.rawValue)])
+        try db.execute(sql: "DELETE FROM customerAlias WHERE id = ?1 OR survivorId = ?1", arguments: [id])
+        try db.execute(sql: "DELETE FROM reparentedRow WHERE originalCustomerId = ?", arguments: [id])
     }
 
     /// Removes one row and its history for good (no marker change of its own is logged).

@@ -25,6 +25,11 @@ extension Replica {
                     // schema's are kept in the change log).
                     folded.values = folded.values.filter { !$0.value.isNull && entity.field($0.key) != nil }
                     folded.stamps = folded.stamps.filter { entity.field($0.key) != nil }
+                    // A child of a customer a merge absorbed is stored under the survivor (`customer-merge.md`).
+                    if entity.parentTable == CRMSchema.customer.table, let parentField = entity.parentField,
+                        case .text(let parent)? = folded.values[parentField], let parentID = RowID(parent) {
+                        folded.values[parentField] = .text(try CustomerMerges.resolve(db, parentID).string)
+                    }
                     if folded != stored { differing.append("\(entity.table)/\(id)") }
                 }
             }

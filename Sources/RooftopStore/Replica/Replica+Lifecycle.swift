@@ -44,6 +44,8 @@ extension Replica {
 
     /// A delete or restore inside a write transaction the caller holds.
     func lifecycle(_ db: Database, _ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
+        // A customer id a merge absorbed stands for its survivor (`sync-protocol/customer-merge.md`).
+        let id = entity.table == CRMSchema.customer.table ? try CustomerMerges.resolve(db, id) : id
         // The clock first: bringing back a clock that ran ahead re-stamps and re-folds rows, this one too.
         var clock = try localClock(db)
         guard var state = try RowIO.load(db, entity, id: id), state.created != nil else {

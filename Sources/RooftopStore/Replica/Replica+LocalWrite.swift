@@ -25,7 +25,12 @@ extension Replica {
         let anyPurged = try Retention.anyPurged(db)
         // A child of a deleted parent takes no edit (decision 4); checked only once some parent had a delete.
         let anyTombstonedParent = try ChildRecords.anyTombstonedParent(db)
-        for write in writes {
+        for var write in writes {
+            // A child written for a customer a merge absorbed goes to the survivor (`customer-merge.md`).
+            if write.kind == .insert, write.entity.parentTable == CRMSchema.customer.table, let parentField = write.entity.parentField,
+                case .text(let parent) = write.values[parentField] ?? .null, let survivor = try CustomerMerges.survivor(db, of: parent) {
+                write.values[parentField] = .text(survivor)
+            }
             if anyTombstonedParent { try requireVisibleParent(db, write) }
             if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
         }

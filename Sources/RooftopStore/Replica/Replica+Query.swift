@@ -5,21 +5,33 @@ import RooftopReplication
 extension Replica {
     static func selectRowsSQL(_ entity: EntitySchema, where condition: String, suffix: String) -> String {
         let columns = entity.fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ")
-        return "SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) WHERE \(ReplicaMigrations.visible) AND (\(condition)) \(suffix)"
+        return "SELECT id, \(columns), \(RowIO.replicationColumns) FROM \(entity.table.quotedDatabaseIdentifier) WHERE \(ReplicaMigrations.visible(entity)) AND (\(condition)) \(suffix)"
     }
 
     static func storedRows(_ db: Database, _ entity: EntitySchema, where condition: String, suffix: String = "",
-                           arguments: StatementArguments) throws -> [StoredRow] {
-        try Row.fetchAll(db, sql: selectRowsSQL(entity, where: condition, suffix: suffix), arguments: arguments).map { row in
+                           arguments: StatementArguments, includingAbsorbed: Bool = false) throws -> [StoredRow] {
+        var sql = selectRowsSQL(entity, where: condition, suffix: suffix)
+        if includingAbsorbed { sql = sql.replacingOccurrences(of: ReplicaMigrations.visibleCustomer, with: ReplicaMigrations.visible) }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             guard let id = RowID(row[0] as String) else { throw ReplicaError(.corrupt, "bad id in \(entity.table)") }
             let state = try RowIO.state(from: row, entity: entity, offset: 1)
             return StoredRow(entity: entity, id: id, values: state.values, stamps: state.stamps, created: state.created)
         }
     }
 
-    /// The visible row with this id, or nil.
+    /// The visible row with this id, or nil. A customer id a merge absorbed gives the survivor's row.
     public func row(_ entity: EntitySchema, id: RowID) throws -> StoredRow? {
-        try pool.read { db in try Self.storedRows(db, entity, where: "id = ?", arguments: [id.string]).first }
+        try pool.read { db in try Self.rowByID(db, entity, id: id) }
+    }
+
+    static func rowByID(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> StoredRow? {
+        let id = entity.table == CRMSchema.customer.table ? try CustomerMerges.resolve(db, id) : id
+        return try storedRows(db, entity, where: "id = ?", arguments: [id.string]).first
+    }
+
+    /// `id`, or the survivor a merge absorbed it into (`sync-protocol/customer-merge.md`).
+    public func survivor(of customer: RowID) throws -> RowID {
+        try pool.read { db in try CustomerMerges.resolve(db, customer) }
     }
 
     /// Visible rows whose `field` equals `value`, ordered by `orderBy` (a column name) then id.
@@ -81,7 +93,7 @@ extension Replica {
     /// - Throws: ``ReplicaError`` `GONE` or `NOT_FOUND` (see ``absence(_:id:)``).
     public func visibleRow(_ entity: EntitySchema, id: RowID) throws -> StoredRow {
         try pool.read { db in
-            if let row = try Self.storedRows(db, entity, where: "id = ?", arguments: [id.string]).first {
+            if let row = try Self.rowByID(db, entity, id: id) {
                 guard let parentField = entity.parentField, let parentTable = entity.parentTable,
                     case .text(let parentText) = row[parentField], let parentID = RowID(parentText), let parentEntity = CRMSchema.entity(parentTable)
                 else { return row }
@@ -102,7 +114,7 @@ extension Replica {
     public func customers(limit: Int, after cursor: RowID? = nil) throws -> [CustomerRecord] {
         try pool.read { db in
             let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM customer WHERE \(ReplicaMigrations.visible) AND id > ? ORDER BY id LIMIT ?
+                SELECT id FROM customer WHERE \(ReplicaMigrations.visibleCustomer) AND id > ? ORDER BY id LIMIT ?
                 """, arguments: [cursor?.string ?? "", limit]).compactMap(RowID.init)
             return try Self.customerRecords(db, ids: ids)
         }
@@ -110,10 +122,51 @@ extension Replica {
 
     /// The number of visible customers.
     public func customerCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer WHERE \(ReplicaMigrations.visible)") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM customer WHERE \(ReplicaMigrations.visibleCustomer)") ?? 0 }
     }
 
-    static func customerRecords(_ db: Database, ids: [RowID]) throws -> [CustomerRecord] {
+    /// The customers with these ids, in this order. An id a merge absorbed gives its survivor's
+    /// record (with ``CustomerRecord/mergedInto`` set); a survivor's record shows the merged fields
+    /// (``MergedCustomer``) and the children of every member.
+    static func customerRecords(_ db: Database, ids requested: [RowID]) throws -> [CustomerRecord] {
+        guard !requested.isEmpty else { return [] }
+        let survivors = try requested.map { try CustomerMerges.resolve(db, $0) }
+        var records = try plainCustomerRecords(db, ids: Array(Set(survivors)))
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.customer.id, $0) })
+        records = []
+        for (asked, survivor) in zip(requested, survivors) {
+            guard var record = byID[survivor] else { continue }
+            if asked != survivor { record.mergedInto = survivor }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The merged view of each component whose survivor is in `records`.
+    static func applyMerges(_ db: Database, _ records: inout [CustomerRecord]) throws {
+        for index in records.indices {
+            let survivor = records[index].customer.id.string
+            let absorbedIDs = try CustomerMerges.absorbed(db, into: survivor)
+            guard !absorbedIDs.isEmpty else { continue }
+            records[index].mergedFrom = absorbedIDs.compactMap(RowID.init)
+            let placeholders = Array(repeating: "?", count: absorbedIDs.count).joined(separator: ",")
+            let rows = try storedRows(db, CRMSchema.customer, where: "id IN (\(placeholders))", suffix: "ORDER BY id",
+                                      arguments: StatementArguments(absorbedIDs), includingAbsorbed: true)
+            let members = [survivor] + absorbedIDs
+            let memberPlaceholders = Array(repeating: "?", count: members.count).joined(separator: ",")
+            var mergeStamp: FieldStamp?
+            if let newest = try Row.fetchOne(db, sql: """
+                SELECT _created, _createdBy FROM customerMerge WHERE \(CustomerMerges.live)
+                  AND (fromId IN (\(memberPlaceholders)) OR intoId IN (\(memberPlaceholders))) ORDER BY _created DESC, _createdBy DESC LIMIT 1
+                """, arguments: StatementArguments(members + members)), let origin = RooftopID(rawValue: newest[1]) {
+                mergeStamp = FieldStamp(hlc: HLC(rawValue: UInt64(bitPattern: newest[0])), origin: origin)
+            }
+            records[index].customer = MergedCustomer.view(survivor: records[index].customer, absorbed: rows, mergeStamp: mergeStamp)
+        }
+    }
+
+    /// The visible customers with these ids (absorbed ones are not), each with its children and merged view.
+    static func plainCustomerRecords(_ db: Database, ids: [RowID]) throws -> [CustomerRecord] {
         guard !ids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
         let arguments = StatementArguments(ids.map(\.string))
@@ -127,11 +180,13 @@ extension Replica {
         let events = try storedRows(db, CRMSchema.loyaltyEvent, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
         let eventsByCustomer = Dictionary(grouping: events) { $0["customerId"] }
         let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
-        return ids.compactMap { id in
+        var records: [CustomerRecord] = ids.compactMap { id in
             guard let customer = byID[id] else { return nil }
             let key = FieldValue.text(id.string)
             return CustomerRecord(customer: customer, phones: phonesByCustomer[key] ?? [], addresses: addressesByCustomer[key] ?? [],
                                   tagElements: tagsByCustomer[key] ?? [], loyaltyEvents: eventsByCustomer[key] ?? [])
         }
+        try applyMerges(db, &records)
+        return records
     }
 }

@@ -24,13 +24,13 @@ extension Replica {
             let digits = q.filter(\.isNumber)
             if q.contains("@") {
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND email LIKE ? ESCAPE '\\' ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
                     """, arguments: [Self.likePrefix(q.precomposedStringWithCanonicalMapping.lowercased()), limit, offset])
             } else if digits.count >= 7, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 let exact = PhoneNumber.e164(q) ?? ""
                 ids = try String.fetchAll(db, sql: """
                     SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
-                    WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND (p.number = ? OR p.number LIKE ?)
+                    WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL AND (p.number = ? OR p.number LIKE ?)
                     ORDER BY c.lastName, c.firstName, c.id LIMIT ? OFFSET ?
                     """, arguments: [exact, "%" + String(digits), limit, offset])
             } else {
@@ -44,7 +44,7 @@ extension Replica {
                 for word in words { arguments += [word, word, word] }
                 arguments += [limit, offset]
                 ids = try String.fetchAll(db, sql: """
-                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
+                    SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND \(condition) ORDER BY lastName, firstName, id LIMIT ? OFFSET ?
                     """, arguments: arguments)
             }
             return try Self.customerRecords(db, ids: ids.compactMap(RowID.init))
@@ -72,7 +72,7 @@ extension Replica {
 extension StoreTransaction {
     /// Ids of visible customers whose e-mail is `email` (normalised), oldest first.
     public func customerIDs(withEmail email: String) throws -> [RowID] {
-        try strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
+        try strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
             .compactMap(RowID.init)
     }
 
@@ -80,7 +80,7 @@ extension StoreTransaction {
     public func customerIDs(withPhone number: String) throws -> [RowID] {
         try strings("""
             SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
-            WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND p.number = ? ORDER BY c.id
+            WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL AND p.number = ? ORDER BY c.id
             """, arguments: [.text(number)]).compactMap(RowID.init)
     }
 }

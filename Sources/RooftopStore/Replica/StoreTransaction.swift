@@ -13,10 +13,14 @@ public struct StoreTransaction {
     /// The replica this transaction belongs to (its rooftop, clock and `newRowID()`).
     public let replica: Replica
 
-    /// The visible row of `entity` with `id`, or nil.
+    /// The visible row of `entity` with `id`, or nil. A customer id a merge absorbed gives the
+    /// survivor's row (its own id).
     public func row(_ entity: EntitySchema, id: RowID) throws -> StoredRow? {
-        try Replica.storedRows(db, entity, where: "id = ?", arguments: [id.string]).first
+        try Replica.rowByID(db, entity, id: id)
     }
+
+    /// `id`, or the survivor a merge absorbed it into (`sync-protocol/customer-merge.md`).
+    public func survivor(of customer: RowID) throws -> RowID { try CustomerMerges.resolve(db, customer) }
 
     /// The visible row, whose parent (for a child record) is visible too.
     /// - Throws: ``ReplicaError`` `GONE` or `NOT_FOUND` (see ``Replica/absence(_:id:)``).

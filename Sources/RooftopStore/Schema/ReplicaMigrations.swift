@@ -166,11 +166,38 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v12-schema-5-customer-merges") { db in
+            // Schema 5: duplicate-customer merges (`sync-protocol/customer-merge.md`).
+            try db.execute(sql: createTableSQL(CRMSchema.customerMerge, asOf: 5, withLifecycle: true))
+            try db.execute(sql: """
+                CREATE INDEX customerMerge_fromId ON customerMerge(fromId);
+                CREATE INDEX customerMerge_intoId ON customerMerge(intoId);
+                -- Local, derived from the live merges (rebuilt by CustomerMerges.reproject, the same on
+                -- every replica that has seen the same changes): each absorbed customer -> its survivor.
+                CREATE TABLE customerAlias (id TEXT PRIMARY KEY NOT NULL, survivorId TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX customerAlias_survivorId ON customerAlias(survivorId);
+                -- Local: a child row stored under a survivor, with the customer its insert named
+                -- (needed to move it back when the merge is undone).
+                CREATE TABLE reparentedRow (tableName TEXT NOT NULL, rowId TEXT NOT NULL, originalCustomerId TEXT NOT NULL,
+                  PRIMARY KEY (tableName, rowId)) WITHOUT ROWID;
+                CREATE INDEX reparentedRow_original ON reparentedRow(originalCustomerId);
+                -- The survivor of an absorbed customer (NULL otherwise): hidden from lists and searches.
+                ALTER TABLE customer ADD COLUMN _mergedInto TEXT;
+                """)
+        }
         return migrator
     }
 
     /// The condition that a row is visible: inserted and not deleted.
     static let visible = "_created IS NOT NULL AND _deleted IS NULL"
+
+    /// The condition that a customer is shown: visible and not absorbed by a merge.
+    static let visibleCustomer = "_created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL"
+
+    /// The visibility condition of `entity`'s rows (customers also hide absorbed ones).
+    static func visible(_ entity: EntitySchema) -> String {
+        entity.table == CRMSchema.customer.table ? visibleCustomer : visible
+    }
 
     /// `CREATE TABLE` for an entity: `id`, one column per field, then the replication columns
     /// `_created` (insert HLC, NULL while only updates have arrived), `_createdBy` (its origin)

@@ -8,7 +8,8 @@ import RooftopCRM
 struct CustomerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customer", abstract: "Find, show, add and update customers in the local replica.",
-        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self, RemovePhone.self, RemoveAddress.self])
+        subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self, RemovePhone.self, RemoveAddress.self,
+                      Merge.self, Unmerge.self])
 
     /// Options shared by add and update: the common fields, phones, and any field by name.
     struct Fields: ParsableArguments {

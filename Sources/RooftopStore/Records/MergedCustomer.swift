@@ -1,0 +1,69 @@
+import RooftopModel
+import RooftopReplication
+
+/// The customer a merge component shows (decision 6; `sync-protocol/customer-merge.md#the-merged-record`):
+/// a pure function of the members' stored rows and the newest live merge's stamp, so every replica
+/// that holds the same rows shows the same record. Stored rows are never rewritten: an unmerge
+/// gives each member back exactly what it holds.
+///
+/// For each field, a write made after the newest merge (a greater stamp than the merge's) wins
+/// outright, even one that clears the field: staff edited the merged customer. Otherwise:
+/// - ownership fields (`homeRooftop`, `createdAt`, `sourceId`, `sourceType`): the survivor's;
+/// - consent: an opt-in (`optInEmail`, `optInSMS`, `optInMail`) is true only if no member says
+///   false; `doNotContact` is true if any member says true (the most restrictive);
+/// - `loyaltyTier` (a floor staff set): the highest; `updatedAt`: the latest;
+/// - every other contact and profile field: the newest non-empty value (greatest stamp).
+public enum MergedCustomer {
+    /// Fields whose value is the survivor's.
+    public static let ownershipFields: Set<String> = ["homeRooftop", "createdAt", "sourceId", "sourceType"]
+    /// Opt-ins: false (opted out) wins over true.
+    public static let optInFields: Set<String> = ["optInEmail", "optInSMS", "optInMail"]
+    /// Tiers from lowest to highest.
+    static let tiers = ["Bronze", "Silver", "Gold", "Platinum"]
+
+    /// The merged row: `survivor` with each field resolved over `survivor` and `absorbed`.
+    /// - Parameters:
+    ///   - absorbed: the stored rows of the absorbed members (visible ones).
+    ///   - mergeStamp: the stamp of the newest live merge record of the component.
+    public static func view(survivor: StoredRow, absorbed: [StoredRow], mergeStamp: FieldStamp?) -> StoredRow {
+        guard !absorbed.isEmpty else { return survivor }
+        var row = survivor
+        let members = [survivor] + absorbed
+        for field in CRMSchema.customer.fields where !ownershipFields.contains(field.name) {
+            let name = field.name
+            let written = members.compactMap { member in member.stamps[name].map { (value: member[name], stamp: $0) } }
+            guard !written.isEmpty else { continue }
+            let chosen: (value: FieldValue, stamp: FieldStamp)?
+            if let mergeStamp, let edit = written.filter({ $0.stamp > mergeStamp }).max(by: { $0.stamp < $1.stamp }) {
+                chosen = edit
+            } else {
+                let present = written.filter { !isEmpty($0.value) }
+                let newest = present.max { $0.stamp < $1.stamp }
+                switch name {
+                case _ where optInFields.contains(name):
+                    chosen = present.filter { $0.value == .integer(0) }.max { $0.stamp < $1.stamp } ?? newest
+                case "doNotContact":
+                    chosen = present.filter { $0.value == .integer(1) }.max { $0.stamp < $1.stamp } ?? newest
+                case "loyaltyTier":
+                    chosen = present.max { (rank($0.value), $0.stamp) < (rank($1.value), $1.stamp) }
+                case "updatedAt":
+                    chosen = present.max { ($0.value.textValue ?? "", $0.stamp) < ($1.value.textValue ?? "", $1.stamp) }
+                default:
+                    chosen = newest
+                }
+            }
+            guard let chosen else { continue }
+            row.values[name] = chosen.value.isNull ? nil : chosen.value
+            row.stamps[name] = chosen.stamp
+        }
+        return row
+    }
+
+    static func isEmpty(_ value: FieldValue) -> Bool {
+        if value.isNull { return true }
+        if case .text(let text) = value { return text.allSatisfy(\.isWhitespace) }
+        return false
+    }
+
+    static func rank(_ value: FieldValue) -> Int { value.textValue.flatMap { tiers.firstIndex(of: $0) } ?? -1 }
+}
