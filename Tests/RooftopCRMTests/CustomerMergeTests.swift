@@ -73,6 +73,21 @@ import Testing
         #expect(try MergeExchange.rowsReferencingAbsorbed(t.replica) == 0)
     }
 
+    @Test func aMergedCustomerGetsOneCampaignMessageAndKeepsItsJourney() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        let a = try person(t.replica, "Tom", "Hart", email: "tom@example.com")
+        let b = try person(t.replica, "Thomas", "Hart", email: "thomas@example.com")
+        _ = try service.create(CRMSchema.customerJourney, ["customerId": .string(b.string), "stage": "Consideration"])
+        let campaign = try service.create(CRMSchema.campaign, ["name": "Spring", "type": "Email", "targetAudience": ["filterCriteria": ["field": "lastName", "op": "eq", "value": "Hart"]]])
+        #expect(try service.executeCampaign(id: campaign.row.id).queued == 2)
+        _ = try service.mergeCustomer(b, into: a)
+        let again = try service.executeCampaign(id: campaign.row.id)
+        #expect(again.queued == 0 && again.alreadyInOutbox == 1)  // one person now: no second message
+        #expect(try service.journey(customer: a).row["stage"] == .text("Consideration"))  // the duplicate's journey moved
+    }
+
     @Test func concurrentOppositeMergesAtTwoRooftopsConvergeToOneSurvivor() throws {
         let all = try replicas(["north", "south", "west"])
         defer { all.forEach { $0.remove() } }

@@ -25,11 +25,7 @@ enum MergeExchange {
     }
 
     /// The absorbed → survivor map.
-    static func aliases(_ replica: Replica) throws -> [String: String] {
-        try replica.transaction { tx in
-            Dictionary(uniqueKeysWithValues: try tx.values("SELECT id, survivorId FROM customerAlias").map { ($0[0].textValue!, $0[1].textValue!) })
-        }
-    }
+    static func aliases(_ replica: Replica) throws -> [String: String] { try replica.customerAliases() }
 
     /// Child rows (any customer child table) stored under an absorbed customer id: must be none.
     static func rowsReferencingAbsorbed(_ replica: Replica) throws -> Int {

@@ -59,8 +59,15 @@ extension CRMService {
             let test = ABTest(campaign)
             for chunk in stride(from: 0, to: audience.count, by: 500).map({ Array(audience[$0..<min($0 + 500, audience.count)]) }) {
                 for customer in try tx.customers(ids: chunk) {
-                    let messageID = DerivedID.campaignMessage(campaign: id, customer: customer.customer.id)
-                    if try tx.exists(CRMSchema.campaignMessage, id: messageID) {
+                    var messageID = DerivedID.campaignMessage(campaign: id, customer: customer.customer.id)
+                    var exists = try tx.exists(CRMSchema.campaignMessage, id: messageID)
+                    // A merged customer may hold a duplicate's message (moved to it): one message per person.
+                    if !exists, !customer.mergedFrom.isEmpty, let moved = try tx.rows(CRMSchema.campaignMessage, where: "campaignId = ? AND customerId = ?",
+                                                                                        arguments: [.text(id.string), .text(customer.customer.id.string)], limit: 1).first {
+                        messageID = moved.id
+                        exists = true
+                    }
+                    if exists {
                         report.alreadyInOutbox += 1
                         // The holdout receives the winner once it is decided (the test group keeps its variant).
                         if let test, let winner = test.winner, !test.inTest(campaign: id, customer: customer.customer.id),

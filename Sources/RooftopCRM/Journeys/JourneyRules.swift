@@ -58,8 +58,12 @@ extension CRMService {
     /// - Throws: ``ReplicaError`` `NOT_FOUND`/`GONE` for the customer; `NOT_FOUND` when the customer has no journey yet.
     public func journey(customer: RowID) throws -> EntityDocument {
         try replica.snapshot { tx in
-            _ = try tx.visibleRow(CRMSchema.customer, id: customer)
-            guard let row = try tx.row(CRMSchema.customerJourney, id: DerivedID.journey(customer: customer)) else {
+            // An absorbed id stands for its survivor; a merged customer may hold its duplicates' journeys too
+            // (`sync-protocol/customer-merge.md`): its own first, else the most recently active.
+            let survivor = try tx.visibleRow(CRMSchema.customer, id: customer).id
+            let own = try tx.row(CRMSchema.customerJourney, id: DerivedID.journey(customer: survivor))
+            guard let row = try own ?? tx.rows(CRMSchema.customerJourney, where: "customerId = ?", arguments: [.text(survivor.string)],
+                                               orderBy: "lastActivityDate DESC, id", limit: 1).first else {
                 throw ReplicaError(.notFound, "customer \(customer) has no journey yet: POST /api/crm/journeys starts one")
             }
             return try Self.document(row, tx)

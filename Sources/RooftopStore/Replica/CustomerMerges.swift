@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import RooftopModel
 import RooftopReplication
@@ -95,7 +96,9 @@ enum CustomerMerges {
         for id in everyone {
             try db.execute(sql: "DELETE FROM customerAlias WHERE id = ?", arguments: [id])
             let target = survivorOf[id]!
-            if target != id, try !Erasure.isErased(db, customer: id) {
+            // Erased and purged customers have no alias: they are gone, and nothing may be written to them.
+            if target != id, let rowID = RowID(id), try !Erasure.isErased(db, customer: id),
+                try !Retention.isPurged(db, table: CRMSchema.customer.table, id: rowID) {
                 try db.execute(sql: "INSERT INTO customerAlias (id, survivorId) VALUES (?, ?)", arguments: [id, target])
             }
             try db.execute(sql: "UPDATE customer SET _mergedInto = ? WHERE id = ? AND _mergedInto IS NOT ?",
@@ -103,6 +106,7 @@ enum CustomerMerges {
         }
         for entity in children { try moveChildren(db, entity, of: everyone, to: survivorOf) }
         try spreadErasure(db, from: everyone)
+        try spreadPurge(db, from: everyone)
     }
 
     /// Stores every child of `ids` under the customer its original parent now resolves to.
@@ -179,6 +183,36 @@ enum CustomerMerges {
             for member in members {
                 guard let memberID = RowID(member), try !Erasure.isErased(db, customer: member) else { continue }
                 try Erasure.purgePerson(db, customer: memberID, by: origin, hlc: hlc)
+            }
+        }
+    }
+
+    /// A purged customer (deleted longer than the retention horizon) takes its live merge component
+    /// with it (`customer-merge.md#merge-and-retention`): the others are purged with the purge's stamp,
+    /// logging no change. Also run when a merge joins a purged customer, so the order of the purge and
+    /// the merge does not matter.
+    static func spreadPurge(_ db: Database, from ids: [String]) throws {
+        var owner: RooftopID?
+        for id in ids {
+            let members = try component(db, of: id)
+            guard members.count > 1 else { continue }
+            let placeholders = Array(repeating: "?", count: members.count).joined(separator: ",")
+            guard let purge = try Row.fetchOne(db, sql: """
+                SELECT purgedBy, hlc FROM purgedRow WHERE tableName = 'customer' AND rowId IN (\(placeholders)) ORDER BY hlc, purgedBy LIMIT 1
+                """, arguments: StatementArguments(members)),
+                let origin = RooftopID(rawValue: purge[0]) else { continue }
+            let hlc = HLC(rawValue: UInt64(bitPattern: purge[1]))
+            if owner == nil {
+                owner = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'").flatMap(RooftopID.init(rawValue:))
+            }
+            for member in members {
+                guard let memberID = RowID(member), try !Retention.isPurged(db, table: CRMSchema.customer.table, id: memberID) else { continue }
+                try Retention.purgeRow(db, CRMSchema.customer, id: memberID, by: origin, hlc: hlc, owner: owner,
+                                       now: UInt64(max(0, Date().timeIntervalSince1970 * 1_000)))
+            }
+            for member in members {
+                try db.execute(sql: "DELETE FROM customerAlias WHERE id = ?1 OR survivorId = ?1", arguments: [member])
+                try db.execute(sql: "DELETE FROM reparentedRow WHERE originalCustomerId = ?", arguments: [member])
             }
         }
     }

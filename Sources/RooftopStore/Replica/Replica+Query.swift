@@ -29,6 +29,14 @@ extension Replica {
         return try storedRows(db, entity, where: "id = ?", arguments: [id.string]).first
     }
 
+    /// Every absorbed customer id → its survivor, as the merges derive them here
+    /// (`sync-protocol/customer-merge.md`): equal on replicas that have seen the same changes.
+    public func customerAliases() throws -> [String: String] {
+        try pool.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, survivorId FROM customerAlias").map { ($0[0] as String, $0[1] as String) })
+        }
+    }
+
     /// `id`, or the survivor a merge absorbed it into (`sync-protocol/customer-merge.md`).
     public func survivor(of customer: RowID) throws -> RowID {
         try pool.read { db in try CustomerMerges.resolve(db, customer) }

@@ -23,19 +23,29 @@ enum Retention {
     ///
     /// `owner`'s own changes to those rows that the hub has not acknowledged go to the review queue
     /// first (`sync-protocol/merge-rules.md#review-queue`): a purge never silently drops an edit.
+    ///
+    /// A purged customer takes with it every customer a merge absorbed into it, or that absorbed it
+    /// (its live merge component, `sync-protocol/customer-merge.md#merge-and-retention`), without a
+    /// change of their own: every replica does the same when the purge, or a later merge, reaches it.
     static func purge(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
+        try purgeRow(db, entity, id: id, by: origin, hlc: change.hlc, owner: owner, now: now)
+        try ChangeLog.append(db, origin: origin, change: change)
+        if entity.table == CRMSchema.customer.table { try CustomerMerges.spreadPurge(db, from: [id.string]) }
+    }
+
+    /// ``purge(_:_:id:by:change:owner:now:)`` of one row and its children, logging no change.
+    static func purgeRow(_ db: Database, _ entity: EntitySchema, id: RowID, by origin: RooftopID, hlc: HLC, owner: RooftopID?, now: UInt64) throws {
         for child in CRMSchema.children(of: entity.table) {
             guard let parentField = child.parentField else { continue }
             for text in try String.fetchAll(db, sql: "SELECT id FROM \(child.table.quotedDatabaseIdentifier) WHERE \(parentField.quotedDatabaseIdentifier) = ?",
                                             arguments: [id.string]) {
                 guard let childID = RowID(text) else { continue }
-                try ReviewQueue.keepUnsent(db, child, id: childID, owner: owner, reason: .rowPurged, now: now)
-                try remove(db, child, id: childID, by: origin, hlc: change.hlc)
+                if let owner { try ReviewQueue.keepUnsent(db, child, id: childID, owner: owner, reason: .rowPurged, now: now) }
+                try remove(db, child, id: childID, by: origin, hlc: hlc)
             }
         }
-        try ReviewQueue.keepUnsent(db, entity, id: id, owner: owner, reason: .rowPurged, now: now)
-        try remove(db, entity, id: id, by: origin, hlc: change.hlc)
-        try ChangeLog.append(db, origin: origin, change: change)
+        if let owner { try ReviewQueue.keepUnsent(db, entity, id: id, owner: owner, reason: .rowPurged, now: now) }
+        try remove(db, entity, id: id, by: origin, hlc: hlc)
     }
 
     /// True when a change inserts a child whose parent was purged (it is ignored, like a change

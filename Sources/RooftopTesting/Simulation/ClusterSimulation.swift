@@ -260,11 +260,21 @@ public final class ClusterSimulation {
 
     /// The rest of the CRM, through the CRM service as staff use it: static segment membership, campaign
     /// executions (the same campaign at several rooftops), survey responses, journey stage changes,
-    /// reward redemptions, scheduled interactions.
+    /// reward redemptions, scheduled interactions, duplicate merges and unmerges.
     func crmWrite(_ crm: CRMService, _ record: CustomerRecord) throws {
         let customer = record.customer.id
         func first(_ entity: EntitySchema) throws -> EntityDocument? { try crm.list(ListQuery(entity, limit: 1)).items.first }
-        switch roll(6) {
+        switch roll(10) {
+        case 6..<9:
+            // A duplicate merge: concurrent and chained ones happen when rooftops merge while partitioned.
+            let others = try crm.replica.customers(limit: 1_000).filter { $0.customer.id != customer }
+            if let other = others.randomElement(using: &random) {
+                _ = chance(50) ? try crm.mergeCustomer(customer, into: other.customer.id, by: "sim") : try crm.mergeCustomer(other.customer.id, into: customer, by: "sim")
+                report.merges += 1
+            }
+        case 9:
+            _ = try crm.unmergeCustomer(record.mergedFrom.randomElement(using: &random) ?? customer, by: "sim")
+            report.unmerges += 1
         case 0:
             guard let segment = try first(CRMSchema.customerSegment) else {
                 _ = try crm.create(CRMSchema.customerSegment, ["name": "sim static", "type": "Static"])
@@ -515,7 +525,12 @@ public final class ClusterSimulation {
             report.failures.append("hub row differs from the fold of its history: \(mismatch)")
         }
         var reviewed: [RooftopID: Set<String>] = [:]
+        let expectedAliases = try hub.customerAliases()
+        report.absorbed = expectedAliases.count
         for node in nodes {
+            if try node.replica.customerAliases() != expectedAliases {
+                report.failures.append("\(node.id) derives different duplicate merges (absorbed -> survivor) than the hub")
+            }
             let digest = try node.replica.digest()
             for (a, b) in zip(digest, expected) where a != b {
                 report.failures.append("\(node.id) differs from the hub in \(a.table) (\(a.rows) vs \(b.rows) rows)\(try firstDifference(a.table, node.replica))")

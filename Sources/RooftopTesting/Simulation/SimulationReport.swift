@@ -26,6 +26,11 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
     public var conflicts = 0
     /// CRM writes beyond customers (segment members, campaign executions, survey answers, stage changes, rewards, follow-ups).
     public var crmWrites = 0
+    /// Duplicate merges and unmerges written (each one a replicated customerMerge record or its undo),
+    /// and the customers absorbed in the converged replicas.
+    public var merges = 0
+    public var unmerges = 0
+    public var absorbed = 0
     /// Outbox messages in the converged replicas (one per campaign and customer).
     public var outboxMessages = 0
     /// Local edits accounted for at the end (delivered to the hub, in a review queue, or erased).
@@ -39,7 +44,8 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
         "seed \(seed): \(passed ? "ok" : "FAILED") — \(steps) steps, \(localWrites) writes (\(refusedWrites) refused), \(syncs) syncs "
             + "(\(failedSyncs) failed), \(duplicates) stale duplicates, \(crashes) crashes, \(clockEpisodes) clock episodes "
             + "(\(restamped) re-stamped), \(rebootstraps) re-bootstraps (\(reviewItems) reviewed), \(compactions) compactions "
-            + "(\(purged) purged), \(newerSchemaPushes) newer-schema pushes, \(conflicts) conflicts, \(crmWrites) CRM writes (\(outboxMessages) outbox messages), \(editsAccounted) edits accounted for"
+            + "(\(purged) purged), \(newerSchemaPushes) newer-schema pushes, \(conflicts) conflicts, \(crmWrites) CRM writes (\(outboxMessages) outbox messages), "
+            + "\(merges) merges and \(unmerges) unmerges (\(absorbed) customers absorbed at the end), \(editsAccounted) edits accounted for"
             + (passed ? "" : "\n  " + failures.joined(separator: "\n  "))
     }
 }
