@@ -53,6 +53,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Realistic, deterministic dealership data (names, phones, addresses, VINs, labelled duplicates).
+        .target(name: "RooftopGenerator", dependencies: ["RooftopModel", "RooftopReplication", "RooftopStore", "RooftopCRM"]),
+
         // ADF 1.0 XML leads and FEBRL/CSV customer files.
         .target(name: "RooftopImport", dependencies: [
             "RooftopModel", "RooftopStore", "RooftopCRM",
@@ -105,6 +108,7 @@ let package = Package(
         // The `rooftop` command.
         .executableTarget(name: "rooftop", dependencies: [
             "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopImport", "RooftopSync", "RooftopNode", "RooftopCRM", "RooftopHTTP",
+            "RooftopGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -122,7 +126,7 @@ let package = Package(
 
         // Temp replicas, a controllable clock, certificates and processes for tests.
         .target(name: "RooftopTesting", dependencies: [
-            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire", "RooftopCRM", "RooftopHTTP",
+            "RooftopReplication", "RooftopStore", "RooftopSync", "RooftopWire", "RooftopCRM", "RooftopHTTP", "RooftopGenerator",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -148,6 +152,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
+        .testTarget(name: "RooftopGeneratorTests", dependencies: ["RooftopGenerator", "RooftopTesting", "RooftopModel", "RooftopStore"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
             "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM", "RooftopHTTP",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -11,15 +11,24 @@ public enum VIN {
     /// transliterate, weight, sum, modulo 11 (10 is written `X`).
     public static func hasValidCheckDigit(_ vin: String) -> Bool {
         let chars = Array(vin)
-        guard chars.count == 17 else { return false }
+        guard chars.count == 17, let expected = checkDigit(vin) else { return false }
+        return chars[8] == expected
+    }
+
+    /// The check digit position 9 must hold (49 CFR 565.15(c)): each character transliterated,
+    /// multiplied by its position's weight, summed, modulo 11; 10 is written `X`. Position 9 itself
+    /// has weight 0, so any character may stand there while computing.
+    /// - Returns: nil when `vin` is not 17 characters of the VIN alphabet.
+    public static func checkDigit(_ vin: String) -> Character? {
+        let chars = Array(vin)
+        guard chars.count == 17 else { return nil }
         var sum = 0
         for (i, ch) in chars.enumerated() {
-            guard let value = transliteration[ch] else { return false }
+            guard let value = transliteration[ch] else { return nil }
             sum += value * weights[i]
         }
         let remainder = sum % 11
-        let expected: Character = remainder == 10 ? "X" : Character(String(remainder))
-        return chars[8] == expected
+        return remainder == 10 ? "X" : Character(String(remainder))
     }
 
     private static let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
