@@ -25,8 +25,11 @@ struct FEBRLImporterTests {
     static func customer(named name: String, street: String, postcode: String, in replica: Replica) throws
         -> CustomerRecord
     {
+        // The search also finds names one typo away (a duplicate "walter" for "waller"): the surname must be the one asked for.
         let matches = try replica.searchCustomers(name).filter {
             $0.addresses.first?["street"] == .text(street) && $0.addresses.first?["postalCode"] == .text(postcode)
+                && Set(name.lowercased().split(separator: " ").map(String.init))
+                    .isSubset(of: Set([$0.customer["firstName"], $0.customer["lastName"]].compactMap { $0.textValue?.lowercased() }))
         }
         #expect(matches.count == 1)
         return try #require(matches.first)

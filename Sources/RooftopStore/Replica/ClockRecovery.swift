@@ -98,8 +98,12 @@ extension Replica {
             restamped = rows.count
             try db.execute(sql: "UPDATE versionVector SET hlc = ? WHERE origin = ?", arguments: [Int64(bitPattern: clock.last.rawValue), own])
         } else {
+            // Never below what the hub holds of this rooftop: its newest own change may be gone from
+            // the log here (erased, purged, or queued for review after a re-bootstrap), and an entry
+            // below the hub's would read as OWN_HISTORY_MISSING at the next sync (soak seed 583).
             let ownLatest = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM changeLog WHERE origin = ?", arguments: [own])
-            try db.execute(sql: "UPDATE versionVector SET hlc = ? WHERE origin = ?", arguments: [ownLatest ?? Int64(bitPattern: acked.rawValue), own])
+                .map { HLC(rawValue: UInt64(bitPattern: $0)) } ?? .zero
+            try db.execute(sql: "UPDATE versionVector SET hlc = ? WHERE origin = ?", arguments: [Int64(bitPattern: max(ownLatest, acked).rawValue), own])
         }
         try storeClock(db, clock)
         return ClockRecovery(restamped: restamped, hlcBefore: before.last.description, hlcAfter: clock.last.description)

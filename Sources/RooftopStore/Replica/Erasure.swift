@@ -43,6 +43,11 @@ enum Erasure {
         for member in members where try !isErased(db, customer: member.string) {
             try purgePerson(db, customer: member, by: origin, hlc: change.hlc, owner: owner, now: now)
         }
+        // FTS5 keeps a deleted row's terms in older index segments until they merge: merge the search
+        // indexes now, so no name, city, phone or VIN of the person stays in the file.
+        for index in ["customerSearchText", "phoneSearchText", "vinSearchText"] {
+            try db.execute(sql: "INSERT INTO \(index) (\(index)) VALUES ('optimize')")
+        }
         try ChangeLog.append(db, origin: origin, change: change)
     }
 

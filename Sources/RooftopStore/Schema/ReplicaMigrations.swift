@@ -185,6 +185,99 @@ enum ReplicaMigrations {
                 ALTER TABLE customer ADD COLUMN _mergedInto TEXT;
                 """)
         }
+        migrator.registerMigration("v13-customer-search-index") { db in
+            // Local, derived (never replicated): the indexes of the service-desk search box
+            // (`CustomerSearch`), kept by triggers whatever writes the rows (local write, apply,
+            // merge, erasure, purge), so a row applied from another rooftop is searchable at once.
+            // Every created customer is indexed; visibility (deleted, absorbed) is checked at query time.
+            try db.execute(sql: """
+                CREATE TABLE customerSearchDoc (docid INTEGER PRIMARY KEY, customerId TEXT NOT NULL UNIQUE);
+                -- name: first, last and business name words, folded (TextFolding); place: the cities of its addresses.
+                CREATE VIRTUAL TABLE customerSearchText USING fts5(name, place, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+                CREATE VIRTUAL TABLE customerSearchTerms USING fts5vocab(customerSearchText, 'row');
+                INSERT INTO customerSearchDoc (customerId) SELECT id FROM customer WHERE _created IS NOT NULL;
+                INSERT INTO customerSearchText (rowid, name, place)
+                  SELECT d.docid, rooftop_fold(coalesce(c.firstName, '') || ' ' || coalesce(c.lastName, '') || ' ' || coalesce(c.businessName, '')),
+                         (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = c.id AND a._created IS NOT NULL AND a._deleted IS NULL)
+                  FROM customer c JOIN customerSearchDoc d ON d.customerId = c.id;
+                CREATE TRIGGER customerSearch_insert AFTER INSERT ON customer WHEN NEW._created IS NOT NULL BEGIN
+                  INSERT INTO customerSearchDoc (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id);
+                  DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id);
+                  INSERT INTO customerSearchText (rowid, name, place)
+                    VALUES ((SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id), rooftop_fold(coalesce(NEW.firstName, '') || ' ' || coalesce(NEW.lastName, '') || ' ' || coalesce(NEW.businessName, '')),
+                            (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = NEW.id AND a._created IS NOT NULL AND a._deleted IS NULL));
+                END;
+                CREATE TRIGGER customerSearch_update AFTER UPDATE OF firstName, lastName, businessName, _created ON customer WHEN NEW._created IS NOT NULL BEGIN
+                  INSERT INTO customerSearchDoc (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id);
+                  DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id);
+                  INSERT INTO customerSearchText (rowid, name, place)
+                    VALUES ((SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id), rooftop_fold(coalesce(NEW.firstName, '') || ' ' || coalesce(NEW.lastName, '') || ' ' || coalesce(NEW.businessName, '')),
+                            (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = NEW.id AND a._created IS NOT NULL AND a._deleted IS NULL));
+                END;
+                CREATE TRIGGER customerSearch_delete AFTER DELETE ON customer BEGIN
+                  DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = OLD.id);
+                  DELETE FROM customerSearchDoc WHERE customerId = OLD.id;
+                END;
+                -- An address written, moved (a merge), deleted or purged refreshes its customer's places.
+                CREATE TRIGGER customerSearch_addressInsert AFTER INSERT ON customerAddress BEGIN
+                  UPDATE customerSearchText SET place = (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a
+                      WHERE a.customerId = NEW.customerId AND a._created IS NOT NULL AND a._deleted IS NULL)
+                    WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.customerId);
+                END;
+                CREATE TRIGGER customerSearch_addressUpdate AFTER UPDATE OF city, customerId, _created, _deleted ON customerAddress BEGIN
+                  UPDATE customerSearchText SET place = (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a
+                      WHERE a.customerId = NEW.customerId AND a._created IS NOT NULL AND a._deleted IS NULL)
+                    WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.customerId);
+                  UPDATE customerSearchText SET place = (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a
+                      WHERE a.customerId = OLD.customerId AND a._created IS NOT NULL AND a._deleted IS NULL)
+                    WHERE OLD.customerId IS NOT NEW.customerId AND rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = OLD.customerId);
+                END;
+                CREATE TRIGGER customerSearch_addressDelete AFTER DELETE ON customerAddress BEGIN
+                  UPDATE customerSearchText SET place = (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a
+                      WHERE a.customerId = OLD.customerId AND a._created IS NOT NULL AND a._deleted IS NULL)
+                    WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = OLD.customerId);
+                END;
+                -- Phone digits and VINs: trigram indexes, so the last 4 or 7 digits of a phone and the
+                -- last 6-8 characters of a VIN are found without scanning (SQLite FTS5 trigram tokenizer).
+                CREATE TABLE phoneSearchDoc (docid INTEGER PRIMARY KEY, phoneId TEXT NOT NULL UNIQUE);
+                CREATE VIRTUAL TABLE phoneSearchText USING fts5(digits, tokenize = 'trigram');
+                INSERT INTO phoneSearchDoc (phoneId) SELECT id FROM customerPhone WHERE number IS NOT NULL;
+                INSERT INTO phoneSearchText (rowid, digits) SELECT d.docid, substr(p.number, 2) FROM customerPhone p JOIN phoneSearchDoc d ON d.phoneId = p.id;
+                CREATE TRIGGER phoneSearch_insert AFTER INSERT ON customerPhone WHEN NEW.number IS NOT NULL BEGIN
+                  INSERT INTO phoneSearchDoc (phoneId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM phoneSearchDoc WHERE phoneId = NEW.id);
+                  DELETE FROM phoneSearchText WHERE rowid = (SELECT docid FROM phoneSearchDoc WHERE phoneId = NEW.id);
+                  INSERT INTO phoneSearchText (rowid, digits) VALUES ((SELECT docid FROM phoneSearchDoc WHERE phoneId = NEW.id), substr(NEW.number, 2));
+                END;
+                CREATE TRIGGER phoneSearch_update AFTER UPDATE OF number ON customerPhone BEGIN
+                  INSERT INTO phoneSearchDoc (phoneId) SELECT NEW.id WHERE NEW.number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM phoneSearchDoc WHERE phoneId = NEW.id);
+                  DELETE FROM phoneSearchText WHERE rowid = (SELECT docid FROM phoneSearchDoc WHERE phoneId = NEW.id);
+                  INSERT INTO phoneSearchText (rowid, digits) SELECT docid, substr(NEW.number, 2) FROM phoneSearchDoc WHERE phoneId = NEW.id AND NEW.number IS NOT NULL;
+                END;
+                CREATE TRIGGER phoneSearch_delete AFTER DELETE ON customerPhone BEGIN
+                  DELETE FROM phoneSearchText WHERE rowid = (SELECT docid FROM phoneSearchDoc WHERE phoneId = OLD.id);
+                  DELETE FROM phoneSearchDoc WHERE phoneId = OLD.id;
+                END;
+                CREATE TABLE vinSearchDoc (docid INTEGER PRIMARY KEY, vehicleId TEXT NOT NULL UNIQUE);
+                CREATE VIRTUAL TABLE vinSearchText USING fts5(vin, tokenize = 'trigram');
+                INSERT INTO vinSearchDoc (vehicleId) SELECT id FROM vehicle WHERE vin IS NOT NULL;
+                INSERT INTO vinSearchText (rowid, vin) SELECT d.docid, v.vin FROM vehicle v JOIN vinSearchDoc d ON d.vehicleId = v.id;
+                CREATE TRIGGER vinSearch_insert AFTER INSERT ON vehicle WHEN NEW.vin IS NOT NULL BEGIN
+                  INSERT INTO vinSearchDoc (vehicleId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  INSERT INTO vinSearchText (rowid, vin) VALUES ((SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id), NEW.vin);
+                END;
+                CREATE TRIGGER vinSearch_update AFTER UPDATE OF vin ON vehicle BEGIN
+                  INSERT INTO vinSearchDoc (vehicleId) SELECT NEW.id WHERE NEW.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  INSERT INTO vinSearchText (rowid, vin) SELECT docid, NEW.vin FROM vinSearchDoc WHERE vehicleId = NEW.id AND NEW.vin IS NOT NULL;
+                END;
+                CREATE TRIGGER vinSearch_delete AFTER DELETE ON vehicle BEGIN
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = OLD.id);
+                  DELETE FROM vinSearchDoc WHERE vehicleId = OLD.id;
+                END;
+                CREATE INDEX IF NOT EXISTS customerVehicle_vehicleId ON customerVehicle(vehicleId);
+                """)
+        }
         return migrator
     }
 

@@ -123,6 +123,8 @@ public final class ClusterSimulation {
 
     /// `ROOFTOP_SIM_TRACE=1`: after every step, names the step where an edit first goes missing.
     static let trace = ProcessInfo.processInfo.environment["ROOFTOP_SIM_TRACE"] == "1"
+    /// `ROOFTOP_SIM_NO_MERGES=1` leaves duplicate merges out (to tell whether a failing seed needs them).
+    static let withoutMerges = ProcessInfo.processInfo.environment["ROOFTOP_SIM_NO_MERGES"] == "1"
 
     func step() async throws {
         report.steps += 1
@@ -265,6 +267,8 @@ public final class ClusterSimulation {
         let customer = record.customer.id
         func first(_ entity: EntitySchema) throws -> EntityDocument? { try crm.list(ListQuery(entity, limit: 1)).items.first }
         switch roll(10) {
+        case 6..<10 where Self.withoutMerges:
+            return
         case 6..<9:
             // A duplicate merge: concurrent and chained ones happen when rooftops merge while partitioned.
             let others = try crm.replica.customers(limit: 1_000).filter { $0.customer.id != customer }

@@ -1,0 +1,157 @@
+import GRDB
+import RooftopModel
+
+/// The service-desk search box (`GET /api/crm/customers?q=`, `rooftop customer search`): one
+/// query finds customers by name words, business name, city, e-mail, phone digits or VIN, ranked
+/// exact before prefix before fuzzy. Every path is an index lookup (the FTS5 tables and b-tree
+/// indexes of migration `v13-customer-search-index`), never a table scan.
+///
+/// What the query looks like decides how it is read:
+/// - with `@`: an e-mail, exact then as a prefix (e-mails are stored lower-case);
+/// - 4 or more digits and phone punctuation only: a phone, the whole number in any format (E.164),
+///   else numbers ending in those digits (the last 4 or 7);
+/// - one 6–17 character word of the VIN alphabet with letters and digits: a VIN, whole, by prefix,
+///   or by its last 6–8 characters;
+/// - otherwise words, in any order, each of which must match a name word or a city: as a whole
+///   word, as a prefix, or (4+ letters) with one typing error — a substitution, insertion,
+///   deletion or transposition (optimal string alignment distance 1; Damerau 1964). Words are
+///   compared folded (``TextFolding``): "munoz" finds "Muñoz".
+enum CustomerSearch {
+    /// Ids of visible customers matching `query`, best first, after skipping `offset`.
+    static func ids(_ db: Database, query: String, limit: Int, offset: Int) throws -> [String] {
+        let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !q.isEmpty, limit > 0 else { return [] }
+        let wanted = offset + limit
+        var tiers: [[String]]
+        let digits = q.filter(\.isNumber)
+        if q.contains("@") {
+            tiers = try emailTiers(db, q.precomposedStringWithCanonicalMapping.lowercased(), wanted)
+        } else if digits.count >= 4, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
+            tiers = try phoneTiers(db, q, digits: String(digits), wanted)
+        } else if let vin = vinQuery(q) {
+            tiers = try vinTiers(db, vin, wanted)
+        } else {
+            tiers = try wordTiers(db, q, wanted)
+        }
+        var seen = Set<String>(), ordered: [String] = []
+        for tier in tiers { for id in tier where seen.insert(id).inserted { ordered.append(id) } }
+        return Array(ordered.dropFirst(offset).prefix(limit))
+    }
+
+    static let visible = "c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL"
+
+    // MARK: e-mail
+
+    static func emailTiers(_ db: Database, _ email: String, _ wanted: Int) throws -> [[String]] {
+        let exact = try String.fetchAll(db, sql: "SELECT c.id FROM customer c WHERE c.email = ? AND \(visible) ORDER BY c.id LIMIT ?",
+                                        arguments: [email, wanted])
+        // A prefix as a range of the e-mail index (LIKE would not use it).
+        let prefix = try String.fetchAll(db, sql: """
+            SELECT c.id FROM customer c WHERE c.email >= ? AND c.email < ? AND \(visible) ORDER BY c.email, c.id LIMIT ?
+            """, arguments: [email, email + "\u{10FFFF}", wanted])
+        return [exact, prefix]
+    }
+
+    // MARK: phone
+
+    static func phoneTiers(_ db: Database, _ q: String, digits: String, _ wanted: Int) throws -> [[String]] {
+        var tiers: [[String]] = []
+        if digits.count >= 10, let e164 = PhoneNumber.e164(q) {
+            tiers.append(try String.fetchAll(db, sql: """
+                SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
+                WHERE p.number = ? AND p._created IS NOT NULL AND p._deleted IS NULL AND \(visible) ORDER BY c.id LIMIT ?
+                """, arguments: [e164, wanted]))
+        }
+        // The trigram index finds the digits anywhere; the number must end with them.
+        tiers.append(try String.fetchAll(db, sql: """
+            SELECT DISTINCT c.id FROM phoneSearchText t JOIN phoneSearchDoc d ON d.docid = t.rowid
+              JOIN customerPhone p ON p.id = d.phoneId JOIN customer c ON c.id = p.customerId
+            WHERE phoneSearchText MATCH ? AND p.number LIKE ? AND p._created IS NOT NULL AND p._deleted IS NULL AND \(visible)
+            ORDER BY c.id LIMIT ?
+            """, arguments: [phrase(String(digits.suffix(15))), "%" + String(digits.suffix(15)), wanted]))
+        return tiers
+    }
+
+    // MARK: VIN
+
+    static func vinQuery(_ q: String) -> String? {
+        let upper = q.uppercased()
+        guard (6...17).contains(upper.count), upper.allSatisfy({ $0.isNumber || ($0.isLetter && $0.isASCII && !"IOQ".contains($0)) }),
+            upper.contains(where: \.isNumber), upper.contains(where: \.isLetter) else { return nil }
+        return upper
+    }
+
+    static func vinTiers(_ db: Database, _ vin: String, _ wanted: Int) throws -> [[String]] {
+        let join = """
+            JOIN customerVehicle l ON l.vehicleId = v.id JOIN customer c ON c.id = l.customerId
+            WHERE l._created IS NOT NULL AND l._deleted IS NULL AND v._created IS NOT NULL AND v._deleted IS NULL AND \(visible)
+            """
+        if vin.count == 17 {
+            return [try String.fetchAll(db, sql: "SELECT DISTINCT c.id FROM vehicle v \(join) AND v.vin = ? ORDER BY c.id LIMIT ?", arguments: [vin, wanted])]
+        }
+        let matching = "SELECT DISTINCT c.id FROM vinSearchText t JOIN vinSearchDoc d ON d.docid = t.rowid JOIN vehicle v ON v.id = d.vehicleId \(join) AND vinSearchText MATCH ?"
+        let prefix = try String.fetchAll(db, sql: matching + " AND v.vin LIKE ? ORDER BY c.id LIMIT ?", arguments: [phrase(vin), vin + "%", wanted])
+        let suffix = try String.fetchAll(db, sql: matching + " AND v.vin LIKE ? ORDER BY c.id LIMIT ?", arguments: [phrase(vin), "%" + vin, wanted])
+        return [prefix, suffix]
+    }
+
+    // MARK: words
+
+    static func wordTiers(_ db: Database, _ q: String, _ wanted: Int) throws -> [[String]] {
+        let words = TextFolding.fold(q).split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" }).prefix(6)
+            .map { $0.filter { $0 != "'" } }.filter { !$0.isEmpty }
+        guard !words.isEmpty else { return [] }
+        let exact = words.map { phrase($0) }.joined(separator: " AND ")
+        let prefix = words.map { phrase($0) + "*" }.joined(separator: " AND ")
+        var tiers = [try match(db, exact, wanted), try match(db, prefix, wanted)]
+        // One typing error per word of 4+ letters: the index's own terms within distance 1.
+        var fuzzyWords: [String] = []
+        var anyTypo = false
+        for word in words {
+            var alternatives = [phrase(word) + "*"]
+            if word.count >= 4 {
+                let typos = try typoTerms(db, word)
+                anyTypo = anyTypo || !typos.isEmpty
+                alternatives += typos.map { phrase($0) }
+            }
+            fuzzyWords.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        if anyTypo { tiers.append(try match(db, fuzzyWords.joined(separator: " AND "), wanted)) }
+        return tiers
+    }
+
+    static func match(_ db: Database, _ expression: String, _ wanted: Int) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT c.id FROM customerSearchText t JOIN customerSearchDoc d ON d.docid = t.rowid JOIN customer c ON c.id = d.customerId
+            WHERE customerSearchText MATCH ? AND \(visible) ORDER BY t.rowid LIMIT ?
+            """, arguments: [expression, wanted])
+    }
+
+    /// Indexed terms one edit from `word`: same first letter (people rarely mistype it), length ±1.
+    static func typoTerms(_ db: Database, _ word: String) throws -> [String] {
+        guard let first = word.first else { return [] }
+        let low = String(first), high = String(first) + "\u{10FFFF}"
+        let terms = try String.fetchAll(db, sql: "SELECT term FROM customerSearchTerms WHERE term >= ? AND term < ?", arguments: [low, high])
+        return terms.filter { $0 != word && abs($0.count - word.count) <= 1 && withinOneEdit(Array($0), Array(word)) }
+    }
+
+    /// True when `a` becomes `b` by one substitution, insertion, deletion or transposition of
+    /// adjacent characters (optimal string alignment distance ≤ 1).
+    static func withinOneEdit(_ a: [Character], _ b: [Character]) -> Bool {
+        if a == b { return true }
+        if a.count == b.count {
+            let differing = a.indices.filter { a[$0] != b[$0] }
+            if differing.count == 1 { return true }
+            return differing.count == 2 && differing[1] == differing[0] + 1 && a[differing[0]] == b[differing[1]] && a[differing[1]] == b[differing[0]]
+        }
+        let (short, long) = a.count < b.count ? (a, b) : (b, a)
+        guard long.count == short.count + 1 else { return false }
+        var i = 0
+        while i < short.count && short[i] == long[i] { i += 1 }
+        return short[i...] == long[(i + 1)...]
+    }
+
+    /// An FTS5 string (a phrase): the text in double quotes, quotes doubled, so nothing staff type
+    /// is read as query syntax.
+    static func phrase(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
