@@ -12,6 +12,8 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     public var alreadyImported = 0
     /// Records skipped, with the reason (line or prospect number first).
     public var rejected: [String] = []
+    /// Columns of a CSV file that name no field (not imported).
+    public var ignoredColumns: [String] = []
 
     public init() {}
 

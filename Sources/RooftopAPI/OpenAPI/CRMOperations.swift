@@ -20,7 +20,7 @@ enum CRMOperations {
         return [
             // Customer management
             ("/api/crm/customers", "get", Doc.op("List customers", "With q: a name, e-mail or phone search, paged (no other filter). Without: customers in id order, filtered; loyaltyTier is the tier shown (earned from points, or set as a floor).",
-                parameters: Doc.paging + [Doc.query("q", ["type": "string", "maxLength": 256], "search words"),
+                parameters: Doc.paging + [Doc.query("q", ["type": "string", "maxLength": 256], "name and business words (any order, accents folded, one typo per word), city, e-mail, phone (any format, or its last 4 or 7 digits) or VIN (whole, prefix, last 6-8); exact before prefix before fuzzy"),
                                           Doc.query("status", S.nullable(S.type(CRMSchema.customer.field("status")!.type)) ),
                                           Doc.query("loyaltyTier", ["type": "string", "enum": ["Bronze", "Silver", "Gold", "Platinum"]]),
                                           Doc.query("sourceType", ["type": "string", "enum": .array(sourceTypes)]),

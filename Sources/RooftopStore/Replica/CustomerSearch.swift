@@ -98,8 +98,8 @@ enum CustomerSearch {
     // MARK: words
 
     static func wordTiers(_ db: Database, _ q: String, _ wanted: Int) throws -> [[String]] {
-        let words = TextFolding.fold(q).split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" }).prefix(6)
-            .map { $0.filter { $0 != "'" } }.filter { !$0.isEmpty }
+        // Split as the index's tokenizer splits (unicode61: letters and digits; "O'Neil" is "o" and "neil").
+        let words = TextFolding.fold(q).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map(String.init)
         guard !words.isEmpty else { return [] }
         let exact = words.map { phrase($0) }.joined(separator: " AND ")
         let prefix = words.map { phrase($0) + "*" }.joined(separator: " AND ")

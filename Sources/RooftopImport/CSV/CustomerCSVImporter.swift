@@ -1,0 +1,132 @@
+import CSV
+import Foundation
+import RooftopCRM
+import RooftopModel
+import RooftopStore
+
+/// Imports customers from a CSV file (RFC 4180, UTF-8, a header row) row by row, in constant
+/// memory whatever the file size (`yaslab/CSV.swift` reads the stream).
+///
+/// - **Columns**: named like the design document's fields (`firstName`, `lastName`, `businessName`,
+///   `email`, `phone`, `phoneType`, `street`, `city`, `state`, `postalCode`, `country`, `birthDate`,
+///   `contactType`, `sourceType`, `status`, `notes`, `createdAt`, and `externalId`, the source
+///   system's id), or mapped with `column=field` pairs (`First Name=firstName`). Other columns are ignored
+///   and listed in the report.
+/// - **Whole rows**: each row is validated as the REST API validates a customer (E.164 phones,
+///   e-mails, dates); a row with an invalid value is not written and is reported with its line number
+///   and reason (`line 12: /email: not an e-mail address`); the others are.
+/// - **Re-runnable**: a row's id derives from its `externalId` (else from its content), so running the
+///   same file again, or again after an interruption, writes nothing twice (`alreadyImported`).
+/// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
+public struct CustomerCSVImporter {
+    /// The fields a column can map to.
+    public static let fields = ["externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
+                                "street", "city", "state", "postalCode", "country", "birthDate", "sourceType", "status", "notes", "createdAt"]
+
+    public let replica: Replica
+    /// Column name in the file → field.
+    public var mapping: [String: String] = [:]
+    public var batchSize = 1_000
+
+    public init(replica: Replica, mapping: [String: String] = [:]) throws(CustomerCSVError) {
+        for (column, field) in mapping where !Self.fields.contains(field) {
+            throw CustomerCSVError("--map \(column)=\(field): \(field) is not a customer field (one of \(Self.fields.joined(separator: ", ")))")
+        }
+        self.replica = replica
+        self.mapping = mapping
+    }
+
+    /// Imports the file at `path`.
+    /// - Parameter progress: called after each batch with the data rows read so far.
+    /// - Returns: the report: created, already imported, every rejected line with its reason.
+    /// - Throws: ``CustomerCSVError`` when the file cannot be read or is not CSV with a header
+    ///   naming at least one field (nothing imported); replica errors (the batch in flight is not written).
+    public func importFile(at path: String, progress: (Int) -> Void = { _ in }) throws -> ImportReport {
+        guard let stream = InputStream(fileAtPath: path) else { throw CustomerCSVError("\(path): cannot be read") }
+        let reader: CSVReader
+        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true) } catch {
+            throw CustomerCSVError("\(path): not a CSV file with a header row (\(error))")
+        }
+        guard let header = reader.headerRow else { throw CustomerCSVError("\(path): empty file") }
+        let fieldOf: [Int: String] = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
+            let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
+            if let field = mapping[clean] { return (index, field) }
+            return Self.fields.contains(clean) ? (index, clean) : nil
+        })
+        guard !fieldOf.isEmpty else {
+            throw CustomerCSVError("\(path): no column names a customer field: name them \(Self.fields.prefix(6).joined(separator: ", ")), ... or map them with --map column=field")
+        }
+        var report = ImportReport()
+        report.ignoredColumns = header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element)
+        let service = CRMService(replica: replica)
+        var batch: [LocalWrite] = [], batchIDs = Set<RowID>(), rows = 0
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            try replica.write(batch)
+            batch.removeAll(keepingCapacity: true)
+            batchIDs.removeAll(keepingCapacity: true)
+        }
+        while let row = reader.next() {
+            rows += 1
+            let line = rows + 1
+            var values: [String: String] = [:]
+            for (index, field) in fieldOf where index < row.count && !row[index].isEmpty { values[field] = row[index] }
+            do {
+                let (id, input) = try Self.customer(values, rowContent: row)
+                let known = try batchIDs.contains(id) || replica.isKnown(CRMSchema.customer, id: id)
+                if known {
+                    report.alreadyImported += 1
+                } else {
+                    batch += try service.customerCreationWrites(input, id: id)
+                    batchIDs.insert(id)
+                    report.customersCreated += 1
+                }
+            } catch let error as FieldInputError {
+                report.rejected.append("line \(line): \(error.pointer): \(error.reason)")
+            }
+            if rows % batchSize == 0 {
+                try flush()
+                progress(rows)
+            }
+        }
+        // (The reader also reports the end of the stream as an error: only a stream error is one.)
+        if let error = reader.error, stream.streamStatus == .error { throw CustomerCSVError("\(path): unreadable after line \(rows + 1) (\(error)); the lines before it were imported") }
+        try flush()
+        progress(rows)
+        return report
+    }
+
+    /// A row's customer, and its id: from `externalId`, else from the row's content.
+    static func customer(_ values: [String: String], rowContent: [String]) throws -> (RowID, CustomerInput) {
+        var json: [String: JSONValue] = [:]
+        for name in ["contactType", "firstName", "lastName", "businessName", "email", "sourceType", "status", "notes"] {
+            if let value = values[name] { json[name] = .string(value) }
+        }
+        if let birthDate = values["birthDate"] { json["demographicInfo"] = .object(["birthDate": .string(birthDate)]) }
+        if let phone = values["phone"] {
+            json["phoneNumbers"] = .array([.object(["number": .string(phone), "type": values["phoneType"].map(JSONValue.string) ?? .null])])
+        }
+        if values["street"] != nil || values["city"] != nil || values["postalCode"] != nil {
+            var address: [String: JSONValue] = [:]
+            for name in ["street", "city", "state", "postalCode", "country"] { address[name] = values[name].map(JSONValue.string) }
+            json["addresses"] = .array([.object(address)])
+        }
+        let key = values["externalId"].map { "csv:" + $0 } ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
+        var input = try CustomerInput(json: json)
+        if let createdAt = values["createdAt"] {
+            guard let normalised = Timestamp.normaliseDateTime(createdAt) else {
+                throw FieldInputError(pointer: "/createdAt", reason: "not an RFC 3339 date-time")
+            }
+            input.fields["createdAt"] = .text(normalised)
+        }
+        input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
+        input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
+        return (StableID.make(key), input)
+    }
+}
+
+/// A customer CSV cannot be imported as asked; the message is one line for the CLI.
+public struct CustomerCSVError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

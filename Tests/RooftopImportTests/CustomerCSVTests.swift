@@ -1,0 +1,93 @@
+import Foundation
+import RooftopImport
+import RooftopModel
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// Streaming CSV import and export of customers: whole rows or none, every rejected line with its
+/// number and reason, nothing written twice on a second run, and a round trip through export.
+@Suite struct CustomerCSVTests {
+    static func file(_ text: String, in directory: TemporaryDirectory, _ name: String = "customers.csv") throws -> String {
+        let path = directory.path(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static let sample = #"""
+        externalId,First Name,lastName,email,phone,city,birthDate,Loyalty Card
+        x1,Ann,O'Neil,ann@example.com,(312) 555-0101,Chicago,1980-02-03,123
+        x2,Bo,Ray,not-an-email,,,,
+        x3,Cy,Day,cy@example.com,12,Boston,,
+        "x4","Dee, Jr","Smith ""the Elder""",dee@example.com,617-555-0123,Boston,,
+
+        """#
+
+    @Test func rowsAreWrittenWholeOrRejectedWithTheirLineAndReasonAndARerunWritesNothingTwice() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let path = try Self.file(Self.sample, in: t.directory)
+        let importer = try CustomerCSVImporter(replica: t.replica, mapping: ["First Name": "firstName"])
+        let report = try importer.importFile(at: path)
+        #expect(report.customersCreated == 2 && report.alreadyImported == 0)
+        #expect(report.rejected == ["line 3: /email: expected an e-mail address",
+                                    "line 4: /phoneNumbers/0/number: expected a phone number (E.164 or a 10-digit NANP number)"])
+        #expect(report.ignoredColumns == ["Loyalty Card"])
+        #expect(try t.replica.customerCount() == 2)  // the rejected rows wrote nothing, not even a partial customer
+        let ann = try #require(try t.replica.searchCustomers("o'neil").first)
+        #expect(ann.customer["firstName"] == .text("Ann") && ann.phones.first?["number"] == .text("+13125550101"))
+        #expect(ann.addresses.first?["city"] == .text("Chicago") && ann.customer["birthDate"] == .text("1980-02-03"))
+        #expect(try t.replica.searchCustomers("dee jr").first?.customer["lastName"] == .text("Smith \"the Elder\""))
+        // Again (or after an interruption): nothing twice.
+        let again = try importer.importFile(at: path)
+        #expect(again.customersCreated == 0 && again.alreadyImported == 2)
+        #expect(try t.replica.customerCount() == 2)
+    }
+
+    @Test func anInterruptedImportRunAgainCompletesWithoutDuplicates() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let lines = (1...2_500).map { "e\($0),Person\($0),Test,p\($0)@example.com" }
+        // The first 1,200 rows got in before the interruption.
+        let partial = try Self.file("externalId,firstName,lastName,email\n" + lines.prefix(1_200).joined(separator: "\n") + "\n", in: t.directory, "partial.csv")
+        let full = try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: t.directory, "full.csv")
+        var importer = try CustomerCSVImporter(replica: t.replica)
+        importer.batchSize = 500
+        _ = try importer.importFile(at: partial)
+        var batches: [Int] = []
+        let report = try importer.importFile(at: full) { batches.append($0) }
+        #expect(report.customersCreated == 1_300 && report.alreadyImported == 1_200)
+        #expect(batches == [500, 1_000, 1_500, 2_000, 2_500, 2_500])
+        #expect(try t.replica.customerCount() == 2_500)
+    }
+
+    @Test func aMappingToAnUnknownFieldAndAFileWithoutFieldsAreRefusedWithTheReason() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        #expect(throws: CustomerCSVError.self) { try CustomerCSVImporter(replica: t.replica, mapping: ["Name": "fullName"]) }
+        let path = try Self.file("a,b,c\n1,2,3\n", in: t.directory)
+        #expect(throws: CustomerCSVError.self) { try CustomerCSVImporter(replica: t.replica).importFile(at: path) }
+        #expect(try t.replica.customerCount() == 0)
+    }
+
+    @Test func anExportReadsBackThroughTheImportAndJSONLinesAreTheAPIsCustomers() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        _ = try CustomerCSVImporter(replica: north.replica, mapping: ["First Name": "firstName"]).importFile(at: try Self.file(Self.sample, in: north.directory))
+        let csvPath = north.directory.path("export.csv"), jsonlPath = north.directory.path("export.jsonl")
+        for (format, path) in [(CustomerExporter.Format.csv, csvPath), (.jsonl, jsonlPath)] {
+            let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+            stream.open()
+            #expect(try CustomerExporter(replica: north.replica, format: format).export(to: stream) == 2)
+            stream.close()
+        }
+        let lines = try String(contentsOfFile: jsonlPath, encoding: .utf8).split(separator: "\n")
+        let records = try north.replica.customers(limit: 10)
+        #expect(lines.map(String.init) == records.map { String(decoding: try! $0.json.encoded(), as: UTF8.self) })
+        // The CSV export imports into another rooftop with the same names, e-mails, phones and cities.
+        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: csvPath)
+        #expect(report.customersCreated == 2 && report.rejected.isEmpty)
+        let summary = { (r: Replica) in try r.customers(limit: 10).map { [$0.customer["lastName"], $0.customer["email"], $0.phones.first?["number"], $0.addresses.first?["city"]] } }
+        #expect(try Set(summary(south.replica).map { "\($0)" }) == Set(summary(north.replica).map { "\($0)" }))
+    }
+}
