@@ -119,7 +119,7 @@ let package = Package(
 
         // Benchmarks that print figures (scripts/bench).
         .executableTarget(name: "rooftop-bench", dependencies: [
-            "RooftopCRM", "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting",
+            "RooftopCRM", "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting", "RooftopGenerator",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 

@@ -14,7 +14,7 @@ func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").
 
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
-/// The sections to run (default all but bootstrap-paged and compaction): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction. (`apply` needs `writes`.)
+/// The sections to run (default all but bootstrap-paged, compaction and search): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search. (`apply` needs `writes`.)
 let phases = Set(arguments.dropFirst(2).isEmpty ? ["writes", "apply", "sync", "bootstrap"] : Array(arguments.dropFirst(2)))
 let batch = 1_000
 
@@ -118,6 +118,8 @@ print("  rounds (replica / plain) \(writeRounds.map { String(format: "%.2f s / %
 print("  plain SQLite             \(rate(customers, medianRound.plain))  (\(String(format: "%.2f", medianRound.plain)) s, median round)")
 print("  replica (HLC + log)      \(rate(customers, medianRound.replica))  (\(String(format: "%.2f", medianRound.replica)) s)")
 print("  overhead (median)        \(String(format: "%.2f", medianRound.replica / medianRound.plain))x   (target ≤ 1.5x)")
+
+if phases.contains("search") { try SearchBench.run(customers: customers) }
 
 if phases.contains("apply") {
 // 2. Local apply of a remote changeset, and bytes per field change on the wire.

@@ -7,7 +7,8 @@ import RooftopModel
 /// indexes of migration `v13-customer-search-index`), never a table scan.
 ///
 /// What the query looks like decides how it is read:
-/// - with `@`: an e-mail, exact then as a prefix (e-mails are stored lower-case);
+/// - with `@`: an e-mail, exact then as a prefix (e-mails are stored lower-case); a single word
+///   without `@` is also tried as the start of an e-mail, after names;
 /// - 4 or more digits and phone punctuation only: a phone, the whole number in any format (E.164),
 ///   else numbers ending in those digits (the last 4 or 7);
 /// - one 6–17 character word of the VIN alphabet with letters and digits: a VIN, whole, by prefix,
@@ -28,6 +29,8 @@ enum CustomerSearch {
             tiers = try emailTiers(db, q.precomposedStringWithCanonicalMapping.lowercased(), wanted)
         } else if digits.count >= 4, q.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
             tiers = try phoneTiers(db, q, digits: String(digits), wanted)
+            // The last 6-8 characters of a VIN can be all digits (model year, plant and serial).
+            if (6...8).contains(q.count), q.allSatisfy(\.isNumber) { tiers += try vinTiers(db, q, wanted) }
         } else if let vin = vinQuery(q) {
             tiers = try vinTiers(db, vin, wanted)
         } else {
@@ -117,6 +120,11 @@ enum CustomerSearch {
             fuzzyWords.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
         if anyTypo { tiers.append(try match(db, fuzzyWords.joined(separator: " AND "), wanted)) }
+        // One token that could begin an e-mail ("jose.mun"): e-mails by prefix come after the names.
+        let lower = q.lowercased()
+        if !lower.contains(" "), lower.count >= 3, lower.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) }) {
+            tiers += try emailTiers(db, lower, wanted)
+        }
         return tiers
     }
 
