@@ -75,6 +75,7 @@ import Testing
             let merged = try await post(client, "/api/crm/customers/\(b)/merge", ["intoId": .string(a), "mergedBy": "u-7", "reason": "same phone"], status: .ok)
             #expect(merged["customer"] == preview["customer"])
             let customer = try #require(merged["customer"]?.objectValue)
+            #expect(customer["mergedInto"] == nil)  // the answer is the survivor itself
             #expect(customer["phoneNumbers"]?.arrayValue?.count == 2 && customer["tags"] == ["service"] && customer["mergedFrom"] == [.string(b)])
             #expect(customer["communicationPreferences"]?.objectValue?["optInEmail"] == .bool(false))
             #expect(merged["merge"]?.objectValue?["mergedBy"] == "u-7" && merged["merge"]?.objectValue?["homeRooftop"] == "north")
@@ -83,6 +84,18 @@ import Testing
             #expect(viaAbsorbed["id"] == .string(a) && viaAbsorbed["mergedInto"] == .string(a))
             #expect(try await get(client, "/api/crm/customers?q=cole")["items"]?.arrayValue?.count == 1)
             #expect(try await get(client, "/api/crm/customer-merges?fromId=\(b)")["items"]?.arrayValue?.count == 1)
+            #expect(try await get(client, "/api/crm/customer-merges?unmerged=false")["items"]?.arrayValue?.count == 1)  // merges in force
+            // The absorbed id's history is the survivor's.
+            _ = try await post(client, "/api/crm/interactions", ["customerId": .string(b), "type": "Call", "subject": "called back"])
+            #expect(try await get(client, "/api/crm/customers/\(b)/interactions")["items"]?.arrayValue?.count == 1)
+            #expect(try await get(client, "/api/crm/interactions/search?customerId=\(b)")["items"]?.arrayValue?.count == 1)
+            // A merged customer sent back as read (mergedFrom included) is accepted by PUT.
+            let read = try await client.execute(uri: "/api/crm/customers/\(a)", method: .get)
+            var body = try API.body(read)
+            body["notes"] = "merged by phone"
+            let put = try await client.execute(uri: "/api/crm/customers/\(a)", method: .put, headers: [.ifMatch: read.headers[.eTag] ?? ""],
+                                               body: try API.json(body))
+            #expect(put.status == .ok, "\(String(buffer: put.body))")
             // Mistakes answer problems: again (409), itself (409), unknown (404), no intoId (400).
             for (uri, body, status) in [("/api/crm/customers/\(b)/merge", ["intoId": JSONValue.string(a)], HTTPResponse.Status.conflict),
                                         ("/api/crm/customers/\(a)/merge", ["intoId": .string(a)], .conflict),

@@ -91,7 +91,8 @@ struct CustomerRoutes: Sendable {
         }
         customers.get(":id/interactions") { request, context in
             try ListParameters.refuseUnknown(request, allowed: ["limit", "cursor"])
-            let id = try RequestBody.rowID(context, "id")
+            let asked = try RequestBody.rowID(context, "id")
+            let id = try await replica.run { try $0.survivor(of: asked) }  // an absorbed id: the survivor's history
             var search = InteractionSearch()
             search.customerId = id
             search.limit = try ListParameters.limit(request)
@@ -109,7 +110,8 @@ struct CustomerRoutes: Sendable {
         }
         customers.get(":id/vehicles") { request, context in
             try ListParameters.refuseUnknown(request, allowed: [])
-            let id = try RequestBody.rowID(context, "id")
+            let asked = try RequestBody.rowID(context, "id")
+            let id = try await replica.run { try $0.survivor(of: asked) }  // an absorbed id: the survivor's vehicles
             _ = try await customer(id)
             let items: [JSONValue] = try await replica.run { replica in
                 try replica.rows(CRMSchema.customerVehicle, where: "customerId", equals: .text(id.string)).map { link in

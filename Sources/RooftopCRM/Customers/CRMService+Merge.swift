@@ -53,7 +53,7 @@ extension CRMService {
     ///   `mergedBy` or `reason` longer than 256 characters.
     public func mergeCustomer(_ from: RowID, into: RowID, by user: String? = nil, reason: String? = nil,
                               dryRun: Bool = false) throws -> CustomerMergeResult {
-        var values: [String: FieldValue] = ["fromId": .text(from.string), "intoId": .text(into.string)]
+        var values: [String: FieldValue] = ["fromId": .text(from.string), "intoId": .text(into.string), "unmerged": .integer(0)]
         for (name, text) in [("mergedBy", user), ("reason", reason)] {
             guard let text, !text.isEmpty else { continue }
             values[name] = try CRMSchema.customerMerge.field(name)!.type.storedValue(for: .string(text), at: "/\(name)")
@@ -69,9 +69,10 @@ extension CRMService {
                 }
                 let id = tx.replica.newRowID()
                 try tx.write([LocalWrite(.insert, CRMSchema.customerMerge, id: id, values: values)])
-                guard let merged = try tx.customers(ids: [intoRow.id]).first, let record = try tx.row(CRMSchema.customerMerge, id: id) else {
+                guard var merged = try tx.customers(ids: [intoRow.id]).first, let record = try tx.row(CRMSchema.customerMerge, id: id) else {
                     throw ReplicaError(.corrupt, "the merged customer could not be read back")
                 }
+                merged.mergedInto = nil  // the answer is the survivor itself (survivorId), not a read by an absorbed id
                 let result = CustomerMergeResult(customer: merged, merge: record, dryRun: dryRun)
                 // A dry run computes the very record a merge writes, then rolls the transaction back.
                 if dryRun { throw Rollback(result: result) }
@@ -95,7 +96,7 @@ extension CRMService {
             _ = try tx.visibleRow(CRMSchema.customer, id: id)
             let merges = try tx.rows(CRMSchema.customerMerge, where: "(fromId = ? OR intoId = ?) AND coalesce(unmerged, 0) = 0",
                                      arguments: [.text(id.string), .text(id.string)], orderBy: "_created, id")
-            guard !merges.isEmpty else { throw ReplicaError(.conflict, "no merge names customer \(id): there is nothing to undo") }
+            guard !merges.isEmpty else { throw ReplicaError(.conflict, "no merge in force names customer \(id): there is nothing to undo (undone merges stay in GET /api/crm/customer-merges)") }
             let now = replica.wallClock.nowMilliseconds()
             if let old = merges.first(where: { ($0.created?.hlc.milliseconds ?? now) + Self.unmergeHorizonMilliseconds < now }) {
                 throw ReplicaError(.conflict, "merge \(old.id) is older than the retention horizon (90 days): it can no longer be undone")

@@ -40,7 +40,8 @@ extension CRMService {
         query.sort = "interactionDate"
         query.descending = true
         query.cursor = search.cursor
-        if let id = search.customerId { query.filters.append(.init("customerId", .text(id.string))) }
+        // A customer id a merge absorbed stands for its survivor (its interactions moved there).
+        if let id = search.customerId { query.filters.append(.init("customerId", .text(try replica.survivor(of: id).string))) }
         if let type = search.type { query.filters.append(.init("type", .text(type))) }
         if let direction = search.direction { query.filters.append(.init("direction", .text(direction))) }
         if let user = search.userId { query.filters.append(.init("userId", .text(user.string))) }

@@ -21,7 +21,7 @@ public struct CustomerInput: Sendable, Equatable {
     }
 
     /// Reads the design document's JSON shape. `id`, `createdAt`, `updatedAt`, `homeRooftop`
-    /// and `loyaltyPoints` are read-only and ignored, so a fetched customer can be sent back.
+    /// and `loyaltyPoints` (and a merged customer's `mergedFrom`, `mergedInto`) are read-only and ignored, so a fetched customer can be sent back.
     /// - Throws: ``FieldInputError`` with the JSON Pointer of the first bad value and every other
     ///   one in ``FieldInputError/additional``.
     public init(json: [String: JSONValue]) throws(FieldInputError) {
@@ -30,7 +30,7 @@ public struct CustomerInput: Sendable, Equatable {
             do { return try read() } catch { problems.append(error); return nil }
         }
         self.fields = collect { () throws(FieldInputError) in
-            try CRMSchema.customer.inputFields(from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints"])
+            try CRMSchema.customer.inputFields(from: json, ignoring: ["id", "phoneNumbers", "addresses", "tags", "loyaltyPoints", "mergedFrom", "mergedInto"])
         } ?? [:]
         self.phones = collect { () throws(FieldInputError) in try Self.children(json["phoneNumbers"], key: "phoneNumbers", entity: CRMSchema.customerPhone) }
         self.addresses = collect { () throws(FieldInputError) in try Self.children(json["addresses"], key: "addresses", entity: CRMSchema.customerAddress) }

@@ -125,8 +125,12 @@ struct CustomerCommand: ParsableCommand {
         func run() throws {
             guard let rowID = RowID(id) else { throw CLIError("\(id) is not a customer id (UUID)") }
             guard confirm else { throw CLIError("erasure cannot be undone: add --confirm") }
-            try data.openReplica().erase(customer: rowID)
-            print("erased \(id) here; it reaches every rooftop through the hub (check with `rooftop erasures`)")
+            let replica = try data.openReplica()
+            // A merged person is erased whole (sync-protocol/customer-merge.md#merge-and-erasure): name every id.
+            let merged = try replica.customer(id: rowID).map { [$0.customer.id] + $0.mergedFrom }?.filter { $0 != rowID } ?? []
+            try replica.erase(customer: rowID)
+            let also = merged.isEmpty ? "" : " with the customers merged with it (\(merged.map(\.string).joined(separator: ", ")))"
+            print("erased \(id)\(also) here; it reaches every rooftop through the hub (check with `rooftop erasures`)")
         }
     }
 
