@@ -2,7 +2,8 @@
 ///
 /// Source for ``general``: Social Security Administration, "Popular Baby Names", national data
 /// (`names.zip`), totals of the births 1940–2000 that dealership customers were born in, the most
-/// frequent names, in thousands (rounded). The other traditions are short lists of names common in
+/// frequent names, in thousands (rounded; transcribed approximately without the files at hand, so the
+/// weights give the right order and magnitude, not exact counts). The other traditions are short lists of names common in
 /// the SSA data and in community naming guides, with relative weights; Spanish names keep their
 /// accents as they are usually written (a share of records drop them, see ``Variations``).
 enum FirstNames {

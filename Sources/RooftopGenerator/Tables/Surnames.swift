@@ -2,6 +2,8 @@
 ///
 /// Source: U.S. Census Bureau, "Frequently Occurring Surnames from the 2010 Census"
 /// (`Names_2010Census.csv`, column `count`), the most frequent names, counts rounded to thousands.
+/// Transcribed approximately, without the file at hand on this offline machine: the order and the
+/// magnitudes follow the published table; check exact counts against it before relying on them.
 /// The Census file is upper case and carries no diacritics; ``accentedSurnames`` restores the
 /// Spanish spelling a share of records keep. A few names common among dealership customers but
 /// below this cut (Vietnamese, Korean, Chinese, South Asian, Arabic, Polish, German) are added
