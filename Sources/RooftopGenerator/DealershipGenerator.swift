@@ -18,6 +18,7 @@ public struct DealershipGenerator: Sequence, Sendable {
     /// Share of entities that are businesses (default 0.06).
     public var businessRate = 0.06
 
+    /// The first `count` records of the stream of `seed` (a larger count extends it; it never changes them).
     public init(count: Int, seed: UInt64) {
         self.count = count
         self.seed = seed

@@ -17,6 +17,7 @@ public struct ReplicaWriter {
     var random: SplitMix64
     static let npsQuestion = RowID("0190f0a0-0000-7000-8000-0000000005e1")!
 
+    /// A writer into `replica` whose row ids derive from `seed` (the same seed, the same ids).
     public init(replica: Replica, seed: UInt64) {
         self.replica = replica
         service = CRMService(replica: replica)

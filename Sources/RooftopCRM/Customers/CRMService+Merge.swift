@@ -22,7 +22,9 @@ public struct CustomerMergeResult: Sendable {
 
 /// The result of an unmerge: the merge records undone and every customer they had joined.
 public struct CustomerUnmergeResult: Sendable {
+    /// Each customer the undone merges had joined, as it reads now (the named one first).
     public let customers: [CustomerRecord]
+    /// The merge records undone (`unmerged` true, with who and when).
     public let unmerged: [StoredRow]
 
     /// `{"customers": [Customer], "unmerged": [CustomerMerge]}`.

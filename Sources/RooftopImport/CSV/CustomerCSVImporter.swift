@@ -28,6 +28,8 @@ public struct CustomerCSVImporter {
     public var mapping: [String: String] = [:]
     public var batchSize = 1_000
 
+    /// An importer into `replica`; `mapping` maps file columns to ``fields``.
+    /// - Throws: ``CustomerCSVError`` when a mapping names a field that is not one of ``fields``.
     public init(replica: Replica, mapping: [String: String] = [:]) throws(CustomerCSVError) {
         for (column, field) in mapping where !Self.fields.contains(field) {
             throw CustomerCSVError("--map \(column)=\(field): \(field) is not a customer field (one of \(Self.fields.joined(separator: ", ")))")

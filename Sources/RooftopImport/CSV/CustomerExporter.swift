@@ -7,6 +7,7 @@ import RooftopStore
 /// the columns ``CustomerCSVImporter`` reads back (plus `id`, loyalty and tags), or as JSON Lines
 /// (RFC 8259 objects, one per line: the design document's `Customer` JSON, as the REST API answers).
 public struct CustomerExporter {
+    /// `csv` (RFC 4180, header ``columns``) or `jsonl` (JSON Lines: one `Customer` object per line).
     public enum Format: String, CaseIterable, Sendable { case csv, jsonl }
 
     public static let columns = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
@@ -18,6 +19,7 @@ public struct CustomerExporter {
     /// Only customers whose `status` is this, when set.
     public var status: String?
 
+    /// An export of `replica`'s visible customers, optionally only those whose `status` is `status`.
     public init(replica: Replica, format: Format, status: String? = nil) {
         self.replica = replica
         self.format = format

@@ -152,10 +152,16 @@ extension Replica {
 
     /// The merged view of each component whose survivor is in `records`.
     static func applyMerges(_ db: Database, _ records: inout [CustomerRecord]) throws {
+        guard !records.isEmpty else { return }
+        // One lookup for the whole page: most customers absorbed nobody.
+        let ids = records.map(\.customer.id.string)
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let absorbedBySurvivor = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT id, survivorId FROM customerAlias WHERE survivorId IN (\(placeholders)) ORDER BY id",
+                                                                       arguments: StatementArguments(ids)), by: { $0[1] as String })
         for index in records.indices {
             let survivor = records[index].customer.id.string
-            let absorbedIDs = try CustomerMerges.absorbed(db, into: survivor)
-            guard !absorbedIDs.isEmpty else { continue }
+            guard let absorbedRows = absorbedBySurvivor[survivor] else { continue }
+            let absorbedIDs = absorbedRows.map { $0[0] as String }
             records[index].mergedFrom = absorbedIDs.compactMap(RowID.init)
             let placeholders = Array(repeating: "?", count: absorbedIDs.count).joined(separator: ",")
             let rows = try storedRows(db, CRMSchema.customer, where: "id IN (\(placeholders))", suffix: "ORDER BY id",

@@ -69,7 +69,7 @@ struct ImportCommand: ParsableCommand {
                 guard let eq = pair.lastIndex(of: "=") else { throw CLIError("--map expects column=field, got \(pair)") }
                 mapping[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
             }
-            _ = try readUserFile(file).prefix(0)  // a missing or unreadable file: one-line reason
+            try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             let replica = try data.openReplica()
             let total = try Self.dataLines(file)
             let progress = CountProgress("importing", total: total, unit: "rows")

@@ -44,6 +44,14 @@ func readUserFile(_ path: String) throws -> Data {
     return data
 }
 
+/// Fails with a one-line reason when `path` is missing, a directory or unreadable; reads nothing.
+func requireReadableFile(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("\(path): no such file") }
+    guard !isDirectory.boolValue else { throw CLIError("\(path) is a directory, not a file") }
+    guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("\(path): cannot be read (permissions?)") }
+}
+
 /// Checks a TCP port number.
 func validatePort(_ port: Int, _ option: String) throws {
     guard (1...65_535).contains(port) else { throw CLIError("\(option) must be a port number 1-65535, got \(port)") }
