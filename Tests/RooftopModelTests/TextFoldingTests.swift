@@ -1,3 +1,4 @@
+import Foundation
 import RooftopModel
 import Testing
 
@@ -9,5 +10,17 @@ import Testing
     ])
     func foldsCaseDiacriticsAndCanonicalEquivalents(input: String, folded: String) {
         #expect(TextFolding.fold(input) == folded)
+    }
+}
+
+@Suite struct TextFoldingASCIITests {
+    /// The ASCII shortcut must fold exactly as Foundation does, or rows written before and after it
+    /// would index differently: every printable ASCII character, alone and in a word.
+    @Test func asciiFoldsAsFoundationDoes() {
+        for byte in UInt8(0x20)...UInt8(0x7E) {
+            let text = "Ab" + String(UnicodeScalar(byte)) + "Zq"
+            let foundation = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            #expect(TextFolding.fold(text) == foundation, "\(text)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RooftopModel
 import Testing
 
@@ -105,5 +106,29 @@ struct TimestampTests {
     @Test(arguments: ["2024-+1-05", "2024-01-+5", "+202-01-05"])
     func datePartsWithASignAreRejected(input: String) {
         #expect(Timestamp.normaliseDate(input) == nil)
+    }
+}
+
+@Suite struct TimestampFastPathTests {
+    /// The stored form is parsed without a formatter; it must give Foundation's answer for every
+    /// instant, leap days and the turn of centuries included (random instants from 1970 to 2199).
+    @Test func storedFormParsesAsFoundationDoes() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var instants: [UInt64] = [0, 951_782_400_000, 4_107_542_400_000, 1_709_164_800_123, 7_258_118_399_999]
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append((state >> 20) % 7_258_118_400_000)
+        }
+        for ms in instants {
+            let text = Timestamp.string(milliseconds: ms)
+            let foundation = formatter.date(from: text).map { UInt64(($0.timeIntervalSince1970 * 1000).rounded()) }
+            #expect(Timestamp.milliseconds(text) == ms, "\(text)")
+            #expect(foundation == ms, "\(text)")
+            #expect(Timestamp.normaliseDateTime(text) == text)
+        }
+        #expect(Timestamp.milliseconds("1969-12-31T23:59:59.999Z") == nil)
+        #expect(Timestamp.normaliseDateTime("1969-12-31T23:59:59.999Z") == nil)
     }
 }

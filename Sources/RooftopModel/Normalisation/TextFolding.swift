@@ -12,6 +12,12 @@ import Foundation
 public enum TextFolding {
     /// - Returns: the folded text (may be longer than the input: `ß` → `ss`).
     public static func fold(_ text: String) -> String {
+        // ASCII (most names, e-mails and cities): folding is lower-casing; Foundation's folding
+        // goes through ICU and costs far more than the write it is part of.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+            return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         guard folded.unicodeScalars.contains(where: { $0.value > 0x7F }) else { return folded }
         var result = ""

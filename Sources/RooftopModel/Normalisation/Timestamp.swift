@@ -27,6 +27,9 @@ public enum Timestamp {
 
     /// Unix ms of an RFC 3339 instant; nil when it is not one.
     public static func milliseconds(_ input: String) -> UInt64? {
+        // The stored form (every generated, imported and replicated instant) without a formatter:
+        // ISO8601DateFormatter costs more than the row write it belongs to.
+        if let canonical = canonicalMilliseconds(input) { return canonical >= 0 ? UInt64(canonical) : nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
@@ -39,6 +42,7 @@ public enum Timestamp {
     /// Parses an RFC 3339 instant (`2026-10-05T09:12:00-07:00`, `2026-10-05T16:12:00.5Z`) and
     /// returns it normalised to UTC with milliseconds; nil when it is not one.
     public static func normaliseDateTime(_ input: String) -> String? {
+        if let canonical = canonicalMilliseconds(input) { return canonical >= 0 ? input : nil }
         let text = input.trimmingCharacters(in: .whitespaces)
         let withFraction = ISO8601DateFormatter()
         withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -51,6 +55,25 @@ public enum Timestamp {
         let ms = (date.timeIntervalSince1970 * 1000).rounded()
         guard ms >= 0 else { return nil }
         return string(milliseconds: UInt64(ms))
+    }
+
+    /// Unix ms (negative before 1970) of the stored form `YYYY-MM-DDTHH:MM:SS.sssZ`; nil for any
+    /// other text. Days from the civil date by H. Hinnant's `days_from_civil` (proleptic Gregorian).
+    static func canonicalMilliseconds(_ text: String) -> Int64? {
+        guard isCanonicalDateTime(text) else { return nil }
+        var text = text
+        return text.withUTF8 { b in
+            func number(_ range: Range<Int>) -> Int64 { b[range].reduce(0) { $0 * 10 + Int64($1 - 0x30) } }
+            let m = number(5..<7), d = number(8..<10)
+            let y = number(0..<4) - (m <= 2 ? 1 : 0)
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yoe = y - era * 400
+            let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+            let days = era * 146_097 + doe - 719_468
+            let seconds = days * 86_400 + number(11..<13) * 3_600 + number(14..<16) * 60 + number(17..<19)
+            return seconds * 1_000 + number(20..<23)
+        }
     }
 
     /// True for the stored form `YYYY-MM-DDTHH:MM:SS.sssZ` with a valid date and time.
