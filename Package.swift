@@ -93,7 +93,7 @@ let package = Package(
 
         // The staff REST API: routes, JSON shapes, RFC 9457 problem+json, the OpenAPI document. Free of the sync transport.
         .target(name: "RooftopAPI", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopStore", "RooftopCRM", "RooftopHTTP",
+            "RooftopModel", "RooftopReplication", "RooftopStore", "RooftopCRM", "RooftopHTTP", "RooftopImport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),

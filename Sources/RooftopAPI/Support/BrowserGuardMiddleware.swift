@@ -11,7 +11,8 @@ import RooftopHTTP
 ///   node's own origin: an `Origin` other than `http(s)://<Host>`, or `Sec-Fetch-Site: cross-site` or
 ///   `same-site`, is refused with 403 `CROSS_ORIGIN`. Requests without these headers (the CLI, curl,
 ///   scripts) are not from a browser page and pass.
-/// - A request body must be JSON (`application/json`; `application/merge-patch+json` for `PATCH`),
+/// - A request body must be JSON (`application/json`; `application/merge-patch+json` for `PATCH`;
+///   `text/csv` for the customer import),
 ///   else 415 `UNSUPPORTED_MEDIA_TYPE`: an HTML form or a "simple" cross-site `fetch` can send only
 ///   `text/plain`, form or multipart bodies without the browser asking this node first (CORS preflight).
 /// Every refusal is an RFC 9457 problem; nothing is read or written.
@@ -69,7 +70,9 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
     static func requireJSON(_ request: Request) throws {
         guard let contentType = request.headers[.contentType] else { return }
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let accepted = request.method == .patch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
+        var accepted = request.method == .patch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
+        // A CSV import (not a CORS-safelisted type either: a cross-site page must ask first).
+        if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted.append("text/csv") }
         guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)") }
     }
 

@@ -45,6 +45,18 @@ public struct CustomerCSVImporter {
     ///   naming at least one field (nothing imported); replica errors (the batch in flight is not written).
     public func importFile(at path: String, progress: (Int) -> Void = { _ in }) throws -> ImportReport {
         guard let stream = InputStream(fileAtPath: path) else { throw CustomerCSVError("\(path): cannot be read") }
+        return try importStream(stream, name: path, progress: progress)
+    }
+
+    /// Imports CSV bytes held in memory (the REST import of a few thousand rows).
+    /// - Parameter name: how errors name the input (`the body`).
+    /// - Returns, Throws: as ``importFile(at:progress:)``.
+    public func importData(_ data: Data, name: String) throws -> ImportReport {
+        try importStream(InputStream(data: data), name: name, progress: { _ in })
+    }
+
+    /// Imports from `stream`, read row by row; `name` names the input in errors.
+    func importStream(_ stream: InputStream, name path: String, progress: (Int) -> Void) throws -> ImportReport {
         let reader: CSVReader
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true) } catch {
             throw CustomerCSVError("\(path): not a CSV file with a header row (\(error))")

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import RooftopHTTP
+import RooftopImport
+import RooftopModel
+import RooftopStore
+
+/// `POST /api/crm/customers/import`: a customer CSV in the body (`Content-Type: text/csv`, RFC 4180,
+/// UTF-8, a header row; at most ``maxBytes``, a few thousand rows: larger files go through
+/// `rooftop import customers`, which streams). The same importer as the CLI
+/// (``CustomerCSVImporter``): columns named like the customer's fields or mapped with repeated
+/// `map=column=field` query parameters (`?map=First%20Name=firstName`); each row is written whole or
+/// not at all; a row already imported (same `externalId`, else same content) is counted, not written again.
+///
+/// Answers 200 with `{"customersCreated": int, "alreadyImported": int, "rejected": [{"line": int,
+/// "reason": string}], "ignoredColumns": [string]}`, rejected lines numbered as in the file (the
+/// header is line 1). 400 `VALIDATION` when no column names a field or a mapping names no field;
+/// 413 when the body is larger than ``maxBytes``; 415 for another media type.
+struct CustomerImportRoutes: Sendable {
+    static let path = "/api/crm/customers/import"
+    /// Largest accepted CSV body: 8 MiB (about 40,000 rows of a typical export).
+    static let maxBytes = 8 << 20
+
+    let replica: Replica
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post(RouterPath(Self.path)) { request, _ in
+            try ListParameters.refuseUnknown(request, allowed: ["map"])
+            let mapping = try Self.mapping(request.uri.queryParameters.getAll("map").map { String($0) })
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: Self.maxBytes) } catch {
+                throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE",
+                                     detail: "the CSV is larger than \(Self.maxBytes) bytes: import it with `rooftop import customers FILE`, which streams")
+            }
+            let data = Data(buffer: buffer)
+            let report: ImportReport = try await replica.run { replica in
+                do {
+                    return try CustomerCSVImporter(replica: replica, mapping: mapping).importData(data, name: "the body")
+                } catch let error as CustomerCSVError {
+                    throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: error.description)
+                }
+            }
+            return try Response.json(Self.json(report))
+        }
+    }
+
+    /// `column=field` pairs; the field is checked by the importer.
+    static func mapping(_ pairs: [String]) throws -> [String: String] {
+        var mapping: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.lastIndex(of: "="), equals != pair.startIndex, pair.index(after: equals) != pair.endIndex else {
+                throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "map=\(pair): expected column=field",
+                                     errors: [.init(pointer: "/map", detail: "expected column=field")])
+            }
+            mapping[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return mapping
+    }
+
+    /// The report as JSON; rejected lines as `{"line", "reason"}` (the importer writes `line N: reason`).
+    static func json(_ report: ImportReport) -> JSONValue {
+        let rejected: [JSONValue] = report.rejected.map { text in
+            let parts = text.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].hasPrefix("line "), let line = Int(parts[0].dropFirst(5)) {
+                return ["line": .number(Double(line)), "reason": .string(parts[1].trimmingCharacters(in: .whitespaces))]
+            }
+            return ["line": .null, "reason": .string(text)]
+        }
+        return ["customersCreated": .number(Double(report.customersCreated)), "alreadyImported": .number(Double(report.alreadyImported)),
+                "rejected": .array(rejected), "ignoredColumns": .array(report.ignoredColumns.map(JSONValue.string))]
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RooftopAPI
+import RooftopModel
+import RooftopStore
+import Testing
+
+/// `POST /api/crm/customers/import`: a CSV body through the same importer as the CLI.
+@Suite struct CustomerImportAPITests {
+    typealias API = CustomerAPITests
+    static let csv = """
+        Ref,First Name,lastName,email,phone,city
+        A-1,Ana,Muñoz,ana@example.com,(312) 555-0101,Chicago
+        A-2,Bob,Stone,not-an-email,312-555-0102,Evanston
+        A-3,Cy,Lee,cy@example.com,+1 312 555 0103,Oak Park
+
+        """
+
+    func importCSV(_ client: any TestClientProtocol, _ csv: String, query: String = "?map=Ref%3DexternalId&map=First%20Name%3DfirstName",
+                   contentType: String = "text/csv") async throws -> TestResponse {
+        try await client.execute(uri: "/api/crm/customers/import" + query, method: .post, headers: [.contentType: contentType],
+                                 body: ByteBuffer(string: csv))
+    }
+
+    @Test func importsWholeRowsReportsRejectedLinesAndIsRerunnable() async throws {
+        try await API.withAPI { client, replica in
+            let first = try await importCSV(client, Self.csv)
+            #expect(first.status == .ok, "\(String(buffer: first.body))")
+            let report = try API.body(first)
+            #expect(report["customersCreated"] == .number(2) && report["alreadyImported"] == .number(0))
+            #expect(report["rejected"] == [["line": .number(3), "reason": "/email: expected an e-mail address"]])
+            #expect(report["ignoredColumns"] == [])
+            // Stored as staff input would be: E.164 phone, searchable at once, accents kept.
+            let found = try replica.searchCustomers("munoz", limit: 5)
+            #expect(found.count == 1 && found.first?.customer.values["lastName"] == .text("Muñoz"))
+            #expect(found.first?.phones.first?.values["number"] == .text("+13125550101"))
+            // The same file again writes nothing twice.
+            let again = try API.body(try await importCSV(client, Self.csv))
+            #expect(again["customersCreated"] == .number(0) && again["alreadyImported"] == .number(2))
+            #expect(try replica.searchCustomers("lee", limit: 5).count == 1)
+        }
+    }
+
+    @Test func mistakesAnswerProblemsAndWriteNothing() async throws {
+        try await API.withAPI { client, replica in
+            let cases: [(String, String, String, HTTPResponse.Status)] = [
+                ("x,y\n1,2\n", "", "text/csv", .badRequest),  // no column names a field
+                (Self.csv, "?map=Ref%3Dnope", "text/csv", .badRequest),  // a mapping to no field
+                (Self.csv, "?map=Ref", "text/csv", .badRequest),  // not column=field
+                (Self.csv, "?dryRun=true", "text/csv", .badRequest),  // unknown parameter
+                (Self.csv, "", "text/plain", .unsupportedMediaType),
+                (String(repeating: "a", count: (8 << 20) + 1), "", "text/csv", .contentTooLarge),
+            ]
+            for (body, query, type, status) in cases {
+                let response = try await importCSV(client, body, query: query, contentType: type)
+                #expect(response.status == status, "\(query) \(type): \(String(buffer: response.body))")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try replica.searchCustomers("stone", limit: 5).isEmpty && replica.searchCustomers("munoz", limit: 5).isEmpty)
+        }
+    }
+}
