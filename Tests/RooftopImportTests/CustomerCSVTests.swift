@@ -90,4 +90,32 @@ import Testing
         let summary = { (r: Replica) in try r.customers(limit: 10).map { [$0.customer["lastName"], $0.customer["email"], $0.phones.first?["number"], $0.addresses.first?["city"]] } }
         #expect(try Set(summary(south.replica).map { "\($0)" }) == Set(summary(north.replica).map { "\($0)" }))
     }
+
+    @Test func anExportTakesOnlyTheCustomersItsFilterNames() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let csv = """
+            externalId,firstName,lastName,status,sourceType,createdAt
+            f1,Ann,Lee,Active,WebLead,2025-01-10T10:00:00Z
+            f2,Bo,Ray,Prospect,WebLead,2026-03-01T10:00:00Z
+            f3,Cy,Day,Active,Showroom,2026-05-01T10:00:00Z
+
+            """
+        _ = try CustomerCSVImporter(replica: t.replica).importFile(at: try Self.file(csv, in: t.directory))
+        func names(_ filter: CustomerExporter.Filter) throws -> [String] {
+            let path = t.directory.path("filtered.csv")
+            let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+            stream.open()
+            _ = try CustomerExporter(replica: t.replica, format: .csv, filter: filter).export(to: stream)
+            stream.close()
+            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[3]) }.sorted()
+        }
+        #expect(try names(.init()) == ["Ann", "Bo", "Cy"])
+        #expect(try names(.init(status: "Active")) == ["Ann", "Cy"])
+        #expect(try names(.init(status: "Active", sourceType: "WebLead")) == ["Ann"])
+        #expect(try names(.init(createdAfter: "2026-01-01T00:00:00.000Z")) == ["Bo", "Cy"])
+        #expect(try names(.init(createdBefore: "2026-03-01T10:00:00.000Z")) == ["Ann"])
+        #expect(try names(.init(loyaltyTier: "Gold")).isEmpty)
+        #expect(try names(.init(tag: "vip")).isEmpty)
+    }
 }

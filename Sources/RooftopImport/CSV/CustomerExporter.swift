@@ -14,16 +14,56 @@ public struct CustomerExporter {
                                  "street", "city", "state", "postalCode", "country", "birthDate", "sourceType", "status", "notes",
                                  "loyaltyPoints", "loyaltyTier", "tags", "homeRooftop", "createdAt", "updatedAt"]
 
+    /// Which customers an export takes: every condition set must hold (nil: any).
+    public struct Filter: Sendable, Equatable {
+        public var status: String?
+        /// The tier derived from the loyalty ledger (Bronze, Silver, Gold, Platinum).
+        public var loyaltyTier: String?
+        /// Holds this tag (exact).
+        public var tag: String?
+        public var contactType: String?
+        public var sourceType: String?
+        public var homeRooftop: String?
+        /// `createdAt` at or after / before these RFC 3339 instants (stored UTC form).
+        public var createdAfter: String?
+        public var createdBefore: String?
+
+        public init(status: String? = nil, loyaltyTier: String? = nil, tag: String? = nil, contactType: String? = nil, sourceType: String? = nil,
+                    homeRooftop: String? = nil, createdAfter: String? = nil, createdBefore: String? = nil) {
+            self.status = status; self.loyaltyTier = loyaltyTier; self.tag = tag; self.contactType = contactType
+            self.sourceType = sourceType; self.homeRooftop = homeRooftop; self.createdAfter = createdAfter; self.createdBefore = createdBefore
+        }
+
+        /// True when `record` meets every condition set.
+        public func matches(_ record: CustomerRecord) -> Bool {
+            let c = record.customer
+            func equal(_ wanted: String?, _ field: String) -> Bool { wanted == nil || c[field].textValue == wanted }
+            guard equal(status, "status"), equal(contactType, "contactType"), equal(sourceType, "sourceType"), equal(homeRooftop, "homeRooftop")
+            else { return false }
+            if let tag, !record.tags.contains(tag) { return false }
+            if let loyaltyTier, record.loyalty.loyaltyTier != loyaltyTier { return false }
+            let created = c["createdAt"].textValue ?? ""
+            if let createdAfter, created < createdAfter { return false }
+            if let createdBefore, created >= createdBefore { return false }
+            return true
+        }
+    }
+
     public let replica: Replica
     public var format: Format
-    /// Only customers whose `status` is this, when set.
-    public var status: String?
+    /// The customers taken (all visible ones by default).
+    public var filter: Filter
 
-    /// An export of `replica`'s visible customers, optionally only those whose `status` is `status`.
-    public init(replica: Replica, format: Format, status: String? = nil) {
+    /// An export of `replica`'s visible customers that meet `filter`.
+    public init(replica: Replica, format: Format, filter: Filter = Filter()) {
         self.replica = replica
         self.format = format
-        self.status = status
+        self.filter = filter
+    }
+
+    /// An export of `replica`'s visible customers, only those whose `status` is `status` when set.
+    public init(replica: Replica, format: Format, status: String?) {
+        self.init(replica: replica, format: format, filter: Filter(status: status))
     }
 
     /// Writes to `stream` (opened here, closed by the caller).
@@ -37,7 +77,7 @@ public struct CustomerExporter {
             let page = try replica.customers(limit: 1_000, after: cursor)
             guard let last = page.last else { break }
             cursor = last.customer.id
-            for record in page where status == nil || record.customer["status"].textValue == status {
+            for record in page where filter.matches(record) {
                 if let csv {
                     try csv.write(row: Self.row(record))
                 } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RooftopImport
+import RooftopModel
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data from the local replica.", subcommands: [Customers.self])
@@ -11,11 +12,18 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
         @Option(help: "csv or jsonl.") var format: String = "csv"
         @Option(help: "Only customers with this status (Active, Inactive, Prospect).") var status: String?
+        @Option(name: .customLong("loyalty-tier"), help: "Only this loyalty tier (Bronze, Silver, Gold, Platinum).") var loyaltyTier: String?
+        @Option(help: "Only customers holding this tag.") var tag: String?
+        @Option(name: .customLong("contact-type"), help: "Only Individual or Business customers.") var contactType: String?
+        @Option(name: .customLong("source-type"), help: "Only this source (WebLead, Showroom, ServiceCustomer, ReferralCustomer).") var sourceType: String?
+        @Option(name: .customLong("home-rooftop"), help: "Only customers of this home rooftop.") var homeRooftop: String?
+        @Option(name: .customLong("created-after"), help: "Only customers created at or after this RFC 3339 instant.") var createdAfter: String?
+        @Option(name: .customLong("created-before"), help: "Only customers created before this RFC 3339 instant.") var createdBefore: String?
         @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
 
         func run() throws {
             guard let format = CustomerExporter.Format(rawValue: format) else { throw CLIError("--format must be csv or jsonl, got \(format)") }
-            if let status, !["Active", "Inactive", "Prospect"].contains(status) { throw CLIError("--status must be Active, Inactive or Prospect, got \(status)") }
+            let filter = try self.filter()
             let replica = try data.openReplica()
             let total = try replica.customerCount()
             guard let stream = OutputStream(toFileAtPath: output ?? "/dev/stdout", append: false) else {
@@ -24,9 +32,27 @@ struct ExportCommand: ParsableCommand {
             stream.open()
             defer { stream.close() }
             let progress = output == nil ? nil : CountProgress("exporting", total: total, unit: "customers")
-            let written = try CustomerExporter(replica: replica, format: format, status: status).export(to: stream) { progress?.update($0) }
+            let written = try CustomerExporter(replica: replica, format: format, filter: filter).export(to: stream) { progress?.update($0) }
             progress?.finish(written)
             if let output { print("\(written) customers written to \(output)") }
+        }
+
+        /// The filter of the options, each value checked against the customer's declaration.
+        func filter() throws -> CustomerExporter.Filter {
+            func checked(_ value: String?, _ field: String, _ option: String) throws -> String? {
+                guard let value, case .enumeration(let allowed)? = CRMSchema.customer.field(field)?.type else { return value }
+                guard allowed.contains(value) else { throw CLIError("--\(option) must be \(allowed.joined(separator: ", ")), got \(value)") }
+                return value
+            }
+            func instant(_ value: String?, _ option: String) throws -> String? {
+                guard let value else { return nil }
+                guard let normalised = Timestamp.normaliseDateTime(value) else { throw CLIError("--\(option) must be an RFC 3339 date-time, got \(value)") }
+                return normalised
+            }
+            return CustomerExporter.Filter(
+                status: try checked(status, "status", "status"), loyaltyTier: try checked(loyaltyTier, "loyaltyTier", "loyalty-tier"), tag: tag,
+                contactType: try checked(contactType, "contactType", "contact-type"), sourceType: try checked(sourceType, "sourceType", "source-type"),
+                homeRooftop: homeRooftop, createdAfter: try instant(createdAfter, "created-after"), createdBefore: try instant(createdBefore, "created-before"))
         }
     }
 }
