@@ -121,6 +121,8 @@ let package = Package(
         .executableTarget(name: "rooftop-bench", dependencies: [
             "RooftopCRM", "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting", "RooftopGenerator",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
         // The convergence soak over many seeds (scripts/soak).

@@ -27,6 +27,21 @@ enum SearchBench {
         let size = Double((try FileManager.default.attributesOfItem(atPath: directory.path("north.sqlite"))[.size] as? Int64) ?? 0)
         print(String(format: "search: %d generated customers written in %.1f s (%.0f customers/s); replica %.0f MB (%.0f bytes per customer)",
                      customers, generation, Double(customers) / generation, size / 1e6, size / Double(customers)))
+        let kinds = queries(from: samples)
+        print("search latency, in-process, limit 20 (ms): kind, 1 caller p50 p99, 8 callers p50 p99, results found")
+        for (kind, queries) in kinds {
+            var found = 0
+            let one = try latencies(queries, callers: 1, replica) { found += $0 }
+            let eight = try latencies(queries, callers: 8, replica) { _ in }
+            print("  " + kind.padding(toLength: 14, withPad: " ", startingAt: 0)
+                  + String(format: " %7.2f %7.2f   %7.2f %7.2f   %d/%d", one.p50, one.p99, eight.p50, eight.p99, found, queries.count))
+        }
+    }
+
+    /// The service desk's kinds of query, 300 of each, drawn from generated records (`samples`):
+    /// a surname, first and last name, an e-mail's first 8 characters, a phone as typed, its last 4
+    /// digits, a VIN, its last 8 characters, and a surname of 5+ letters with one letter changed.
+    static func queries(from samples: [GeneratedRecord]) -> [(String, [String])] {
         var random = SplitMix64(seed: 2)
         func typo(_ word: String) -> String {
             var chars = Array(word)
@@ -44,19 +59,20 @@ enum SearchBench {
         let vins: [String] = withVIN.map { $0.vehicles[0].vin }
         let last8: [String] = vins.map { String($0.suffix(8)) }
         let typos: [String] = names.filter { $0.count >= 5 }.map(typo)
-        let kinds: [(String, [String])] = [("name", names), ("two names", twoNames), ("e-mail prefix", emails), ("full phone", phones),
-                                           ("last-4 phone", last4), ("VIN", vins), ("last-8 VIN", last8), ("typo", typos)].map { ($0.0, Array($0.1.prefix(300))) }
-        print("search latency, in-process, limit 20 (ms): kind, 1 caller p50 p99, 8 callers p50 p99, results found")
-        for (kind, queries) in kinds {
-            var found = 0
-            let one = try latencies(queries, callers: 1, replica) { found += $0 }
-            let eight = try latencies(queries, callers: 8, replica) { _ in }
-            print("  " + kind.padding(toLength: 14, withPad: " ", startingAt: 0)
-                  + String(format: " %7.2f %7.2f   %7.2f %7.2f   %d/%d", one.p50, one.p99, eight.p50, eight.p99, found, queries.count))
-        }
+        return [("name", names), ("two names", twoNames), ("e-mail prefix", emails), ("full phone", phones),
+                ("last-4 phone", last4), ("VIN", vins), ("last-8 VIN", last8), ("typo", typos)].map { ($0.0, Array($0.1.prefix(300))) }
     }
 
-    struct Percentiles { let p50: Double, p99: Double }
+    struct Percentiles {
+        let p50: Double, p99: Double
+        init(p50: Double, p99: Double) { self.p50 = p50; self.p99 = p99 }
+        /// Of latencies in ms.
+        init(_ times: [Double]) {
+            let sorted = times.sorted()
+            p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+            p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+        }
+    }
 
     static func latencies(_ queries: [String], callers: Int, _ replica: Replica, found: (Int) -> Void) throws -> Percentiles {
         final class Results: @unchecked Sendable {

@@ -14,7 +14,7 @@ func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").
 
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
-/// The sections to run (default all but bootstrap-paged, compaction and search): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search. (`apply` needs `writes`.)
+/// The sections to run (default all but bootstrap-paged, compaction, search and scale): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search, scale (``ScaleBench``). (`apply` needs `writes`.)
 let phases = Set(arguments.dropFirst(2).isEmpty ? ["writes", "apply", "sync", "bootstrap"] : Array(arguments.dropFirst(2)))
 let batch = 1_000
 
@@ -103,6 +103,11 @@ func writeReplica(_ replica: Replica) throws -> Double {
         }
         try replica.checkpoint()
     }
+}
+
+if phases.contains("scale") {
+    try await ScaleBench.run(customers: customers)
+    if phases == ["scale"] { exit(0) }
 }
 
 if phases.contains("search") {

@@ -24,3 +24,11 @@ import Testing
         }
     }
 }
+
+@Suite struct TrimmingTests {
+    /// The ASCII shortcut trims exactly as Foundation does (Unicode white space included).
+    @Test(arguments: ["Ann", " Ann", "Ann ", "\tAnn\n", "\u{00A0}Ann\u{2003}", "A n n", "", "   ", "\u{3000}名前\u{3000}", "José", "a\u{301}", "x\u{200B}"])
+    func trimsAsFoundationDoes(text: String) {
+        #expect(text.trimmedWhitespace == text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

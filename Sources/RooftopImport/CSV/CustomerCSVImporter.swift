@@ -58,7 +58,7 @@ public struct CustomerCSVImporter {
     /// Imports from `stream`, read row by row; `name` names the input in errors.
     func importStream(_ stream: InputStream, name path: String, progress: (Int) -> Void) throws -> ImportReport {
         let reader: CSVReader
-        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true) } catch {
+        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
             throw CustomerCSVError("\(path): not a CSV file with a header row (\(error))")
         }
         guard let header = reader.headerRow else { throw CustomerCSVError("\(path): empty file") }
@@ -73,10 +73,22 @@ public struct CustomerCSVImporter {
         var report = ImportReport()
         report.ignoredColumns = header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element)
         let service = CRMService(replica: replica)
-        var batch: [LocalWrite] = [], batchIDs = Set<RowID>(), rows = 0
+        // Rows of the batch in flight: whether each was imported before is checked in the batch's
+        // own transaction (one transaction per batch, not a read per row).
+        var batch: [(id: RowID, writes: [LocalWrite])] = [], batchIDs = Set<RowID>(), rows = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            try replica.write(batch)
+            let (created, known) = try replica.transaction { tx in
+                var created = 0, known = 0
+                for (id, writes) in batch {
+                    if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
+                    _ = try tx.write(writes)
+                    created += 1
+                }
+                return (created, known)
+            }
+            report.customersCreated += created
+            report.alreadyImported += known
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
         }
@@ -84,16 +96,17 @@ public struct CustomerCSVImporter {
             rows += 1
             let line = rows + 1
             var values: [String: String] = [:]
-            for (index, field) in fieldOf where index < row.count && !row[index].isEmpty { values[field] = row[index] }
+            for (index, field) in fieldOf where index < row.count {
+                let value = row[index].trimmedWhitespace
+                if !value.isEmpty { values[field] = value }
+            }
             do {
-                let (id, input) = try Self.customer(values, rowContent: row)
-                let known = try batchIDs.contains(id) || replica.isKnown(CRMSchema.customer, id: id)
-                if known {
+                let (id, input) = try Self.customer(values, rowContent: row.map(\.trimmedWhitespace))
+                if batchIDs.contains(id) {
                     report.alreadyImported += 1
                 } else {
-                    batch += try service.customerCreationWrites(input, id: id)
+                    batch.append((id, try service.customerCreationWrites(input, id: id)))
                     batchIDs.insert(id)
-                    report.customersCreated += 1
                 }
             } catch let error as FieldInputError {
                 report.rejected.append("line \(line): \(error.pointer): \(error.reason)")

@@ -3,7 +3,7 @@
 public enum EmailAddress {
     /// - Returns: the normalised address, or nil when it is not of the accepted shape.
     public static func normalise(_ input: String) -> String? {
-        let value = input.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let value = input.trimmedWhitespace.lowercased()
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard value.utf8.count <= 254, parts.count == 2 else { return nil }
         let local = parts[0], domain = parts[1]

@@ -11,7 +11,7 @@ public enum PhoneNumber {
     ///   - defaultCountryCode: the calling code for numbers written without `+` (default `1`).
     /// - Returns: the E.164 form, or nil when the input is not a plausible phone number.
     public static func e164(_ input: String, defaultCountryCode: String = "1") -> String? {
-        let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = input.trimmedWhitespace
         guard !trimmed.isEmpty else { return nil }
         var digits = ""
         for ch in trimmed.unicodeScalars {

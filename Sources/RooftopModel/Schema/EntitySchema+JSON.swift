@@ -46,7 +46,8 @@ extension EntitySchema {
 
     /// Escapes a key for a JSON Pointer (RFC 6901 §3: `~` → `~0`, `/` → `~1`).
     public static func escape(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     /// The JSON object of a stored row: `id`, every field (null when unset), nested groups.

@@ -10,7 +10,7 @@ extension FieldType {
         func fail(_ reason: String) -> FieldInputError { FieldInputError(pointer: pointer, reason: reason) }
         func string() throws(FieldInputError) -> String? {
             guard case .string(let s) = json else { throw fail("expected a string, got \(json.kindName)") }
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmedWhitespace
             return t.isEmpty ? nil : t
         }
         switch self {
@@ -28,12 +28,13 @@ extension FieldType {
             guard !s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) else {
                 throw fail("contains a control character")
             }
-            let stored = s.precomposedStringWithCanonicalMapping
+            // ASCII text is already in NFC (most names, e-mails, streets).
+            let stored = s.utf8.allSatisfy({ $0 < 0x80 }) ? s : s.precomposedStringWithCanonicalMapping
             guard stored.utf8.count <= maxBytes else { throw fail("longer than \(maxBytes) bytes of UTF-8") }
             return .text(stored)
         case .enumeration(let allowed):
             guard let s = try string() else { return .null }
-            guard let match = allowed.first(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) else {
+            guard let match = allowed.first(where: { $0 == s }) ?? allowed.first(where: { $0.caseInsensitiveCompare(s) == .orderedSame }) else {
                 throw fail("expected one of \(allowed.joined(separator: ", "))")
             }
             return .text(match)
@@ -50,7 +51,7 @@ extension FieldType {
             switch json {
             case .number(let d) where d.isFinite: text = String(d)
             case .string(let s):
-                text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                text = s.trimmedWhitespace
                 if text.isEmpty { return .null }
             default: throw fail("expected a decimal number")
             }

@@ -24,10 +24,10 @@ enum ChangeLog {
     }
 
     static func advance(_ db: Database, origin: RooftopID, to hlc: HLC) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO versionVector (origin, hlc) VALUES (?, ?)
             ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc)
-            """, arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue)])
+            """).execute(arguments: [origin.rawValue, Int64(bitPattern: hlc.rawValue)])
     }
 
     static func versionVector(_ db: Database) throws -> VersionVector {

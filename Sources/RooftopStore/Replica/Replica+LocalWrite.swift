@@ -47,7 +47,7 @@ extension Replica {
         let change = RowChange(table: write.entity.table, rowID: write.rowID, hlc: .zero, kind: write.kind == .insert ? .insert : .update,
                                fields: write.values[parentField].map { [FieldChange(parentField, $0)] } ?? [])
         guard let parent = try ChildRecords.parentID(db, write.entity, change) else { return }
-        let deleted = try Bool.fetchOne(db, sql: "SELECT _deleted IS NOT NULL FROM \(parentTable.quotedDatabaseIdentifier) WHERE id = ?",
+        let deleted = try Bool.fetchOne(db.cachedStatement(sql: "SELECT _deleted IS NOT NULL FROM \(parentTable.quotedDatabaseIdentifier) WHERE id = ?"),
                                         arguments: [parent.string]) ?? false
         if deleted { throw ReplicaError(.gone, "\(parentTable) \(parent) is deleted: restore it first") }
     }

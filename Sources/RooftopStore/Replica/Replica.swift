@@ -146,13 +146,13 @@ public final class Replica: Sendable {
     /// The HLC state persisted in the file, advanced by the caller and written back in the
     /// same transaction so processes sharing the file stay monotonic.
     func loadClock(_ db: Database) throws -> HybridLogicalClock {
-        let raw = try Int64.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'hlc'") ?? 0
+        let raw = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM replicaMeta WHERE key = 'hlc'")) ?? 0
         return HybridLogicalClock(last: HLC(rawValue: UInt64(bitPattern: raw)), maxDriftMilliseconds: maxDriftMilliseconds)
     }
 
     func storeClock(_ db: Database, _ clock: HybridLogicalClock) throws {
-        try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       arguments: [Int64(bitPattern: clock.last.rawValue)])
+        try db.cachedStatement(sql: "INSERT INTO replicaMeta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .execute(arguments: [Int64(bitPattern: clock.last.rawValue)])
     }
 
     /// The last HLC issued or received by this replica.

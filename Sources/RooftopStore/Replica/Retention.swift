@@ -13,7 +13,7 @@ enum Retention {
     }
 
     static func isPurged(_ db: Database, table: String, id: RowID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM purgedRow WHERE tableName = ? AND rowId = ?", arguments: [table, id.string]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM purgedRow WHERE tableName = ? AND rowId = ?"), arguments: [table, id.string]) ?? false
     }
 
     /// Removes a row and its history for good, keeping only the purge change (for relaying) and a

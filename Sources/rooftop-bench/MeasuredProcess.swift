@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process run to completion and measured: wall time (s) and peak resident set size
+/// (`ru_maxrss` of `wait4(2)`, KiB), its standard output optionally sent to a file.
+struct MeasuredProcess {
+    let seconds: Double
+    let peakRSSKiB: Int
+    let status: Int32
+
+    /// Runs `arguments[0]` with the rest; standard output goes to `stdout` (a path) or here, standard
+    /// error is appended to `stderr` (a path) or comes here;
+    /// the working directory is this process's.
+    /// - Throws: `POSIXError` when the process cannot be started.
+    static func run(_ arguments: [String], stdout: String? = nil, stderr: String? = nil) throws -> MeasuredProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdout { posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        if let stderr { posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644) }
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let start = DispatchTime.now()
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return MeasuredProcess(seconds: seconds, peakRSSKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
+    }
+
+    /// Peak RSS in MB (10^6 bytes).
+    var peakMB: Double { Double(peakRSSKiB) * 1024 / 1e6 }
+}
+
+/// `VmRSS` and `VmHWM` (peak) of a running process from `/proc/<pid>/status`, in MB.
+func residentMB(pid: Int32) -> (current: Double, peak: Double) {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
+    func value(_ key: String) -> Double {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
+        return Double(line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * 1024 / 1e6
+    }
+    return (value("VmRSS"), value("VmHWM"))
+}
