@@ -272,6 +272,28 @@ import Testing
         }
     }
 
+    /// The tier filter reads a derived, indexed rank (`customer._tierRank`): it must follow the ledger
+    /// wherever the events go — a merge moves them to the survivor, an unmerge back.
+    @Test func theTierFilterFollowsEventsThroughMergeAndUnmerge() async throws {
+        try await API.withAPI { client, _ in
+            let first = try #require(try await post(client, "/api/crm/customers", ["firstName": "Di", "lastName": "Rank"])["id"]?.stringValue)
+            let earner = try #require(try await post(client, "/api/crm/customers", ["firstName": "Di", "lastName": "Rank"])["id"]?.stringValue)
+            _ = try await post(client, "/api/crm/loyalty/\(earner)/points/add", ["points": 6000])
+            func ids(_ tier: String) async throws -> Set<String> {
+                Set(try await get(client, "/api/crm/customers?loyaltyTier=\(tier)")["items"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue } ?? [])
+            }
+            #expect(try await ids("Gold") == [earner])
+            // The survivor is the one created first: the earner's events move to it, and its tier with them.
+            _ = try await post(client, "/api/crm/customers/\(earner)/merge", ["intoId": .string(first)], status: .ok)
+            #expect(try await ids("Gold") == [first])
+            _ = try await post(client, "/api/crm/customers/\(earner)/unmerge", [:], status: .ok)
+            #expect(try await ids("Gold") == [earner])
+            _ = try await post(client, "/api/crm/loyalty/\(first)/points/add", ["points": 1200])
+            #expect(try await ids("Silver") == [first])
+            #expect(try await ids("Platinum").isEmpty)
+        }
+    }
+
     @Test func staffMistakesAreRefusedWithTheReason() async throws {
         try await API.withAPI { client, _ in
             // A retried create that names its id never makes a second customer.

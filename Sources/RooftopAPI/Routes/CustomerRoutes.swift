@@ -193,12 +193,15 @@ struct CustomerRoutes: Sendable {
         for text in parameters.getAll("loyaltyTier") {
             // The tier shown: earned from points or set as a floor (LoyaltyAccount.tierSQL).
             let tier = try ListParameters.value(String(text), CRMSchema.customer.field("loyaltyTier")!.type, name: "loyaltyTier")
-            query.conditions.append(.init("(\(LoyaltyAccount.tierSQL)) = ?", [tier]))
+            // Derived and indexed (`customer._tierRank`, migration v14): only that tier's rows are read.
+            guard let rank = tier.textValue.flatMap(LoyaltyAccount.tierRank) else { continue }
+            query.conditions.append(.init("customer._tierRank = ?", [.integer(Int64(rank))]))
         }
         for text in parameters.getAll("tags") {
             let tag = try ListParameters.value(String(text), .text(maxLength: 64), name: "tags")
+            // As a list of ids: SQLite reads the tagged customers by primary key, not every customer.
             query.conditions.append(.init("""
-                EXISTS (SELECT 1 FROM customerTag t WHERE t.customerId = customer.id AND t._created IS NOT NULL AND t._deleted IS NULL
+                customer.id IN (SELECT t.customerId FROM customerTag t WHERE t._created IS NOT NULL AND t._deleted IS NULL
                   AND coalesce(t.removed, 0) = 0 AND lower(t.tag) = lower(?))
                 """, [tag]))
         }

@@ -44,15 +44,23 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
 
     /// An SQL expression over a row of `customer` giving its tier as ``loyaltyTier`` does (null
     /// without one), for filters and segment criteria.
-    public static let tierSQL = """
-        CASE max(CASE customer.loyaltyTier WHEN 'Platinum' THEN 3 WHEN 'Gold' THEN 2 WHEN 'Silver' THEN 1 WHEN 'Bronze' THEN 0 ELSE -1 END,
-                 (SELECT CASE WHEN count(*) = 0 THEN -1
-                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 25000 THEN 3
-                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 5000 THEN 2
-                              WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 1000 THEN 1 ELSE 0 END
-                  FROM loyaltyEvent e WHERE e.customerId = customer.id AND e._created IS NOT NULL AND e._deleted IS NULL))
-        WHEN 3 THEN 'Platinum' WHEN 2 THEN 'Gold' WHEN 1 THEN 'Silver' WHEN 0 THEN 'Bronze' END
+    public static let tierSQL = "CASE \(tierRankSQL) WHEN 3 THEN 'Platinum' WHEN 2 THEN 'Gold' WHEN 1 THEN 'Silver' WHEN 0 THEN 'Bronze' END"
+
+    /// An SQL expression over a row of `customer` giving the rank of its tier (Bronze 0 … Platinum 3,
+    /// -1 without a tier): what ``tierSQL`` names, and what the indexed `customer._tierRank` holds.
+    public static let tierRankSQL = """
+        max(CASE customer.loyaltyTier WHEN 'Platinum' THEN 3 WHEN 'Gold' THEN 2 WHEN 'Silver' THEN 1 WHEN 'Bronze' THEN 0 ELSE -1 END,
+            (SELECT CASE WHEN count(*) = 0 THEN -1
+                         WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 25000 THEN 3
+                         WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 5000 THEN 2
+                         WHEN coalesce(sum(CASE WHEN e.kind = 'Add' THEN e.points END), 0) >= 1000 THEN 1 ELSE 0 END
+             FROM loyaltyEvent e WHERE e.customerId = customer.id AND e._created IS NOT NULL AND e._deleted IS NULL))
         """
+
+    /// The rank ``tierRankSQL`` gives `tier` (Bronze 0 … Platinum 3).
+    public static func tierRank(_ tier: String) -> Int? {
+        ["Bronze": 0, "Silver": 1, "Gold": 2, "Platinum": 3][tier]
+    }
 
     /// Builds the account from the customer's visible event rows.
     init(customerId: RowID, tier: String?, rows: [StoredRow]) {

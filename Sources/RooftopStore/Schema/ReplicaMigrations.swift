@@ -278,6 +278,34 @@ enum ReplicaMigrations {
                 CREATE INDEX IF NOT EXISTS customerVehicle_vehicleId ON customerVehicle(vehicleId);
                 """)
         }
+        migrator.registerMigration("v14-customer-tier-rank") { db in
+            // Local, derived (never replicated): the rank of the loyalty tier each customer shows
+            // (LoyaltyAccount.tierRankSQL: the higher of the stored tier and the tier earned by the
+            // ledger's visible adds; -1 without either), kept by triggers whatever writes the
+            // customer or its events (local write, apply, merge, erasure, purge), and indexed so a
+            // list filtered by tier reads only that tier's customers (`customer_tierRank`).
+            let rank = LoyaltyAccount.tierRankSQL
+            try db.execute(sql: """
+                ALTER TABLE customer ADD COLUMN _tierRank INTEGER NOT NULL DEFAULT -1;
+                UPDATE customer SET _tierRank = \(rank);
+                CREATE INDEX customer_tierRank ON customer(_tierRank, id);
+                CREATE TRIGGER customerTier_insert AFTER INSERT ON customer BEGIN
+                  UPDATE customer SET _tierRank = \(rank) WHERE id = NEW.id;
+                END;
+                CREATE TRIGGER customerTier_update AFTER UPDATE OF loyaltyTier ON customer BEGIN
+                  UPDATE customer SET _tierRank = \(rank) WHERE id = NEW.id;
+                END;
+                CREATE TRIGGER customerTier_eventInsert AFTER INSERT ON loyaltyEvent BEGIN
+                  UPDATE customer SET _tierRank = \(rank) WHERE id = NEW.customerId;
+                END;
+                CREATE TRIGGER customerTier_eventUpdate AFTER UPDATE OF customerId, kind, points, _created, _deleted ON loyaltyEvent BEGIN
+                  UPDATE customer SET _tierRank = \(rank) WHERE id IN (NEW.customerId, OLD.customerId);
+                END;
+                CREATE TRIGGER customerTier_eventDelete AFTER DELETE ON loyaltyEvent BEGIN
+                  UPDATE customer SET _tierRank = \(rank) WHERE id = OLD.customerId;
+                END;
+                """)
+        }
         return migrator
     }
 
