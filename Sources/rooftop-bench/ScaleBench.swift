@@ -131,7 +131,7 @@ struct ScaleRun {
     func query(_ client: HTTPClient, node: Process) async throws {
         let base = "http://127.0.0.1:\(apiPort)"
         var ready = false
-        for _ in 0..<600 where !ready {
+        for _ in 0..<6_000 where !ready {  // up to 10 minutes: a migration of a large replica runs first
             ready = (try? await get(client, base + "/openapi.json").status) == 200
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }

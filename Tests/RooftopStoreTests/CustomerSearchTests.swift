@@ -24,6 +24,7 @@ import Testing
                              "addresses": [["street": "1 Main St", "city": "Springfield", "postalCode": "62701"]]])
             try add("johnny", ["firstName": "Johnny", "lastName": "Smithers", "email": "johnny@smithers.example"])
             try add("acme", ["businessName": "Acme Plumbing LLC", "phoneNumbers": [["number": "+1 415 555 0199"]]])
+            try add("ipek", ["firstName": "İpek", "lastName": "Yılmaz", "addresses": [["city": "Zoë Falls"]]])
             try add("gone", ["firstName": "Gone", "lastName": "Smith", "phoneNumbers": [["number": "312.555.7777"]]])
             _ = try t.replica.delete(CRMSchema.customer, id: ids["gone"]!)
             // A vehicle with a valid VIN, owned by José.
@@ -58,6 +59,8 @@ import Testing
             ("jose.munoz@gmail.com", ["jose"]), ("JOHN.SMITH@yahoo.com", ["john"]), ("johnny@", ["johnny"]), ("john.smith@", ["john"]),  // e-mail
             ("(312) 555-0101", ["jose"]), ("3125550101", ["jose"]), ("+1 312 555 0101", ["jose"]),  // phone, any format
             ("0101", ["jose"]), ("555-0101", ["jose"]), ("0199", ["acme"]), ("7777", []),  // last 4 or 7; deleted ones never
+            ("Mun\u{303}oz Jose\u{301}", ["jose"]), ("MUN\u{303}OZ", ["jose"]),  // NFD input (combining marks), as some keyboards send it
+            ("ipek yilmaz", ["ipek"]), ("IPEK", ["ipek"]), ("yılmaz", ["ipek"]), ("İPEK YILMAZ", ["ipek"]), ("zoe falls", ["ipek"]),  // Turkish İ and ı; Zoë
             ("zzzz", []), ("\"", []), ("smith*", ["john", "johnny"]), ("OR", []),  // query syntax is never read as FTS syntax
         ]
         for (query, expected) in cases {
