@@ -39,13 +39,24 @@ func cpuSeconds() -> Double {
 
 func rate(_ n: Int, _ s: Double) -> String { String(format: "%10.0f/s", Double(n) / s) }
 
+print("Rooftop benchmarks — \(customers) generated customers; \(ProcessInfo.processInfo.activeProcessorCount) cores, " +
+      "\(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)")
+
+if phases.contains("scale") {
+    try await ScaleBench.run(customers: customers)
+    if phases == ["scale"] { exit(0) }
+}
+
+if phases.contains("search") {
+    try SearchBench.run(customers: customers)
+    if phases == ["search"] { exit(0) }  // the other sections need the writes below
+}
+
 var generator = SyntheticCustomers(seed: 7)
 let inputs = (0..<customers).map { generator.customer(index: $0) }
 let directory = try TemporaryDirectory("rooftop-bench")
 defer { directory.remove() }
 
-print("Rooftop benchmarks — \(customers) generated customers; \(ProcessInfo.processInfo.activeProcessorCount) cores, " +
-      "\(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)")
 
 // 1. Customer writes: plain SQLite rows vs the replica (same columns, plus HLC stamps and the change log).
 //    Three rounds, each writing a new plain file then a new replica (interleaved, so that this machine's
@@ -103,16 +114,6 @@ func writeReplica(_ replica: Replica) throws -> Double {
         }
         try replica.checkpoint()
     }
-}
-
-if phases.contains("scale") {
-    try await ScaleBench.run(customers: customers)
-    if phases == ["scale"] { exit(0) }
-}
-
-if phases.contains("search") {
-    try SearchBench.run(customers: customers)
-    if phases == ["search"] { exit(0) }  // the other sections need the writes below
 }
 
 var writeRounds: [(plain: Double, replica: Double)] = []
