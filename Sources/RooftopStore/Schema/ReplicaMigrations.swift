@@ -289,7 +289,8 @@ enum ReplicaMigrations {
                 ALTER TABLE customer ADD COLUMN _tierRank INTEGER NOT NULL DEFAULT -1;
                 UPDATE customer SET _tierRank = \(rank);
                 CREATE INDEX customer_tierRank ON customer(_tierRank, id);
-                CREATE TRIGGER customerTier_insert AFTER INSERT ON customer BEGIN
+                CREATE TRIGGER customerTier_insert AFTER INSERT ON customer
+                  WHEN NEW.loyaltyTier IS NOT NULL OR EXISTS (SELECT 1 FROM loyaltyEvent WHERE customerId = NEW.id) BEGIN
                   UPDATE customer SET _tierRank = \(rank) WHERE id = NEW.id;
                 END;
                 CREATE TRIGGER customerTier_update AFTER UPDATE OF loyaltyTier ON customer BEGIN
