@@ -45,6 +45,22 @@ import Testing
         }
     }
 
+    /// The typo tier reads the index's terms from a cache kept while the index is unchanged: a name
+    /// written after a search (here, or applied from another rooftop) is found with a typo at once.
+    @Test func aNameWrittenAfterASearchIsFoundWithATypoAtOnce() throws {
+        var desk = try Desk()
+        defer { desk.t.remove() }
+        #expect(try desk.find("Jonh Smiht") == ["john"])  // reads the terms starting with j and s
+        desk.ids["szabo"] = try desk.replica.createCustomer(try CustomerInput(json: ["firstName": "Sándor", "lastName": "Szabó"]))
+        #expect(try desk.find("sandor szabp") == ["szabo"])
+        let south = try TestReplica("south")
+        defer { south.remove() }
+        let applied = try south.replica.createCustomer(try CustomerInput(json: ["firstName": "Jolene", "lastName": "Sutcliffe"]))
+        _ = try desk.replica.apply(try south.replica.changeset(origin: south.replica.rooftop, after: .zero, limit: 1_000))
+        desk.ids["sutcliffe"] = applied
+        #expect(try desk.find("jolene sutclife") == ["sutcliffe"])
+    }
+
     @Test func everyKindOfQueryADeskTypesFindsTheCustomer() throws {
         let desk = try Desk()
         defer { desk.t.remove() }
