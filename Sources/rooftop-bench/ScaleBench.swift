@@ -16,7 +16,8 @@ import RooftopModel
 /// 5. the rooftop's push to a hub, then a new rooftop's bootstrap from the hub's snapshot (`rooftop sync`), digests compared.
 ///
 /// `ROOFTOP_BENCH_DIR`: work there and keep it (a second run reuses a replica generated with the same N);
-/// otherwise a temporary directory, removed at the end.
+/// otherwise a temporary directory, removed at the end. `ROOFTOP_SCALE_ONLY=rest,import,adf,sync`: only
+/// those steps after the generation.
 enum ScaleBench {
     static func run(customers: Int) async throws {
         guard let binary = ProcessInfo.processInfo.environment["ROOFTOP_BIN"] else {
@@ -56,12 +57,15 @@ struct ScaleRun {
     func run() async throws {
         print("scale: \(customers) customers; work directory \(work)")
         guard chdir(work) == 0 else { throw BenchError("cannot enter \(work)") }
+        // ROOFTOP_SCALE_ONLY=rest,import,adf,sync: only those steps after the generation (a rerun on a kept directory).
+        let only = ProcessInfo.processInfo.environment["ROOFTOP_SCALE_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+        func wanted(_ step: String) -> Bool { only?.contains(step) ?? true }
         try setUp()
         try generate()
-        try await serveAndQuery()
-        try importAndExport()
-        try adf()
-        try await bootstrap()
+        if wanted("rest") { try await serveAndQuery() }
+        if wanted("import") { try importAndExport() }
+        if wanted("adf") { try adf() }
+        if wanted("sync") { try await bootstrap() }
     }
 
     func setUp() throws {
