@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A child process run to completion and measured: wall time (s) and peak resident set size
-/// (`ru_maxrss` of `wait4(2)`, KiB), its standard output optionally sent to a file.
+/// (its `VmHWM`, KiB), its standard output optionally sent to a file.
 struct MeasuredProcess {
     let seconds: Double
     let peakRSSKiB: Int
@@ -26,11 +26,18 @@ struct MeasuredProcess {
         let start = DispatchTime.now()
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        // The peak is the child's own VmHWM, read every 20 ms until it exits: wait4's ru_maxrss is
+        // not, as Linux carries the spawning process's high-water mark into the child at exec.
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var peak = 0
+        while true {
+            peak = max(peak, Int(residentMB(pid: pid).peak * 1e6 / 1024))
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done < 0 && errno != EINTR) { break }
+            usleep(20_000)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return MeasuredProcess(seconds: seconds, peakRSSKiB: usage.ru_maxrss, status: (status >> 8) & 0xFF)
+        return MeasuredProcess(seconds: seconds, peakRSSKiB: peak, status: (status >> 8) & 0xFF)
     }
 
     /// Peak RSS in MB (10^6 bytes).
