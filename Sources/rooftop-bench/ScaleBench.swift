@@ -119,7 +119,7 @@ struct ScaleRun {
         node.executableURL = URL(fileURLWithPath: binary)
         node.arguments = ["node", "serve", "--data", path("north")]
         node.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        FileManager.default.createFile(atPath: path("node.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: path("node.log"), contents: nil)
         node.standardError = FileHandle(forWritingAtPath: path("node.log"))
         try node.run()
         defer { node.terminate(); node.waitUntilExit() }
@@ -326,7 +326,7 @@ struct ScaleRun {
         hub.arguments = ["hub", "serve", "--data", path("hub"), "--certs", path("certs"), "--port", String(hubPort)]
         hub.currentDirectoryURL = URL(fileURLWithPath: work)
         hub.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        FileManager.default.createFile(atPath: path("hub.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: path("hub.log"), contents: nil)
         hub.standardError = FileHandle(forWritingAtPath: path("hub.log"))
         try hub.run()
         defer { hub.terminate(); hub.waitUntilExit() }
