@@ -33,6 +33,9 @@ public struct DealershipGenerator: Sequence, Sendable {
         var emitted = 0
         var nextEntity = 0
         var pending: [GeneratedRecord] = []
+        /// E-mail address → the person holding it: a mail provider gives an address to one person,
+        /// so a second `maria.garcia@gmail.com` becomes `maria.garcia4821@gmail.com`.
+        var emailOwners: [String: String] = [:]
 
         init(_ generator: DealershipGenerator) {
             self.generator = generator
@@ -51,8 +54,10 @@ public struct DealershipGenerator: Sequence, Sendable {
 
         /// One entity's records (its household members' after it), in entry order.
         mutating func entityRecords(_ index: Int) -> [GeneratedRecord] {
-            var random = SplitMix64(seed: generator.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
-            _ = random.next()
+            // The entity's seed is a hash of (seed, index): seeds one gamma apart would give each
+            // entity the stream of the one before it shifted by a step, and so near-identical twins.
+            var mixer = SplitMix64(seed: generator.seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
+            var random = SplitMix64(seed: mixer.next())
             let entity = "ent-" + String(index + 1).leftPadded(to: 7)
             var people: [(String, GeneratedRecord)] = []
             if random.chance(generator.businessRate * 100) {
@@ -67,13 +72,30 @@ public struct DealershipGenerator: Sequence, Sendable {
             var records: [GeneratedRecord] = []
             for (id, var record) in people {
                 record.entity = id
+                claimEmail(&record, &random)
                 records.append(record)
                 if random.chance(generator.duplicateRate * 100) {
                     let copies = random.chance(80) ? 1 : (random.chance(85) ? 2 : 3)
-                    for _ in 0..<copies { records.append(variations.duplicate(of: record, &random)) }
+                    for _ in 0..<copies {
+                        var copy = variations.duplicate(of: record, &random)
+                        claimEmail(&copy, &random)
+                        records.append(copy)
+                    }
                 }
             }
             return records
+        }
+
+        /// Keeps `record`'s e-mail when no other person holds it; otherwise adds digits to the local
+        /// part until it is free, as providers make people do.
+        mutating func claimEmail(_ record: inout GeneratedRecord, _ random: inout SplitMix64) {
+            guard var email = record.email, let at = email.firstIndex(of: "@") else { return }
+            let local = email[..<at], domain = email[at...]
+            while let owner = emailOwners[email], owner != record.entity {
+                email = "\(local)\(random.int(1...9999))\(domain)"
+            }
+            emailOwners[email] = record.entity
+            record.email = email
         }
 
         /// A spouse, parent or grown child: the same address and home phone (and usually surname),

@@ -5,7 +5,7 @@ import Foundation
 /// most five times a second on a terminal, one line per 10% otherwise.
 final class CountProgress {
     let label: String
-    let total: Int
+    var total: Int
     let unit: String
     let isTerminal = isatty(STDERR_FILENO) != 0
     let started = Date()

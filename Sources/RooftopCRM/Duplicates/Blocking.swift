@@ -1,0 +1,60 @@
+/// Candidate pairs: only records sharing a blocking key are compared
+/// (`sync-protocol/duplicate-detection.md#blocking`). Several keys, so a pair that differs on one
+/// (a typo in the surname, a new e-mail, a move) still shares another.
+public enum Blocking {
+    /// Blocks larger than this are not paired within (a key that common says little); their pairs
+    /// are left to the other keys.
+    public static let maxBlock = 100
+
+    /// The blocking keys of a record.
+    public static func keys(_ r: MatchRecord) -> [String] {
+        var keys: [String] = []
+        if let email = r.email { keys.append("e:" + email) }
+        for phone in r.phones { keys.append("p:" + phone) }
+        for vin in r.vins { keys.append("v:" + vin) }
+        if let surname = r.surname {
+            if let postal = r.postalCode { keys.append("np:" + surname + "|" + postal) }
+            if let date = r.birthDate { keys.append("nb:" + surname + "|" + date) }
+        }
+        if let given = r.given, let date = r.birthDate { keys.append("gb:" + given + "|" + date) }
+        if let date = r.birthDate, let postal = r.postalCode { keys.append("bp:" + date + "|" + postal) }
+        if let street = r.street, let postal = r.postalCode ?? r.city { keys.append("a:" + street + "|" + postal) }
+        // The start of the street line (number and name) in the city, and at the postal code: a typo
+        // elsewhere in the line, in the postal code or in the city leaves one of them whole.
+        if let street = r.street {
+            let start = street.split(separator: " ").prefix(2).joined(separator: " ")
+            if let city = r.city { keys.append("sc:" + start + "|" + city) }
+            if let postal = r.postalCode { keys.append("sp:" + start + "|" + postal) }
+        }
+        if let date = r.birthDate, let city = r.city { keys.append("bc:" + date + "|" + city) }
+        if let surname = r.surname, let initial = r.given?.first, let city = r.city { keys.append("nc:" + surname + "|" + String(initial) + "|" + city) }
+        // Phonetic: Soundex of both names, in either order (typos, swapped fields).
+        if let code = r.surnameCode {
+            if let given = r.given, let g = StringSimilarity.soundex(given) {
+                keys.append("sx:" + min(code, g) + max(code, g))
+            } else if r.isBusiness {
+                keys.append("sx:" + code + (r.city ?? ""))
+            }
+        }
+        return keys
+    }
+
+    /// Pairs of indices into `records` that share a key, each pair once with the lower index first,
+    /// in ascending order.
+    public static func candidatePairs(_ records: [MatchRecord]) -> [(Int, Int)] {
+        var blocks: [String: [Int32]] = [:]
+        for (index, record) in records.enumerated() {
+            for key in keys(record) { blocks[key, default: []].append(Int32(index)) }
+        }
+        var seen = Set<UInt64>()
+        for (_, members) in blocks where members.count > 1 && members.count <= maxBlock {
+            for i in 0..<members.count {
+                for j in (i + 1)..<members.count where members[i] != members[j] {
+                    let (a, b) = members[i] < members[j] ? (members[i], members[j]) : (members[j], members[i])
+                    seen.insert(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
+                }
+            }
+        }
+        return seen.sorted().map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) }
+    }
+}

@@ -1,0 +1,121 @@
+/// How two records compare on one field: the comparison vector of the Fellegi–Sunter model
+/// (Fellegi & Sunter, "A theory for record linkage", JASA 64 (1969)).
+public enum MatchField: String, Sendable, CaseIterable, Codable {
+    case givenName, surname, birthDate, email, phone, address, vin
+}
+
+/// The agreement levels a field comparison can reach, strongest first.
+public enum MatchLevel: String, Sendable, Codable {
+    /// Equal keys.
+    case exact
+    /// Names that stand for one another in the nickname table (Bill / William).
+    case alias
+    /// One typing slip apart, or Jaro–Winkler ≥ 0.9 (names), or one digit / day–month swap (dates),
+    /// or the same e-mail local part at another domain.
+    case close
+    /// One given name is the initial of the other.
+    case initial
+    /// Agreement only on a phone a household shares (Home, Work, Other), or only on the postal code
+    /// or city of an address.
+    case partial
+    /// Both present and different.
+    case different
+    /// Absent on one side or both: no evidence either way (weight 0).
+    case missing
+}
+
+/// One field's comparison and the weight it adds to the score (log₂ m/u, bits).
+public struct FieldComparison: Sendable, Codable, Equatable {
+    public var field: MatchField
+    public var level: MatchLevel
+    /// The match weight in bits: positive for agreement, negative for disagreement, 0 when missing.
+    public var weight: Double
+}
+
+/// Compares two records field by field (`sync-protocol/duplicate-detection.md#comparisons`).
+enum FieldComparator {
+    static func given(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard let x = a.given, let y = b.given else { return .missing }
+        if x == y { return .exact }
+        if NicknameTable.areAliases(x, y) { return .alias }
+        if x.count == 1 || y.count == 1 { return x.first == y.first ? .initial : .different }
+        if close(x, y) { return .close }
+        // The given name typed in the surname's place, the other field something else.
+        if x == b.surname || y == a.surname { return .close }
+        return .different
+    }
+
+    static func surname(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard let x = a.surname, let y = b.surname else { return .missing }
+        if x == y { return .exact }
+        if close(x, y) { return .close }
+        // A double-barrelled surname typed in part (`garcia lopez` / `garcia`).
+        let xs = x.split(separator: " "), ys = y.split(separator: " ")
+        if xs.count != ys.count, Set(xs).isSubset(of: ys) || Set(ys).isSubset(of: xs) { return .close }
+        return .different
+    }
+
+    /// True when the given name and surname are typed in each other's place (FEBRL swaps them).
+    static func swapped(_ a: MatchRecord, _ b: MatchRecord) -> Bool {
+        guard let ag = a.given, let asn = a.surname, let bg = b.given, let bsn = b.surname, ag != asn else { return false }
+        return (ag == bsn || close(ag, bsn)) && (asn == bg || close(asn, bg))
+    }
+
+    static func close(_ x: String, _ y: String) -> Bool {
+        StringSimilarity.withinOneEdit(x, y) || StringSimilarity.jaroWinkler(x, y) >= 0.9
+    }
+
+    static func birthDate(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard let x = a.birthDate, let y = b.birthDate else { return .missing }
+        if x == y { return .exact }
+        let xd = Array(x.utf8), yd = Array(y.utf8)  // YYYY-MM-DD
+        let differing = xd.indices.filter { xd[$0] != yd[$0] }.count
+        if differing == 1 { return .close }
+        // Day and month typed the other way round (03-04 / 04-03).
+        if xd[0..<5] == yd[0..<5], xd[5..<7] == yd[8..<10], xd[8..<10] == yd[5..<7] { return .close }
+        return .different
+    }
+
+    static func email(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard let x = a.email, let y = b.email else { return .missing }
+        if x == y { return .exact }
+        let xl = x.prefix { $0 != "@" }, yl = y.prefix { $0 != "@" }
+        // The same local part at another provider: only a local part with digits identifies a person
+        // (`jgomez8463`); `maria.garcia` at two providers is often two people.
+        if xl == yl && xl.contains(where: \.isNumber) { return .close }
+        return .different
+    }
+
+    static func phone(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard !a.phones.isEmpty, !b.phones.isEmpty else { return .missing }
+        if a.personalPhones.contains(where: b.personalPhones.contains) { return .exact }
+        if a.phones.contains(where: b.phones.contains) { return .partial }
+        return .different
+    }
+
+    static func address(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        let hasA = a.street != nil || a.postalCode != nil || a.city != nil
+        let hasB = b.street != nil || b.postalCode != nil || b.city != nil
+        guard hasA, hasB else { return .missing }
+        let samePostal = a.postalCode != nil && a.postalCode == b.postalCode
+        let sameCity = a.city != nil && a.city == b.city
+        if let x = a.street, let y = b.street, samePostal || sameCity {
+            if x == y { return .exact }
+            if close(x, y) || close(withoutNumber(x), withoutNumber(y)) { return .close }
+        }
+        // A postal code one slip apart in the same city is the same place.
+        let closePostal = a.postalCode.flatMap { x in b.postalCode.map { StringSimilarity.withinOneEdit(x, $0) } } ?? false
+        if samePostal || (sameCity && (a.street == nil || b.street == nil || closePostal)) { return .partial }
+        return .different
+    }
+
+    /// A street line without its house and unit numbers (`12 main st apt 4` → `main st apt`).
+    static func withoutNumber(_ street: String) -> String {
+        street.split(separator: " ").filter { !$0.allSatisfy(\.isNumber) }.joined(separator: " ")
+    }
+
+    static func vin(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
+        guard !a.vins.isEmpty, !b.vins.isEmpty else { return .missing }
+        return a.vins.contains(where: b.vins.contains) ? .exact : .different
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+extension MatchModel {
+    /// Estimates a model from a replica's records and their candidate pairs (deterministic: the same
+    /// records give the same model).
+    /// - Parameters:
+    ///   - records: the population (all visible customers, or a sample of them).
+    ///   - population: how many customers the records stand for (≥ `records.count`; larger when sampled).
+    ///   - pairs: the candidate pairs from ``Blocking``; m and the prior are estimated on them.
+    public static func estimate(records: [MatchRecord], population: Int? = nil, pairs: [(Int, Int)]) -> MatchModel {
+        var frequencies = FrequencyTable(records)
+        frequencies.population = max(population ?? records.count, records.count)
+        var model = MatchModel(m: priorM, u: sampledU(records), frequencies: frequencies, priorMatch: 1e-6)
+        model.runEM(records: records, pairs: pairs)
+        return model
+    }
+
+    /// u for every level from random pairs of records (most of them different people).
+    static func sampledU(_ records: [MatchRecord], samples: Int = 100_000) -> [MatchField: [MatchLevel: Double]] {
+        var counts: [MatchField: [MatchLevel: Int]] = [:]
+        var totals: [MatchField: Int] = [:]
+        let n = records.count
+        guard n >= 2 else { return [:] }
+        var random = SplitMix(seed: 0x5EED_D0B1)
+        let wanted = min(samples, n * (n - 1) / 2)
+        for _ in 0..<wanted {
+            let i = Int(random.next() % UInt64(n))
+            var j = Int(random.next() % UInt64(n - 1))
+            if j >= i { j += 1 }
+            for (field, level) in compare(records[i], records[j]) where level != .missing {
+                counts[field, default: [:]][level, default: 0] += 1
+                totals[field, default: 0] += 1
+            }
+        }
+        var u: [MatchField: [MatchLevel: Double]] = [:]
+        for field in MatchField.allCases {
+            let total = Double(totals[field] ?? 0)
+            for level in levels[field] ?? [] {
+                // Laplace smoothing: a level never seen in the sample is rare, not impossible.
+                u[field, default: [:]][level] = (Double(counts[field]?[level] ?? 0) + 0.5) / (total + 1)
+            }
+        }
+        return u
+    }
+
+    /// Estimates the prior, the household u and m from the candidate pairs, u of the population fixed.
+    ///
+    /// Each round: (1) EM (Dempster, Laird & Rubin 1977) over the pairs for the share of matches and
+    /// the household u, m held; (2) each field's m from the level it shows in the pairs the *other*
+    /// fields already call one person (posterior ≥ 0.99 without that field), kept near ``priorM`` by
+    /// a Dirichlet prior worth `strength` pairs. Plain EM on all of m lets its "match" class drift
+    /// onto namesakes (pairs agreeing on a common name and nothing else); estimating a field only
+    /// from pairs identified without it avoids that (the idea of Splink's per-blocking-rule m
+    /// estimation). At most 200,000 pairs (an even stride through them) take part, and only pairs
+    /// the reasoned model scores ≥ 0 (the rest are plainly different people).
+    mutating func runEM(records: [MatchRecord], pairs: [(Int, Int)], rounds: Int = 4, iterations: Int = 15, strength: Double = 20) {
+        guard !pairs.isEmpty else { return }
+        let stride = max(1, pairs.count / 200_000)
+        let fields = MatchField.allCases
+        let surnameIndex = fields.firstIndex(of: .surname)!, phoneIndex = fields.firstIndex(of: .phone)!
+        var vectors: [[MatchLevel]] = []
+        var logU: [[Double]] = []  // per field, population u (0 where missing)
+        var households: [Bool] = []
+        for k in Swift.stride(from: 0, to: pairs.count, by: stride) {
+            let (a, b) = (records[pairs[k].0], records[pairs[k].1])
+            guard score(a, b).weight >= 0 else { continue }
+            let levels = Self.compare(a, b)
+            vectors.append(fields.map { levels[$0] ?? .missing })
+            households.append(Self.isHousehold(levels))
+            logU.append(fields.map { f in
+                let l = levels[f] ?? .missing
+                return l == .missing ? 0 : log(uValue(f, l, a, b, household: false))
+            })
+        }
+        guard !vectors.isEmpty else { return }
+        // The prior is over all pairs of the population, as in scoring (weights use population u):
+        // a prior taken over the candidates would count blocking's agreement twice.
+        let n = Double(max(frequencies.population, 2))
+        let allPairs = n * (n - 1) / 2
+        var prior = min(Double(vectors.count * stride) * 0.1 / allPairs, 0.5)
+        // Per-field log m/u of pair k under the current model.
+        func weights(_ k: Int) -> [Double] {
+            let v = vectors[k]
+            return fields.indices.map { i in
+                let l = v[i]
+                guard l != .missing else { return 0 }
+                var lu = logU[k][i]
+                if households[k] {
+                    if i == surnameIndex && l == .exact { lu = log(householdSurnameU) }
+                    if i == phoneIndex && (l == .exact || l == .partial) { lu = log(householdPhoneU) }
+                }
+                return log(max(m[fields[i]]?[l] ?? 0.001, 0.001)) - lu
+            }
+        }
+        for _ in 0..<rounds {
+            for _ in 0..<iterations {
+                var gTotal = 0.0
+                var surnameAgree = 0.0, surnameSeen = 0.0, phoneAgree = 0.0, phoneSeen = 0.0
+                for k in vectors.indices {
+                    let total = weights(k).reduce(0, +)
+                    let g = 1 / (1 + exp(-total) * (1 - prior) / prior)
+                    gTotal += g
+                    guard households[k] else { continue }
+                    let v = vectors[k]
+                    if v[surnameIndex] != .missing {
+                        surnameSeen += 1 - g
+                        if v[surnameIndex] == .exact { surnameAgree += 1 - g }
+                    }
+                    if v[phoneIndex] != .missing {
+                        phoneSeen += 1 - g
+                        if v[phoneIndex] == .exact || v[phoneIndex] == .partial { phoneAgree += 1 - g }
+                    }
+                }
+                prior = min(max(gTotal * Double(stride) / allPairs, 1e-12), 0.5)
+                // A weak prior (one pair at 0.1): without different people at one address, a shared
+                // surname there stays strong evidence.
+                householdSurnameU = min(max((surnameAgree + 0.1) / (surnameSeen + 1), 0.001), 0.99)
+                householdPhoneU = min(max((phoneAgree + 0.1) / (phoneSeen + 1), 0.001), 0.99)
+            }
+            var counts = [[MatchLevel: Double]](repeating: [:], count: fields.count)
+            let priorLogit = log(prior / (1 - prior)), confident = log(99.0)
+            for k in vectors.indices {
+                let w = weights(k)
+                let total = priorLogit + w.reduce(0, +)
+                for i in fields.indices where vectors[k][i] != .missing && total - w[i] >= confident {
+                    counts[i][vectors[k][i], default: 0] += 1
+                }
+            }
+            for (i, f) in fields.enumerated() {
+                let seen = counts[i].values.reduce(0, +)
+                var updated: [MatchLevel: Double] = [:]
+                for (level, prior) in Self.priorM[f] ?? [:] {
+                    updated[level] = ((counts[i][level] ?? 0) + strength * prior) / (seen + strength)
+                }
+                m[f] = updated
+            }
+        }
+        priorMatch = prior
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014):
+/// the deterministic sampler of u estimation.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

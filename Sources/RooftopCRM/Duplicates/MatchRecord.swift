@@ -1,0 +1,141 @@
+import RooftopModel
+
+/// A customer as duplicate detection sees it: match keys computed from the stored values by
+/// ``MatchKeys``, the same on every rooftop. Stored values keep their accents and case; only these
+/// keys are folded.
+public struct MatchRecord: Sendable, Hashable {
+    /// The customer's id (canonical UUID text).
+    public var id: String
+    /// True for a business customer: `surname` then holds the folded business name.
+    public var isBusiness = false
+    /// The folded first given name (`José` → `jose`), nil when absent.
+    public var given: String?
+    /// The folded surname, or the business name of a business.
+    public var surname: String?
+    /// American Soundex of ``surname``.
+    public var surnameCode: String?
+    /// Birth date `YYYY-MM-DD`.
+    public var birthDate: String?
+    /// The e-mail address, trimmed and lower-cased.
+    public var email: String?
+    /// Phones in E.164 that belong to the person (type Mobile, or of unknown type).
+    public var personalPhones: [String] = []
+    /// Phones in E.164 that a household or an office may share (Home, Work, Other).
+    public var sharedPhones: [String] = []
+    /// The street line with suffixes and directionals abbreviated per USPS Publication 28, folded.
+    public var street: String?
+    /// The folded city.
+    public var city: String?
+    /// The postal code, upper-case without spaces or dashes.
+    public var postalCode: String?
+    /// VINs of vehicles the customer owns or drives.
+    public var vins: [String] = []
+
+    public init(id: String) { self.id = id }
+
+    /// Every phone, personal first.
+    public var phones: [String] { personalPhones + sharedPhones }
+}
+
+/// A customer's values as stored or typed, before match keys are computed.
+public struct MatchInput: Sendable {
+    public var id: String
+    public var contactType: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var businessName: String?
+    public var email: String?
+    public var birthDate: String?
+    /// (number, type) pairs; numbers in any format.
+    public var phones: [(number: String, type: String?)] = []
+    /// Addresses, primary (or first) first: street, city, postal code.
+    public var addresses: [(street: String?, city: String?, postalCode: String?)] = []
+    public var vins: [String] = []
+
+    public init(id: String) { self.id = id }
+}
+
+/// Computes ``MatchRecord`` keys (`sync-protocol/duplicate-detection.md#match-keys`).
+public enum MatchKeys {
+    /// - Returns: the match keys of `input`; values that do not normalise (a junk phone, an invalid
+    ///   e-mail) are left out rather than compared.
+    public static func record(_ input: MatchInput) -> MatchRecord {
+        var record = MatchRecord(id: input.id)
+        let business = input.contactType == "Business" || (input.firstName == nil && input.lastName == nil && input.businessName != nil)
+        record.isBusiness = business
+        if business {
+            record.surname = input.businessName.flatMap(businessName) ?? input.lastName.flatMap(name)
+        } else {
+            record.given = input.firstName.flatMap(givenName)
+            record.surname = input.lastName.flatMap(name)
+        }
+        record.surnameCode = record.surname.flatMap(StringSimilarity.soundex)
+        record.birthDate = input.birthDate.flatMap(Timestamp.normaliseDate)
+        record.email = input.email.flatMap(EmailAddress.normalise)
+        for phone in input.phones {
+            guard let e164 = PhoneNumber.e164(phone.number) else { continue }
+            if phone.type == nil || phone.type == "Mobile" {
+                if !record.personalPhones.contains(e164) { record.personalPhones.append(e164) }
+            } else if !record.sharedPhones.contains(e164) {
+                record.sharedPhones.append(e164)
+            }
+        }
+        record.sharedPhones.removeAll { record.personalPhones.contains($0) }
+        if let address = input.addresses.first {
+            record.street = address.street.flatMap(street)
+            record.city = address.city.flatMap(name)
+            record.postalCode = address.postalCode.flatMap(postalCode)
+        }
+        record.vins = input.vins.compactMap(VIN.normalise).sorted()
+        return record
+    }
+
+    /// Folded words joined by one space, punctuation dropped (`O'Brien` → `obrien`,
+    /// `García-López` → `garcia lopez`). Nil when nothing is left.
+    public static func name(_ text: String) -> String? {
+        let words = words(TextFolding.fold(text))
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
+    /// The first word of the folded given name (`Mary Ann` → `mary`; `J.` → `j`).
+    public static func givenName(_ text: String) -> String? { words(TextFolding.fold(text)).first }
+
+    /// A business name without its legal form (`Acme Motors, LLC` → `acme motors`).
+    public static func businessName(_ text: String) -> String? {
+        let kept = words(TextFolding.fold(text)).filter { !legalForms.contains($0) }
+        return kept.isEmpty ? nil : kept.joined(separator: " ")
+    }
+
+    /// A street line folded, with suffixes, directionals and unit designators abbreviated per
+    /// USPS Publication 28 (`12 North Main Street, Apt 4` → `12 n main st apt 4`).
+    public static func street(_ text: String) -> String? {
+        let kept = words(TextFolding.fold(text)).map { StreetSuffixes.standard[$0] ?? $0 }
+        return kept.isEmpty ? nil : kept.joined(separator: " ")
+    }
+
+    /// A postal code upper-cased without spaces and dashes (`k1a 0b1` → `K1A0B1`; ZIP+4 keeps its first five digits).
+    public static func postalCode(_ text: String) -> String? {
+        var code = String(text.uppercased().unicodeScalars.filter { ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A) })
+        if code.count == 9, code.allSatisfy(\.isNumber) { code = String(code.prefix(5)) }
+        return code.isEmpty ? nil : code
+    }
+
+    /// Lower-case letters and digits split at everything else.
+    static func words(_ folded: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        for scalar in folded.unicodeScalars {
+            if scalar == "'" || scalar == "’" || scalar == "." { continue }  // O'Brien, St. → one word
+            if scalar.properties.isAlphabetic || (scalar.value >= 0x30 && scalar.value <= 0x39) {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                result.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+
+    static let legalForms: Set<String> = ["inc", "llc", "ltd", "co", "corp", "corporation", "company", "incorporated", "plc", "lp", "llp", "pty", "the"]
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import RooftopCRM
+import RooftopImport
+import RooftopStore
+import RooftopReplication
+
+/// `rooftop duplicates`: duplicate-customer detection (`sync-protocol/duplicate-detection.md`).
+struct DuplicatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duplicates", abstract: "Find duplicate customers, review them, and measure detection quality.",
+        subcommands: [Evaluate.self])
+
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a labelled file into a scratch replica, detect duplicates, and print precision, recall and F1.",
+            discussion: """
+                FILE is FEBRL (rec_id, given_name, surname, …; records sharing N in rec-N-… are one person; soc_sec_id is \
+                never used) or the generator's labelled CSV (record_id,entity,first_name,last_name,email,phone,street,city,\
+                state,postal_code,birth_date; equal entity = one person). Figures are pairwise over all true pairs, one per \
+                line, the auto-merge threshold first.
+                """)
+        @Argument(help: "The labelled file (CSV).") var file: String
+        @Flag(help: "Also print every wrongly predicted pair above the review threshold, and every missed true pair.") var verbose = false
+
+        func run() throws {
+            let text = String(decoding: try readUserFile(file), as: UTF8.self)
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rooftop-evaluate-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let replica = try Replica(path: scratch.appendingPathComponent("replica.sqlite").path, rooftop: RooftopID(rawValue: "evaluate")!)
+            let labelled: LabelledFile
+            do { labelled = try LabelledFile.importRecords(text, into: replica) } catch let error as FEBRLError { throw CLIError("\(file): \(error.message)") }
+            let records = try CRMService(replica: replica).matchRecords()
+            let progress = records.count >= 20_000 ? CountProgress("comparing", total: 1, unit: "pairs") : nil
+            let result = DuplicateDetector.detect(records, minimumProbability: 0) { done, total in
+                progress?.total = max(total, 1)
+                progress?.update(done)
+            }
+            progress?.finish(result.candidates)
+            let evaluation = DuplicateEvaluation(entityByRecord: labelled.entityByCustomer)
+            print("file \(file) (\(labelled.format.rawValue))")
+            print("records \(labelled.entityByCustomer.count) (imported \(records.count), rejected \(labelled.report.rejected.count))")
+            print("true pairs \(evaluation.truePairs)")
+            print("candidate pairs \(result.candidates) (true pairs among them \(evaluation.matches(result.pairs)))")
+            print(String(format: "prior %.3g", result.model.priorMatch))
+            for (name, threshold) in [("auto-merge", DuplicateDetector.autoMergeProbability), ("review", DuplicateDetector.reviewProbability)] {
+                let q = evaluation.quality(result.pairs, threshold: threshold)
+                print("\(name) threshold \(threshold) (\(q.predicted) pairs predicted, \(q.truePositives) true)")
+                print(String(format: "precision %.4f", q.precision))
+                print(String(format: "recall %.4f", q.recall))
+                print(String(format: "F1 %.4f", q.f1))
+            }
+            if verbose {
+                for field in MatchField.allCases {
+                    let levels = (result.model.m[field] ?? [:]).sorted { $0.value > $1.value }
+                    print("m \(field.rawValue): " + levels.map { "\($0.key.rawValue)=" + String(format: "%.3f", $0.value) + " u=" + String(format: "%.4f", result.model.u[field]?[$0.key] ?? 0) }.joined(separator: " "))
+                }
+                for t in [0.05, 0.1, 0.2, 0.5, 0.8, 0.9, 0.99, 0.999] {
+                    let q = evaluation.quality(result.pairs, threshold: t)
+                    print(String(format: "sweep %.3f precision %.4f recall %.4f F1 %.4f", t, q.precision, q.recall, q.f1))
+                }
+                print(String(format: "household u: surname %.3f phone %.3f", result.model.householdSurnameU, result.model.householdPhoneU))
+                let compared = Set(result.pairs.map { $0.a + $0.b })
+                let byEntity = Dictionary(grouping: labelled.entityByCustomer.keys.sorted(), by: { labelled.entityByCustomer[$0]! })
+                let byID0 = [String: MatchRecord](uniqueKeysWithValues: records.map { ($0.id, $0) })
+                for (_, ids) in byEntity.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
+                    for i in 0..<ids.count { for j in (i + 1)..<ids.count where !compared.contains(min(ids[i], ids[j]) + max(ids[i], ids[j])) {
+                        print("unblocked: \(Self.describe(byID0[ids[i]])) | \(Self.describe(byID0[ids[j]]))")
+                    } }
+                }
+                let byID = [String: MatchRecord](uniqueKeysWithValues: records.map { ($0.id, $0) })
+                for pair in result.pairs where pair.score.probability >= DuplicateDetector.reviewProbability && !evaluation.isMatch(pair.a, pair.b) {
+                    print("false \(pair.score.probability) \(pair.score.weight): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
+                }
+                for pair in result.pairs where pair.score.probability < DuplicateDetector.autoMergeProbability && pair.score.probability >= DuplicateDetector.reviewProbability && evaluation.isMatch(pair.a, pair.b) {
+                    print("uncertain \(pair.score.probability) \(pair.score.weight): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
+                }
+                for pair in result.pairs where pair.score.probability < DuplicateDetector.reviewProbability && evaluation.isMatch(pair.a, pair.b) {
+                    print("missed \(pair.score.probability) \(pair.score.weight): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
+                }
+            }
+        }
+
+        static func describe(_ r: MatchRecord?) -> String {
+            guard let r else { return "?" }
+            return [r.given, r.surname, r.birthDate, r.email, r.phones.joined(separator: "/"), r.street, r.city, r.postalCode].map { $0 ?? "-" }.joined(separator: ",")
+        }
+
+        static func levels(_ s: MatchScore) -> String {
+            s.fields.filter { $0.level != .missing }.map { "\($0.field.rawValue)=\($0.level.rawValue)(\($0.weight))" }.joined(separator: " ")
+        }
+    }
+}
