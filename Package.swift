@@ -155,7 +155,7 @@ let package = Package(
             "RooftopCRM", "RooftopTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting"]),
+        .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting", "RooftopGenerator"]),
         .testTarget(name: "RooftopGeneratorTests", dependencies: ["RooftopGenerator", "RooftopTesting", "RooftopModel", "RooftopStore"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
             "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM", "RooftopHTTP",

@@ -34,6 +34,8 @@ public enum DuplicateDetector {
     ///   - progress: called with (pairs compared, total) every 10,000 pairs.
     public static func detect(_ records: [MatchRecord], minimumProbability: Double = reviewProbability,
                               progress: ((Int, Int) -> Void)? = nil) -> Result {
+        // One order whatever the caller's, so u sampling and EM see the same sequence everywhere.
+        let records = records.sorted { $0.id < $1.id }
         let candidates = Blocking.candidatePairs(records)
         let model = MatchModel.estimate(records: records, pairs: candidates)
         var pairs: [Pair] = []

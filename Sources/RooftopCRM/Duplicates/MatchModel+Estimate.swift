@@ -61,10 +61,26 @@ extension MatchModel {
         var vectors: [[MatchLevel]] = []
         var logU: [[Double]] = []  // per field, population u (0 where missing)
         var households: [Bool] = []
+        var surnameAgree = 0.0, surnameSeen = 0.0, phoneAgree = 0.0, phoneSeen = 0.0
         for k in Swift.stride(from: 0, to: pairs.count, by: stride) {
             let (a, b) = (records[pairs[k].0], records[pairs[k].1])
-            guard score(a, b).weight >= 0 else { continue }
             let levels = Self.compare(a, b)
+            // Household u, directly: among pairs at one address (or with a shared home phone) whose
+            // first names plainly differ and whose birth dates do not agree, nearly all are different
+            // people; the share of them with one surname (one phone) is the u of that agreement there.
+            // (EM on these two would trade them against the prior: with every duplicate at its own
+            // address it can call all of them households.)
+            if Self.isHousehold(levels), levels[.givenName] == .different, levels[.birthDate] != .exact, levels[.birthDate] != .close {
+                if let l = levels[.surname], l != .missing {
+                    surnameSeen += 1
+                    if l == .exact { surnameAgree += 1 }
+                }
+                if let l = levels[.phone], l != .missing {
+                    phoneSeen += 1
+                    if l == .exact || l == .partial { phoneAgree += 1 }
+                }
+            }
+            guard score(a, b).weight >= 0 else { continue }
             vectors.append(fields.map { levels[$0] ?? .missing })
             households.append(Self.isHousehold(levels))
             logU.append(fields.map { f in
@@ -72,6 +88,10 @@ extension MatchModel {
                 return l == .missing ? 0 : log(uValue(f, l, a, b, household: false))
             })
         }
+        // A weak prior (one pair at 0.1): without different people at one address, a shared surname
+        // there stays strong evidence.
+        householdSurnameU = min(max((surnameAgree + 0.1) / (surnameSeen + 1), 0.001), 0.99)
+        householdPhoneU = min(max((phoneAgree + 0.1) / (phoneSeen + 1), 0.001), 0.99)
         guard !vectors.isEmpty else { return }
         // The prior is over all pairs of the population, as in scoring (weights use population u):
         // a prior taken over the candidates would count blocking's agreement twice.
@@ -95,27 +115,11 @@ extension MatchModel {
         for _ in 0..<rounds {
             for _ in 0..<iterations {
                 var gTotal = 0.0
-                var surnameAgree = 0.0, surnameSeen = 0.0, phoneAgree = 0.0, phoneSeen = 0.0
                 for k in vectors.indices {
                     let total = weights(k).reduce(0, +)
-                    let g = 1 / (1 + exp(-total) * (1 - prior) / prior)
-                    gTotal += g
-                    guard households[k] else { continue }
-                    let v = vectors[k]
-                    if v[surnameIndex] != .missing {
-                        surnameSeen += 1 - g
-                        if v[surnameIndex] == .exact { surnameAgree += 1 - g }
-                    }
-                    if v[phoneIndex] != .missing {
-                        phoneSeen += 1 - g
-                        if v[phoneIndex] == .exact || v[phoneIndex] == .partial { phoneAgree += 1 - g }
-                    }
+                    gTotal += 1 / (1 + exp(-total) * (1 - prior) / prior)
                 }
                 prior = min(max(gTotal * Double(stride) / allPairs, 1e-12), 0.5)
-                // A weak prior (one pair at 0.1): without different people at one address, a shared
-                // surname there stays strong evidence.
-                householdSurnameU = min(max((surnameAgree + 0.1) / (surnameSeen + 1), 0.001), 0.99)
-                householdPhoneU = min(max((phoneAgree + 0.1) / (phoneSeen + 1), 0.001), 0.99)
             }
             var counts = [[MatchLevel: Double]](repeating: [:], count: fields.count)
             let priorLogit = log(prior / (1 - prior)), confident = log(99.0)
