@@ -21,6 +21,7 @@ public enum RooftopAPI {
         let service = CRMService(replica: replica)
         CustomerRoutes(replica: replica).register(on: router)
         CustomerMergeRoutes(replica: replica).register(on: router)
+        DuplicateRoutes(replica: replica).register(on: router)
         CustomerImportRoutes(replica: replica).register(on: router)
         InteractionRoutes(service: service).register(on: router)
         MarketingRoutes(service: service).register(on: router)

@@ -26,6 +26,9 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
     public var errors: [FieldProblem]?
     /// For `TOO_MANY_PUSHES`: seconds to wait before trying again; also sent as `Retry-After` (RFC 9110 §10.2.3).
     public var retryAfter: Int?
+    /// Extension member of a `DUPLICATE_CUSTOMER` problem: the existing customers the request would
+    /// duplicate, each `{"customerId", "probability", "weight", "matched", "differed"}`.
+    public var duplicates: [JSONValue]?
 
     /// One invalid field of a request body.
     public struct FieldProblem: Codable, Sendable, Equatable {
@@ -38,7 +41,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable, Equatable, C
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, statusCode = "status", detail, code, offsetMs, errors, retryAfter
+        case type, title, statusCode = "status", detail, code, offsetMs, errors, retryAfter, duplicates
     }
 
     public init(_ status: HTTPResponse.Status, code: String, title: String? = nil, detail: String? = nil,

@@ -123,6 +123,10 @@ import Testing
             try CRMService(replica: replica).recordLoyalty(.add, points: 40, reason: "visit", customer: duplicate)
             _ = try CRMService(replica: replica).mergeCustomer(duplicate, into: ids[8], by: "fixture", reason: "same person")
         }
+        if CRMSchema.version >= 6 {
+            // A reviewer's dismissal of a possible duplicate pair.
+            _ = try CRMService(replica: replica).dismissDuplicate(ids[9], ids[10], by: "fixture", note: "different people")
+        }
         try replica.delete(CRMSchema.customer, id: ids[1])
         try replica.addInteraction(["customerId": .text(ids[2].string), "type": .text("Call"), "subject": .text("fixture call")],
                                    id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random))

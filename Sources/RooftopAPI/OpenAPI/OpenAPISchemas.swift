@@ -122,7 +122,9 @@ enum OpenAPISchemas {
                                   "properties": .object(["type": string(), "title": string(), "status": .object(["type": "integer"]), "detail": string(),
                                                          "code": string(["description": "stable machine-readable code (VALIDATION, NOT_FOUND, GONE, CONFLICT, ...)"]),
                                                          "errors": .object(["type": "array", "items": .object(["type": "object", "properties": .object([
-                                                            "pointer": string(["description": "RFC 6901 JSON Pointer into the request"]), "detail": string()])])])])])
+                                                            "pointer": string(["description": "RFC 6901 JSON Pointer into the request"]), "detail": string()])])]),
+                                                         "duplicates": .object(["type": "array", "description": "DUPLICATE_CUSTOMER: the existing customers the new one would duplicate",
+                                                                                "items": .object(["type": "object"])])])])
         all["Page"] = .object(["type": "object", "required": .array(["items", "nextCursor"]), "properties": .object([
             "items": .object(["type": "array"]), "nextCursor": .object(["type": .array(["string", "null"]), "description": "null on the last page"])])])
         return all

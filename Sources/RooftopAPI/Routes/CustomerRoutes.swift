@@ -220,11 +220,21 @@ struct CustomerRoutes: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
+        try ListParameters.refuseUnknown(request, allowed: ["allowDuplicate"])
         let body = try await RequestBody.jsonObject(request)
         let input = try CustomerInput(json: body)
         // A client that names the new customer's id (an offline client retrying) gets 409, never a second customer.
         let explicit = try RequestBody.optionalID(body["id"], at: "/id")
-        let id = try await replica.run { try CRMService(replica: $0).createCustomer(input, id: explicit) }
+        let allowDuplicate = try ListParameters.flag(request, "allowDuplicate")
+        let id: RowID
+        do {
+            id = try await replica.run { try CRMService(replica: $0).createCustomer(input, id: explicit, allowDuplicate: allowDuplicate) }
+        } catch let duplicate as DuplicateCustomerError {
+            var problem = ProblemDetails(.conflict, code: "DUPLICATE_CUSTOMER", title: "Duplicate customer",
+                                         detail: duplicate.description + "; POST again with ?allowDuplicate=true to create it anyway")
+            problem.duplicates = duplicate.matches.map(\.json)
+            throw problem
+        }
         var response = try Self.response(try await record(id), status: .created)
         response.headers[.location] = "/api/crm/customers/\(id)"
         return response

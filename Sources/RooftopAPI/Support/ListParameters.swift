@@ -35,6 +35,17 @@ enum ListParameters {
         }
     }
 
+    /// A `true`/`false` query parameter; false when absent.
+    /// - Throws: a `VALIDATION` problem for any other value.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return false }
+        guard text == "true" || text == "false" else {
+            throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "\(name): expected true or false",
+                                 errors: [.init(pointer: "/\(name)", detail: "expected true or false")])
+        }
+        return text == "true"
+    }
+
     /// The limit (default 50, 1...500).
     static func limit(_ request: Request) throws -> Int {
         try RequestBody.integer(request, "limit", default: CRMService.defaultLimit, in: 1...CRMService.maxLimit)

@@ -36,11 +36,13 @@ public struct FrequencyTable: Sendable {
     }
 
     private func share(_ table: [String: Int], _ value: String) -> Double {
-        let n = max(count, 1)
+        // A replica with few customers says little about how rare a value is: read as if from at
+        // least 5,000 customers (MatchModel.minimumPopulation).
+        let n = max(count, MatchModel.minimumPopulation)
         // The pair's own two records are not evidence of how common the value is.
         let others = max((table[value] ?? 0) - 1, 0)
         let sampled = Double(others) / Double(n)
-        return max(sampled, 1 / Double(max(population, count, 2)))
+        return max(sampled, 1 / Double(max(population, count, MatchModel.minimumPopulation)))
     }
 
     func given(_ v: String) -> Double { share(givens, v) }

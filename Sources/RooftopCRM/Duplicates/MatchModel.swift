@@ -32,11 +32,11 @@ public struct MatchModel: Sendable {
     /// Data-entry rates, before EM: what share of one person's records reach each level.
     public static let priorM: [MatchField: [MatchLevel: Double]] = [
         .givenName: [.exact: 0.82, .alias: 0.05, .close: 0.07, .initial: 0.02, .different: 0.04],
-        .surname: [.exact: 0.86, .close: 0.08, .different: 0.06],
+        .surname: [.exact: 0.82, .close: 0.08, .different: 0.10],
         .birthDate: [.exact: 0.90, .close: 0.06, .different: 0.04],
         .email: [.exact: 0.75, .close: 0.03, .different: 0.22],
         .phone: [.exact: 0.70, .partial: 0.10, .different: 0.20],
-        .address: [.exact: 0.70, .close: 0.10, .partial: 0.05, .different: 0.15],
+        .address: [.exact: 0.60, .close: 0.10, .partial: 0.05, .different: 0.25],
         .vin: [.exact: 0.40, .different: 0.60],
     ]
 
@@ -55,7 +55,7 @@ public struct MatchModel: Sendable {
     /// u for one field of one pair: value frequency for exact agreement, household conditioning,
     /// else the random-pair rate.
     func uValue(_ field: MatchField, _ level: MatchLevel, _ a: MatchRecord, _ b: MatchRecord, household: Bool) -> Double {
-        let floor = 1 / Double(max(frequencies.count, 2))
+        let floor = 1 / Double(max(frequencies.population, frequencies.count, MatchModel.minimumPopulation))
         let sampled = max(u[field]?[level] ?? floor, floor)
         if household && field == .surname && level == .exact { return householdSurnameU }
         if household && field == .phone && (level == .exact || level == .partial) { return householdPhoneU }

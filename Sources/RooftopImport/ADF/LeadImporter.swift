@@ -19,10 +19,11 @@ public enum LeadImporter {
     /// Imports parsed leads in one transaction: the lookups of existing customers and the writes
     /// are atomic, so two imports at once cannot both miss a customer and create it twice.
     public static func importLeads(_ leads: [ADFLead], into replica: Replica) throws -> ImportReport {
-        try replica.transaction { tx in try importLeads(leads, tx) }
+        let model = try CRMService(replica: replica).duplicateModel()
+        return try replica.transaction { tx in try importLeads(leads, model: model, tx) }
     }
 
-    static func importLeads(_ leads: [ADFLead], _ tx: StoreTransaction) throws -> ImportReport {
+    static func importLeads(_ leads: [ADFLead], model: MatchModel, _ tx: StoreTransaction) throws -> ImportReport {
         let replica = tx.replica
         var report = ImportReport()
         var writes: [LocalWrite] = []
@@ -37,6 +38,11 @@ public enum LeadImporter {
             let matchKeys = ([lead.contact.email].compactMap { $0 }.map { "email:\($0)" }) + lead.contact.phones.map { "phone:\($0.number)" }
             var customerID = matchKeys.lazy.compactMap { pendingByKey[$0] }.first
             if customerID == nil { customerID = try existingCustomer(for: lead.contact, tx) }
+            // Otherwise a customer the lead confidently duplicates (name with address or birth date).
+            if customerID == nil {
+                customerID = try CRMService.duplicates(of: customerInput(lead.contact), model: model, tx).first(where: \.isConfident)
+                    .flatMap { RowID($0.customerId) }
+            }
             if let customerID {
                 report.customersMatched += 1
                 writes += try fillWrites(for: lead.contact, customer: customerID, tx, pendingWrites: writes)

@@ -18,6 +18,8 @@ import RooftopStore
 /// - **Re-runnable**: a row's id derives from its `externalId` (else from its content), so running the
 ///   same file again, or again after an interruption, writes nothing twice (`alreadyImported`).
 /// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
+/// - **No second customer**: a row that confidently duplicates a customer already in the replica (or
+///   an earlier row) attaches to it: nothing is written, and `customersMatched` counts it.
 public struct CustomerCSVImporter {
     /// The fields a column can map to.
     public static let fields = ["externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
@@ -27,6 +29,10 @@ public struct CustomerCSVImporter {
     /// Column name in the file → field.
     public var mapping: [String: String] = [:]
     public var batchSize = 1_000
+    /// Attach rows that confidently duplicate an existing customer (or an earlier row) instead of
+    /// creating them (default true; `rooftop import customers --no-duplicate-check` turns it off for
+    /// a first load into an empty replica).
+    public var checkDuplicates = true
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
     /// - Throws: ``CustomerCSVError`` when a mapping names a field that is not one of ``fields``.
@@ -75,20 +81,25 @@ public struct CustomerCSVImporter {
         let service = CRMService(replica: replica)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
-        var batch: [(id: RowID, writes: [LocalWrite])] = [], batchIDs = Set<RowID>(), rows = 0
+        var batch: [(id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>(), rows = 0
+        // A row that confidently duplicates a customer already here (or earlier in the file) attaches
+        // to it: nothing is written, and the report counts it (`sync-protocol/duplicate-detection.md#on-the-way-in`).
+        let model = try service.duplicateModel()
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let (created, known) = try replica.transaction { tx in
-                var created = 0, known = 0
-                for (id, writes) in batch {
+            let (created, known, matched) = try replica.transaction { tx in
+                var created = 0, known = 0, matched = 0
+                for (id, input, writes) in batch {
                     if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
+                    if checkDuplicates, try CRMService.duplicates(of: input, model: model, tx).contains(where: \.isConfident) { matched += 1; continue }
                     _ = try tx.write(writes)
                     created += 1
                 }
-                return (created, known)
+                return (created, known, matched)
             }
             report.customersCreated += created
             report.alreadyImported += known
+            report.customersMatched += matched
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
         }
@@ -105,7 +116,7 @@ public struct CustomerCSVImporter {
                 if batchIDs.contains(id) {
                     report.alreadyImported += 1
                 } else {
-                    batch.append((id, try service.customerCreationWrites(input, id: id)))
+                    batch.append((id, input, try service.customerCreationWrites(input, id: id)))
                     batchIDs.insert(id)
                 }
             } catch let error as FieldInputError {

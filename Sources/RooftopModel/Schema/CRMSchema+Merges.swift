@@ -24,4 +24,25 @@ extension CRMSchema {
         writable: false,
         summary: "The audit of duplicate-customer merges: who merged which two customers, where and when, and whether it was undone. Written by POST /api/crm/customers/{id}/merge and /unmerge."),
         since: 5)
+
+    /// A reviewer's decision on a pair of customers detection flagged as possible duplicates
+    /// (schema 6; `sync-protocol/duplicate-detection.md#decisions`): `dismissed` says they are two
+    /// people, so no rooftop's review queue shows the pair again. Its id derives from the pair
+    /// (`DerivedID`, the two ids in ascending order), so two rooftops deciding on one pair write one
+    /// row, whose fields merge as LWW registers; a later decision (dismissed false) reopens it.
+    /// `customerA` < `customerB`. Confirming a pair is a merge (``customerMerge``).
+    public static let duplicateDecision = EntitySchema(table: "duplicateDecision", fields: [
+        FieldSpec("customerA", .uuid, since: 6, "the pair's lower customer id"),
+        FieldSpec("customerB", .uuid, since: 6, "the pair's higher customer id"),
+        FieldSpec("dismissed", .boolean, since: 6, "true: two different people, not shown for review again"),
+        FieldSpec("decidedBy", text, since: 6, "the user who decided"),
+        FieldSpec("note", text, since: 6, "why, as the reviewer gave it"),
+        FieldSpec("homeRooftop", .text(maxLength: 63), system: true, since: 6),
+        FieldSpec("createdAt", .dateTime, system: true, since: 6),
+        FieldSpec("updatedAt", .dateTime, system: true, since: 6),
+    ], resource: EntityResource(
+        path: "duplicate-decisions", name: "DuplicateDecision", filters: ["customerA", "customerB", "dismissed", "homeRooftop"],
+        sorts: ["createdAt", "updatedAt"], writable: false,
+        summary: "Reviewers' decisions on possible duplicate customers: a dismissed pair is two people and is not queued again on any rooftop. Written by POST /api/crm/duplicates/dismiss."),
+        since: 6)
 }

@@ -13,7 +13,8 @@ public enum CRMSchema {
     ///   surveyResponse, loyaltyReward, scheduledInteraction; `CustomerInteraction.tags`;
     ///   `loyaltyEvent.rewardId`.
     /// - 5: customerMerge (duplicate-customer merges, `sync-protocol/customer-merge.md`).
-    public static let version: UInt16 = 5
+    /// - 6: duplicateDecision (reviewers' dismissals of possible duplicates, `sync-protocol/duplicate-detection.md`).
+    public static let version: UInt16 = 6
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -168,7 +169,7 @@ public enum CRMSchema {
     public static let entities: [EntitySchema] = [
         customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
         campaign, campaignMessage, customerSegment, segmentMember, customerJourney, journeyStageEvent,
-        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction, customerMerge,
+        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction, customerMerge, duplicateDecision,
     ]
 
     /// The entities served as generic REST collections and `rooftop crm` commands.

@@ -16,6 +16,12 @@ extension Replica {
         }
     }
 
+    /// Ids of visible customers a name search finds (name words, prefix, one typo), best first:
+    /// the candidates of a duplicate check on create.
+    public func customerIDs(matchingName name: String, limit: Int) throws -> [RowID] {
+        try pool.read { db in try CustomerSearch.ids(db, query: name, limit: limit, offset: 0).compactMap(RowID.init) }
+    }
+
     static func likePrefix(_ text: String) -> String {
         var escaped = ""
         for ch in text {
@@ -39,6 +45,11 @@ extension StoreTransaction {
     public func customerIDs(withEmail email: String) throws -> [RowID] {
         try strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
             .compactMap(RowID.init)
+    }
+
+    /// Ids of visible customers a name search finds, best first (``Replica/customerIDs(matchingName:limit:)``).
+    public func customerIDs(matchingName name: String, limit: Int) throws -> [RowID] {
+        try CustomerSearch.ids(db, query: name, limit: limit, offset: 0).compactMap(RowID.init)
     }
 
     /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.

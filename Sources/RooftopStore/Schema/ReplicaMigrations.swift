@@ -307,6 +307,19 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v15-schema-6-duplicate-decisions") { db in
+            // Schema 6: reviewers' decisions on possible duplicates (`sync-protocol/duplicate-detection.md`).
+            try db.execute(sql: createTableSQL(CRMSchema.duplicateDecision, asOf: 6, withLifecycle: true))
+            try db.execute(sql: """
+                CREATE INDEX duplicateDecision_pair ON duplicateDecision(customerA, customerB);
+                -- Local, derived (never replicated): the review queue the last duplicate scan filled.
+                -- a < b; fields is the JSON of the score's field comparisons.
+                CREATE TABLE duplicateCandidate (a TEXT NOT NULL, b TEXT NOT NULL, probability REAL NOT NULL, weight REAL NOT NULL,
+                  fields TEXT NOT NULL, scannedAt TEXT NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+                CREATE INDEX duplicateCandidate_rank ON duplicateCandidate(probability DESC, a, b);
+                CREATE INDEX duplicateCandidate_b ON duplicateCandidate(b);
+                """)
+        }
         return migrator
     }
 

@@ -39,12 +39,16 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a customer; prints its id.")
         @OptionGroup var data: DataOptions
         @OptionGroup var fields: Fields
+        @Flag(help: "Create it even when it confidently matches an existing customer.") var allowDuplicate = false
 
         func run() throws {
             let replica = try data.openReplica()
             var input = try CustomerInput(json: try fields.json())
             if !fields.addTags.isEmpty { input.tags = try CustomerInput.tags(.array(fields.addTags.map(JSONValue.string))) }
-            let id = try CRMService(replica: replica).createCustomer(input)
+            let id: RowID
+            do { id = try CRMService(replica: replica).createCustomer(input, allowDuplicate: allowDuplicate) } catch let duplicate as DuplicateCustomerError {
+                throw CLIError("not created: \(duplicate.description); add --allow-duplicate to create it anyway")
+            }
             print(id)
         }
     }

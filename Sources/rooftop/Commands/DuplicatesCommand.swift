@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RooftopCRM
 import RooftopImport
+import RooftopModel
 import RooftopStore
 import RooftopReplication
 
@@ -9,7 +10,85 @@ import RooftopReplication
 struct DuplicatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duplicates", abstract: "Find duplicate customers, review them, and measure detection quality.",
-        subcommands: [Evaluate.self])
+        subcommands: [Scan.self, List.self, Dismiss.self, Confirm.self, Evaluate.self])
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare every customer and refill this rooftop's review queue (pairs at or above the review threshold, not dismissed).")
+        @OptionGroup var data: DataOptions
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() throws {
+            let service = CRMService(replica: try data.openReplica())
+            var progress: CountProgress?
+            let report = try service.scanDuplicates { done, total in
+                if progress == nil && total >= 50_000 { progress = CountProgress("comparing", total: total, unit: "pairs") }
+                progress?.update(done)
+            }
+            progress?.finish(report.candidatePairs)
+            if json { return try Output.printJSON(report) }
+            print("\(report.customers) customers, \(report.candidatePairs) candidate pairs compared: \(report.queued) pairs queued for review "
+                  + "(\(report.confident) at the auto-merge threshold), \(report.dismissed) dismissed earlier")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The review queue, most probable first.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "At most this many pairs (1-500).") var limit = 50
+        @Option(help: "Only pairs at or above this probability (0-1).") var minProbability = 0.0
+        @Flag(help: "Print JSON ({\"items\": [...]}, as GET /api/crm/duplicates).") var json = false
+
+        func validate() throws {
+            guard (1...500).contains(limit) else { throw ValidationError("--limit must be 1-500") }
+            guard (0...1).contains(minProbability) else { throw ValidationError("--min-probability must be 0-1") }
+        }
+
+        func run() throws {
+            let items = try CRMService(replica: try data.openReplica()).duplicateQueue(limit: limit, minimumProbability: minProbability)
+            if json { return try Output.printJSON(["items": JSONValue.array(items.map(\.json))]) }
+            if items.isEmpty { print("no possible duplicates queued (run `rooftop duplicates scan`)") }
+            for item in items {
+                let names = item.customers.map { c in
+                    [c.customer.values["firstName"]?.textValue, c.customer.values["lastName"]?.textValue ?? c.customer.values["businessName"]?.textValue]
+                        .compactMap { $0 }.joined(separator: " ")
+                }
+                let matched = item.pair.score.fields.filter { $0.weight > 0 }.map(\.field.rawValue).joined(separator: ",")
+                let differed = item.pair.score.fields.filter { $0.weight < 0 }.map(\.field.rawValue).joined(separator: ",")
+                print(String(format: "%.4f", item.pair.score.probability) + (item.pair.isConfident ? " auto " : " review ")
+                      + "\(item.pair.a) \(names.first ?? "") | \(item.pair.b) \(names.last ?? "")  matched: \(matched)  differed: \(differed.isEmpty ? "-" : differed)")
+            }
+        }
+    }
+
+    struct Dismiss: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that two customers are different people (replicated; never queued again).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "One customer's id.") var first: String
+        @Argument(help: "The other customer's id.") var second: String
+        @Option(help: "Who decided.") var by: String?
+        @Option(help: "Why.") var note: String?
+
+        func run() throws {
+            guard let a = RowID(first), let b = RowID(second) else { throw CLIError("customer ids must be UUIDs") }
+            let row = try CRMService(replica: try data.openReplica()).dismissDuplicate(a, b, by: by, note: note)
+            print("dismissed: \(first) and \(second) are different people (decision \(row.id))")
+        }
+    }
+
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm two customers are one person: merge them (the survivor is the one created first).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "One customer's id.") var first: String
+        @Argument(help: "The other customer's id.") var second: String
+        @Option(help: "Who merged.") var by: String?
+
+        func run() throws {
+            guard let a = RowID(first), let b = RowID(second) else { throw CLIError("customer ids must be UUIDs") }
+            let result = try CRMService(replica: try data.openReplica()).mergeCustomer(a, into: b, by: by, reason: "confirmed duplicate")
+            print("merged: survivor \(result.customer.customer.id)")
+        }
+    }
 
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -62,6 +62,8 @@ struct ImportCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "column=field; repeatable.") var map: [String] = []
+        @Flag(help: "Create every valid row, even one that confidently duplicates an existing customer (a first load into an empty replica).")
+        var noDuplicateCheck = false
 
         func run() throws {
             var mapping: [String: String] = [:]
@@ -75,7 +77,9 @@ struct ImportCommand: ParsableCommand {
             let progress = CountProgress("importing", total: total, unit: "rows")
             let report: ImportReport
             do {
-                report = try CustomerCSVImporter(replica: replica, mapping: mapping).importFile(at: file) { progress.update($0) }
+                var importer = try CustomerCSVImporter(replica: replica, mapping: mapping)
+                importer.checkDuplicates = !noDuplicateCheck
+                report = try importer.importFile(at: file) { progress.update($0) }
             } catch let error as CustomerCSVError {
                 throw CLIError(error.description)
             }

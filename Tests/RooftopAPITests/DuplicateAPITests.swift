@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RooftopAPI
+import RooftopModel
+import RooftopStore
+import Testing
+
+/// Duplicate customers over REST: 409 on create with the candidate, the review queue, dismiss and confirm.
+@Suite struct DuplicateAPITests {
+    typealias API = CustomerAPITests
+
+    static let dana: JSONValue = ["firstName": "Dana", "lastName": "Whitfield", "email": "dana.whitfield@example.com",
+                                  "demographicInfo": ["birthDate": "1971-05-02"],
+                                  "phoneNumbers": [["number": "(480) 555-0101", "type": "Mobile"]],
+                                  "addresses": [["street": "77 Cactus Road", "city": "Phoenix", "postalCode": "85020"]]]
+    /// The same person typed at another desk: upper case, a surname typo, the phone in another format.
+    static let danaAgain: JSONValue = ["firstName": "DANA", "lastName": "Whitfeld", "email": "dana.whitfield@example.com",
+                                       "phoneNumbers": [["number": "480.555.0101", "type": "Mobile"]],
+                                       "addresses": [["street": "77 Cactus Rd", "city": "Phoenix", "postalCode": "85020"]]]
+    /// The spouse: same address and home phone, her own first name, birth date, e-mail and mobile.
+    static let spouse: JSONValue = ["firstName": "Morgan", "lastName": "Whitfield", "email": "morgan.w@example.org",
+                                    "demographicInfo": ["birthDate": "1969-11-30"],
+                                    "phoneNumbers": [["number": "480 555 0102", "type": "Mobile"]],
+                                    "addresses": [["street": "77 Cactus Road", "city": "Phoenix", "postalCode": "85020"]]]
+
+    func post(_ client: any TestClientProtocol, _ uri: String, _ body: JSONValue) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
+                                 body: ByteBuffer(data: try JSONEncoder().encode(body)))
+    }
+
+    @Test func aConfidentDuplicateIsRefusedWithTheCandidateUnlessAllowed() async throws {
+        try await API.withAPI { client, replica in
+            let created = try await post(client, "/api/crm/customers", Self.dana)
+            #expect(created.status == .created)
+            let id = try #require(try API.body(created)["id"])
+            let spouse = try await post(client, "/api/crm/customers", Self.spouse)
+            #expect(spouse.status == .created, "a household member is not a duplicate: \(String(buffer: spouse.body))")
+
+            let again = try await post(client, "/api/crm/customers", Self.danaAgain)
+            #expect(again.status == .conflict)
+            #expect(again.headers[.contentType] == "application/problem+json")
+            let problem = try API.body(again)
+            #expect(problem["code"] == "DUPLICATE_CUSTOMER")
+            guard case .array(let duplicates)? = problem["duplicates"], case .object(let first)? = duplicates.first else {
+                Issue.record("no duplicates member: \(problem)")
+                return
+            }
+            #expect(first["customerId"] == id)
+            guard case .array(let matched)? = first["matched"] else { Issue.record("no matched fields"); return }
+            #expect(matched.contains("email") && matched.contains("phone"))
+            #expect(try replica.customerCount() == 2, "nothing was written")
+
+            let forced = try await post(client, "/api/crm/customers?allowDuplicate=true", Self.danaAgain)
+            #expect(forced.status == .created)
+            let bad = try await post(client, "/api/crm/customers?allowDuplicate=maybe", Self.danaAgain)
+            #expect(bad.status == .badRequest)
+            #expect(try replica.customerCount() == 3)
+        }
+    }
+
+    @Test func theScanQueuesThePairAndReviewersDismissOrConfirm() async throws {
+        try await API.withAPI { client, replica in
+            let a = try API.body(try await post(client, "/api/crm/customers", Self.dana))["id"]!
+            let b = try API.body(try await post(client, "/api/crm/customers?allowDuplicate=true", Self.danaAgain))["id"]!
+            _ = try await post(client, "/api/crm/customers", Self.spouse)
+            let scan = try await post(client, "/api/crm/duplicates/scan", [:])
+            #expect(scan.status == .ok)
+            #expect(try API.body(scan)["queued"] == .number(1), "\(String(buffer: scan.body))")
+
+            let list = try await client.execute(uri: "/api/crm/duplicates", method: .get)
+            #expect(list.status == .ok)
+            guard case .array(let items)? = try API.body(list)["items"], case .object(let item)? = items.first else {
+                Issue.record("empty queue")
+                return
+            }
+            #expect(items.count == 1)
+            #expect(Set([a, b]) == Set({ if case .array(let ids)? = item["customerIds"] { return ids } else { return [] } }()))
+            #expect(item["autoMerge"] == .bool(true))
+            guard case .array(let customers)? = item["customers"] else { Issue.record("no customers"); return }
+            #expect(customers.count == 2)
+
+            // Confirming merges them: the queue empties, one customer remains of the two.
+            let confirm = try await post(client, "/api/crm/duplicates/confirm", ["customerIds": [a, b], "mergedBy": "maria"])
+            #expect(confirm.status == .ok, "\(String(buffer: confirm.body))")
+            let after = try API.body(try await client.execute(uri: "/api/crm/duplicates", method: .get))
+            #expect(after["items"] == [])
+            #expect(try replica.customerCount() == 2)
+
+            // Dismissing the spouse pair (not queued, but staff may still say so) is recorded; a pair with itself is a conflict.
+            let bad = try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [a]])
+            #expect(bad.status == .badRequest)
+            let same = try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [a, b]])
+            #expect(same.status == .conflict, "a and b are one customer now")
+        }
+    }
+
+    @Test func aDismissedPairLeavesTheQueueAndIsNotQueuedAgain() async throws {
+        try await API.withAPI { client, _ in
+            let a = try API.body(try await post(client, "/api/crm/customers", Self.dana))["id"]!
+            let b = try API.body(try await post(client, "/api/crm/customers?allowDuplicate=true", Self.danaAgain))["id"]!
+            _ = try await post(client, "/api/crm/duplicates/scan", [:])
+            let dismiss = try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [b, a], "decidedBy": "maria", "note": "twins"])
+            #expect(dismiss.status == .ok, "\(String(buffer: dismiss.body))")
+            let decision = try API.body(dismiss)
+            #expect(decision["dismissed"] == .bool(true))
+            #expect(try API.body(try await client.execute(uri: "/api/crm/duplicates", method: .get))["items"] == [])
+            let rescan = try API.body(try await post(client, "/api/crm/duplicates/scan", [:]))
+            #expect(rescan["queued"] == .number(0) && rescan["dismissed"] == .number(1))
+            let decisions = try API.body(try await client.execute(uri: "/api/crm/duplicate-decisions", method: .get))
+            guard case .array(let rows)? = decisions["items"] else { Issue.record("no decisions"); return }
+            #expect(rows.count == 1)
+        }
+    }
+}
