@@ -21,8 +21,13 @@ public struct DuplicateScanReport: Sendable, Codable, Equatable {
 public struct DuplicateMatch: Sendable, Equatable {
     public var customerId: String
     public var score: MatchScore
-    /// At or above the auto-merge threshold: a create is refused (409), an import attaches to it.
-    public var isConfident: Bool { score.probability >= DuplicateDetector.autoMergeProbability }
+    /// At or above the auto-merge threshold and agreeing on more than a name (an e-mail, a phone, a
+    /// birth date, an address or a VIN): a create is refused (409), an import attaches to it. Two
+    /// records with one name and nothing else are for a reviewer, never refused.
+    public var isConfident: Bool {
+        score.probability >= DuplicateDetector.autoMergeProbability
+            && score.fields.contains { $0.weight > 0 && $0.field != .givenName && $0.field != .surname }
+    }
 
     /// `{"customerId", "probability", "weight", "matched": [field], "differed": [field]}`.
     public var json: JSONValue {
