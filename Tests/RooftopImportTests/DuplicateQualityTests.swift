@@ -52,3 +52,30 @@ struct DuplicateQualityTests {
         #expect(try test.replica.customerCount() == 0)
     }
 }
+
+/// On the way in: a CSV row or an ADF lead that confidently duplicates a customer attaches to it.
+@Suite("Imports attach duplicates")
+struct ImportDuplicateTests {
+    @Test("a CSV row duplicating an existing customer (or an earlier row) is counted, not created")
+    func csvRowsAttach() throws {
+        let test = try TestReplica()
+        defer { test.remove() }
+        let csv = """
+            externalId,firstName,lastName,email,phone,street,city,postalCode
+            r1,Dana,Whitfield,dana@example.com,(480) 555-0101,77 Cactus Road,Phoenix,85020
+            r2,DANA,Whitfeld,dana@example.com,480.555.0101,77 Cactus Rd,Phoenix,85020
+            r3,Morgan,Whitfield,morgan@example.org,480 555 0102,77 Cactus Road,Phoenix,85020
+
+            """
+        let file = test.directory.path("customers.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
+        let report = try CustomerCSVImporter(replica: test.replica).importFile(at: file)
+        #expect(report.customersCreated == 2)
+        #expect(report.customersMatched == 1)
+        #expect(try test.replica.customerCount() == 2)
+        var unchecked = try CustomerCSVImporter(replica: test.replica)
+        unchecked.checkDuplicates = false
+        let again = try unchecked.importFile(at: file)
+        #expect(again.customersCreated == 1 && again.alreadyImported == 2, "the check off: the row is created")
+    }
+}
