@@ -14,7 +14,7 @@ func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").
 
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
-/// The sections to run (default all but bootstrap-paged, compaction, search and scale): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search, scale (``ScaleBench``). (`apply` needs `writes`.)
+/// The sections to run (default all but bootstrap-paged, compaction, search, duplicates and scale): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search, scale (``ScaleBench``). (`apply` needs `writes`.)
 let phases = Set(arguments.dropFirst(2).isEmpty ? ["writes", "apply", "sync", "bootstrap"] : Array(arguments.dropFirst(2)))
 let batch = 1_000
 
@@ -45,6 +45,11 @@ print("Rooftop benchmarks — \(customers) generated customers; \(ProcessInfo.pr
 if phases.contains("scale") {
     try await ScaleBench.run(customers: customers)
     if phases == ["scale"] { exit(0) }
+}
+
+if phases.contains("duplicates") {
+    try DuplicateBench.run(customers: customers)
+    if phases == ["duplicates"] { exit(0) }
 }
 
 if phases.contains("search") {

@@ -42,12 +42,14 @@ public enum Blocking {
     /// Pairs of indices into `records` that share a key, each pair once with the lower index first,
     /// in ascending order.
     public static func candidatePairs(_ records: [MatchRecord]) -> [(Int, Int)] {
-        var blocks: [String: [Int32]] = [:]
+        // Keys as 64-bit FNV-1a hashes (a collision only joins two blocks: extra candidates, never a lost one).
+        var blocks: [UInt64: [Int32]] = [:]
+        blocks.reserveCapacity(records.count * 4)
         for (index, record) in records.enumerated() {
-            for key in keys(record) { blocks[key, default: []].append(Int32(index)) }
+            for key in keys(record) { blocks[fnv1a(key), default: []].append(Int32(index)) }
         }
         var seen = Set<UInt64>()
-        for (_, members) in blocks where members.count > 1 && members.count <= maxBlock {
+        for members in blocks.values where members.count > 1 && members.count <= maxBlock {
             for i in 0..<members.count {
                 for j in (i + 1)..<members.count where members[i] != members[j] {
                     let (a, b) = members[i] < members[j] ? (members[i], members[j]) : (members[j], members[i])
@@ -56,5 +58,12 @@ public enum Blocking {
             }
         }
         return seen.sorted().map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) }
+    }
+
+    /// FNV-1a, 64 bits (Fowler, Noll, Vo): a stable hash, the same in every process.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 }

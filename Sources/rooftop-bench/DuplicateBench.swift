@@ -1,0 +1,85 @@
+import Foundation
+import RooftopCRM
+import RooftopGenerator
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopTesting
+
+/// `scripts/bench N duplicates`: N generated customers (with their labelled duplicates and
+/// households) written into a replica, then a full duplicate scan (as `rooftop duplicates scan`,
+/// in-process) with its time per stage and the process's peak RSS, and the check a create runs
+/// (``CRMService/duplicatesOf(_:excluding:)``) for 1,000 new records: p50 and p99.
+/// `ROOFTOP_BENCH_DIR=DIR` keeps (and on a rerun reuses) the replica.
+enum DuplicateBench {
+    static func run(customers: Int) throws {
+        let kept = ProcessInfo.processInfo.environment["ROOFTOP_BENCH_DIR"]
+        let temporary = kept == nil ? try TemporaryDirectory("rooftop-bench-duplicates") : nil
+        defer { temporary?.remove() }
+        let directory = kept ?? temporary!.path("")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("duplicates-\(customers).sqlite")
+        let existed = FileManager.default.fileExists(atPath: path)
+        let replica = try Replica(path: path, rooftop: RooftopID(rawValue: "north")!)
+        if !existed {
+            var writer = ReplicaWriter(replica: replica, seed: 1)
+            var batch: [GeneratedRecord] = []
+            let started = Date()
+            for record in DealershipGenerator(count: customers, seed: 1) {
+                batch.append(record)
+                if batch.count == 2_000 { try writer.write(batch); batch.removeAll(keepingCapacity: true) }
+            }
+            try writer.write(batch)
+            print(String(format: "duplicates: %d generated customers written in %.1f s", customers, Date().timeIntervalSince(started)))
+        }
+        let service = CRMService(replica: replica)
+        var records: [MatchRecord] = []
+        let load = seconds { records = (try? service.matchRecords()) ?? [] }
+        var pairs: [(Int, Int)] = []
+        let sorted = records.sorted { $0.id < $1.id }
+        let blocking = seconds { pairs = Blocking.candidatePairs(sorted) }
+        var model: MatchModel?
+        let estimation = seconds { model = MatchModel.estimate(records: sorted, pairs: pairs) }
+        var kept2 = 0
+        let scoring = seconds { for (i, j) in pairs where model!.score(sorted[i], sorted[j]).probability >= DuplicateDetector.reviewProbability { kept2 += 1 } }
+        print(String(format: "duplicate scan stages: load %d customers %.1f s, blocking %d candidate pairs %.1f s, estimation %.1f s, scoring %.1f s (%d pairs ≥ review)",
+                     records.count, load, pairs.count, blocking, estimation, scoring, kept2))
+        var report: DuplicateScanReport?
+        let scan = seconds { report = try? service.scanDuplicates() }
+        print(String(format: "duplicate scan (as `rooftop duplicates scan`): %d customers in %.1f s (target < 60 s): %d pairs queued, %d at auto-merge; peak RSS %d MB",
+                     report?.customers ?? 0, scan, report?.queued ?? 0, report?.confident ?? 0, peakRSSMegabytes()))
+
+        // The check on create: new records typed as the generator's duplicates are, against the full replica.
+        var probes: [CustomerInput] = []
+        for record in DealershipGenerator(count: customers + 3_000, seed: 1).dropFirst(customers) where probes.count < 1_000 {
+            var fields: [String: FieldValue] = ["contactType": .text(record.contactType)]
+            fields["firstName"] = record.firstName.map(FieldValue.text)
+            fields["lastName"] = record.lastName.map(FieldValue.text)
+            fields["businessName"] = record.businessName.map(FieldValue.text)
+            fields["email"] = record.email.flatMap(EmailAddress.normalise).map(FieldValue.text)
+            fields["birthDate"] = record.birthDate.map(FieldValue.text)
+            let phones = record.phone.flatMap { PhoneNumber.e164($0) }.map { [ChildInput(id: nil, fields: ["number": .text($0), "type": .text(record.phoneType)])] } ?? []
+            let addresses = record.street.map { [ChildInput(id: nil, fields: ["street": .text($0), "city": record.city.map(FieldValue.text) ?? .null,
+                                                                             "postalCode": record.postalCode.map(FieldValue.text) ?? .null])] } ?? []
+            probes.append(CustomerInput(fields: fields, phones: phones, addresses: addresses))
+        }
+        _ = try service.duplicatesOf(probes[0])  // the model, once
+        var latencies: [Double] = []
+        var confident = 0
+        for probe in probes {
+            let start = DispatchTime.now()
+            if try service.duplicatesOf(probe).contains(where: \.isConfident) { confident += 1 }
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+        }
+        latencies.sort()
+        print(String(format: "duplicate check on create: %d new records, p50 %.2f ms, p99 %.2f ms (target p99 < 5 ms); %d would be refused as duplicates",
+                     probes.count, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100], confident))
+    }
+
+    /// This process's peak resident set (VmHWM), MB.
+    static func peakRSSMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+}
