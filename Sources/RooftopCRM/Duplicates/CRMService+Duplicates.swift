@@ -235,8 +235,12 @@ extension CRMService {
     /// The match model of a replica for checks on create: estimated by the last scan, or from an
     /// even sample of at most 20,000 customers, and kept while the customer count stays within 10%.
     static func model(for service: CRMService) throws -> MatchModel {
+        // The count is checked at most once a minute (counting a million rows costs more than a check).
+        let now = Date()
+        if let cached = modelCache.withLock({ $0[service.replica.path] }), now.timeIntervalSince(cached.checked) < 60 { return cached.model }
         let count = try service.replica.customerCount()
         if let cached = modelCache.withLock({ $0[service.replica.path] }), abs(cached.customers - count) * 10 <= max(cached.customers, 100) {
+            modelCache.withLock { $0[service.replica.path]?.checked = now }
             return cached.model
         }
         let step = max(1, count / 20_000)
@@ -250,8 +254,8 @@ extension CRMService {
     }
 
     static func cacheModel(_ model: MatchModel, for replica: Replica, customers: Int) {
-        modelCache.withLock { $0[replica.path] = (customers, model) }
+        modelCache.withLock { $0[replica.path] = (customers, model, Date()) }
     }
 
-    private static let modelCache = Mutex<[String: (customers: Int, model: MatchModel)]>([:])
+    private static let modelCache = Mutex<[String: (customers: Int, model: MatchModel, checked: Date)]>([:])
 }

@@ -136,18 +136,18 @@ extension MatchModel {
             }
         }
         for _ in 0..<rounds {
+            // m is fixed within a round: each pair's field weights once, then EM on the prior alone.
+            let pairWeights = vectors.indices.map(weights)
+            let totals = pairWeights.map { $0.reduce(0, +) }
             for _ in 0..<iterations {
                 var gTotal = 0.0
-                for k in vectors.indices {
-                    let total = weights(k).reduce(0, +)
-                    gTotal += 1 / (1 + exp(-total) * (1 - prior) / prior)
-                }
+                for total in totals { gTotal += 1 / (1 + exp(-total) * (1 - prior) / prior) }
                 prior = min(max(gTotal * Double(stride) / allPairs, 1e-12), 0.5)
             }
             var counts = [[MatchLevel: Double]](repeating: [:], count: fields.count)
             let priorLogit = log(prior / (1 - prior)), confident = log(99.0)
             for k in vectors.indices {
-                let w = weights(k)
+                let w = pairWeights[k]
                 let total = priorLogit + w.reduce(0, +)
                 for i in fields.indices where vectors[k][i] != .missing && total - w[i] >= confident {
                     counts[i][vectors[k][i], default: 0] += 1
