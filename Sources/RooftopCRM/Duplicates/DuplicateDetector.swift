@@ -41,8 +41,8 @@ public enum DuplicateDetector {
         var pairs: [Pair] = []
         for (k, (i, j)) in candidates.enumerated() {
             if k % 10_000 == 0 { progress?(k, candidates.count) }
+            guard minimumProbability <= 0 || model.probabilityOnly(records[i], records[j]) >= minimumProbability else { continue }
             let score = model.score(records[i], records[j])
-            guard score.probability >= minimumProbability else { continue }
             let (a, b) = records[i].id < records[j].id ? (records[i].id, records[j].id) : (records[j].id, records[i].id)
             pairs.append(Pair(a: a, b: b, score: score))
         }
