@@ -5,6 +5,10 @@ public enum Blocking {
     /// Blocks larger than this are not paired within (a key that common says little); their pairs
     /// are left to the other keys.
     public static let maxBlock = 100
+    /// The cap of the weak keys (phonetic codes, birth date with a place, the start of a street): at
+    /// a million customers their blocks are large and mostly different people.
+    public static let maxWeakBlock = 25
+    static let weakPrefixes: [Substring] = ["sx:", "bp:", "bc:", "sc:", "sp:", "nc:"]
 
     /// The blocking keys of a record.
     public static func keys(_ r: MatchRecord) -> [String] {
@@ -44,12 +48,17 @@ public enum Blocking {
     public static func candidatePairs(_ records: [MatchRecord]) -> [(Int, Int)] {
         // Keys as 64-bit FNV-1a hashes (a collision only joins two blocks: extra candidates, never a lost one).
         var blocks: [UInt64: [Int32]] = [:]
+        var weak = Set<UInt64>()
         blocks.reserveCapacity(records.count * 4)
         for (index, record) in records.enumerated() {
-            for key in keys(record) { blocks[fnv1a(key), default: []].append(Int32(index)) }
+            for key in keys(record) {
+                let hash = fnv1a(key)
+                blocks[hash, default: []].append(Int32(index))
+                if weakPrefixes.contains(key.prefix(3)) { weak.insert(hash) }
+            }
         }
         var seen = Set<UInt64>()
-        for members in blocks.values where members.count > 1 && members.count <= maxBlock {
+        for (hash, members) in blocks where members.count > 1 && members.count <= (weak.contains(hash) ? maxWeakBlock : maxBlock) {
             for i in 0..<members.count {
                 for j in (i + 1)..<members.count where members[i] != members[j] {
                     let (a, b) = members[i] < members[j] ? (members[i], members[j]) : (members[j], members[i])

@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Finds duplicate customers among match records: blocking, Fellegi–Sunter scores, two thresholds
 /// (`sync-protocol/duplicate-detection.md`).
 public enum DuplicateDetector {
@@ -38,14 +41,30 @@ public enum DuplicateDetector {
         let records = records.sorted { $0.id < $1.id }
         let candidates = Blocking.candidatePairs(records)
         let model = MatchModel.estimate(records: records, pairs: candidates)
-        var pairs: [Pair] = []
-        for (k, (i, j)) in candidates.enumerated() {
-            if k % 10_000 == 0 { progress?(k, candidates.count) }
-            guard minimumProbability <= 0 || model.probabilityOnly(records[i], records[j]) >= minimumProbability else { continue }
-            let score = model.score(records[i], records[j])
-            let (a, b) = records[i].id < records[j].id ? (records[i].id, records[j].id) : (records[j].id, records[i].id)
-            pairs.append(Pair(a: a, b: b, score: score))
+        // Scored on every core, in contiguous chunks; the result does not depend on the split.
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count / 10_000))
+        let found = Mutex<[[Pair]]>(Array(repeating: [], count: chunks))
+        let done = Atomic<Int>(0)
+        let size = (candidates.count + chunks - 1) / max(chunks, 1)
+        // Called from one chunk only (serially); the caller's closure need not be Sendable.
+        nonisolated(unsafe) let report = progress
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var local: [Pair] = []
+            let range = (chunk * size)..<min(candidates.count, (chunk + 1) * size)
+            for k in range {
+                let (i, j) = candidates[k]
+                if k % 10_000 == 0 {
+                    let total = done.add(10_000, ordering: .relaxed).newValue
+                    if chunk == 0 { report?(min(total, candidates.count), candidates.count) }
+                }
+                guard minimumProbability <= 0 || model.probabilityOnly(records[i], records[j]) >= minimumProbability else { continue }
+                let score = model.score(records[i], records[j])
+                let (a, b) = records[i].id < records[j].id ? (records[i].id, records[j].id) : (records[j].id, records[i].id)
+                local.append(Pair(a: a, b: b, score: score))
+            }
+            found.withLock { $0[chunk] = local }
         }
+        var pairs = found.withLock { $0.flatMap { $0 } }
         progress?(candidates.count, candidates.count)
         pairs.sort { ($0.score.weight, $1.a, $1.b) > ($1.score.weight, $0.a, $0.b) }
         return Result(model: model, candidates: candidates.count, pairs: pairs)
