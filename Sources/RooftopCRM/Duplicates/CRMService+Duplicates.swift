@@ -21,12 +21,16 @@ public struct DuplicateScanReport: Sendable, Codable, Equatable {
 public struct DuplicateMatch: Sendable, Equatable {
     public var customerId: String
     public var score: MatchScore
-    /// At or above the auto-merge threshold and agreeing on more than a name (an e-mail, a phone, a
-    /// birth date, an address or a VIN): a create is refused (409), an import attaches to it. Two
-    /// records with one name and nothing else are for a reviewer, never refused.
+    /// At or above the auto-merge threshold, agreeing on more than a name (an e-mail, a phone, a
+    /// birth date, an address or a VIN) and not on a plainly different first name: a create is
+    /// refused (409), an import attaches to it. Two records with one name and nothing else, or one
+    /// surname and phone with two first names, are for a reviewer, never refused.
     public var isConfident: Bool {
         score.probability >= DuplicateDetector.autoMergeProbability
             && score.fields.contains { $0.weight > 0 && $0.field != .givenName && $0.field != .surname }
+            // A plainly different first name is a spouse or child far more often than a duplicate:
+            // never refused, left to review (phones typed without a type cannot tell a home phone).
+            && !score.fields.contains { $0.field == .givenName && $0.level == .different }
     }
 
     /// `{"customerId", "probability", "weight", "matched": [field], "differed": [field]}`.
