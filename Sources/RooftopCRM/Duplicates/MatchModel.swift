@@ -44,12 +44,9 @@ public struct MatchModel: Sendable {
     static let levels: [MatchField: [MatchLevel]] = priorM.mapValues { Array($0.keys) }
 
     /// The comparison of two records, field by field.
+    /// - Returns: field → level, every field present (``MatchLevel/missing`` where either side lacks it).
     public static func compare(_ a: MatchRecord, _ b: MatchRecord) -> [MatchField: MatchLevel] {
-        var given = FieldComparator.given(a, b), surname = FieldComparator.surname(a, b)
-        if given != .exact && surname != .exact && FieldComparator.swapped(a, b) { given = .exact; surname = .exact }
-        if a.isBusiness != b.isBusiness { given = .missing }
-        return [.givenName: given, .surname: surname, .birthDate: FieldComparator.birthDate(a, b), .email: FieldComparator.email(a, b),
-                .phone: FieldComparator.phone(a, b), .address: FieldComparator.address(a, b), .vin: FieldComparator.vin(a, b)]
+        Dictionary(uniqueKeysWithValues: zip(MatchField.allCases, levelList(a, b)))
     }
 
     /// u for one field of one pair: value frequency for exact agreement, household conditioning,
