@@ -127,4 +127,48 @@ import Testing
             #expect(rows.count == 1)
         }
     }
+
+    @Test func nameOnlyTwinsAndSpousesAreQueuedForReviewNotAutoMerge() async throws {
+        try await API.withAPI { client, _ in
+            // Two records with one common name and nothing else, and two spouses sharing a surname and an untyped phone.
+            let john: JSONValue = ["firstName": "John", "lastName": "Smith"]
+            let maria: JSONValue = ["firstName": "Maria", "lastName": "Lopez", "phoneNumbers": [["number": "(206) 555-0100"]]]
+            let carlos: JSONValue = ["firstName": "Carlos", "lastName": "Lopez", "phoneNumbers": [["number": "206-555-0100"]]]
+            for body in [john, john, maria, carlos] {
+                #expect(try await post(client, "/api/crm/customers?allowDuplicate=true", body).status == .created)
+            }
+            _ = try await post(client, "/api/crm/duplicates/scan", [:])
+            guard case .array(let items)? = try API.body(try await client.execute(uri: "/api/crm/duplicates", method: .get))["items"] else {
+                Issue.record("no items")
+                return
+            }
+            #expect(!items.isEmpty, "the Smith pair is at least worth a review")
+            for case .object(let item) in items {
+                #expect(item["autoMerge"] == .bool(false), "\(item["matched"] ?? .null) must be left to a reviewer")
+            }
+        }
+    }
+
+    @Test func confirmingADismissedPairIsRefusedUnlessOverridden() async throws {
+        try await API.withAPI { client, replica in
+            let a = try API.body(try await post(client, "/api/crm/customers", Self.dana))["id"]!
+            let b = try API.body(try await post(client, "/api/crm/customers?allowDuplicate=true", Self.danaAgain))["id"]!
+            _ = try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [a, b], "decidedBy": "maria", "note": "twins"])
+            let refused = try await post(client, "/api/crm/duplicates/confirm", ["customerIds": [a, b], "mergedBy": "lee"])
+            #expect(refused.status == .conflict)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            let detail = try API.body(refused)["detail"]
+            #expect(detail.map { "\($0)".contains("maria") && "\($0)".contains("twins") } == true, "\(String(buffer: refused.body))")
+            #expect(try replica.customerCount() == 2, "nothing merged")
+            let bad = try await post(client, "/api/crm/duplicates/confirm", ["customerIds": [a, b], "overrideDismissal": "yes"])
+            #expect(bad.status == .badRequest)
+
+            let merged = try await post(client, "/api/crm/duplicates/confirm",
+                                        ["customerIds": [a, b], "mergedBy": "lee", "note": "same licence", "overrideDismissal": true])
+            #expect(merged.status == .ok, "\(String(buffer: merged.body))")
+            guard case .object(let merge)? = try API.body(merged)["merge"] else { Issue.record("no merge"); return }
+            #expect(merge["reason"] == "same licence")
+            #expect(try replica.customerCount() == 1)
+        }
+    }
 }

@@ -18,7 +18,7 @@ struct DuplicateQualityTests {
         let records = try CRMService(replica: test.replica).matchRecords()
         let result = DuplicateDetector.detect(records, minimumProbability: 0)
         let evaluation = DuplicateEvaluation(entityByRecord: labelled.entityByCustomer)
-        return (evaluation.quality(result.pairs, threshold: DuplicateDetector.autoMergeProbability),
+        return (evaluation.autoMergeQuality(result.pairs),
                 evaluation.quality(result.pairs, threshold: DuplicateDetector.reviewProbability))
     }
 

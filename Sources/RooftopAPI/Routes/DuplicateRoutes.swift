@@ -15,9 +15,10 @@ import RooftopStore
 ///   report `{"customers", "candidatePairs", "queued", "confident", "dismissed"}`.
 /// - `POST /api/crm/duplicates/dismiss` with `{"customerIds": [a, b], "decidedBy"?, "note"?}`: the two
 ///   are different people; a replicated `DuplicateDecision` (200).
-/// - `POST /api/crm/duplicates/confirm` with `{"customerIds": [a, b], "mergedBy"?}`: they are one
-///   person: merges them (as `POST /api/crm/customers/{a}/merge` with `intoId` b; the survivor is
-///   the one created first), 200 with the merge result.
+/// - `POST /api/crm/duplicates/confirm` with `{"customerIds": [a, b], "mergedBy"?, "note"?,
+///   "overrideDismissal"?: bool}`: they are one person: merges them (as `POST /api/crm/customers/{a}/merge`
+///   with `intoId` b and `note` as the reason; the survivor is the one created first), 200 with the
+///   merge result; 409 `CONFLICT` when a reviewer dismissed the pair, unless `overrideDismissal`.
 struct DuplicateRoutes: Sendable {
     let replica: Replica
 
@@ -56,10 +57,17 @@ struct DuplicateRoutes: Sendable {
         group.post("confirm") { request, _ in
             try ListParameters.refuseUnknown(request, allowed: [])
             let body = try await RequestBody.jsonObject(request)
-            try RequestBody.refuseUnknownFields(body, allowed: ["customerIds", "mergedBy"])
+            try RequestBody.refuseUnknownFields(body, allowed: ["customerIds", "mergedBy", "note", "overrideDismissal"])
             let (a, b) = try Self.pair(body)
             let user = try CustomerMergeRoutes.text(body["mergedBy"], at: "/mergedBy")
-            let result = try await service.run { try $0.mergeCustomer(a, into: b, by: user, reason: "confirmed duplicate") }
+            let note = try CustomerMergeRoutes.text(body["note"], at: "/note")
+            var override = false
+            switch body["overrideDismissal"] {
+            case nil, .null?: break
+            case .bool(let flag)?: override = flag
+            default: throw ProblemDetails.validation(FieldInputError(pointer: "/overrideDismissal", reason: "expected true or false"))
+            }
+            let result = try await service.run { [override] in try $0.confirmDuplicate(a, b, by: user, note: note, overrideDismissal: override) }
             return try Response.json(result.json)
         }
     }

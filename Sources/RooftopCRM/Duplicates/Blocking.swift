@@ -8,7 +8,7 @@ public enum Blocking {
     /// The cap of the weak keys (phonetic codes, birth date with a place, the start of a street): at
     /// a million customers their blocks are large and mostly different people.
     public static let maxWeakBlock = 25
-    static let weakPrefixes: [Substring] = ["sx:", "bp:", "bc:", "sc:", "sp:", "nc:"]
+    static let weakPrefixes: [Substring] = ["sx:", "bp:", "bc:", "sc:", "sp:", "sb:", "nc:"]
 
     /// The blocking keys of a record.
     public static func keys(_ r: MatchRecord) -> [String] {
@@ -23,12 +23,14 @@ public enum Blocking {
         if let given = r.given, let date = r.birthDate { keys.append("gb:" + given + "|" + date) }
         if let date = r.birthDate, let postal = r.postalCode { keys.append("bp:" + date + "|" + postal) }
         if let street = r.street, let postal = r.postalCode ?? r.city { keys.append("a:" + street + "|" + postal) }
-        // The start of the street line (number and name) in the city, and at the postal code: a typo
+        // The start of the street line (number and name) in the city, at the postal code and with the birth date: a typo
         // elsewhere in the line, in the postal code or in the city leaves one of them whole.
         if let street = r.street {
             let start = street.split(separator: " ").prefix(2).joined(separator: " ")
             if let city = r.city { keys.append("sc:" + start + "|" + city) }
             if let postal = r.postalCode { keys.append("sp:" + start + "|" + postal) }
+            // … and with the birth date: typos in both names, the city and the postal code at once.
+            if let date = r.birthDate { keys.append("sb:" + start + "|" + date) }
         }
         if let date = r.birthDate, let city = r.city { keys.append("bc:" + date + "|" + city) }
         if let surname = r.surname, let initial = r.given?.first, let city = r.city { keys.append("nc:" + surname + "|" + String(initial) + "|" + city) }

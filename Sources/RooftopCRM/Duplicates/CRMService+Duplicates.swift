@@ -21,17 +21,8 @@ public struct DuplicateScanReport: Sendable, Codable, Equatable {
 public struct DuplicateMatch: Sendable, Equatable {
     public var customerId: String
     public var score: MatchScore
-    /// At or above the auto-merge threshold, agreeing on more than a name (an e-mail, a phone, a
-    /// birth date, an address or a VIN) and not on a plainly different first name: a create is
-    /// refused (409), an import attaches to it. Two records with one name and nothing else, or one
-    /// surname and phone with two first names, are for a reviewer, never refused.
-    public var isConfident: Bool {
-        score.probability >= DuplicateDetector.autoMergeProbability
-            && score.fields.contains { $0.weight > 0 && $0.field != .givenName && $0.field != .surname }
-            // A plainly different first name is a spouse or child far more often than a duplicate:
-            // never refused, left to review (phones typed without a type cannot tell a home phone).
-            && !score.fields.contains { $0.field == .givenName && $0.level == .different }
-    }
+    /// The pair is in the auto-merge class (``MatchScore/isConfident``).
+    public var isConfident: Bool { score.isConfident }
 
     /// `{"customerId", "probability", "weight", "matched": [field], "differed": [field]}`.
     public var json: JSONValue {
@@ -192,6 +183,35 @@ extension CRMService {
             let kind: LocalWrite.Kind = try tx.exists(CRMSchema.duplicateDecision, id: id) ? .update : .insert
             try tx.write([LocalWrite(kind, CRMSchema.duplicateDecision, id: id, values: values)])
             guard let row = try tx.row(CRMSchema.duplicateDecision, id: id) else { throw ReplicaError(.corrupt, "the decision could not be read back") }
+            return row
+        }
+    }
+
+    /// Confirms that two customers are one person: merges them (``mergeCustomer(_:into:by:reason:dryRun:)``,
+    /// the survivor is the one created first), unless a reviewer dismissed the pair.
+    /// - Parameters:
+    ///   - user: who confirmed (audit); `note` why (the merge's reason, "confirmed duplicate" by default).
+    ///   - overrideDismissal: merge even though a reviewer (here or at another rooftop) said they differ.
+    /// - Throws: ``ReplicaError`` `CONFLICT` naming who dismissed the pair and why; as the merge.
+    public func confirmDuplicate(_ first: RowID, _ second: RowID, by user: String? = nil, note: String? = nil,
+                                 overrideDismissal: Bool = false) throws -> CustomerMergeResult {
+        if !overrideDismissal, let dismissal = try dismissal(first, second) {
+            let who = dismissal.values["decidedBy"]?.textValue.map { " by \($0)" } ?? ""
+            let why = dismissal.values["note"]?.textValue.map { " (\"\($0)\")" } ?? ""
+            throw ReplicaError(.conflict, "customers \(first) and \(second) were dismissed as different people\(who)\(why); "
+                               + "confirm with overrideDismissal to merge them anyway")
+        }
+        return try mergeCustomer(first, into: second, by: user, reason: note ?? "confirmed duplicate")
+    }
+
+    /// The live dismissal of a pair (either order; ids resolved through merges), if any.
+    /// - Throws: ``ReplicaError`` `NOT_FOUND`/`GONE` when either customer is not visible.
+    public func dismissal(_ first: RowID, _ second: RowID) throws -> StoredRow? {
+        try replica.snapshot { tx in
+            let x = try tx.visibleRow(CRMSchema.customer, id: first).id, y = try tx.visibleRow(CRMSchema.customer, id: second).id
+            let (a, b) = x.string < y.string ? (x, y) : (y, x)
+            guard let row = try tx.row(CRMSchema.duplicateDecision, id: DerivedID.make("duplicateDecision", a, b)),
+                  row.values["dismissed"]?.integerValue == 1 else { return nil }
             return row
         }
     }

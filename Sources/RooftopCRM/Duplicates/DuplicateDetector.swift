@@ -18,8 +18,8 @@ public enum DuplicateDetector {
         public var a: String
         public var b: String
         public var score: MatchScore
-        /// True at or above ``autoMergeProbability``.
-        public var isConfident: Bool { score.probability >= DuplicateDetector.autoMergeProbability }
+        /// The pair is in the auto-merge class (``MatchScore/isConfident``).
+        public var isConfident: Bool { score.isConfident }
     }
 
     /// The result of a detection run.

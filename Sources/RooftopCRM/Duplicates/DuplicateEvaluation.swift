@@ -36,6 +36,14 @@ public struct DuplicateEvaluation: Sendable {
         return x == y
     }
 
+    /// Quality of the auto-merge class (``MatchScore/isConfident``: the threshold and the
+    /// more-than-a-name rule), the pairs a create refuses and an import attaches to.
+    public func autoMergeQuality(_ pairs: [DuplicateDetector.Pair]) -> Quality {
+        let predicted = pairs.filter(\.isConfident)
+        return Quality(threshold: DuplicateDetector.autoMergeProbability, predicted: predicted.count,
+                       truePositives: predicted.filter { isMatch($0.a, $0.b) }.count, truePairs: truePairs)
+    }
+
     /// Quality of the pairs at or above `threshold` (posterior probability).
     public func quality(_ pairs: [DuplicateDetector.Pair], threshold: Double) -> Quality {
         let predicted = pairs.filter { $0.score.probability >= threshold }

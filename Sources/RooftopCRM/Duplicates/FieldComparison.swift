@@ -98,13 +98,15 @@ enum FieldComparator {
         let hasB = b.street != nil || b.postalCode != nil || b.city != nil
         guard hasA, hasB else { return .missing }
         let samePostal = a.postalCode != nil && a.postalCode == b.postalCode
-        let sameCity = a.city != nil && a.city == b.city
-        if let x = a.street, let y = b.street, samePostal || sameCity {
-            if x == y { return .exact }
-            if close(x, y) || close(withoutNumber(x), withoutNumber(y)) { return .close }
-        }
-        // A postal code one slip apart in the same city is the same place.
+        let sameCity = a.city != nil && a.city?.filter { $0 != " " } == b.city?.filter { $0 != " " }
+        // A postal code one slip apart is the same place when the street agrees too.
         let closePostal = a.postalCode.flatMap { x in b.postalCode.map { StringSimilarity.withinOneEdit(x, $0) } } ?? false
+        if let x = a.street, let y = b.street, samePostal || sameCity || closePostal {
+            if x == y { return samePostal || sameCity ? .exact : .close }
+            if close(x, y) || close(withoutNumber(x), withoutNumber(y)) { return .close }
+            // The same words in another order (`12 main st apt 4` / `apt 4 12 main st`).
+            if x.split(separator: " ").sorted() == y.split(separator: " ").sorted() { return .close }
+        }
         if samePostal || (sameCity && (a.street == nil || b.street == nil || closePostal)) { return .partial }
         return .different
     }

@@ -111,4 +111,26 @@ public struct MatchScore: Sendable, Codable, Equatable {
     public var probability: Double
     /// Each field's level and weight.
     public var fields: [FieldComparison]
+
+    /// The auto-merge class (`sync-protocol/duplicate-detection.md#thresholds`): at or above
+    /// ``DuplicateDetector/autoMergeProbability``, agreeing on more than a name (an e-mail, a phone,
+    /// a birth date, an address or a VIN), and, when the first names plainly differ, on the birth
+    /// date or on both the e-mail and a personal phone. A create is refused (409), an import attaches, the queue marks it `autoMerge`. Two
+    /// records with one name and nothing else, or one surname, address and phone with two first
+    /// names (spouses, a parent and a grown child), are for a reviewer whatever their probability.
+    public var isConfident: Bool {
+        probability >= DuplicateDetector.autoMergeProbability
+            && fields.contains { $0.weight > 0 && $0.field != .givenName && $0.field != .surname }
+            // A plainly different first name is a spouse or child far more often than a duplicate
+            // (a family shares an e-mail, and a phone typed without a type cannot tell a home phone
+            // from a mobile); an equal birth date outweighs it, or an e-mail and a personal phone together
+            // (a mistyped nickname: `kebny` / `kenneth` with one mailbox and one mobile).
+            && (!fields.contains { $0.field == .givenName && $0.level == .different }
+                || level(.birthDate) == .exact || (level(.email) == .exact && level(.phone) == .exact))
+    }
+
+    /// The level `field` reached (``MatchLevel/missing`` when not compared).
+    public func level(_ field: MatchField) -> MatchLevel {
+        fields.first { $0.field == field }?.level ?? .missing
+    }
 }

@@ -82,10 +82,12 @@ struct DuplicatesCommand: ParsableCommand {
         @Argument(help: "One customer's id.") var first: String
         @Argument(help: "The other customer's id.") var second: String
         @Option(help: "Who merged.") var by: String?
+        @Option(help: "Why (the merge's reason; default \"confirmed duplicate\").") var note: String?
+        @Flag(help: "Merge even though a reviewer dismissed the pair as different people.") var overrideDismissal = false
 
         func run() throws {
             guard let a = RowID(first), let b = RowID(second) else { throw CLIError("customer ids must be UUIDs") }
-            let result = try CRMService(replica: try data.openReplica()).mergeCustomer(a, into: b, by: by, reason: "confirmed duplicate")
+            let result = try CRMService(replica: try data.openReplica()).confirmDuplicate(a, b, by: by, note: note, overrideDismissal: overrideDismissal)
             print("merged: survivor \(result.customer.customer.id)")
         }
     }
@@ -123,9 +125,9 @@ struct DuplicatesCommand: ParsableCommand {
             print("true pairs \(evaluation.truePairs)")
             print("candidate pairs \(result.candidates) (true pairs among them \(evaluation.matches(result.pairs)))")
             print(String(format: "prior %.3g", result.model.priorMatch))
-            for (name, threshold) in [("auto-merge", DuplicateDetector.autoMergeProbability), ("review", DuplicateDetector.reviewProbability)] {
-                let q = evaluation.quality(result.pairs, threshold: threshold)
-                print("\(name) threshold \(threshold) (\(q.predicted) pairs predicted, \(q.truePositives) true)")
+            for (name, q) in [("auto-merge", evaluation.autoMergeQuality(result.pairs)),
+                              ("review", evaluation.quality(result.pairs, threshold: DuplicateDetector.reviewProbability))] {
+                print("\(name) threshold \(q.threshold) (\(q.predicted) pairs predicted, \(q.truePositives) true)")
                 print(String(format: "precision %.4f", q.precision))
                 print(String(format: "recall %.4f", q.recall))
                 print(String(format: "F1 %.4f", q.f1))
@@ -151,6 +153,9 @@ struct DuplicatesCommand: ParsableCommand {
                 let byID = [String: MatchRecord](uniqueKeysWithValues: records.map { ($0.id, $0) })
                 for pair in result.pairs where pair.score.probability >= DuplicateDetector.reviewProbability && !evaluation.isMatch(pair.a, pair.b) {
                     print("false \(pair.score.probability) \(pair.score.weight): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
+                }
+                for pair in result.pairs where pair.score.probability >= DuplicateDetector.autoMergeProbability && !pair.isConfident {
+                    print("held back \(evaluation.isMatch(pair.a, pair.b) ? "true" : "false") \(pair.score.probability): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
                 }
                 for pair in result.pairs where pair.score.probability < DuplicateDetector.autoMergeProbability && pair.score.probability >= DuplicateDetector.reviewProbability && evaluation.isMatch(pair.a, pair.b) {
                     print("uncertain \(pair.score.probability) \(pair.score.weight): \(Self.describe(byID[pair.a])) | \(Self.describe(byID[pair.b])) | \(Self.levels(pair.score))")
