@@ -49,6 +49,8 @@ import Testing
                 return
             }
             #expect(first["customerId"] == id)
+            guard case .object(let candidate)? = first["customer"] else { Issue.record("no candidate record: \(first)"); return }
+            #expect(candidate["id"] == id && candidate["lastName"] == "Whitfield", "the candidate as it reads now")
             guard case .array(let matched)? = first["matched"] else { Issue.record("no matched fields"); return }
             #expect(matched.contains("email") && matched.contains("phone"))
             #expect(try replica.customerCount() == 2, "nothing was written")

@@ -33,7 +33,7 @@ enum CRMOperations {
                                           Doc.query("updatedAfter", ["type": "string", "format": "date-time"]), Doc.query("updatedBefore", ["type": "string", "format": "date-time"])],
                 ok: Doc.page(customer))),
             ("/api/crm/customers", "post", Doc.op("Create a customer",
-                "201 with Location and ETag. 409 DUPLICATE_CUSTOMER when the new customer confidently matches an existing one (sync-protocol/duplicate-detection.md): nothing is written and the problem's duplicates member lists the existing customers with probability and the fields that matched; allowDuplicate=true creates it anyway.",
+                "201 with Location and ETag. 409 DUPLICATE_CUSTOMER when the new customer confidently matches an existing one (sync-protocol/duplicate-detection.md): nothing is written and the problem's duplicates member lists the existing customers (customerId, probability, matched and differed fields, and the customer record as it reads now); allowDuplicate=true creates it anyway.",
                 parameters: [Doc.query("allowDuplicate", ["type": "boolean"], "create even when it duplicates an existing customer")],
                 body: S.ref("CustomerInput"), ok: Doc.response(customer, etag: true), okStatus: "201")),
             // Duplicate customers

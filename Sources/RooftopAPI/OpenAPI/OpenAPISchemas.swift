@@ -124,7 +124,10 @@ enum OpenAPISchemas {
                                                          "errors": .object(["type": "array", "items": .object(["type": "object", "properties": .object([
                                                             "pointer": string(["description": "RFC 6901 JSON Pointer into the request"]), "detail": string()])])]),
                                                          "duplicates": .object(["type": "array", "description": "DUPLICATE_CUSTOMER: the existing customers the new one would duplicate",
-                                                                                "items": .object(["type": "object"])])])])
+                                                                                "items": .object(["type": "object", "properties": .object([
+                                                                                    "customerId": string(), "probability": .object(["type": "number"]), "weight": .object(["type": "number"]),
+                                                                                    "matched": .object(["type": "array", "items": string()]), "differed": .object(["type": "array", "items": string()]),
+                                                                                    "customer": ref("Customer")])])])])])
         all["Page"] = .object(["type": "object", "required": .array(["items", "nextCursor"]), "properties": .object([
             "items": .object(["type": "array"]), "nextCursor": .object(["type": .array(["string", "null"]), "description": "null on the last page"])])])
         return all

@@ -232,7 +232,15 @@ struct CustomerRoutes: Sendable {
         } catch let duplicate as DuplicateCustomerError {
             var problem = ProblemDetails(.conflict, code: "DUPLICATE_CUSTOMER", title: "Duplicate customer",
                                          detail: duplicate.description + "; POST again with ?allowDuplicate=true to create it anyway")
-            problem.duplicates = duplicate.matches.map(\.json)
+            // Each candidate with the customer as it reads now, so the desk can tell at a glance.
+            let ids = duplicate.matches.compactMap { RowID($0.customerId) }
+            let records = (try? await replica.run { replica in try replica.snapshot { try $0.customers(ids: ids) } }) ?? []
+            let byID = Dictionary(records.map { ($0.customer.id.string, $0.json) }, uniquingKeysWith: { first, _ in first })
+            problem.duplicates = duplicate.matches.map { match in
+                guard case .object(var object) = match.json, let customer = byID[match.customerId] else { return match.json }
+                object["customer"] = customer
+                return .object(object)
+            }
             throw problem
         }
         var response = try Self.response(try await record(id), status: .created)
