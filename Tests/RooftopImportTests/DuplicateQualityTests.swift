@@ -2,6 +2,7 @@ import Foundation
 import RooftopCRM
 import RooftopGenerator
 import RooftopImport
+import RooftopModel
 import RooftopStore
 import RooftopTesting
 import Testing
@@ -42,6 +43,30 @@ struct DuplicateQualityTests {
         #expect(auto.precision >= 0.99)
         #expect(auto.f1 >= 0.97)
         #expect(review.recall >= 0.98)
+    }
+
+    @Test("a confirmed merge barely moves other pairs' scores: the scan keeps its model until the count moves 10% or refit")
+    func keptModelIsStable() throws {
+        let test = try TestReplica()
+        defer { test.remove() }
+        _ = try LabelledFile.importRecords(String(decoding: try Fixtures.data("febrl/dataset1.csv"), as: UTF8.self), into: test.replica)
+        let service = CRMService(replica: test.replica)
+        let first = try service.scanDuplicates()
+        #expect(first.modelEstimated)
+        let before = try service.duplicateQueue(limit: 500)
+        let merged = try #require(before.first)
+        _ = try service.confirmDuplicate(try #require(RowID(merged.pair.a)), try #require(RowID(merged.pair.b)))
+        let second = try service.scanDuplicates()
+        #expect(!second.modelEstimated)
+        let after = try service.duplicateQueue(limit: 500)
+        #expect(after.count == before.count - 1, "only the merged pair left the queue")
+        let scores = Dictionary(uniqueKeysWithValues: after.map { ($0.pair.a + $0.pair.b, $0.pair.score.probability) })
+        for item in before.dropFirst() {
+            // Only the value frequencies and the 1/N prior follow the one customer fewer.
+            let now = try #require(scores[item.pair.a + item.pair.b], "\(item.pair.a) \(item.pair.b) left the queue")
+            #expect(abs(now - item.pair.score.probability) <= 0.001, "\(item.pair.a) \(item.pair.b): \(item.pair.score.probability) → \(now)")
+        }
+        #expect(try service.scanDuplicates(refit: true).modelEstimated)
     }
 
     @Test("a file in neither format is refused with the reason, nothing imported")

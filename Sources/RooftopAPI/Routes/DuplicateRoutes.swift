@@ -41,8 +41,9 @@ struct DuplicateRoutes: Sendable {
             return try Response.json(["items": JSONValue.array(items.map(\.json))])
         }
         group.post("scan") { request, _ in
-            try ListParameters.refuseUnknown(request, allowed: [])
-            let report = try await service.run { try $0.scanDuplicates() }
+            try ListParameters.refuseUnknown(request, allowed: ["refit"])
+            let refit = try ListParameters.flag(request, "refit")
+            let report = try await service.run { try $0.scanDuplicates(refit: refit) }
             return try Response.json(report)
         }
         group.post("dismiss") { request, _ in

@@ -15,6 +15,9 @@ public struct DuplicateScanReport: Sendable, Codable, Equatable {
     public var confident: Int
     /// Pairs left out because a reviewer dismissed them.
     public var dismissed: Int
+    /// True when this scan estimated the model (the first scan, `refit`, or the customer count moved
+    /// more than 10% since the kept estimate); false when it scored with the kept one.
+    public var modelEstimated: Bool
 }
 
 /// An existing customer a new record would duplicate, and the score of the pair.
@@ -91,11 +94,18 @@ extension CRMService {
     /// Scans every visible customer for duplicates (`sync-protocol/duplicate-detection.md`) and
     /// replaces this replica's review queue (local, never replicated) with the pairs at or above
     /// ``DuplicateDetector/reviewProbability`` that no reviewer dismissed.
-    /// - Parameter progress: (pairs compared, total), every 10,000 pairs.
+    ///
+    /// The model's parameters are kept (local table `duplicateModel`) and reused by later scans while
+    /// the customer count stays within 10% (``MatchModel/Parameters/fits(population:)``), so a merge
+    /// or a few new customers move only their own pairs' scores.
+    /// - Parameters:
+    ///   - refit: estimate the model afresh even so.
+    ///   - progress: (pairs compared, total), every 10,000 pairs.
     /// - Throws: database errors (the queue is left as it was).
-    public func scanDuplicates(progress: ((Int, Int) -> Void)? = nil) throws -> DuplicateScanReport {
+    public func scanDuplicates(refit: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> DuplicateScanReport {
         let records = try matchRecords()
-        let result = DuplicateDetector.detect(records, progress: progress)
+        let kept = refit ? nil : try keptModelParameters().flatMap { $0.fits(population: records.count) ? $0 : nil }
+        let result = DuplicateDetector.detect(records, kept: kept, progress: progress)
         Self.cacheModel(result.model, for: replica, customers: records.count)
         let scannedAt = Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds())
         let encoder = JSONEncoder()
@@ -104,6 +114,11 @@ extension CRMService {
             let dismissed = Set(try tx.values("SELECT customerA, customerB FROM duplicateDecision WHERE _created IS NOT NULL AND _deleted IS NULL AND dismissed = 1")
                 .map { ($0[0].textValue ?? "") + ($0[1].textValue ?? "") })
             try tx.executeLocal("DELETE FROM duplicateCandidate")
+            if kept == nil {
+                let parameters = String(decoding: try encoder.encode(result.model.parameters), as: UTF8.self)
+                try tx.executeLocal("INSERT OR REPLACE INTO duplicateModel (id, customers, parameters, estimatedAt) VALUES (1, ?, ?, ?)",
+                                    arguments: [.integer(Int64(records.count)), .text(parameters), .text(scannedAt)])
+            }
             var queued = 0, confident = 0, skipped = 0
             for pair in result.pairs {
                 if dismissed.contains(pair.a + pair.b) { skipped += 1; continue }
@@ -113,7 +128,8 @@ extension CRMService {
                 queued += 1
                 if pair.isConfident { confident += 1 }
             }
-            return DuplicateScanReport(customers: records.count, candidatePairs: result.candidates, queued: queued, confident: confident, dismissed: skipped)
+            return DuplicateScanReport(customers: records.count, candidatePairs: result.candidates, queued: queued, confident: confident, dismissed: skipped,
+                                       modelEstimated: kept == nil)
         }
     }
 
@@ -253,11 +269,19 @@ extension CRMService {
         }.sorted { ($0.score.weight, $1.customerId) > ($1.score.weight, $0.customerId) }
     }
 
+    /// The parameters the last estimating scan kept, if any.
+    /// - Throws: database errors; a kept text that no longer decodes is ignored (the next scan estimates).
+    public func keptModelParameters() throws -> MatchModel.Parameters? {
+        let text = try replica.snapshot { try $0.strings("SELECT parameters FROM duplicateModel WHERE id = 1").first }
+        return text.flatMap { try? JSONDecoder().decode(MatchModel.Parameters.self, from: Data($0.utf8)) }
+    }
+
     /// The match model for checks on create and import (see ``model(for:)``).
     public func duplicateModel() throws -> MatchModel { try Self.model(for: self) }
 
     /// The match model of a replica for checks on create: estimated by the last scan, or from an
-    /// even sample of at most 20,000 customers, and kept while the customer count stays within 10%.
+    /// even sample of at most 20,000 customers (with the parameters the last scan kept, when they
+    /// still fit), and kept while the customer count stays within 10%.
     static func model(for service: CRMService) throws -> MatchModel {
         // The count is checked at most once a minute (counting a million rows costs more than a check).
         let now = Date()
@@ -272,7 +296,8 @@ extension CRMService {
             try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
         }.enumerated().filter { $0.offset % step == 0 }.map(\.element)
         let sample = try service.matchRecords(ids: sampleIDs).sorted { $0.id < $1.id }
-        let model = MatchModel.estimate(records: sample, population: count, pairs: Blocking.candidatePairs(sample))
+        let kept = try service.keptModelParameters().flatMap { $0.fits(population: count) ? $0 : nil }
+        let model = MatchModel.estimate(records: sample, population: count, pairs: kept == nil ? Blocking.candidatePairs(sample) : [], kept: kept)
         cacheModel(model, for: service.replica, customers: count)
         return model
     }

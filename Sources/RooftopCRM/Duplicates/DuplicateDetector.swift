@@ -34,13 +34,15 @@ public enum DuplicateDetector {
     /// Detects duplicates among `records`.
     /// - Parameters:
     ///   - minimumProbability: pairs below this are not returned (default ``reviewProbability``).
+    ///   - kept: the parameters of an earlier estimate to score with (see ``MatchModel/estimate(records:population:pairs:kept:)``);
+    ///     nil estimates them from these records.
     ///   - progress: called with (pairs compared, total) every 10,000 pairs.
-    public static func detect(_ records: [MatchRecord], minimumProbability: Double = reviewProbability,
+    public static func detect(_ records: [MatchRecord], minimumProbability: Double = reviewProbability, kept: MatchModel.Parameters? = nil,
                               progress: ((Int, Int) -> Void)? = nil) -> Result {
         // One order whatever the caller's, so u sampling and EM see the same sequence everywhere.
         let records = records.sorted { $0.id < $1.id }
         let candidates = Blocking.candidatePairs(records)
-        let model = MatchModel.estimate(records: records, pairs: candidates)
+        let model = MatchModel.estimate(records: records, pairs: candidates, kept: kept)
         // Scored on every core, in contiguous chunks; the result does not depend on the split.
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count / 10_000))
         let found = Mutex<[[Pair]]>(Array(repeating: [], count: chunks))

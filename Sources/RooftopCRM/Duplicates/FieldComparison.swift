@@ -1,11 +1,11 @@
 /// How two records compare on one field: the comparison vector of the Fellegi–Sunter model
 /// (Fellegi & Sunter, "A theory for record linkage", JASA 64 (1969)).
-public enum MatchField: String, Sendable, CaseIterable, Codable {
+public enum MatchField: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
     case givenName, surname, birthDate, email, phone, address, vin
 }
 
 /// The agreement levels a field comparison can reach, strongest first.
-public enum MatchLevel: String, Sendable, Codable {
+public enum MatchLevel: String, Sendable, Codable, CodingKeyRepresentable {
     /// Equal keys.
     case exact
     /// Names that stand for one another in the nickname table (Bill / William).

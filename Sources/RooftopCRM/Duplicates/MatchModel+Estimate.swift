@@ -7,16 +7,53 @@ extension MatchModel {
     ///   - records: the population (all visible customers, or a sample of them).
     ///   - population: how many customers the records stand for (≥ `records.count`; larger when sampled).
     ///   - pairs: the candidate pairs from ``Blocking``; m and the prior are estimated on them.
-    public static func estimate(records: [MatchRecord], population: Int? = nil, pairs: [(Int, Int)]) -> MatchModel {
+    ///   - kept: parameters an earlier estimate kept (``Parameters/fits(population:)``): used as they
+    ///     are, only the value frequencies are taken afresh (no sampling, no EM).
+    public static func estimate(records: [MatchRecord], population: Int? = nil, pairs: [(Int, Int)], kept: Parameters? = nil) -> MatchModel {
         var frequencies = FrequencyTable(records)
         // A replica with few customers says little about how common a name or a birth date is: its
         // value frequencies are read as if from at least `minimumPopulation` customers.
         frequencies.population = max(population ?? records.count, records.count)
+        if let kept { return MatchModel(kept: kept, frequencies: frequencies) }
         var model = MatchModel(m: priorM, u: sampledU(records), frequencies: frequencies,
                                priorMatch: defaultDuplicateShare / Double(max(frequencies.population, minimumPopulation)))
         // Below a thousand customers there are too few duplicates to estimate from: reasoned m and prior.
         if records.count >= 1_000 { model.runEM(records: records, pairs: pairs) }
         return model
+    }
+
+    /// The estimated parameters of a model, kept between scans so that one merge or one new customer
+    /// does not move every other pair's score (`sync-protocol/duplicate-detection.md#scores`).
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var m: [MatchField: [MatchLevel: Double]]
+        public var u: [MatchField: [MatchLevel: Double]]
+        /// P(a random pair is one person) at ``population``.
+        public var priorMatch: Double
+        /// The customers the parameters were estimated on.
+        public var population: Int
+        public var householdSurnameU: Double
+        public var householdPhoneU: Double
+
+        /// True while the customer count stays within 10% of the estimate's (and at least 100 apart):
+        /// beyond that the population has changed enough to estimate again.
+        public func fits(population count: Int) -> Bool {
+            abs(count - population) * 10 <= max(population, 1_000)
+        }
+    }
+
+    /// This model's estimated parameters.
+    public var parameters: Parameters {
+        Parameters(m: m, u: u, priorMatch: priorMatch, population: frequencies.population,
+                   householdSurnameU: householdSurnameU, householdPhoneU: householdPhoneU)
+    }
+
+    /// A model from kept parameters and fresh value frequencies; the prior scales as 1/N (duplicate
+    /// pairs grow with N, all pairs with N²).
+    init(kept: Parameters, frequencies: FrequencyTable) {
+        let scaled = kept.priorMatch * Double(max(kept.population, 1)) / Double(max(frequencies.population, 1))
+        self.init(m: kept.m, u: kept.u, frequencies: frequencies, priorMatch: min(max(scaled, 1e-12), 0.5))
+        householdSurnameU = kept.householdSurnameU
+        householdPhoneU = kept.householdPhoneU
     }
 
     /// The population size value frequencies are read at, at least (a new rooftop's first customers).

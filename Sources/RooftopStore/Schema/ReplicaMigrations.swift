@@ -320,6 +320,14 @@ enum ReplicaMigrations {
                 CREATE INDEX duplicateCandidate_b ON duplicateCandidate(b);
                 """)
         }
+        migrator.registerMigration("v16-duplicate-model") { db in
+            // Local (never replicated): the match model parameters the last estimating duplicate scan
+            // kept (JSON of `MatchModel.Parameters`), reused while the customer count stays within 10%.
+            try db.execute(sql: """
+                CREATE TABLE duplicateModel (id INTEGER PRIMARY KEY CHECK (id = 1), customers INTEGER NOT NULL,
+                  parameters TEXT NOT NULL, estimatedAt TEXT NOT NULL);
+                """)
+        }
         return migrator
     }
 

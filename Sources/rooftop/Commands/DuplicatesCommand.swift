@@ -16,19 +16,22 @@ struct DuplicatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare every customer and refill this rooftop's review queue (pairs at or above the review threshold, not dismissed).")
         @OptionGroup var data: DataOptions
+        @Flag(help: "Estimate the match model afresh (by default the kept one is reused while the customer count stays within 10%).")
+        var refit = false
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
             let service = CRMService(replica: try data.openReplica())
             var progress: CountProgress?
-            let report = try service.scanDuplicates { done, total in
+            let report = try service.scanDuplicates(refit: refit) { done, total in
                 if progress == nil && total >= 50_000 { progress = CountProgress("comparing", total: total, unit: "pairs") }
                 progress?.update(done)
             }
             progress?.finish(report.candidatePairs)
             if json { return try Output.printJSON(report) }
             print("\(report.customers) customers, \(report.candidatePairs) candidate pairs compared: \(report.queued) pairs queued for review "
-                  + "(\(report.confident) at the auto-merge threshold), \(report.dismissed) dismissed earlier")
+                  + "(\(report.confident) at the auto-merge threshold), \(report.dismissed) dismissed earlier; "
+                  + (report.modelEstimated ? "match model estimated and kept" : "kept match model reused (--refit to estimate afresh)"))
         }
     }
 
