@@ -17,7 +17,16 @@ struct CustomerCommand: ParsableCommand {
         @Option(name: .customLong("last-name")) var lastName: String?
         @Option(name: .customLong("business-name")) var businessName: String?
         @Option var email: String?
-        @Option(help: "A phone number (any common format); repeat for several.") var phone: [String] = []
+        @Option(help: "A phone number (any common format) of no stated type; repeat for several.") var phone: [String] = []
+        @Option(help: "A mobile phone number (a personal phone: duplicate detection tells people apart by it); repeatable.") var mobile: [String] = []
+        @Option(name: .customLong("home-phone"), help: "A home phone number (shared by a household); repeatable.") var homePhone: [String] = []
+        @Option(name: .customLong("work-phone"), help: "A work phone number; repeatable.") var workPhone: [String] = []
+        @Option(name: .customLong("birth-date"), help: "Birth date, YYYY-MM-DD.") var birthDate: String?
+        @Option(help: "Street line of the (home) address.") var street: String?
+        @Option(help: "City of the address.") var city: String?
+        @Option(help: "State or province of the address.") var state: String?
+        @Option(name: .customLong("postal-code"), help: "Postal code of the address (ZIP, Canadian, …).") var postalCode: String?
+        @Option(help: "Country of the address.") var country: String?
         @Option var notes: String?
         @Option(help: "Any customer field as name=value (e.g. --set doNotContact=true); repeatable.") var set: [String] = []
         @Option(name: .customLong("tag"), help: "Add a tag; repeatable.") var addTags: [String] = []
@@ -30,7 +39,22 @@ struct CustomerCommand: ParsableCommand {
             if let businessName { object["businessName"] = .string(businessName) }
             if let email { object["email"] = .string(email) }
             if let notes { object["notes"] = .string(notes) }
-            if !phone.isEmpty { object["phoneNumbers"] = .array(phone.map { .object(["number": .string($0)]) }) }
+            let phones: [JSONValue] = phone.map { .object(["number": .string($0)]) }
+                + [("Mobile", mobile), ("Home", homePhone), ("Work", workPhone)].flatMap { type, numbers in
+                    numbers.map { JSONValue.object(["number": .string($0), "type": .string(type)]) }
+                }
+            if !phones.isEmpty { object["phoneNumbers"] = .array(phones) }
+            if let birthDate {
+                var demographic: [String: JSONValue] = [:]
+                if case .object(let given)? = object["demographicInfo"] { demographic = given }
+                demographic["birthDate"] = .string(birthDate)
+                object["demographicInfo"] = .object(demographic)
+            }
+            let address = [("street", street), ("city", city), ("state", state), ("postalCode", postalCode), ("country", country)]
+                .compactMap { name, value in value.map { (name, JSONValue.string($0)) } }
+            if !address.isEmpty {
+                object["addresses"] = .array([.object(Dictionary(uniqueKeysWithValues: address + [("type", .string("Home"))]))])
+            }
             return object
         }
     }
