@@ -115,6 +115,9 @@ struct DuplicatesCommand: ParsableCommand {
             let replica = try Replica(path: scratch.appendingPathComponent("replica.sqlite").path, rooftop: RooftopID(rawValue: "evaluate")!)
             let labelled: LabelledFile
             do { labelled = try LabelledFile.importRecords(text, into: replica) } catch let error as FEBRLError { throw CLIError("\(file): \(error.message)") }
+            guard labelled.entityByCustomer.count >= 2 else {
+                throw CLIError("\(file): \(labelled.entityByCustomer.count) record(s) imported (\(labelled.report.rejected.count) rejected): nothing to compare")
+            }
             let records = try CRMService(replica: replica).matchRecords()
             let progress = records.count >= 20_000 ? CountProgress("comparing", total: 1, unit: "pairs") : nil
             let result = DuplicateDetector.detect(records, minimumProbability: 0) { done, total in
