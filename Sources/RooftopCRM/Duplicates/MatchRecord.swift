@@ -70,8 +70,9 @@ public enum MatchKeys {
             record.surname = input.lastName.flatMap(name)
         }
         record.surnameCode = record.surname.flatMap(StringSimilarity.soundex)
-        record.birthDate = input.birthDate.flatMap(Timestamp.normaliseDate)
-        record.email = input.email.flatMap(EmailAddress.normalise)
+        // Stored values are already canonical: checked without allocating, normalised only when not.
+        record.birthDate = input.birthDate.flatMap { Timestamp.isCanonicalDate($0) ? $0 : Timestamp.normaliseDate($0) }
+        record.email = input.email.flatMap { EmailAddress.isNormalised($0) ? $0 : EmailAddress.normalise($0) }
         for phone in input.phones {
             guard let e164 = PhoneNumber.e164(phone.number) else { continue }
             if phone.type == nil || phone.type == "Mobile" {
@@ -86,7 +87,10 @@ public enum MatchKeys {
             record.city = address.city.flatMap(name)
             record.postalCode = address.postalCode.flatMap(postalCode)
         }
-        record.vins = input.vins.compactMap(VIN.normalise).sorted()
+        record.vins = input.vins.compactMap { vin in
+            vin.utf8.count == 17 && vin.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) })
+                && !vin.utf8.contains(where: { $0 == 0x49 || $0 == 0x4F || $0 == 0x51 }) ? vin : VIN.normalise(vin)
+        }.sorted()
         return record
     }
 
@@ -126,7 +130,11 @@ public enum MatchKeys {
         var current = ""
         for scalar in folded.unicodeScalars {
             if scalar == "'" || scalar == "’" || scalar == "." { continue }  // O'Brien, St. → one word
-            if scalar.properties.isAlphabetic || (scalar.value >= 0x30 && scalar.value <= 0x39) {
+            let v = scalar.value
+            // ASCII decided without the Unicode property tables (most names and streets).
+            let wordScalar = v < 0x80 ? (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39)
+                : scalar.properties.isAlphabetic
+            if wordScalar {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {
                 result.append(current)

@@ -141,11 +141,24 @@ enum CustomerSearch {
         return tiers
     }
 
+    /// Ids of customers whose name has every word of `name` exactly (folded; no prefix, no typo
+    /// tier) and, when `place` is given, whose cities have its every word: the name lookup of the
+    /// duplicate check, one full-text query.
+    static func exactNameIDs(_ db: Database, _ name: String, place: String? = nil, limit: Int) throws -> [String] {
+        func words(_ text: String) -> [String] {
+            TextFolding.fold(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map(String.init)
+        }
+        let nameWords = words(name)
+        guard !nameWords.isEmpty, limit > 0 else { return [] }
+        let terms = nameWords.map { "name : " + phrase($0) } + (place.map(words) ?? []).map { "place : " + phrase($0) }
+        return try match(db, terms.joined(separator: " AND "), limit)
+    }
+
     static func match(_ db: Database, _ expression: String, _ wanted: Int) throws -> [String] {
-        try String.fetchAll(db, sql: """
+        try String.fetchAll(db.cachedStatement(sql: """
             SELECT c.id FROM customerSearchText t JOIN customerSearchDoc d ON d.docid = t.rowid JOIN customer c ON c.id = d.customerId
             WHERE customerSearchText MATCH ? AND \(visible) ORDER BY t.rowid LIMIT ?
-            """, arguments: [expression, wanted])
+            """), arguments: [expression, wanted])
     }
 
     /// Indexed terms one edit from `word`: same first letter (people rarely mistype it), length ±1.

@@ -43,7 +43,7 @@ extension Replica {
 extension StoreTransaction {
     /// Ids of visible customers whose e-mail is `email` (normalised), oldest first.
     public func customerIDs(withEmail email: String) throws -> [RowID] {
-        try strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
+        try cachedStrings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL AND email = ? ORDER BY id", arguments: [.text(email)])
             .compactMap(RowID.init)
     }
 
@@ -52,9 +52,16 @@ extension StoreTransaction {
         try CustomerSearch.ids(db, query: name, limit: limit, offset: 0).compactMap(RowID.init)
     }
 
+    /// Ids of visible customers whose name has every word of `name` exactly (folded: case, accents;
+    /// no prefix or typo tier) and, when `city` is given, whose cities have its every word; at most
+    /// `limit`, in index order.
+    public func customerIDs(withNameWords name: String, inCity city: String? = nil, limit: Int) throws -> [RowID] {
+        try CustomerSearch.exactNameIDs(db, name, place: city, limit: limit).compactMap(RowID.init)
+    }
+
     /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.
     public func customerIDs(withPhone number: String) throws -> [RowID] {
-        try strings("""
+        try cachedStrings("""
             SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
             WHERE p._created IS NOT NULL AND p._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL AND p.number = ? ORDER BY c.id
             """, arguments: [.text(number)]).compactMap(RowID.init)

@@ -50,6 +50,19 @@ public struct StoreTransaction {
         try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
     }
 
+    /// ``strings(_:arguments:)`` through the connection's statement cache: for a query run often
+    /// with a fixed text (a lookup per new record), not for text that varies.
+    public func cachedStrings(_ sql: String, arguments: [FieldValue] = []) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue)))
+    }
+
+    /// ``values(_:arguments:)`` through the connection's statement cache (see ``cachedStrings(_:arguments:)``).
+    public func cachedValues(_ sql: String, arguments: [FieldValue] = []) throws -> [[FieldValue]] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+            (0..<row.count).map { FieldValue(row[$0] as DatabaseValue) }
+        }
+    }
+
     /// One integer from a parameterised query (0 when it returns no row or null).
     public func integer(_ sql: String, arguments: [FieldValue] = []) throws -> Int64 {
         try Int64.fetchOne(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))) ?? 0
