@@ -1,4 +1,4 @@
-import RooftopCRM
+@testable import RooftopCRM
 import Testing
 
 /// Field comparisons and scores (`sync-protocol/duplicate-detection.md#comparisons`).
@@ -91,5 +91,18 @@ struct DuplicateScoringTests {
         #expect(a.count == b.count)
         let same = Set(a.map { "\($0.a)\($0.b)\($0.score.weight)" }) == Set(b.map { "\($0.a)\($0.b)\($0.score.weight)" })
         #expect(same)
+    }
+
+    @Test("the scan's fast scorer gives every candidate pair the model's probability to the bit")
+    func fastScorerAgrees() {
+        let records = Self.population([]).sorted { $0.id < $1.id }
+        let pairs = Blocking.candidatePairs(records)
+        let model = MatchModel.estimate(records: records, pairs: pairs)
+        let scorer = FastScorer(model: model, records: records)
+        #expect(pairs.count > 100)
+        var differing = 0
+        for (i, j) in pairs where scorer.probability(i, records[i], records[j]) != model.probabilityOnly(records[i], records[j])
+            || model.probabilityOnly(records[i], records[j]) != model.score(records[i], records[j]).probability { differing += 1 }
+        #expect(differing == 0)
     }
 }

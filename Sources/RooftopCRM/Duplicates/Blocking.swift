@@ -56,20 +56,42 @@ public enum Blocking {
             for key in keys(record) {
                 let hash = fnv1a(key)
                 blocks[hash, default: []].append(Int32(index))
-                if weakPrefixes.contains(key.prefix(3)) { weak.insert(hash) }
+                if isWeak(key) { weak.insert(hash) }
             }
         }
-        var seen = Set<UInt64>()
+        // Every pair of every block into one array, then sorted and each kept once: far cheaper than
+        // a set when most pairs share one or two keys.
+        var pairs: [UInt64] = []
         for (hash, members) in blocks where members.count > 1 && members.count <= (weak.contains(hash) ? maxWeakBlock : maxBlock) {
             for i in 0..<members.count {
                 for j in (i + 1)..<members.count where members[i] != members[j] {
                     let (a, b) = members[i] < members[j] ? (members[i], members[j]) : (members[j], members[i])
-                    seen.insert(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
+                    pairs.append(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
                 }
             }
         }
-        return seen.sorted().map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) }
+        blocks = [:]
+        pairs.sort()
+        var result: [(Int, Int)] = []
+        result.reserveCapacity(pairs.count)
+        var previous: UInt64?
+        for pair in pairs where pair != previous {
+            result.append((Int(pair >> 32), Int(pair & 0xFFFF_FFFF)))
+            previous = pair
+        }
+        return result
     }
+
+    /// True for the keys of ``weakPrefixes`` (compared on their first three bytes, without slicing).
+    static func isWeak(_ key: String) -> Bool {
+        var utf8 = key.utf8.makeIterator()
+        guard let a = utf8.next(), let b = utf8.next(), let c = utf8.next() else { return false }
+        return weakCodes.contains(UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c))
+    }
+
+    static let weakCodes: Set<UInt32> = Set(weakPrefixes.map { prefix in
+        prefix.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    })
 
     /// FNV-1a, 64 bits (Fowler, Noll, Vo): a stable hash, the same in every process.
     static func fnv1a(_ text: String) -> UInt64 {

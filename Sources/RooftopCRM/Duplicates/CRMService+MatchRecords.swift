@@ -1,3 +1,4 @@
+import Foundation
 import RooftopModel
 import RooftopStore
 
@@ -21,14 +22,17 @@ extension CRMService {
             arguments = ids.map(FieldValue.text)
         }
         // A lookup of a few ids runs per new record: its statements (one text per id count) are cached.
-        let query: (String, [FieldValue]) throws -> [[FieldValue]] = ids == nil ? { try tx.values($0, arguments: $1) } : { try tx.cachedValues($0, arguments: $1) }
+        // The full load streams its rows (a million customers are not collected twice).
+        func each(_ sql: String, _ arguments: [FieldValue], _ body: ([FieldValue]) throws -> Void) throws {
+            if ids == nil { try tx.forEachRow(sql, arguments: arguments, body) } else { try tx.cachedValues(sql, arguments: arguments).forEach(body) }
+        }
         var inputs: [MatchInput] = []
         var index: [String: Int] = [:]
-        for row in try query("""
+        try each("""
             SELECT id, contactType, firstName, lastName, businessName, email, birthDate FROM customer
             WHERE \(visible) AND _mergedInto IS NULL\(filter) ORDER BY id
-            """, arguments) {
-            guard let id = row[0].textValue else { continue }
+            """, arguments) { row in
+            guard let id = row[0].textValue else { return }
             var input = MatchInput(id: id)
             input.contactType = row[1].textValue
             input.firstName = row[2].textValue
@@ -39,28 +43,44 @@ extension CRMService {
             index[id] = inputs.count
             inputs.append(input)
         }
-        for row in try query("""
+        try each("""
             SELECT customerId, number, type FROM customerPhone WHERE \(visible)\(childFilter) ORDER BY customerId, "primary" DESC, id
-            """, arguments) {
-            guard let owner = row[0].textValue, let i = index[owner], let number = row[1].textValue else { continue }
+            """, arguments) { row in
+            guard let owner = row[0].textValue, let i = index[owner], let number = row[1].textValue else { return }
             inputs[i].phones.append((number, row[2].textValue))
         }
-        for row in try query("""
+        try each("""
             SELECT customerId, street, city, postalCode FROM customerAddress WHERE \(visible)\(childFilter)
             ORDER BY customerId, "primary" DESC, id
-            """, arguments) {
-            guard let owner = row[0].textValue, let i = index[owner] else { continue }
+            """, arguments) { row in
+            guard let owner = row[0].textValue, let i = index[owner] else { return }
             inputs[i].addresses.append((row[1].textValue, row[2].textValue, row[3].textValue))
         }
         let vehicleFilter = ids == nil ? "" : childFilter.replacingOccurrences(of: "customerId", with: "cv.customerId")
-        for row in try query("""
+        try each("""
             SELECT cv.customerId, v.vin FROM customerVehicle cv JOIN vehicle v ON v.id = cv.vehicleId
             WHERE cv._created IS NOT NULL AND cv._deleted IS NULL AND v._created IS NOT NULL AND v._deleted IS NULL
               AND v.vin IS NOT NULL\(vehicleFilter) ORDER BY cv.customerId, v.vin
-            """, arguments) {
-            guard let owner = row[0].textValue, let i = index[owner], let vin = row[1].textValue else { continue }
+            """, arguments) { row in
+            guard let owner = row[0].textValue, let i = index[owner], let vin = row[1].textValue else { return }
             inputs[i].vins.append(vin)
         }
-        return inputs.map(MatchKeys.record)
+        return Self.keys(inputs)
+    }
+
+    /// ``MatchKeys/record(_:)`` of each input, in order; on every core when there are many.
+    static func keys(_ inputs: [MatchInput]) -> [MatchRecord] {
+        let chunks = inputs.count >= 20_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        guard chunks > 1 else { return inputs.map(MatchKeys.record) }
+        let size = (inputs.count + chunks - 1) / chunks
+        return [MatchRecord](unsafeUninitializedCapacity: inputs.count) { buffer, count in
+            nonisolated(unsafe) let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for i in (chunk * size)..<min(inputs.count, (chunk + 1) * size) {
+                    (base + i).initialize(to: MatchKeys.record(inputs[i]))
+                }
+            }
+            count = inputs.count
+        }
     }
 }

@@ -43,6 +43,7 @@ public enum DuplicateDetector {
         let records = records.sorted { $0.id < $1.id }
         let candidates = Blocking.candidatePairs(records)
         let model = MatchModel.estimate(records: records, pairs: candidates, kept: kept)
+        let scorer = FastScorer(model: model, records: records)
         // Scored on every core, in contiguous chunks; the result does not depend on the split.
         let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, candidates.count / 10_000))
         let found = Mutex<[[Pair]]>(Array(repeating: [], count: chunks))
@@ -59,7 +60,7 @@ public enum DuplicateDetector {
                     let total = done.add(10_000, ordering: .relaxed).newValue
                     if chunk == 0 { report?(min(total, candidates.count), candidates.count) }
                 }
-                guard minimumProbability <= 0 || model.probabilityOnly(records[i], records[j]) >= minimumProbability else { continue }
+                guard minimumProbability <= 0 || scorer.probability(i, records[i], records[j]) >= minimumProbability else { continue }
                 let score = model.score(records[i], records[j])
                 let (a, b) = records[i].id < records[j].id ? (records[i].id, records[j].id) : (records[j].id, records[i].id)
                 local.append(Pair(a: a, b: b, score: score))

@@ -89,7 +89,10 @@ enum FieldComparator {
     static func phone(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
         guard !a.phones.isEmpty, !b.phones.isEmpty else { return .missing }
         if a.personalPhones.contains(where: b.personalPhones.contains) { return .exact }
-        if a.phones.contains(where: b.phones.contains) { return .partial }
+        func shares(_ x: [String], _ y: [String]) -> Bool { x.contains(where: y.contains) }
+        if shares(a.personalPhones, b.sharedPhones) || shares(a.sharedPhones, b.personalPhones) || shares(a.sharedPhones, b.sharedPhones) {
+            return .partial
+        }
         return .different
     }
 
@@ -103,9 +106,10 @@ enum FieldComparator {
         let closePostal = a.postalCode.flatMap { x in b.postalCode.map { StringSimilarity.withinOneEdit(x, $0) } } ?? false
         if let x = a.street, let y = b.street, samePostal || sameCity || closePostal {
             if x == y { return samePostal || sameCity ? .exact : .close }
-            if close(x, y) || close(withoutNumber(x), withoutNumber(y)) { return .close }
+            if close(x, y) { return .close }
+            if let xn = a.streetName, let yn = b.streetName, close(xn, yn) { return .close }
             // The same words in another order (`12 main st apt 4` / `apt 4 12 main st`).
-            if x.split(separator: " ").sorted() == y.split(separator: " ").sorted() { return .close }
+            if a.streetWords == b.streetWords { return .close }
         }
         if samePostal || (sameCity && (a.street == nil || b.street == nil || closePostal)) { return .partial }
         return .different

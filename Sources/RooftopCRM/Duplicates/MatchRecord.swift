@@ -23,7 +23,17 @@ public struct MatchRecord: Sendable, Hashable {
     /// Phones in E.164 that a household or an office may share (Home, Work, Other).
     public var sharedPhones: [String] = []
     /// The street line with suffixes and directionals abbreviated per USPS Publication 28, folded.
-    public var street: String?
+    /// Setting it sets ``streetName`` and ``streetWords`` (computed once, compared per pair).
+    public var street: String? {
+        didSet {
+            streetName = street.map(FieldComparator.withoutNumber)
+            streetWords = street.map { $0.split(separator: " ").sorted().joined(separator: " ") }
+        }
+    }
+    /// ``street`` without its house and unit numbers (`12 main st apt 4` → `main st apt`).
+    public private(set) var streetName: String?
+    /// ``street``'s words in sorted order (the same words in another order compare equal).
+    public private(set) var streetWords: String?
     /// The folded city.
     public var city: String?
     /// The postal code, upper-case without spaces or dashes.

@@ -56,6 +56,14 @@ public struct StoreTransaction {
         try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue)))
     }
 
+    /// Each row of a parameterised query, streamed (a cursor: rows are not collected first).
+    public func forEachRow(_ sql: String, arguments: [FieldValue] = [], _ body: ([FieldValue]) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        while let row = try rows.next() {
+            try body((0..<row.count).map { FieldValue(row[$0] as DatabaseValue) })
+        }
+    }
+
     /// ``values(_:arguments:)`` through the connection's statement cache (see ``cachedStrings(_:arguments:)``).
     public func cachedValues(_ sql: String, arguments: [FieldValue] = []) throws -> [[FieldValue]] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
