@@ -23,6 +23,7 @@ public enum RooftopAPI {
         CustomerMergeRoutes(replica: replica).register(on: router)
         DuplicateRoutes(replica: replica).register(on: router)
         CustomerImportRoutes(replica: replica).register(on: router)
+        LeadRoutes(replica: replica).register(on: router)
         InteractionRoutes(service: service).register(on: router)
         MarketingRoutes(service: service).register(on: router)
         SurveyRoutes(service: service).register(on: router)

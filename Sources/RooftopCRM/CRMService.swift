@@ -163,7 +163,8 @@ public struct CRMService: Sendable {
     public func list(_ query: ListQuery) throws -> (items: [EntityDocument], nextCursor: String?) {
         var query = query
         if let parentField = query.entity.parentField, let parentTable = query.entity.parentTable {
-            query.conditions.append(.init("\(parentField.quoted) IN (SELECT id FROM \(parentTable.quoted) WHERE _created IS NOT NULL AND _deleted IS NULL)"))
+            // A child of a deleted parent is hidden with it; a child without one (a quarantined lead) is shown.
+            query.conditions.append(.init("(\(parentField.quoted) IS NULL OR \(parentField.quoted) IN (SELECT id FROM \(parentTable.quoted) WHERE _created IS NOT NULL AND _deleted IS NULL))"))
         }
         return try replica.snapshot { tx in
             let page = try tx.list(query)

@@ -14,8 +14,22 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     public var rejected: [String] = []
     /// Columns of a CSV file that name no field (not imported).
     public var ignoredColumns: [String] = []
+    /// ADF prospects quarantined (kept whole for review: no name, or no usable e-mail or phone).
+    public var quarantined = 0
+    /// ADF values not stored in typed fields, each with its element path (kept in the interaction).
+    public var warnings: [ADFWarning] = []
+    /// Each ADF prospect, in document order: what it became.
+    public var leads: [ImportedLead] = []
 
     public init() {}
+
+    /// The counts only (without ``leads`` and ``warnings``), to compare two reports' totals.
+    public var counts: ImportReport {
+        var copy = self
+        copy.leads = []
+        copy.warnings = []
+        return copy
+    }
 
     public var description: String {
         var parts = ["\(customersCreated) customers created"]
@@ -24,6 +38,25 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         if vehicles > 0 { parts.append("\(vehicles) vehicles") }
         if alreadyImported > 0 { parts.append("\(alreadyImported) already imported") }
         if !rejected.isEmpty { parts.append("\(rejected.count) rejected") }
+        if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
+        if !warnings.isEmpty { parts.append("\(warnings.count) values kept in the interaction instead of typed fields") }
         return parts.joined(separator: ", ")
     }
+}
+
+/// What one ADF prospect became.
+public struct ImportedLead: Sendable, Equatable {
+    /// The prospect's position in its document, from 1.
+    public var index: Int
+    /// The `lead` row.
+    public var leadId: String
+    /// `Imported`, `Quarantined`, or `AlreadyImported` (an earlier import brought it in: nothing written).
+    public var outcome: String
+    public var customerId: String?
+    public var interactionId: String?
+    /// True when the customer existed (same e-mail or phone, or a confident duplicate).
+    public var customerMatched = false
+    /// Why it was quarantined.
+    public var reason: String?
+    public var warnings: [ADFWarning] = []
 }

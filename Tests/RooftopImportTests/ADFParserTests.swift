@@ -52,8 +52,12 @@ struct ADFParserTests {
                     state: "IL", postalCode: "62704", country: "US"))
         #expect(
             lead.comments == [
-                "Is this still available? Would like a test drive Saturday.", "Timeframe: Within 2 weeks",
+                "Is this still available? Would like a test drive Saturday.",
+                "Timeframe: Within 2 weeks, earliest 2026-10-04, latest 2026-10-18",
             ])
+        #expect(lead.notes.contains("Best time to call (555) 010-0101: evening"))
+        #expect(lead.warnings.isEmpty)
+        #expect(lead.raw.contains("EC-2026-000117") && lead.raw.hasPrefix("<prospect"))
         #expect(lead.ownedVehicles.isEmpty)
         let vehicle = try #require(lead.vehiclesOfInterest.first)
         #expect(lead.vehiclesOfInterest.count == 1)
@@ -174,14 +178,16 @@ struct ADFParserTests {
                 == Array("\u{00D1}and\u{00FA}".unicodeScalars))
     }
 
-    @Test func documentWithoutContactOrValidDateIsRejectedNamingBothProblems() throws {
-        let error = try #require(throws: ADFError.self) {
-            try ADFParser.parse(try Fixtures.data("adf/90-invalid-missing-contact.xml"))
-        }
-        #expect(error.problems.count == 2)
-        #expect(error.problems.contains { $0.hasPrefix("prospect 1:") && $0.contains("<requestdate>") })
-        #expect(error.problems.contains { $0.hasPrefix("prospect 1:") && $0.contains("<contact>") })
-        #expect(error.description.contains("<requestdate>") && error.description.contains("<contact>"))
+    @Test func prospectWithoutContactIsQuarantinedWithTheReasonAndTheDateWarning() throws {
+        let document = try ADFParser.parseDocument(try Fixtures.data("adf/90-invalid-missing-contact.xml"))
+        #expect(document.leads.isEmpty)
+        let q = try #require(document.quarantined.first)
+        #expect(q.index == 1)
+        #expect(q.reason.contains("<contact>"))
+        #expect(q.warnings.map(\.path) == ["prospect[1]/requestdate"])
+        #expect(q.warnings.first?.value == "not-a-date")
+        #expect(q.vendorName == "Northside Motors")
+        #expect(q.raw.contains("CX-50") && q.raw.contains("not-a-date"))
     }
 
     @Test(arguments: [
@@ -234,95 +240,87 @@ struct ADFParserTests {
         }
     }
 
+    /// Values providers really send that fail validation: the lead imports, the value is a warning
+    /// with its path and kept verbatim, and the typed field is left empty.
     @Test(arguments: [
-        (
-            "<customer><contact><name part=\"full\">Ana Example</name><phone>555-CALL-ANA</phone></contact></customer>",
-            "<phone> is not a phone number"
-        ),
-        (
-            "<customer><contact><name part=\"full\">Ana Example</name><email>ana@example</email></contact></customer>",
-            "<email> is not an e-mail address"
-        ),
-        ("<customer><contact><phone>5550100101</phone></contact></customer>", "<contact> has no name"),
-        (
-            "<customer><contact><name part=\"full\">Ana Example</name></contact></customer>",
-            "<contact> has neither a phone nor an e-mail"
-        ),
-        (
-            "<customer><contact><name part=\"full\">Ana Example</name><phone type=\"fax\">5550100101</phone></contact></customer>",
-            "<contact> has neither a phone nor an e-mail"
-        ),
-        ("<customer/>", "<customer> has no <contact> (a lead needs a name and a phone or e-mail)"),
-        ("", "<customer> is missing"),
-        (
-            validContact + "<vehicle><vin>1M8GDM9AXKP04278</vin></vehicle>",
-            "<vehicle> 1: <vin> is not a 17-character VIN"
-        ),
-        (
-            validContact + "<vehicle><year>2027</year></vehicle><vehicle><year>1066</year></vehicle>",
-            "<vehicle> 2: <year> is not a model year"
-        ),
-        (validContact + "<vehicle><odometer>lots</odometer></vehicle>", "<vehicle> 1: <odometer> is not a number"),
-        (validContact + "<vehicle><odometer>-5</odometer></vehicle>", "<vehicle> 1: <odometer> is not a number"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><email>ana@example.com</email><phone>1234567890</phone></contact></customer>",
+         "prospect[1]/customer/contact/phone", "1234567890", "not a phone number"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone><email>ana@example</email></contact></customer>",
+         "prospect[1]/customer/contact/email", "ana@example", "not an e-mail address"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone><phone>N/A</phone></contact></customer>",
+         "prospect[1]/customer/contact/phone[2]", "N/A", "not a phone number"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone><phone type=\"fax\">5550100199</phone></contact></customer>",
+         "prospect[1]/customer/contact/phone[2]", "5550100199", "a fax number"),
+        (validContact + "<vehicle><vin>1M8GDM9AXKP04278</vin></vehicle>", "prospect[1]/vehicle/vin", "1M8GDM9AXKP04278", "not a 17-character VIN"),
+        (validContact + "<vehicle><year>2027</year></vehicle><vehicle><year>1066</year></vehicle>", "prospect[1]/vehicle[2]/year", "1066", "not a model year"),
+        (validContact + "<vehicle><odometer>lots</odometer></vehicle>", "prospect[1]/vehicle/odometer", "lots", "not a number"),
+        (validContact + "<vehicle><odometer>-5</odometer></vehicle>", "prospect[1]/vehicle/odometer", "-5", "not a number"),
     ])
-    func prospectWithAnUnusableFieldIsRejectedNamingIt(body: String, problem: String) throws {
-        let error = try #require(throws: ADFError.self) {
-            try ADFParser.parse(Self.document(Self.validDate + body))
-        }
-        #expect(error.problems.first == "prospect 1: \(problem)")
-    }
-
-    @Test func contactWhoseOnlyPhoneIsInvalidAlsoReportsThatItHasNoWayToReachThem() throws {
-        let error = try #require(throws: ADFError.self) {
-            try ADFParser.parse(
-                Self.document(
-                    Self.validDate + """
-                        <customer><contact><name part="full">Ana Example</name><phone>555-CALL-ANA</phone></contact></customer>
-                        """))
-        }
-        #expect(
-            error.problems == [
-                "prospect 1: <phone> is not a phone number", "prospect 1: <contact> has neither a phone nor an e-mail",
-            ])
+    func anUnusableValueIsAWarningAndTheLeadImports(body: String, path: String, value: String, message: String) throws {
+        let document = try ADFParser.parseDocument(Self.document(Self.validDate + body))
+        #expect(document.quarantined.isEmpty)
+        let lead = try #require(document.leads.first)
+        let warning = try #require(lead.warnings.first)
+        #expect(lead.warnings.count == 1)
+        #expect(warning.path == path && warning.value == value && warning.message.hasPrefix(message))
     }
 
     @Test(arguments: [
-        ("", "<requestdate> is missing"),
-        ("<requestdate>yesterday</requestdate>", "<requestdate> is not an ISO 8601 date-time"),
-        ("<requestdate>2026-10-05T09:12:00</requestdate>", "<requestdate> is not an ISO 8601 date-time"),
+        ("<customer><contact><phone>5550100101</phone></contact></customer>", "no name"),
+        ("<customer><contact><name part=\"full\">Ana Example</name></contact></customer>", "no usable e-mail or phone"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>555-CALL-ANA</phone></contact></customer>", "no usable e-mail or phone"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone type=\"fax\">5550100101</phone></contact></customer>", "no usable e-mail or phone"),
+        ("<customer><contact><phone>call me</phone><email>nobody</email></contact></customer>", "no name; no usable e-mail or phone"),
+        ("<customer/>", "no <contact>: a lead needs a name and an e-mail or phone"),
+        ("", "no <customer>"),
     ])
-    func prospectWithoutAValidRequestDateIsRejected(date: String, problem: String) {
-        #expect(throws: ADFError(problems: ["prospect 1: \(problem)"])) {
-            try ADFParser.parse(Self.document(date + Self.validContact))
-        }
+    func aProspectNobodyCanBeReachedAtIsQuarantinedWithTheReason(body: String, reason: String) throws {
+        let document = try ADFParser.parseDocument(Self.document(Self.validDate + body))
+        #expect(document.leads.isEmpty)
+        #expect(document.quarantined.map(\.reason) == [reason])
     }
 
-    @Test func oneBadProspectRejectsTheWholeDocument() throws {
-        let error = try #require(throws: ADFError.self) {
-            try ADFParser.parse(Self.document(Self.validDate + Self.validContact, Self.validDate + "<customer/>"))
-        }
-        #expect(error.problems.count == 1)
-        #expect(error.problems.first?.hasPrefix("prospect 2:") == true)
+    @Test(arguments: [
+        ("555-010-0101 x12", "+15550100101"), ("(555) 010-0101 ext. 4", "+15550100101"),
+        ("555.010.0101 after 5pm", "+15550100101"), ("+1 555 010 0101 (pager)", "+15550100101"),
+    ])
+    func aNumberWithAnExtensionOrANoteIsStoredAndTheTextKept(raw: String, number: String) throws {
+        let lead = try #require(try ADFParser.parse(Self.document(Self.validDate + """
+            <customer><contact><name part="full">Ana Example</name><phone type="voice">\(raw)</phone></contact></customer>
+            """)).first)
+        #expect(lead.contact.phones.map(\.number) == [number])
+        #expect(lead.warnings.map(\.value) == [raw])
     }
 
-    @Test func everyProblemInTheDocumentIsListed() throws {
-        let error = try #require(throws: ADFError.self) {
-            try ADFParser.parse(
-                Self.document(
-                    "<customer><contact><email>nobody</email></contact></customer><vehicle><vin>SHORT</vin></vehicle>",
-                    Self.validDate + Self.validContact))
-        }
-        #expect(
-            error.problems == [
-                "prospect 1: <requestdate> is missing",
-                "prospect 1: <email> is not an e-mail address",
-                "prospect 1: <contact> has no name",
-                "prospect 1: <contact> has neither a phone nor an e-mail",
-                "prospect 1: <vehicle> 1: <vin> is not a 17-character VIN",
-            ])
+    @Test(arguments: ["", "<requestdate>yesterday</requestdate>", "<requestdate>2026-10-05T09:12:00</requestdate>"])
+    func aProspectWithoutAValidRequestDateImportsWithAWarning(date: String) throws {
+        let lead = try #require(try ADFParser.parse(Self.document(date + Self.validContact)).first)
+        #expect(lead.requestDate == "")
+        #expect(lead.warnings.map(\.path) == ["prospect[1]/requestdate"])
     }
 
-    @Test func documentLargerThanOneMebibyteIsRefusedUnread() throws {
+    @Test func oneBadProspectIsQuarantinedAndTheOthersAreLeads() throws {
+        let document = try ADFParser.parseDocument(Self.document(Self.validDate + Self.validContact, Self.validDate + "<customer/>",
+                                                                 Self.validDate + Self.validContact))
+        #expect(document.leads.map(\.index) == [1, 3])
+        #expect(document.quarantined.map(\.index) == [2])
+    }
+
+    @Test func employmentPreferredTimeAndFinanceAreKept() throws {
+        let lead = try #require(try ADFParser.parse(Self.document(Self.validDate + """
+            <customer><contact><name part="full">Ana Example</name><phone time="morning">5550100101</phone></contact>
+            <employment><occupation>Nurse</occupation><income>50-75k</income><employer>Mercy Hospital</employer></employment></customer>
+            <vehicle interest="buy"><year>2027</year><make>Kia</make><model>EV9</model><price type="quote" currency="usd">54990</price>
+            <finance><method>finance</method><amount type="downpayment" currency="usd">5000</amount></finance></vehicle>
+            """)).first)
+        #expect(lead.occupation == "Nurse" && lead.incomeRange == "50-75k")
+        #expect(lead.notes.contains("Employer: Mercy Hospital"))
+        #expect(lead.notes.contains("Best time to call 5550100101: morning"))
+        #expect(lead.notes.contains("2027 Kia EV9 quote price: 54990 USD"))
+        #expect(lead.notes.contains("Finance (2027 Kia EV9): finance, downpayment 5000 USD"))
+    }
+
+    @Test func documentLargerThanTheLimitIsRefusedUnread() throws {
         let padding = "<!--" + String(repeating: "x", count: ADFParser.maxDocumentBytes) + "-->"
         var data = Self.document(Self.validDate + Self.validContact)
         data.append(Data(padding.utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import RooftopImport
 import RooftopModel
 import RooftopReplication
@@ -68,7 +69,7 @@ struct LeadImporterTests {
     @Test(arguments: samples)
     func everySampleLeadImportsAsOneProspectCustomer(fixture: String, expected: ImportReport, prospects: Int) throws {
         try Self.withReplica { replica throws in
-            #expect(try Self.importFixture(fixture, into: replica) == expected)
+            #expect(try Self.importFixture(fixture, into: replica).counts == expected)
             #expect(try replica.customerCount() == 1)
         }
     }
@@ -80,36 +81,49 @@ struct LeadImporterTests {
             let digest = try replica.digest()
             let hlc = try replica.currentHLC()
             let again = try Self.importFixture(fixture, into: replica)
-            #expect(again == Self.report(alreadyImported: prospects))
+            #expect(again.counts == Self.report(alreadyImported: prospects))
             #expect(try replica.digest() == digest)
             #expect(try replica.currentHLC() == hlc)
         }
     }
 
-    @Test func invalidDocumentIsRejectedWholeAndWritesNothing() throws {
+    @Test func aProspectWithoutContactIsQuarantinedWholeAndReimportingWritesNothing() throws {
         try Self.withReplica { replica throws in
-            let empty = try replica.digest()
-            let error = try #require(throws: ADFError.self) {
-                try Self.importFixture("90-invalid-missing-contact.xml", into: replica)
-            }
-            #expect(error.problems.contains { $0.contains("<requestdate>") })
-            #expect(error.problems.contains { $0.contains("<contact>") })
+            let report = try Self.importFixture("90-invalid-missing-contact.xml", into: replica)
+            #expect(report.quarantined == 1 && report.customersCreated == 0)
             #expect(try replica.customerCount() == 0)
-            #expect(try replica.digest() == empty)
+            let leads = try replica.snapshot { try $0.rows(CRMSchema.lead, where: "1 = 1") }
+            #expect(leads.count == 1)
+            let lead = try #require(leads.first)
+            #expect(lead["status"] == .text("Quarantined"))
+            #expect(lead["reason"].textValue?.contains("no <contact>") == true)
+            // Every text the provider sent is in the kept XML.
+            let xml = String(decoding: try Fixtures.data("adf/90-invalid-missing-contact.xml"), as: UTF8.self)
+            let document = try XMLDocument(xmlString: xml)
+            let prospect = try #require(try document.nodes(forXPath: "//prospect").first)
+            for node in try prospect.nodes(forXPath: ".//text()") {
+                let text = (node.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { continue }
+                #expect(lead["raw"].textValue?.contains(text) == true, "\(text) kept")
+            }
+            let before = try replica.digest()
+            let again = try Self.importFixture("90-invalid-missing-contact.xml", into: replica)
+            #expect(again.alreadyImported == 1 && again.quarantined == 0)
+            #expect(try replica.digest() == before)
         }
     }
 
-    @Test func invalidDocumentLeavesEarlierImportsUntouched() throws {
+    @Test func aDocumentThatIsNotADFIsRejectedWholeAndWritesNothing() throws {
         try Self.withReplica { replica throws in
             _ = try Self.importFixture("01-used-suv-web-form.xml", into: replica)
             let before = try replica.digest()
-            #expect(throws: ADFError.self) { try Self.importFixture("90-invalid-missing-contact.xml", into: replica) }
+            #expect(throws: ADFError.self) { try LeadImporter.importDocument(Data("<lead><prospect/></lead>".utf8), into: replica) }
             #expect(try replica.customerCount() == 1)
             #expect(try replica.digest() == before)
         }
     }
 
-    @Test func documentWithOneBadProspectImportsNoneOfIt() throws {
+    @Test func aBadProspectIsQuarantinedAndTheRestOfItsDocumentImports() throws {
         let xml = """
             <?adf version="1.0"?><adf>
             <prospect><requestdate>2026-10-09T08:00:00Z</requestdate>
@@ -119,14 +133,11 @@ struct LeadImporterTests {
             </adf>
             """
         try Self.withReplica { replica throws in
-            let empty = try replica.digest()
-            let error = try #require(throws: ADFError.self) {
-                try LeadImporter.importDocument(Data(xml.utf8), into: replica)
-            }
-            #expect(error.problems.contains("prospect 2: <phone> is not a phone number"))
-            #expect(error.problems.allSatisfy { $0.hasPrefix("prospect 2:") })
-            #expect(try replica.customerCount() == 0)
-            #expect(try replica.digest() == empty)
+            let report = try LeadImporter.importDocument(Data(xml.utf8), into: replica)
+            #expect(report.customersCreated == 1 && report.quarantined == 1)
+            #expect(report.leads.map(\.outcome) == ["Imported", "Quarantined"])
+            #expect(report.warnings.contains { $0.path == "prospect[2]/customer/contact/phone" && $0.value == "call me" })
+            #expect(try replica.customerCount() == 1)
         }
     }
 
@@ -347,7 +358,7 @@ struct LeadImporterTests {
         try Self.withReplica { replica throws in
             _ = try Self.importFixture("06-minimal-phone-only.xml", into: replica)
             let report = try LeadImporter.importDocument(Data(followUp.utf8), into: replica)
-            #expect(report == Self.report(matched: 1, interactions: 1))
+            #expect(report.counts == Self.report(matched: 1, interactions: 1))
             #expect(try replica.customerCount() == 1)
             let record = try Self.onlyCustomer(withPhone: "+15550100150", in: replica)
             #expect(record.customer["firstName"] == .text("Eli"))  // kept
@@ -368,7 +379,7 @@ struct LeadImporterTests {
         try Self.withReplica { replica throws in
             _ = try Self.importFixture("01-used-suv-web-form.xml", into: replica)
             #expect(
-                try LeadImporter.importDocument(Data(followUp.utf8), into: replica)
+                try LeadImporter.importDocument(Data(followUp.utf8), into: replica).counts
                     == Self.report(matched: 1, interactions: 1))
             let record = try Self.onlyCustomer(withEmail: "ana.example@example.com", in: replica)
             #expect(try Self.interactions(of: record, in: replica).count == 2)
@@ -443,7 +454,7 @@ struct LeadImporterTests {
         try Self.withReplica { replica throws in
             _ = try Self.importFixture("06-minimal-phone-only.xml", into: replica)
             #expect(
-                try LeadImporter.importDocument(Data(twoLeads.utf8), into: replica)
+                try LeadImporter.importDocument(Data(twoLeads.utf8), into: replica).counts
                     == Self.report(matched: 2, interactions: 2))
             let record = try Self.onlyCustomer(withPhone: "+15550100150", in: replica)
             #expect(record.phones.count == 2)

@@ -12,7 +12,7 @@ import RooftopHTTP
 ///   `same-site`, is refused with 403 `CROSS_ORIGIN`. Requests without these headers (the CLI, curl,
 ///   scripts) are not from a browser page and pass.
 /// - A request body must be JSON (`application/json`; `application/merge-patch+json` for `PATCH`;
-///   `text/csv` for the customer import),
+///   `text/csv` for the customer import; XML, text or a form for an ADF lead post),
 ///   else 415 `UNSUPPORTED_MEDIA_TYPE`: an HTML form or a "simple" cross-site `fetch` can send only
 ///   `text/plain`, form or multipart bodies without the browser asking this node first (CORS preflight).
 /// Every refusal is an RFC 9457 problem; nothing is read or written.
@@ -73,6 +73,9 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
         var accepted = request.method == .patch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
         // A CSV import (not a CORS-safelisted type either: a cross-site page must ask first).
         if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted.append("text/csv") }
+        // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
+        // cross-site page was refused above by its Origin or Sec-Fetch-Site).
+        if request.method == .post, request.uri.path == LeadRoutes.path { accepted += LeadRoutes.mediaTypes }
         guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)") }
     }
 

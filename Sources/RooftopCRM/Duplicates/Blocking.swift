@@ -48,29 +48,38 @@ public enum Blocking {
     /// Pairs of indices into `records` that share a key, each pair once with the lower index first,
     /// in ascending order.
     public static func candidatePairs(_ records: [MatchRecord]) -> [(Int, Int)] {
-        // Keys as 64-bit FNV-1a hashes (a collision only joins two blocks: extra candidates, never a lost one).
-        var blocks: [UInt64: [Int32]] = [:]
-        var weak = Set<UInt64>()
-        blocks.reserveCapacity(records.count * 4)
+        // Keys as 64-bit FNV-1a hashes (a collision only joins two blocks: extra candidates, never a
+        // lost one), one (hash, record) entry per key, sorted: each block is a run of equal hashes.
+        // The top bit of the record index marks a weak key (a hash is one key, so one kind).
+        let weakBit: UInt32 = 1 << 31
+        var entries: [(hash: UInt64, member: UInt32)] = []
+        entries.reserveCapacity(records.count * 12)
         for (index, record) in records.enumerated() {
             for key in keys(record) {
-                let hash = fnv1a(key)
-                blocks[hash, default: []].append(Int32(index))
-                if isWeak(key) { weak.insert(hash) }
+                entries.append((fnv1a(key), UInt32(index) | (isWeak(key) ? weakBit : 0)))
             }
         }
+        entries.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.member < $1.member }
         // Every pair of every block into one array, then sorted and each kept once: far cheaper than
         // a set when most pairs share one or two keys.
         var pairs: [UInt64] = []
-        for (hash, members) in blocks where members.count > 1 && members.count <= (weak.contains(hash) ? maxWeakBlock : maxBlock) {
-            for i in 0..<members.count {
-                for j in (i + 1)..<members.count where members[i] != members[j] {
-                    let (a, b) = members[i] < members[j] ? (members[i], members[j]) : (members[j], members[i])
-                    pairs.append(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].hash == entries[start].hash { end += 1 }
+            let size = end - start
+            if size > 1 && size <= (entries[start].member & weakBit != 0 ? maxWeakBlock : maxBlock) {
+                for i in start..<end {
+                    let a = entries[i].member & ~weakBit
+                    for j in (i + 1)..<end {
+                        let b = entries[j].member & ~weakBit
+                        if a != b { pairs.append(UInt64(min(a, b)) << 32 | UInt64(max(a, b))) }
+                    }
                 }
             }
+            start = end
         }
-        blocks = [:]
+        entries = []
         pairs.sort()
         var result: [(Int, Int)] = []
         result.reserveCapacity(pairs.count)

@@ -3,9 +3,12 @@
 /// Source: "ADF — Auto-lead Data Format, version 1.0" (STAR), the XML that dealership lead
 /// providers send by e-mail or HTTP POST.
 public struct ADFLead: Sendable, Equatable {
+    /// The prospect's position in its document, from 1.
+    public var index: Int = 1
     /// `status` of the prospect: `new` (default) or `resend`.
     public var status: String
-    /// `<requestdate>`, normalised to UTC `YYYY-MM-DDTHH:MM:SS.sssZ`.
+    /// `<requestdate>`, normalised to UTC `YYYY-MM-DDTHH:MM:SS.sssZ`; empty when missing or invalid
+    /// (a warning says which; the importer uses the arrival time).
     public var requestDate: String
     /// `<id source=...>` of the prospect, when given (`ExampleCars Marketplace:EC-2026-000117`).
     public var leadID: String?
@@ -20,6 +23,16 @@ public struct ADFLead: Sendable, Equatable {
     public var vendorName: String?
     /// `<provider><name>`: who sent the lead.
     public var providerName: String?
+    /// Values not stored in typed fields, each with its element path (nothing is dropped).
+    public var warnings: [ADFWarning] = []
+    /// Notes for the interaction's content that have no typed field (preferred contact time,
+    /// finance, prices, employment the customer record cannot hold).
+    public var notes: [String] = []
+    /// `<employment>`: occupation and income range (→ `demographicInfo`).
+    public var occupation: String?
+    public var incomeRange: String?
+    /// The `<prospect>` element's XML.
+    public var raw: String = ""
 
     public struct Contact: Sendable, Equatable {
         public var firstName: String?
@@ -116,4 +129,45 @@ public struct ADFLead: Sendable, Equatable {
             [year.map(String.init), make, model, trim].compactMap { $0 }.joined(separator: " ")
         }
     }
+}
+
+/// A value of a lead that was not stored in its typed field: where it was, why, and the value as
+/// sent (`sync-protocol/lead-intake.md`).
+public struct ADFWarning: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The element path, `prospect[1]/customer/contact/phone[2]` (1-based positions among siblings).
+    public var path: String
+    public var message: String
+    /// The value as sent (whitespace runs collapsed).
+    public var value: String
+
+    public init(path: String, message: String, value: String) {
+        self.path = path
+        self.message = message
+        self.value = value
+    }
+
+    public var description: String { "\(path): \(message) (\"\(value)\")" }
+}
+
+/// A prospect that cannot become a customer (no name, or no usable e-mail or phone): kept whole
+/// for review instead of dropped.
+public struct ADFQuarantinedProspect: Sendable, Equatable {
+    /// The prospect's position in its document, from 1.
+    public var index: Int
+    /// Why, e.g. `no usable e-mail or phone`.
+    public var reason: String
+    /// The `<prospect>` element's XML.
+    public var raw: String
+    public var warnings: [ADFWarning]
+    public var status: String
+    public var requestDate: String
+    public var leadID: String?
+    public var providerName: String?
+    public var vendorName: String?
+}
+
+/// A parsed ADF document: the leads to import and the prospects quarantined.
+public struct ADFDocument: Sendable, Equatable {
+    public var leads: [ADFLead]
+    public var quarantined: [ADFQuarantinedProspect]
 }

@@ -2,23 +2,32 @@ import Foundation
 import FoundationXML
 import RooftopModel
 
-/// Reads ADF 1.0 XML (Auto-lead Data Format, STAR) into ``ADFLead`` values.
+/// Reads ADF 1.0 XML (Auto-lead Data Format, STAR) into ``ADFLead`` values, tolerantly
+/// (`sync-protocol/lead-intake.md`).
 ///
 /// Accepts the variations providers send: `<?adf version="1.0"?>` in either case, names as
-/// `first`/`middle`/`last` parts or one `full` part, several phones in many formats, e-mail with
-/// stray case and whitespace, several vehicles, business and individual names in one contact,
-/// several prospects, comments as text or CDATA.
+/// `first`/`middle`/`last` parts or one `full` part, several phones in many formats (with
+/// extensions or a note after the number), e-mail with stray case and whitespace, several vehicles,
+/// business and individual names in one contact, several prospects, comments as text or CDATA.
 ///
-/// A document is all or nothing: any prospect without a usable contact (a name and a phone or
-/// e-mail), with an invalid `<requestdate>`, phone or VIN rejects the whole document.
+/// A prospect with a name and one usable e-mail or phone is a lead; every value that fails
+/// validation is left out of its typed field and reported as an ``ADFWarning`` with its element
+/// path. A prospect without a name or any usable contact is quarantined, kept whole. Only a
+/// document that is not ADF at all (not XML, another root, no prospect, too large) is refused.
 public enum ADFParser {
-    /// Documents larger than this are refused (1 MiB).
-    public static let maxDocumentBytes = 1 << 20
+    /// Documents larger than this are refused (32 MiB: a provider's batch of ~1,300 leads is ~3 MiB).
+    public static let maxDocumentBytes = 32 << 20
+
+    /// The leads of a document (its quarantined prospects left out; see ``parseDocument(_:)``).
+    /// - Throws: ``ADFError`` when the document is not ADF.
+    public static func parse(_ data: Data) throws(ADFError) -> [ADFLead] { try parseDocument(data).leads }
 
     /// - Parameter data: the XML document.
-    /// - Returns: one lead per `<prospect>`, in document order.
-    /// - Throws: ``ADFError`` listing every problem found.
-    public static func parse(_ data: Data) throws(ADFError) -> [ADFLead] {
+    /// - Returns: one lead per usable `<prospect>` and one quarantined prospect per other, in
+    ///   document order.
+    /// - Throws: ``ADFError`` when the document is empty, larger than ``maxDocumentBytes``, not
+    ///   well-formed XML, not rooted at `<adf>`, or without a `<prospect>`.
+    public static func parseDocument(_ data: Data) throws(ADFError) -> ADFDocument {
         guard data.count <= maxDocumentBytes else { throw ADFError(problems: ["document is larger than \(maxDocumentBytes) bytes"]) }
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw ADFError(problems: ["the document is empty"])
@@ -39,16 +48,19 @@ public enum ADFParser {
         }
         let prospects = children(root, "prospect")
         guard !prospects.isEmpty else { throw ADFError(problems: ["<adf> has no <prospect>"]) }
-        var leads: [ADFLead] = []
-        var problems: [String] = []
+        var result = ADFDocument(leads: [], quarantined: [])
         for (i, prospect) in prospects.enumerated() {
-            var local: [String] = []
-            let lead = parseProspect(prospect, problems: &local)
-            problems += local.map { "prospect \(i + 1): \($0)" }
-            if local.isEmpty, let lead { leads.append(lead) }
+            switch parseProspect(prospect, index: i + 1) {
+            case .lead(let lead): result.leads.append(lead)
+            case .quarantined(let q): result.quarantined.append(q)
+            }
         }
-        guard problems.isEmpty else { throw ADFError(problems: problems) }
-        return leads
+        return result
+    }
+
+    enum Outcome {
+        case lead(ADFLead)
+        case quarantined(ADFQuarantinedProspect)
     }
 
     static func children(_ element: XMLElement, _ name: String) -> [XMLElement] {
@@ -70,49 +82,81 @@ public enum ADFParser {
         clean(element.attribute(forName: name)?.stringValue)?.lowercased()
     }
 
-    static func parseProspect(_ prospect: XMLElement, problems: inout [String]) -> ADFLead? {
+    /// `parent/name[k]` with k the element's 1-based position among its same-named siblings.
+    static func path(_ parent: String, _ element: XMLElement, among siblings: [XMLElement]) -> String {
+        let name = element.name?.lowercased() ?? "?"
+        guard siblings.count > 1, let k = siblings.firstIndex(where: { $0 === element }) else { return "\(parent)/\(name)" }
+        return "\(parent)/\(name)[\(k + 1)]"
+    }
+
+    static func parseProspect(_ prospect: XMLElement, index: Int) -> Outcome {
+        let base = "prospect[\(index)]"
+        var warnings: [ADFWarning] = []
         var requestDate = ""
         if let raw = text(prospect, "requestdate") {
             if let normalised = Timestamp.normaliseDateTime(raw) { requestDate = normalised } else {
-                problems.append("<requestdate> is not an ISO 8601 date-time")
+                warnings.append(ADFWarning(path: "\(base)/requestdate", message: "not an ISO 8601 date-time with a time zone; the arrival time is used", value: raw))
             }
         } else {
-            problems.append("<requestdate> is missing")
+            warnings.append(ADFWarning(path: "\(base)/requestdate", message: "missing; the arrival time is used", value: ""))
         }
         var leadID: String?
         if let idElement = children(prospect, "id").first, let value = clean(idElement.stringValue) {
             leadID = [clean(idElement.attribute(forName: "source")?.stringValue), value].compactMap { $0 }.joined(separator: ":")
         }
-        let customer = children(prospect, "customer").first
-        guard let customer else {
-            problems.append("<customer> is missing")
-            return nil
+        let status = attribute(prospect, "status") ?? "new"
+        let vendor = children(prospect, "vendor").first
+        let provider = children(prospect, "provider").first
+        let vendorName = text(vendor, "vendorname"), providerName = provider.flatMap { text($0, "name") }
+        let raw = prospect.xmlString
+        func quarantine(_ reason: String) -> Outcome {
+            .quarantined(ADFQuarantinedProspect(index: index, reason: reason, raw: raw, warnings: warnings, status: status,
+                                                requestDate: requestDate, leadID: leadID, providerName: providerName, vendorName: vendorName))
         }
-        guard let contactElement = children(customer, "contact").first else {
-            problems.append("<customer> has no <contact> (a lead needs a name and a phone or e-mail)")
-            return nil
-        }
-        let contact = parseContact(contactElement, problems: &problems)
+        guard let customer = children(prospect, "customer").first else { return quarantine("no <customer>") }
+        guard let contactElement = children(customer, "contact").first else { return quarantine("no <contact>: a lead needs a name and an e-mail or phone") }
+        var notes: [String] = []
+        let contact = parseContact(contactElement, path: "\(base)/customer/contact", warnings: &warnings, notes: &notes)
+        var reasons: [String] = []
+        if contact.firstName == nil && contact.lastName == nil && contact.businessName == nil { reasons.append("no name") }
+        if contact.email == nil && contact.phones.isEmpty { reasons.append("no usable e-mail or phone") }
+        guard reasons.isEmpty else { return quarantine(reasons.joined(separator: "; ")) }
+
         var comments: [String] = []
         if let c = text(customer, "comments") { comments.append(c) }
-        if let timeframe = children(customer, "timeframe").first, let d = text(timeframe, "description") {
-            comments.append("Timeframe: \(d)")
+        if let timeframe = children(customer, "timeframe").first {
+            let parts = [text(timeframe, "description"), text(timeframe, "earliestdate").map { "earliest \($0)" },
+                         text(timeframe, "latestdate").map { "latest \($0)" }].compactMap { $0 }
+            if !parts.isEmpty { comments.append("Timeframe: " + parts.joined(separator: ", ")) }
+        }
+        var occupation: String?, income: String?
+        if let employment = children(customer, "employment").first ?? children(contactElement, "employment").first {
+            occupation = text(employment, "occupation") ?? text(employment, "title") ?? text(employment, "position")
+            income = text(employment, "incomerange") ?? text(employment, "income") ?? text(employment, "salary")
+            if let employer = text(employment, "employer") ?? text(employment, "company") { notes.append("Employer: \(employer)") }
+            if let months = text(employment, "monthsemployed") ?? text(employment, "timeemployed") { notes.append("Time employed: \(months)") }
         }
         var interest: [ADFLead.Vehicle] = []
         var owned: [ADFLead.Vehicle] = []
-        for (i, element) in children(prospect, "vehicle").enumerated() {
-            guard let vehicle = parseVehicle(element, index: i + 1, problems: &problems) else { continue }
+        let vehicles = children(prospect, "vehicle")
+        for element in vehicles {
+            let vehicle = parseVehicle(element, path: path(base, element, among: vehicles), warnings: &warnings, notes: &notes)
             if vehicle.interest == "trade-in" || vehicle.interest == "sell" { owned.append(vehicle) } else { interest.append(vehicle) }
         }
-        let vendor = children(prospect, "vendor").first
-        let provider = children(prospect, "provider").first
-        return ADFLead(
-            status: attribute(prospect, "status") ?? "new", requestDate: requestDate, leadID: leadID, contact: contact,
+        var lead = ADFLead(
+            status: status, requestDate: requestDate, leadID: leadID, contact: contact,
             comments: comments, vehiclesOfInterest: interest, ownedVehicles: owned,
-            vendorName: text(vendor, "vendorname"), providerName: provider.flatMap { text($0, "name") })
+            vendorName: vendorName, providerName: providerName)
+        lead.index = index
+        lead.warnings = warnings
+        lead.notes = notes
+        lead.occupation = occupation
+        lead.incomeRange = income
+        lead.raw = raw
+        return .lead(lead)
     }
 
-    static func parseContact(_ contact: XMLElement, problems: inout [String]) -> ADFLead.Contact {
+    static func parseContact(_ contact: XMLElement, path base: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Contact {
         var first: String?, middle: String?, last: String?, business: String?
         for name in children(contact, "name") {
             guard let value = clean(name.stringValue) else { continue }
@@ -133,34 +177,46 @@ public enum ADFParser {
         if let middle, let f = first { first = "\(f) \(middle)" }
         var preferred: String?
         var email: String?
-        if let element = children(contact, "email").first, let raw = clean(element.stringValue) {
-            if let normalised = EmailAddress.normalise(raw) { email = normalised } else { problems.append("<email> is not an e-mail address") }
-            if attribute(element, "preferredcontact") == "1" { preferred = "Email" }
+        let emails = children(contact, "email")
+        for element in emails {
+            guard let raw = clean(element.stringValue) else { continue }
+            if let normalised = EmailAddress.normalise(raw) {
+                if email == nil {
+                    email = normalised
+                    if attribute(element, "preferredcontact") == "1" { preferred = "Email" }
+                } else if normalised != email {
+                    warnings.append(ADFWarning(path: path(base, element, among: emails), message: "a second e-mail address (a customer holds one)", value: raw))
+                }
+            } else {
+                warnings.append(ADFWarning(path: path(base, element, among: emails), message: "not an e-mail address", value: raw))
+            }
         }
         let addressElement = children(contact, "address").first
         let addressType = addressElement.flatMap { attribute($0, "type") }
         var phones: [ADFLead.Phone] = []
-        for element in children(contact, "phone") {
+        let phoneElements = children(contact, "phone")
+        for element in phoneElements {
             guard let raw = clean(element.stringValue) else { continue }
-            guard let number = PhoneNumber.e164(raw) else {
-                problems.append("<phone> is not a phone number")
+            let at = path(base, element, among: phoneElements)
+            let kind = attribute(element, "type")
+            if let time = attribute(element, "time"), time != "nopreference" { notes.append("Best time to call \(raw): \(time)") }
+            guard let (number, rest) = lenientPhone(raw) else {
+                warnings.append(ADFWarning(path: at, message: "not a phone number", value: raw))
                 continue
             }
+            if kind == "fax" {
+                warnings.append(ADFWarning(path: at, message: "a fax number: kept here, not stored as a phone to call", value: raw))
+                continue
+            }
+            if let rest { warnings.append(ADFWarning(path: at, message: "text after the number (an extension or a note) kept here; the number is stored", value: raw)) }
             let type: String
-            switch attribute(element, "type") {
+            switch kind {
             case "cellphone": type = "Mobile"
             case "voice": type = addressType == "work" ? "Work" : addressType == "home" ? "Home" : "Other"
-            default: type = "Other"  // fax, pager, or not given
+            default: type = "Other"  // pager, or not given
             }
-            if attribute(element, "type") == "fax" { continue }  // not a number to call
             if attribute(element, "preferredcontact") == "1" { preferred = preferred ?? "Phone" }
             if !phones.contains(where: { $0.number == number }) { phones.append(ADFLead.Phone(type: type, number: number)) }
-        }
-        if first == nil && last == nil && business == nil {
-            problems.append("<contact> has no name")
-        }
-        if email == nil && phones.isEmpty {
-            problems.append("<contact> has neither a phone nor an e-mail")
         }
         var address: ADFLead.Address?
         if let a = addressElement {
@@ -180,7 +236,17 @@ public enum ADFParser {
                                address: address, preferredMethod: preferred)
     }
 
-    static func parseVehicle(_ element: XMLElement, index: Int, problems: inout [String]) -> ADFLead.Vehicle? {
+    /// A phone number in E.164, also when an extension or a note follows it (`555-010-0101 x12`,
+    /// `(555) 010-0101 after 5pm`): the number, and the text after it when there was some.
+    static func lenientPhone(_ raw: String) -> (String, String?)? {
+        if let number = PhoneNumber.e164(raw) { return (number, nil) }
+        guard let cut = raw.firstIndex(where: { !($0.isASCII && $0.isNumber) && !" -.()/+\u{00A0}".contains($0) }) else { return nil }
+        let head = String(raw[..<cut]), rest = raw[cut...].trimmingCharacters(in: .whitespaces)
+        guard head.filter(\.isNumber).count >= 10, let number = PhoneNumber.e164(head) else { return nil }
+        return (number, rest.isEmpty ? nil : rest)
+    }
+
+    static func parseVehicle(_ element: XMLElement, path at: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Vehicle {
         var vehicle = ADFLead.Vehicle(interest: attribute(element, "interest") ?? "buy")
         switch attribute(element, "status") {
         case "new": vehicle.condition = "New"
@@ -188,20 +254,24 @@ public enum ADFParser {
         default: break
         }
         if let year = text(element, "year") {
-            if let y = Int64(year), (1886...2100).contains(y) { vehicle.year = y } else { problems.append("<vehicle> \(index): <year> is not a model year") }
+            if let y = Int64(year), (1886...2100).contains(y) { vehicle.year = y } else {
+                warnings.append(ADFWarning(path: "\(at)/year", message: "not a model year", value: year))
+            }
         }
         vehicle.make = text(element, "make")
         vehicle.model = text(element, "model")
         vehicle.trim = text(element, "trim")
         if let raw = text(element, "vin") {
-            if let vin = VIN.normalise(raw) { vehicle.vin = vin } else { problems.append("<vehicle> \(index): <vin> is not a 17-character VIN") }
+            if let vin = VIN.normalise(raw) { vehicle.vin = vin } else {
+                warnings.append(ADFWarning(path: "\(at)/vin", message: "not a 17-character VIN", value: raw))
+            }
         }
         if let odometer = children(element, "odometer").first, let raw = clean(odometer.stringValue) {
             if let value = Int64(raw.filter { $0 != "," }), value >= 0 {
                 vehicle.odometer = value
                 vehicle.odometerUnits = attribute(odometer, "units") == "km" ? "km" : "mi"
             } else {
-                problems.append("<vehicle> \(index): <odometer> is not a number")
+                warnings.append(ADFWarning(path: "\(at)/odometer", message: "not a number", value: raw))
             }
         }
         if let colors = children(element, "colorcombination").first {
@@ -209,6 +279,22 @@ public enum ADFParser {
             vehicle.interiorColor = text(colors, "interiorcolor")
         }
         vehicle.comments = text(element, "comments")
+        let title = vehicle.title.isEmpty ? "vehicle" : vehicle.title
+        for price in children(element, "price") {
+            guard let value = clean(price.stringValue) else { continue }
+            let kind = attribute(price, "type") ?? "price"
+            notes.append("\(title) \(kind) price: \(value)" + (attribute(price, "currency").map { " \($0.uppercased())" } ?? ""))
+        }
+        if let finance = children(element, "finance").first {
+            var parts: [String] = []
+            if let method = text(finance, "method") { parts.append(method) }
+            for amount in children(finance, "amount") {
+                guard let value = clean(amount.stringValue) else { continue }
+                parts.append("\(attribute(amount, "type") ?? "amount") \(value)" + (attribute(amount, "currency").map { " \($0.uppercased())" } ?? ""))
+            }
+            if let balance = text(finance, "balance") { parts.append("balance \(balance)") }
+            if !parts.isEmpty { notes.append("Finance (\(title)): " + parts.joined(separator: ", ")) }
+        }
         return vehicle
     }
 }

@@ -3,36 +3,59 @@ import RooftopModel
 import RooftopStore
 import RooftopCRM
 
-/// Writes ADF leads into a replica: each lead becomes a prospect customer (or is attached to the
-/// customer with the same e-mail or phone), an inbound Web interaction, and its vehicles.
+/// Writes ADF leads into a replica (`sync-protocol/lead-intake.md`): each lead becomes a prospect
+/// customer (or is attached to the customer with the same e-mail or phone, or a confident
+/// duplicate), an inbound Web interaction, its vehicles, and a `lead` record with its arrival time,
+/// warnings and XML; a quarantined prospect becomes a `lead` record only.
 ///
 /// Ids are derived from the lead, so importing the same document again changes nothing.
 /// One document is one transaction: all of it or none.
 public enum LeadImporter {
+    /// How a lead arrived (`lead.receivedVia`).
+    public enum Channel: String, Sendable {
+        case cli = "CLI", http = "HTTP", dropFolder = "DropFolder"
+    }
+
     /// Parses and imports one ADF document.
-    /// - Throws: ``ADFError`` when the document is invalid (nothing imported); ``ReplicaError``
+    /// - Parameter via: how it arrived.
+    /// - Throws: ``ADFError`` when the document is not ADF (nothing imported); ``ReplicaError``
     ///   or a database error when writing fails (nothing imported).
-    public static func importDocument(_ data: Data, into replica: Replica) throws -> ImportReport {
-        try importLeads(try ADFParser.parse(data), into: replica)
+    public static func importDocument(_ data: Data, into replica: Replica, via: Channel = .cli) throws -> ImportReport {
+        let document = try ADFParser.parseDocument(data)
+        return try importDocument(document, into: replica, via: via)
     }
 
-    /// Imports parsed leads in one transaction: the lookups of existing customers and the writes
-    /// are atomic, so two imports at once cannot both miss a customer and create it twice.
+    /// Imports parsed leads (no quarantined prospects), as from the command line.
     public static func importLeads(_ leads: [ADFLead], into replica: Replica) throws -> ImportReport {
-        let model = try CRMService(replica: replica).duplicateModel()
-        return try replica.transaction { tx in try importLeads(leads, model: model, tx) }
+        try importDocument(ADFDocument(leads: leads, quarantined: []), into: replica, via: .cli)
     }
 
-    static func importLeads(_ leads: [ADFLead], model: MatchModel, _ tx: StoreTransaction) throws -> ImportReport {
+    /// Imports a parsed document in one transaction: the lookups of existing customers and the
+    /// writes are atomic, so two imports at once cannot both miss a customer and create it twice.
+    public static func importDocument(_ document: ADFDocument, into replica: Replica, via: Channel) throws -> ImportReport {
+        let model = try CRMService(replica: replica).duplicateModel()
+        let receivedAt = Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds())
+        return try replica.transaction { tx in try importDocument(document, model: model, receivedAt: receivedAt, via: via, tx) }
+    }
+
+    static func importDocument(_ document: ADFDocument, model: MatchModel, receivedAt: String, via: Channel, _ tx: StoreTransaction) throws -> ImportReport {
         let replica = tx.replica
         var report = ImportReport()
         var writes: [LocalWrite] = []
         var pendingByKey: [String: RowID] = [:]  // customers created earlier in this document
-        for lead in leads {
+        var pendingLeadByProviderID: [String: RowID] = [:]  // first leads of this document, for resends
+        var outcomes: [ImportedLead] = []
+        for lead in document.leads {
             let key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
             let interactionID = StableID.make(key + "|interaction")
+            let leadID = StableID.make(key + "|lead")
             if try tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
                 report.alreadyImported += 1
+                let stored = try tx.row(CRMSchema.customerInteraction, id: interactionID)
+                outcomes.append(ImportedLead(index: lead.index, leadId: leadID.string, outcome: "AlreadyImported",
+                                             customerId: stored?.values["customerId"]?.textValue, interactionId: interactionID.string,
+                                             warnings: lead.warnings))
+                if let provider = lead.leadID, lead.status != "resend" { pendingLeadByProviderID[provider] = pendingLeadByProviderID[provider] ?? leadID }
                 continue
             }
             let matchKeys = ([lead.contact.email].compactMap { $0 }.map { "email:\($0)" }) + lead.contact.phones.map { "phone:\($0.number)" }
@@ -40,15 +63,16 @@ public enum LeadImporter {
             if customerID == nil { customerID = try existingCustomer(for: lead.contact, tx) }
             // Otherwise a customer the lead confidently duplicates (name with address or birth date).
             if customerID == nil {
-                customerID = try CRMService.duplicates(of: customerInput(lead.contact), model: model, tx).first(where: \.isConfident)
+                customerID = try CRMService.duplicates(of: customerInput(lead), model: model, tx).first(where: \.isConfident)
                     .flatMap { RowID($0.customerId) }
             }
+            let matched = customerID != nil
             if let customerID {
                 report.customersMatched += 1
-                writes += try fillWrites(for: lead.contact, customer: customerID, tx, pendingWrites: writes)
+                writes += try fillWrites(for: lead, customer: customerID, tx, pendingWrites: writes)
             } else {
                 let newID = StableID.make(key + "|customer")
-                writes += try CRMService(replica: replica).customerCreationWrites(customerInput(lead.contact), id: newID)
+                writes += try CRMService(replica: replica).customerCreationWrites(customerInput(lead), id: newID)
                 report.customersCreated += 1
                 customerID = newID
             }
@@ -71,11 +95,73 @@ public enum LeadImporter {
                 report.vehicles += 1
             }
             writes.append(LocalWrite(.insert, CRMSchema.customerInteraction, id: interactionID,
-                                     values: interactionFields(lead, customer: customer, relatedVehicle: firstInterest)))
+                                     values: interactionFields(lead, customer: customer, relatedVehicle: firstInterest, receivedAt: receivedAt)))
             report.interactions += 1
+            var resendOf: RowID?
+            if lead.status == "resend", let provider = lead.leadID {
+                resendOf = try pendingLeadByProviderID[provider] ?? earlierLead(providerLeadID: provider, tx)
+            } else if let provider = lead.leadID {
+                pendingLeadByProviderID[provider] = pendingLeadByProviderID[provider] ?? leadID
+            }
+            var values = leadFields(status: "Imported", receivedAt: receivedAt, via: via, requestDate: lead.requestDate, provider: lead.providerName,
+                                    vendor: lead.vendorName, providerLeadID: lead.leadID, resend: lead.status == "resend", warnings: lead.warnings, raw: lead.raw)
+            values["customerId"] = .text(customer.string)
+            values["interactionId"] = .text(interactionID.string)
+            if let resendOf { values["resendOfId"] = .text(resendOf.string) }
+            writes.append(LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values))
+            report.warnings += lead.warnings
+            outcomes.append(ImportedLead(index: lead.index, leadId: leadID.string, outcome: "Imported", customerId: customer.string,
+                                         interactionId: interactionID.string, customerMatched: matched, warnings: lead.warnings))
+        }
+        for prospect in document.quarantined {
+            let leadID = StableID.make("adf-quarantine|" + prospect.raw)
+            if try tx.exists(CRMSchema.lead, id: leadID) {
+                report.alreadyImported += 1
+                outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "AlreadyImported", reason: prospect.reason,
+                                             warnings: prospect.warnings))
+                continue
+            }
+            var values = leadFields(status: "Quarantined", receivedAt: receivedAt, via: via, requestDate: prospect.requestDate,
+                                    provider: prospect.providerName, vendor: prospect.vendorName, providerLeadID: prospect.leadID,
+                                    resend: prospect.status == "resend", warnings: prospect.warnings, raw: prospect.raw)
+            values["reason"] = .text(String(prospect.reason.prefix(256)))
+            writes.append(LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values))
+            report.quarantined += 1
+            report.warnings += prospect.warnings
+            outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "Quarantined", reason: prospect.reason,
+                                         warnings: prospect.warnings))
         }
         try tx.write(writes)
+        report.leads = outcomes.sorted { $0.index < $1.index }
         return report
+    }
+
+    /// The first lead recorded with this provider id that is not itself a resend.
+    static func earlierLead(providerLeadID: String, _ tx: StoreTransaction) throws -> RowID? {
+        try tx.strings("""
+            SELECT id FROM lead WHERE providerLeadId = ? AND _created IS NOT NULL AND _deleted IS NULL AND coalesce(resend, 0) = 0
+            ORDER BY receivedAt, id LIMIT 1
+            """, arguments: [.text(providerLeadID)]).first.flatMap(RowID.init)
+    }
+
+    static func leadFields(status: String, receivedAt: String, via: Channel, requestDate: String, provider: String?, vendor: String?,
+                           providerLeadID: String?, resend: Bool, warnings: [ADFWarning], raw: String) -> [String: FieldValue] {
+        var f: [String: FieldValue] = ["status": .text(status), "receivedAt": .text(receivedAt), "receivedVia": .text(via.rawValue),
+                                       "resend": .bool(resend)]
+        if !requestDate.isEmpty { f["requestDate"] = .text(requestDate) }
+        f["provider"] = provider.map { .text(String($0.prefix(256))) }
+        f["vendor"] = vendor.map { .text(String($0.prefix(256))) }
+        f["providerLeadId"] = providerLeadID.map { .text(String($0.prefix(256))) }
+        if !warnings.isEmpty {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            var kept = warnings
+            // At most 20,000 characters; the interaction's content and the XML keep the rest.
+            while let data = try? encoder.encode(kept), data.count > 20_000, kept.count > 1 { kept.removeLast() }
+            if let data = try? encoder.encode(kept), data.count <= 20_000 { f["warnings"] = .text(String(decoding: data, as: UTF8.self)) }
+        }
+        f["raw"] = .text(String(raw.prefix(262_144)))
+        return f
     }
 
     static func existingCustomer(for contact: ADFLead.Contact, _ tx: StoreTransaction) throws -> RowID? {
@@ -84,6 +170,13 @@ public enum LeadImporter {
             if let id = try tx.customerIDs(withPhone: phone.number).first { return id }
         }
         return nil
+    }
+
+    static func customerInput(_ lead: ADFLead) -> CustomerInput {
+        var input = customerInput(lead.contact)
+        input.fields["occupation"] = lead.occupation.map { .text(String($0.prefix(256))) }
+        input.fields["incomeRange"] = lead.incomeRange.map { .text(String($0.prefix(256))) }
+        return input
     }
 
     static func customerInput(_ contact: ADFLead.Contact) -> CustomerInput {
@@ -113,7 +206,8 @@ public enum LeadImporter {
 
     /// For a matched customer: set only fields that are empty there, add phones it lacks.
     /// The customer may be stored already or created earlier in this document (its writes pending).
-    static func fillWrites(for contact: ADFLead.Contact, customer: RowID, _ tx: StoreTransaction, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
+    static func fillWrites(for lead: ADFLead, customer: RowID, _ tx: StoreTransaction, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
+        let contact = lead.contact
         let pending = pendingWrites.filter { $0.values["customerId"] == .text(customer.string) || $0.rowID == customer }
         let pendingCustomer = pending.filter { $0.entity.table == CRMSchema.customer.table }
         let record = try tx.customers(ids: [customer]).first
@@ -121,7 +215,7 @@ public enum LeadImporter {
         known.formUnion(record?.phones.map { $0["number"] } ?? [])
 
         var fill: [String: FieldValue] = [:]
-        for (name, value) in customerInput(contact).fields where name != "status" && name != "sourceType" {
+        for (name, value) in customerInput(lead).fields where name != "status" && name != "sourceType" && value != .null {
             let stored = record?.customer[name] ?? .null
             let written = pendingCustomer.contains { ($0.values[name] ?? .null) != .null }
             if stored.isNull && !written { fill[name] = value }
@@ -149,7 +243,7 @@ public enum LeadImporter {
         return f
     }
 
-    static func interactionFields(_ lead: ADFLead, customer: RowID, relatedVehicle: RowID?) -> [String: FieldValue] {
+    static func interactionFields(_ lead: ADFLead, customer: RowID, relatedVehicle: RowID?, receivedAt: String) -> [String: FieldValue] {
         let wanted = lead.vehiclesOfInterest.map { "\($0.interest) \($0.title)" }
         let offered = lead.ownedVehicles.map { "\($0.interest) \($0.title)" }
         var subject = "ADF lead"
@@ -159,12 +253,21 @@ public enum LeadImporter {
         if wanted.count + offered.count > 1 { content.append("Vehicles: " + (wanted + offered).joined(separator: "; ")) }
         content += (lead.vehiclesOfInterest + lead.ownedVehicles).compactMap(\.comments)
         if let vendor = lead.vendorName { content.append("For: \(vendor)") }
+        content += lead.notes
+        if !lead.warnings.isEmpty {
+            content.append("Not stored in typed fields (as sent):")
+            content += lead.warnings.map { "\($0.path): \($0.value) — \($0.message)" }
+        }
         var f: [String: FieldValue] = [
             "customerId": .text(customer.string), "type": .text("Web"), "direction": .text("Inbound"),
-            "interactionDate": .text(lead.requestDate), "subject": .text(String(subject.prefix(256))),
+            "interactionDate": .text(lead.requestDate.isEmpty ? receivedAt : lead.requestDate), "subject": .text(String(subject.prefix(256))),
         ]
         f["channelId"] = (lead.providerName ?? lead.leadID?.split(separator: ":").first.map(String.init)).map { FieldValue.text(String($0.prefix(256))) }
-        if !content.isEmpty { f["content"] = .text(content.joined(separator: "\n")) }
+        if !content.isEmpty {
+            let text = content.joined(separator: "\n")
+            // At most 20,000 characters; the lead record keeps the prospect's whole XML.
+            f["content"] = .text(text.count <= 20_000 ? text : String(text.prefix(19_990)) + " […]")
+        }
         if let relatedVehicle {
             f["relatedToType"] = .text("Vehicle")
             f["relatedToId"] = .text(relatedVehicle.string)

@@ -14,7 +14,8 @@ public enum CRMSchema {
     ///   `loyaltyEvent.rewardId`.
     /// - 5: customerMerge (duplicate-customer merges, `sync-protocol/customer-merge.md`).
     /// - 6: duplicateDecision (reviewers' dismissals of possible duplicates, `sync-protocol/duplicate-detection.md`).
-    public static let version: UInt16 = 6
+    /// - 7: lead (ADF leads as they arrived, quarantined ones too, `sync-protocol/lead-intake.md`).
+    public static let version: UInt16 = 7
 
     static let text = FieldType.text(maxLength: 256)
     static let longText = FieldType.text(maxLength: 20_000)
@@ -169,7 +170,7 @@ public enum CRMSchema {
     public static let entities: [EntitySchema] = [
         customer, customerPhone, customerAddress, customerInteraction, vehicle, customerVehicle, customerTag, loyaltyEvent,
         campaign, campaignMessage, customerSegment, segmentMember, customerJourney, journeyStageEvent,
-        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction, customerMerge, duplicateDecision,
+        customerSurvey, surveyResponse, loyaltyReward, scheduledInteraction, customerMerge, duplicateDecision, lead,
     ]
 
     /// The entities served as generic REST collections and `rooftop crm` commands.

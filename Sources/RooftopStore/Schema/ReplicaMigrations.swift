@@ -328,6 +328,15 @@ enum ReplicaMigrations {
                   parameters TEXT NOT NULL, estimatedAt TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v17-schema-7-leads") { db in
+            // Schema 7: leads as they arrived (`sync-protocol/lead-intake.md`).
+            try db.execute(sql: createTableSQL(CRMSchema.lead, asOf: 7, withLifecycle: true))
+            try db.execute(sql: """
+                CREATE INDEX lead_customerId ON lead(customerId);
+                CREATE INDEX lead_receivedAt ON lead(receivedAt);
+                CREATE INDEX lead_providerLeadId ON lead(providerLeadId);
+                """)
+        }
         return migrator
     }
 

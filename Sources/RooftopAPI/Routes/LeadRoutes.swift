@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import RooftopHTTP
+import RooftopImport
+import RooftopModel
+import RooftopStore
+
+/// `POST /api/crm/leads/adf`: an ADF 1.0 document from a lead provider (`sync-protocol/lead-intake.md`).
+///
+/// The body is the XML (`application/xml`, `text/xml`, or `text/plain`, which providers use), or a
+/// form (`application/x-www-form-urlencoded`) whose field `adf` (or `xml`, `lead`, or its only
+/// field) holds the XML; at most ``ADFParser/maxDocumentBytes``. The same importer as
+/// `rooftop import adf` (``LeadImporter``): each usable prospect becomes (or attaches to) a
+/// customer with an interaction and a `lead` record; a prospect nobody can be reached at is
+/// quarantined, kept whole. Posting the same document again writes nothing (ids derive from the lead).
+///
+/// Answers 200 with `{"customersCreated", "customersMatched", "interactions", "vehicles",
+/// "quarantined", "alreadyImported", "leads": [{"index", "leadId", "outcome": "Imported" |
+/// "Quarantined" | "AlreadyImported", "customerId", "interactionId", "customerMatched", "reason",
+/// "warnings": [{"path", "message", "value"}]}]}`. 400 `INVALID_ADF` when the document is not ADF
+/// (not XML, another root, no prospect: nothing imported); 413 when larger than the limit.
+/// The staff API listens on loopback only, so until staff identity exists only this machine (a
+/// provider's relay on it) can post.
+struct LeadRoutes: Sendable {
+    static let path = "/api/crm/leads/adf"
+    /// Media types accepted (a lead provider's POST; the browser guard checks the origin first).
+    static let mediaTypes = ["application/xml", "text/xml", "text/plain", "application/x-www-form-urlencoded"]
+
+    let replica: Replica
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post(RouterPath(Self.path)) { request, _ in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: ADFParser.maxDocumentBytes) } catch {
+                throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE",
+                                     detail: "the ADF document is larger than \(ADFParser.maxDocumentBytes) bytes")
+            }
+            var data = Data(buffer: buffer)
+            let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if mediaType == "application/x-www-form-urlencoded" { data = try Self.formDocument(data) }
+            let document = data
+            let report: ImportReport = try await replica.run { replica in
+                do { return try LeadImporter.importDocument(document, into: replica, via: .http) } catch let error as ADFError {
+                    throw ProblemDetails(.badRequest, code: "INVALID_ADF", title: "Not an ADF document",
+                                         detail: error.description + "; nothing was imported")
+                }
+            }
+            return try Response.json(Self.json(report))
+        }
+    }
+
+    /// The XML of a form body: the field `adf`, `xml` or `lead`, or the only field.
+    static func formDocument(_ body: Data) throws -> Data {
+        let text = String(decoding: body, as: UTF8.self)
+        var fields: [(String, String)] = []
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String? { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else {
+                throw ProblemDetails(.badRequest, code: "INVALID_ADF", title: "Not an ADF document", detail: "the form body is not URL-encoded; nothing was imported")
+            }
+            fields.append((name.lowercased(), value))
+        }
+        let named = fields.first { ["adf", "xml", "lead"].contains($0.0) }?.1 ?? (fields.count == 1 ? fields[0].1 : nil)
+        guard let xml = named else {
+            throw ProblemDetails(.badRequest, code: "INVALID_ADF", title: "Not an ADF document",
+                                 detail: "the form has no field adf (or xml, lead) holding the document; nothing was imported")
+        }
+        return Data(xml.utf8)
+    }
+
+    static func json(_ report: ImportReport) -> JSONValue {
+        func count(_ n: Int) -> JSONValue { .number(Double(n)) }
+        let leads: [JSONValue] = report.leads.map { lead in
+            .object([
+                "index": count(lead.index), "leadId": .string(lead.leadId), "outcome": .string(lead.outcome),
+                "customerId": lead.customerId.map(JSONValue.string) ?? .null, "interactionId": lead.interactionId.map(JSONValue.string) ?? .null,
+                "customerMatched": .bool(lead.customerMatched), "reason": lead.reason.map(JSONValue.string) ?? .null,
+                "warnings": .array(lead.warnings.map { .object(["path": .string($0.path), "message": .string($0.message), "value": .string($0.value)]) }),
+            ])
+        }
+        return .object([
+            "customersCreated": count(report.customersCreated), "customersMatched": count(report.customersMatched),
+            "interactions": count(report.interactions), "vehicles": count(report.vehicles), "quarantined": count(report.quarantined),
+            "alreadyImported": count(report.alreadyImported), "leads": .array(leads),
+        ])
+    }
+}
