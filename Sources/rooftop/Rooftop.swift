@@ -13,7 +13,7 @@ struct Rooftop: AsyncParsableCommand {
             CertsCommand.self, HubCommand.self, NodeCommand.self, CustomerCommand.self, InteractionCommand.self, CRMCommand.self,
             CampaignCommand.self, SegmentCommand.self, SurveyCommand.self, JourneyCommand.self,
             LoyaltyCommand.self, ImportCommand.self, SyncCommand.self, StatusCommand.self, DigestCommand.self, ConflictsCommand.self, ReviewCommand.self, CompactCommand.self, ErasuresCommand.self, ChangesetCommand.self,
-            FixturesCommand.self, ExportCommand.self, DuplicatesCommand.self,
+            FixturesCommand.self, ExportCommand.self, DuplicatesCommand.self, LeadsCommand.self,
         ])
 
     /// Everything this process creates (replicas, snapshots, saved changesets, keys, configuration)

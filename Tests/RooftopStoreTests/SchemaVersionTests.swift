@@ -127,6 +127,22 @@ import Testing
             // A reviewer's dismissal of a possible duplicate pair.
             _ = try CRMService(replica: replica).dismissDuplicate(ids[9], ids[10], by: "fixture", note: "different people")
         }
+        if CRMSchema.version >= 7 {
+            // A lead as it arrived for ids[11], and a quarantined one (no customer).
+            clock.advance(by: 1_000)
+            try replica.write([
+                LocalWrite(.insert, CRMSchema.lead, id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random), values: [
+                    "customerId": .text(ids[11].string), "status": .text("Imported"), "receivedAt": .text("2026-12-05T10:00:00.000Z"),
+                    "receivedVia": .text("HTTP"), "provider": .text("LeadCo"), "providerLeadId": .text("LeadCo:L-1"), "resend": .bool(false),
+                    "warnings": .text(#"[{"message":"not a phone number","path":"prospect[1]/customer/contact/phone","value":"1234567890"}]"#),
+                    "raw": .text("<prospect><id source=\"LeadCo\">L-1</id></prospect>"),
+                ]),
+                LocalWrite(.insert, CRMSchema.lead, id: RowID.v7(milliseconds: clock.nowMilliseconds() + 1, using: &generator.random), values: [
+                    "status": .text("Quarantined"), "receivedAt": .text("2026-12-05T10:00:01.000Z"), "receivedVia": .text("DropFolder"),
+                    "reason": .text("no usable e-mail or phone"), "raw": .text("<prospect><customer/></prospect>"),
+                ]),
+            ])
+        }
         try replica.delete(CRMSchema.customer, id: ids[1])
         try replica.addInteraction(["customerId": .text(ids[2].string), "type": .text("Call"), "subject": .text("fixture call")],
                                    id: RowID.v7(milliseconds: clock.nowMilliseconds(), using: &generator.random))

@@ -8,7 +8,13 @@ struct ImportCommand: ParsableCommand {
 
     struct ADF: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "adf", abstract: "Import ADF 1.0 XML leads; each file all or nothing. Exits 1 if any file is rejected.")
+            commandName: "adf", abstract: "Import ADF 1.0 XML lead files (sync-protocol/lead-intake.md).",
+            discussion: """
+                Each usable prospect becomes (or attaches to) a customer with an interaction and a lead record; values that \
+                fail validation are printed as warnings and kept in the interaction; a prospect nobody can be reached at is \
+                quarantined (`rooftop leads rejected`). Each file is one transaction. Exits 1 if a file is not ADF at all \
+                (nothing imported from it).
+                """)
         @OptionGroup var data: DataOptions
         @Argument(help: "ADF XML files.") var files: [String]
 
@@ -18,8 +24,12 @@ struct ImportCommand: ParsableCommand {
             for file in files {
                 let name = URL(fileURLWithPath: file).lastPathComponent
                 do {
-                    let report = try LeadImporter.importDocument(try readUserFile(file), into: replica)
+                    let report = try LeadImporter.importDocument(try readUserFile(file), into: replica, via: .cli)
                     print("\(name): \(report)")
+                    for warning in report.warnings { print("  warning \(warning)") }
+                    for lead in report.leads where lead.outcome == "Quarantined" {
+                        print("  quarantined prospect \(lead.index): \(lead.reason ?? "?") (lead \(lead.leadId))")
+                    }
                 } catch let error as ADFError {
                     rejected += 1
                     FileHandle.standardError.write(Data("\(name): rejected, nothing imported: \(error)\n".utf8))
