@@ -100,7 +100,7 @@ let package = Package(
 
         // A running node or hub: REST + sync loop + graceful shutdown.
         .target(name: "RooftopNode", dependencies: [
-            "RooftopStore", "RooftopSync", "RooftopAPI", "RooftopWire", "RooftopHTTP",
+            "RooftopStore", "RooftopSync", "RooftopAPI", "RooftopWire", "RooftopHTTP", "RooftopImport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "RooftopImportTests", dependencies: ["RooftopImport", "RooftopTesting", "RooftopGenerator"]),
         .testTarget(name: "RooftopGeneratorTests", dependencies: ["RooftopGenerator", "RooftopTesting", "RooftopModel", "RooftopStore"]),
         .testTarget(name: "RooftopSyncTests", dependencies: [
-            "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM", "RooftopHTTP",
+            "RooftopSync", "RooftopTesting", "RooftopNode", "RooftopCRM", "RooftopHTTP", "RooftopImport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,5 @@
+import RooftopModel
+
 /// What an import did. Re-importing the same file reports everything as already imported.
 public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     /// Customers created.
@@ -59,4 +61,27 @@ public struct ImportedLead: Sendable, Equatable {
     /// Why it was quarantined.
     public var reason: String?
     public var warnings: [ADFWarning] = []
+}
+
+extension ImportReport {
+    /// An ADF import as JSON: `{"customersCreated", "customersMatched", "interactions", "vehicles",
+    /// "quarantined", "alreadyImported", "leads": [{"index", "leadId", "outcome", "customerId",
+    /// "interactionId", "customerMatched", "reason", "warnings": [{"path", "message", "value"}]}]}`
+    /// (the answer of `POST /api/crm/leads/adf`, the drop folder's report).
+    public var adfJSON: JSONValue {
+        func count(_ n: Int) -> JSONValue { .number(Double(n)) }
+        let leads: [JSONValue] = leads.map { lead in
+            .object([
+                "index": count(lead.index), "leadId": .string(lead.leadId), "outcome": .string(lead.outcome),
+                "customerId": lead.customerId.map(JSONValue.string) ?? .null, "interactionId": lead.interactionId.map(JSONValue.string) ?? .null,
+                "customerMatched": .bool(lead.customerMatched), "reason": lead.reason.map(JSONValue.string) ?? .null,
+                "warnings": .array(lead.warnings.map { .object(["path": .string($0.path), "message": .string($0.message), "value": .string($0.value)]) }),
+            ])
+        }
+        return .object([
+            "customersCreated": count(customersCreated), "customersMatched": count(customersMatched),
+            "interactions": count(interactions), "vehicles": count(vehicles), "quarantined": count(quarantined),
+            "alreadyImported": count(alreadyImported), "leads": .array(leads),
+        ])
+    }
 }

@@ -19,10 +19,11 @@ public enum NodeRunner {
     ///   - configuration: the node's settings.
     ///   - replica: the node's replica.
     ///   - idleTimeout: closes REST connections idle or stalled this long (default ``idleTimeout``, 30 s).
+    ///   - leadDrop: a folder to watch for ADF lead files (``LeadDropFolder``), if any.
     ///   - onServerRunning: called with the REST port once it listens.
     /// - Throws: when the certificates cannot be read or the port cannot be bound.
     public static func run(configuration: NodeConfiguration, replica: Replica, logger: Logger, idleTimeout: TimeAmount = NodeRunner.idleTimeout,
-                           onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+                           leadDrop: URL? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         guard let hub = URL(string: configuration.hubURL) else { throw CertificateError("hubURL is not a URL") }
         let tls = try TLSSettings.rooftop(configuration.rooftop.rawValue, ca: GroupCA(directory: URL(fileURLWithPath: configuration.certificates)))
         let client = SyncClient(replica: replica, hub: hub, tls: tls)
@@ -34,7 +35,8 @@ public enum NodeRunner {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorProblemHandler.installer()], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "rooftop-\(configuration.rooftop)"),
-            services: [loop, CompactionService(replica: replica, retentionDays: configuration.retentionDays ?? 90, logger: logger)],
+            services: [loop, CompactionService(replica: replica, retentionDays: configuration.retentionDays ?? 90, logger: logger)]
+                + (leadDrop.map { [LeadDropFolder(replica: replica, directory: $0, logger: logger)] } ?? []),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.apiPort) },
             logger: logger)
         try await app.runService()

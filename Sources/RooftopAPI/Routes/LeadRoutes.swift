@@ -70,20 +70,5 @@ struct LeadRoutes: Sendable {
         return Data(xml.utf8)
     }
 
-    static func json(_ report: ImportReport) -> JSONValue {
-        func count(_ n: Int) -> JSONValue { .number(Double(n)) }
-        let leads: [JSONValue] = report.leads.map { lead in
-            .object([
-                "index": count(lead.index), "leadId": .string(lead.leadId), "outcome": .string(lead.outcome),
-                "customerId": lead.customerId.map(JSONValue.string) ?? .null, "interactionId": lead.interactionId.map(JSONValue.string) ?? .null,
-                "customerMatched": .bool(lead.customerMatched), "reason": lead.reason.map(JSONValue.string) ?? .null,
-                "warnings": .array(lead.warnings.map { .object(["path": .string($0.path), "message": .string($0.message), "value": .string($0.value)]) }),
-            ])
-        }
-        return .object([
-            "customersCreated": count(report.customersCreated), "customersMatched": count(report.customersMatched),
-            "interactions": count(report.interactions), "vehicles": count(report.vehicles), "quarantined": count(report.quarantined),
-            "alreadyImported": count(report.alreadyImported), "leads": .array(leads),
-        ])
-    }
+    static func json(_ report: ImportReport) -> JSONValue { report.adfJSON }
 }

@@ -80,9 +80,21 @@ struct NodeCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
         @Option(name: .customLong("api-port"), help: "Override the REST port from rooftop.json.")
         var apiPort: Int?
+        @Option(name: .customLong("lead-drop"), help: ArgumentHelp(
+            "Watch this folder for ADF lead files: each is imported and moved to done/ or quarantine/ with a report beside it.",
+            valueName: "dir"))
+        var leadDrop: String?
 
         func run() async throws {
             Rooftop.bootstrapLogging()
+            var leadFolder: URL?
+            if let leadDrop {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: leadDrop, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw CLIError("--lead-drop \(leadDrop): no such folder (create it first)")
+                }
+                leadFolder = URL(fileURLWithPath: leadDrop)
+            }
             var configuration = try data.configuration()
             if let apiPort {
                 try validatePort(apiPort, "--api-port")
@@ -92,7 +104,7 @@ struct NodeCommand: AsyncParsableCommand {
             let logger = Logger(label: "rooftop.\(configuration.rooftop)")
             let host = configuration.apiHost, port = configuration.apiPort
             do {
-                try await NodeRunner.run(configuration: configuration, replica: replica, logger: logger) { port in
+                try await NodeRunner.run(configuration: configuration, replica: replica, logger: logger, leadDrop: leadFolder) { port in
                     logger.info("REST API listening", metadata: ["address": "http://\(host):\(port)"])
                 }
             } catch {

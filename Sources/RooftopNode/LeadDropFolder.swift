@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import RooftopImport
+import RooftopModel
+import RooftopStore
+import ServiceLifecycle
+
+/// A watched folder lead providers drop ADF files into (`rooftop node serve --lead-drop DIR`,
+/// `sync-protocol/lead-intake.md`): every file that appears is imported (``LeadImporter``, via
+/// `DropFolder`) and moved to `done/` — or to `quarantine/` when nothing in it could be imported (not
+/// ADF, or every prospect quarantined) — with `NAME.report.json` beside it.
+///
+/// Restarts never import a file twice: the import is idempotent (ids derive from the leads), so a
+/// file imported just before a crash, and not yet moved, imports as "already imported" on the next
+/// pass. Files whose name starts with `.` or ends in `.tmp` or `.part`, and files modified in the
+/// last second, are left for a later pass (a provider still writing; write then rename).
+public struct LeadDropFolder: Service {
+    /// What became of one file.
+    public struct FileOutcome: Sendable, Equatable {
+        public var file: String
+        /// `done` or `quarantine`.
+        public var folder: String
+        public var leadsImported: Int
+        public var quarantined: Int
+        public var alreadyImported: Int
+        /// Why the file was not ADF (nothing imported), if so.
+        public var error: String?
+    }
+
+    let replica: Replica
+    let directory: URL
+    let interval: Duration
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - directory: the folder to watch; `done/` and `quarantine/` are created inside it.
+    ///   - interval: how often it is looked at (default 1 s).
+    public init(replica: Replica, directory: URL, interval: Duration = .seconds(1), logger: Logger) {
+        self.replica = replica
+        self.directory = directory
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    for outcome in try await processReadyFiles() {
+                        logger.info("lead file imported", metadata: [
+                            "file": "\(outcome.file)", "movedTo": "\(outcome.folder)", "leads": "\(outcome.leadsImported)",
+                            "quarantined": "\(outcome.quarantined)", "alreadyImported": "\(outcome.alreadyImported)",
+                            "error": "\(outcome.error ?? "-")",
+                        ])
+                    }
+                } catch {
+                    logger.error("lead drop folder failed", metadata: ["folder": "\(directory.path)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Imports every ready file once, in name order, and moves it with its report.
+    /// - Parameter settle: files modified less than this long ago (seconds) are left for later.
+    /// - Returns: what became of each file processed.
+    /// - Throws: when the folder cannot be read or a file cannot be moved; a database error (the
+    ///   file stays where it is and is tried again).
+    public func processReadyFiles(settle: TimeInterval = 1) async throws -> [FileOutcome] {
+        let fm = FileManager.default
+        let done = directory.appendingPathComponent("done"), quarantine = directory.appendingPathComponent("quarantine")
+        try fm.createDirectory(at: done, withIntermediateDirectories: true)
+        try fm.createDirectory(at: quarantine, withIntermediateDirectories: true)
+        let names = try fm.contentsOfDirectory(atPath: directory.path).sorted()
+        var outcomes: [FileOutcome] = []
+        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".tmp") && !name.hasSuffix(".part") {
+            let file = directory.appendingPathComponent(name)
+            let attributes = try fm.attributesOfItem(atPath: file.path)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            if let modified = attributes[.modificationDate] as? Date, Date().timeIntervalSince(modified) < settle { continue }
+            let data = try Data(contentsOf: file)
+            var outcome = FileOutcome(file: name, folder: "done", leadsImported: 0, quarantined: 0, alreadyImported: 0)
+            var report: JSONValue
+            do {
+                let imported = try await replica.perform { replica in try LeadImporter.importDocument(data, into: replica, via: .dropFolder) }
+                outcome.leadsImported = imported.leads.filter { $0.outcome == "Imported" }.count
+                outcome.quarantined = imported.quarantined
+                outcome.alreadyImported = imported.alreadyImported
+                let anyLead = imported.leads.contains { $0.outcome == "Imported" || ($0.outcome == "AlreadyImported" && $0.customerId != nil) }
+                if !anyLead { outcome.folder = "quarantine" }
+                report = imported.adfJSON
+            } catch let error as ADFError {
+                outcome.folder = "quarantine"
+                outcome.error = error.description
+                report = .object(["error": .string(error.description)])
+            }
+            guard case .object(var object) = report else { continue }
+            object["file"] = .string(name)
+            object["movedTo"] = .string(outcome.folder)
+            object["processedAt"] = .string(Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds()))
+            let target = Self.freeName(for: name, in: outcome.folder == "done" ? done : quarantine)
+            let reportData = try JSONValue.object(object).encoded()
+            try reportData.write(to: target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + ".report.json"))
+            try fm.moveItem(at: file, to: target)
+            outcome.file = name
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
+    /// `name` in `folder`, or `name-2`, `name-3`, … when taken (the same file name dropped twice).
+    static func freeName(for name: String, in folder: URL) -> URL {
+        var candidate = folder.appendingPathComponent(name)
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+            candidate = folder.appendingPathComponent("\(base)-\(n)" + (ext.isEmpty ? "" : ".\(ext)"))
+            n += 1
+        }
+        return candidate
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import RooftopImport
+import RooftopModel
+import RooftopNode
+import RooftopReplication
+import RooftopStore
+import RooftopSync
+import RooftopTesting
+import Testing
+
+/// Lead intake end to end (issue 13): a running node takes an ADF post on its REST API and a file
+/// dropped into its lead folder; after syncing, the leads are at another rooftop.
+@Suite(.serialized) struct LeadIntakeEndToEndTests {
+    static func adf(_ id: String, name: String, email: String, extra: String = "") -> String {
+        """
+        <?xml version="1.0"?><?adf version="1.0"?><adf><prospect><id source="LeadCo">\(id)</id>
+        <requestdate>2026-12-05T09:00:00Z</requestdate>
+        <customer><contact><name part="full">\(name)</name><email>\(email)</email><phone>1234567890</phone></contact></customer>
+        <vehicle interest="buy"><year>2027</year><make>Kia</make><model>EV9</model></vehicle>\(extra)
+        <provider><name>LeadCo</name></provider></prospect></adf>
+        """
+    }
+
+    @Test func aPostedLeadAndADroppedFileReachAnotherRooftop() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let configuration = NodeConfiguration(rooftop: RooftopID(rawValue: "north")!, hubURL: cluster.hubURL.absoluteString,
+                                              certificates: cluster.ca.directory.path, apiPort: 0, syncIntervalSeconds: 3_600)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test.node")
+        logger.logLevel = .critical
+        let task = Task { [logger] in
+            try await NodeRunner.run(configuration: configuration, replica: north, logger: logger, leadDrop: drop) { continuation.yield($0) }
+        }
+        var port = 0
+        for await p in ports { port = p; break }
+
+        // A provider posts one lead over HTTP (text/plain, as many do).
+        let body = Self.adf("L-100", name: "Posted Person", email: "posted@example.com")
+        let request = ["POST /api/crm/leads/adf HTTP/1.1", "Host: 127.0.0.1:\(port)", "Connection: close", "Content-Type: text/plain",
+                       "Content-Length: \(body.utf8.count)"].joined(separator: "\r\n") + "\r\n\r\n" + body
+        let (received, _) = try await HubRequestLimitsTests.rawExchange(TestCluster.Endpoint(host: "127.0.0.1", port: port), tls: nil,
+                                                                        send: Array(request.utf8), timeout: .seconds(10))
+        let answer = String(decoding: received, as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(400))")
+        #expect(answer.contains("\"outcome\":\"Imported\"") && answer.contains("1234567890"))
+
+        // Another provider drops a file (written elsewhere, then moved in), and a file that is not ADF.
+        let staging = URL(fileURLWithPath: cluster.directory.path("staging.xml"))
+        try Data(Self.adf("L-200", name: "Dropped Person", email: "dropped@example.com").utf8).write(to: staging)
+        try FileManager.default.moveItem(at: staging, to: drop.appendingPathComponent("lead-200.xml"))
+        try Data("Subject: a lead\n\nName: nobody".utf8).write(to: drop.appendingPathComponent("mail.txt"))
+        let done = drop.appendingPathComponent("done/lead-200.xml"), quarantined = drop.appendingPathComponent("quarantine/mail.txt")
+        for _ in 0..<100 where !(FileManager.default.fileExists(atPath: done.path) && FileManager.default.fileExists(atPath: quarantined.path)) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(FileManager.default.fileExists(atPath: done.path))
+        #expect(FileManager.default.fileExists(atPath: done.path + ".report.json"))
+        #expect(FileManager.default.fileExists(atPath: quarantined.path + ".report.json"))
+        #expect(try north.customerCount() == 2)
+
+        task.cancel()
+        _ = try? await task.value
+
+        // Sync: south sees both leads, their customers and interactions.
+        try await cluster.sync(north)
+        let south = try cluster.replica("south")
+        try await cluster.sync(south)
+        #expect(try south.customerCount() == 2)
+        let leads = try south.snapshot { try $0.rows(CRMSchema.lead, where: "1 = 1") }
+        #expect(Set(leads.compactMap { $0["receivedVia"].textValue }) == ["HTTP", "DropFolder"])
+        #expect(leads.allSatisfy { $0["warnings"].textValue?.contains("1234567890") == true })
+        #expect(try south.digest() == north.digest())
+        await cluster.shutdown()
+    }
+
+    @Test func aFileImportedBeforeACrashIsNotImportedTwice() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
+        let document = Data(Self.adf("L-300", name: "Once Only", email: "once@example.com").utf8)
+        // Imported, then the process died before moving it: the file is still in the folder.
+        _ = try LeadImporter.importDocument(document, into: north, via: .dropFolder)
+        let before = try north.digest()
+        try document.write(to: drop.appendingPathComponent("again.xml"))
+        let outcomes = try await folder.processReadyFiles(settle: 0)
+        #expect(outcomes.map(\.folder) == ["done"])
+        #expect(outcomes.first?.alreadyImported == 1 && outcomes.first?.leadsImported == 0)
+        #expect(try north.digest() == before)
+        // The same name dropped again later is kept beside the first, not over it.
+        try document.write(to: drop.appendingPathComponent("again.xml"))
+        _ = try await folder.processReadyFiles(settle: 0)
+        #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("done/again-2.xml").path))
+        await cluster.shutdown()
+    }
+}
