@@ -120,6 +120,8 @@ let package = Package(
         // Benchmarks that print figures (scripts/bench).
         .executableTarget(name: "rooftop-bench", dependencies: [
             "RooftopCRM", "RooftopModel", "RooftopReplication", "RooftopWire", "RooftopStore", "RooftopSync", "RooftopTesting", "RooftopGenerator",
+            "RooftopAPI", "RooftopNode", "RooftopImport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),

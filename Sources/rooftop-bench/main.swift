@@ -52,6 +52,11 @@ if phases.contains("duplicates") {
     if phases == ["duplicates"] { exit(0) }
 }
 
+if phases.contains("leads") {
+    try await LeadBench.run(customers: customers)
+    if phases == ["leads"] { exit(0) }
+}
+
 if phases.contains("search") {
     try SearchBench.run(customers: customers)
     if phases == ["search"] { exit(0) }  // the other sections need the writes below
