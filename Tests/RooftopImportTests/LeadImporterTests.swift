@@ -123,6 +123,26 @@ struct LeadImporterTests {
         }
     }
 
+    @Test func overLongValuesAreCutToTheirFieldsAndTheLeadStillImports() throws {
+        let longName = String(repeating: "Zoe\u{0308}\u{0301}\u{0302}", count: 120)  // 360 characters, many combining marks
+        let xml = """
+            <?adf version="1.0"?><adf><prospect><requestdate>2026-10-09T08:00:00Z</requestdate>
+            <customer><contact><name part="first">\(longName)</name><name part="last">Example</name><phone>5550100170</phone>
+            <address><street>\(String(repeating: "Long Street ", count: 40))</street><postalcode>H2Y 1Z7 QUEBEC CANADA NORTH AMERICA</postalcode></address>
+            </contact><comments>\(String(repeating: "word ", count: 5_000))</comments></customer>
+            <vehicle><odometer>99999999</odometer><make>\(String(repeating: "M", count: 400))</make></vehicle>
+            </prospect></adf>
+            """
+        try Self.withReplica { replica throws in
+            let report = try LeadImporter.importDocument(Data(xml.utf8), into: replica)
+            #expect(report.customersCreated == 1 && report.interactions == 1)
+            #expect(report.warnings.map(\.path).contains("prospect[1]/customer/contact/address/postalcode"))
+            #expect(report.warnings.map(\.path).contains("prospect[1]/vehicle/odometer"))
+            let lead = try #require(try replica.snapshot { try $0.rows(CRMSchema.lead, where: "1 = 1") }.first)
+            #expect(lead["raw"].textValue?.contains("QUEBEC CANADA NORTH AMERICA") == true, "the XML keeps what the fields could not")
+        }
+    }
+
     @Test func aBadProspectIsQuarantinedAndTheRestOfItsDocumentImports() throws {
         let xml = """
             <?adf version="1.0"?><adf>

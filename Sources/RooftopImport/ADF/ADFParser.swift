@@ -229,8 +229,17 @@ public enum ADFParser {
             case "work": "Work"
             default: nil
             }
+            var postal = text(a, "postalcode"), country = text(a, "country")
+            if let value = postal, value.utf8.count > 16 {
+                warnings.append(ADFWarning(path: "\(base)/address/postalcode", message: "longer than a postal code (16 characters)", value: value))
+                postal = nil
+            }
+            if let value = country, value.utf8.count > 64 {
+                warnings.append(ADFWarning(path: "\(base)/address/country", message: "longer than a country (64 characters)", value: value))
+                country = nil
+            }
             address = ADFLead.Address(type: type, street: streets.isEmpty ? nil : streets.joined(separator: ", "), city: text(a, "city"),
-                                      state: text(a, "regioncode"), postalCode: text(a, "postalcode"), country: text(a, "country"))
+                                      state: text(a, "regioncode"), postalCode: postal, country: country)
         }
         return ADFLead.Contact(firstName: first, lastName: last, businessName: business, email: email, phones: phones,
                                address: address, preferredMethod: preferred)
@@ -267,7 +276,7 @@ public enum ADFParser {
             }
         }
         if let odometer = children(element, "odometer").first, let raw = clean(odometer.stringValue) {
-            if let value = Int64(raw.filter { $0 != "," }), value >= 0 {
+            if let value = Int64(raw.filter { $0 != "," }), (0...10_000_000).contains(value) {
                 vehicle.odometer = value
                 vehicle.odometerUnits = attribute(odometer, "units") == "km" ? "km" : "mi"
             } else {

@@ -124,7 +124,7 @@ public enum LeadImporter {
             var values = leadFields(status: "Quarantined", receivedAt: receivedAt, via: via, requestDate: prospect.requestDate,
                                     provider: prospect.providerName, vendor: prospect.vendorName, providerLeadID: prospect.leadID,
                                     resend: prospect.status == "resend", warnings: prospect.warnings, raw: prospect.raw)
-            values["reason"] = .text(String(prospect.reason.prefix(256)))
+            values["reason"] = .text(fit(prospect.reason, 256))
             writes.append(LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values))
             report.quarantined += 1
             report.warnings += prospect.warnings
@@ -134,6 +134,22 @@ public enum LeadImporter {
         try tx.write(writes)
         report.leads = outcomes.sorted { $0.index < $1.index }
         return report
+    }
+
+    /// `text` cut at a character boundary to at most `limit` UTF-8 bytes, hence at most `limit`
+    /// characters too: within any text field's limits (a provider's over-long value is kept whole in
+    /// the lead's XML), however many combining marks it carries.
+    static func fit(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var end = text.startIndex, bytes = 0
+        for index in text.indices {
+            let next = text.index(after: index)
+            let size = text.utf8.distance(from: index, to: next)
+            if bytes + size > limit { break }
+            bytes += size
+            end = next
+        }
+        return String(text[..<end])
     }
 
     /// The first lead recorded with this provider id that is not itself a resend.
@@ -149,9 +165,9 @@ public enum LeadImporter {
         var f: [String: FieldValue] = ["status": .text(status), "receivedAt": .text(receivedAt), "receivedVia": .text(via.rawValue),
                                        "resend": .bool(resend)]
         if !requestDate.isEmpty { f["requestDate"] = .text(requestDate) }
-        f["provider"] = provider.map { .text(String($0.prefix(256))) }
-        f["vendor"] = vendor.map { .text(String($0.prefix(256))) }
-        f["providerLeadId"] = providerLeadID.map { .text(String($0.prefix(256))) }
+        f["provider"] = provider.map { .text(fit($0, 256)) }
+        f["vendor"] = vendor.map { .text(fit($0, 256)) }
+        f["providerLeadId"] = providerLeadID.map { .text(fit($0, 256)) }
         if !warnings.isEmpty {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -160,7 +176,7 @@ public enum LeadImporter {
             while let data = try? encoder.encode(kept), data.count > 20_000, kept.count > 1 { kept.removeLast() }
             if let data = try? encoder.encode(kept), data.count <= 20_000 { f["warnings"] = .text(String(decoding: data, as: UTF8.self)) }
         }
-        f["raw"] = .text(String(raw.prefix(262_144)))
+        f["raw"] = .text(fit(raw, 65_536))
         return f
     }
 
@@ -174,8 +190,8 @@ public enum LeadImporter {
 
     static func customerInput(_ lead: ADFLead) -> CustomerInput {
         var input = customerInput(lead.contact)
-        input.fields["occupation"] = lead.occupation.map { .text(String($0.prefix(256))) }
-        input.fields["incomeRange"] = lead.incomeRange.map { .text(String($0.prefix(256))) }
+        input.fields["occupation"] = lead.occupation.map { .text(fit($0, 256)) }
+        input.fields["incomeRange"] = lead.incomeRange.map { .text(fit($0, 256)) }
         return input
     }
 
@@ -184,9 +200,10 @@ public enum LeadImporter {
             "status": .text("Prospect"), "sourceType": .text("WebLead"),
             "contactType": .text(contact.businessName != nil ? "Business" : "Individual"),
         ]
-        fields["firstName"] = contact.firstName.map(FieldValue.text)
-        fields["lastName"] = contact.lastName.map(FieldValue.text)
-        fields["businessName"] = contact.businessName.map(FieldValue.text)
+        // Over-long values are cut to the field's limit (the lead's XML keeps them whole).
+        fields["firstName"] = contact.firstName.map { .text(fit($0, 256)) }
+        fields["lastName"] = contact.lastName.map { .text(fit($0, 256)) }
+        fields["businessName"] = contact.businessName.map { .text(fit($0, 256)) }
         fields["email"] = contact.email.map(FieldValue.text)
         fields["preferredMethod"] = contact.preferredMethod.map(FieldValue.text)
         let phones = contact.phones.map { ChildInput(fields: ["type": .text($0.type), "number": .text($0.number)]) }
@@ -194,9 +211,9 @@ public enum LeadImporter {
         if let a = contact.address {
             var f: [String: FieldValue] = [:]
             f["type"] = a.type.map(FieldValue.text)
-            f["street"] = a.street.map(FieldValue.text)
-            f["city"] = a.city.map(FieldValue.text)
-            f["state"] = a.state.map(FieldValue.text)
+            f["street"] = a.street.map { .text(fit($0, 256)) }
+            f["city"] = a.city.map { .text(fit($0, 256)) }
+            f["state"] = a.state.map { .text(fit($0, 256)) }
             f["postalCode"] = a.postalCode.map(FieldValue.text)
             f["country"] = a.country.map(FieldValue.text)
             addresses.append(ChildInput(fields: f))
@@ -232,12 +249,12 @@ public enum LeadImporter {
         var f: [String: FieldValue] = [:]
         f["vin"] = v.vin.map(FieldValue.text)
         f["year"] = v.year.map(FieldValue.integer)
-        f["make"] = v.make.map(FieldValue.text)
-        f["model"] = v.model.map(FieldValue.text)
-        f["trim"] = v.trim.map(FieldValue.text)
+        f["make"] = v.make.map { .text(fit($0, 256)) }
+        f["model"] = v.model.map { .text(fit($0, 256)) }
+        f["trim"] = v.trim.map { .text(fit($0, 256)) }
         f["condition"] = v.condition.map(FieldValue.text)
-        f["exteriorColor"] = v.exteriorColor.map(FieldValue.text)
-        f["interiorColor"] = v.interiorColor.map(FieldValue.text)
+        f["exteriorColor"] = v.exteriorColor.map { .text(fit($0, 256)) }
+        f["interiorColor"] = v.interiorColor.map { .text(fit($0, 256)) }
         f["odometer"] = v.odometer.map(FieldValue.integer)
         f["odometerUnits"] = v.odometerUnits.map(FieldValue.text)
         return f
@@ -260,13 +277,13 @@ public enum LeadImporter {
         }
         var f: [String: FieldValue] = [
             "customerId": .text(customer.string), "type": .text("Web"), "direction": .text("Inbound"),
-            "interactionDate": .text(lead.requestDate.isEmpty ? receivedAt : lead.requestDate), "subject": .text(String(subject.prefix(256))),
+            "interactionDate": .text(lead.requestDate.isEmpty ? receivedAt : lead.requestDate), "subject": .text(fit(subject, 256)),
         ]
-        f["channelId"] = (lead.providerName ?? lead.leadID?.split(separator: ":").first.map(String.init)).map { FieldValue.text(String($0.prefix(256))) }
+        f["channelId"] = (lead.providerName ?? lead.leadID?.split(separator: ":").first.map(String.init)).map { FieldValue.text(fit($0, 256)) }
         if !content.isEmpty {
             let text = content.joined(separator: "\n")
             // At most 20,000 characters; the lead record keeps the prospect's whole XML.
-            f["content"] = .text(text.count <= 20_000 ? text : String(text.prefix(19_990)) + " […]")
+            f["content"] = .text(text.utf8.count <= 20_000 ? text : fit(text, 19_990) + " […]")
         }
         if let relatedVehicle {
             f["relatedToType"] = .text("Vehicle")

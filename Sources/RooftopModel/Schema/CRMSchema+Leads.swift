@@ -18,7 +18,7 @@ extension CRMSchema {
         FieldSpec("resendOfId", .uuid, since: 7, "the earlier lead a resend repeats (same providerLeadId)"),
         FieldSpec("warnings", longText, since: 7, "JSON array of {path, message, value}: values not stored in typed fields"),
         FieldSpec("reason", text, since: 7, "why it was quarantined"),
-        FieldSpec("raw", .text(maxLength: 262_144), since: 7, "the <prospect> element's XML"),
+        FieldSpec("raw", .text(maxLength: 65_536), since: 7, "the <prospect> element's XML"),
         FieldSpec("homeRooftop", .text(maxLength: 63), system: true, since: 7),
         FieldSpec("createdAt", .dateTime, system: true, since: 7),
         FieldSpec("updatedAt", .dateTime, system: true, since: 7),
