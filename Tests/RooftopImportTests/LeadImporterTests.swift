@@ -143,6 +143,25 @@ struct LeadImporterTests {
         }
     }
 
+    @Test func aResendLinksToTheEarlierLeadWithTheSameProviderId() throws {
+        func document(_ status: String, _ date: String) -> Data {
+            Data("""
+                <?adf version="1.0"?><adf><prospect status="\(status)"><id source="LeadCo">L-77</id><requestdate>\(date)</requestdate>
+                <customer><contact><name part="full">Re Send</name><email>resend@example.com</email></contact></customer></prospect></adf>
+                """.utf8)
+        }
+        try Self.withReplica { replica throws in
+            let first = try LeadImporter.importDocument(document("new", "2026-10-09T08:00:00Z"), into: replica)
+            let again = try LeadImporter.importDocument(document("resend", "2026-10-09T09:00:00Z"), into: replica)
+            #expect(again.customersMatched == 1 && again.interactions == 1)
+            let original = try #require(first.leads.first?.leadId), resent = try #require(again.leads.first?.leadId)
+            let row = try #require(try replica.snapshot { try $0.rows(CRMSchema.lead, where: "id = ?", arguments: [.text(resent)]) }.first)
+            #expect(row["resend"] == .integer(1) || row["resend"] == .bool(true))
+            #expect(row["resendOfId"] == .text(original))
+            #expect(row["providerLeadId"] == .text("LeadCo:L-77"))
+        }
+    }
+
     @Test func aBadProspectIsQuarantinedAndTheRestOfItsDocumentImports() throws {
         let xml = """
             <?adf version="1.0"?><adf>
