@@ -143,6 +143,32 @@ struct LeadImporterTests {
         }
     }
 
+    /// No input byte of a lead is lost: each prospect's XML, read back from its `lead` record, has
+    /// every element, attribute and text of the prospect as sent (CDATA as its text).
+    @Test(arguments: ["01-used-suv-web-form.xml", "03-business-fleet-inquiry.xml", "04-two-prospects-one-document.xml",
+                      "07-service-to-sales-accents.xml", "10-provider-junk-phone-extension.xml", "11-batch-one-unreachable.xml"])
+    func everyProspectIsKeptWholeInItsLeadRecord(fixture: String) throws {
+        func signature(_ element: XMLElement) -> [String] {
+            var parts = ["<\(element.name ?? "")" + (element.attributes ?? []).map { " \($0.name ?? "")=\($0.stringValue ?? "")" }.sorted().joined()]
+            for child in element.children ?? [] {
+                if let e = child as? XMLElement { parts += signature(e) } else if let text = child.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                    parts.append(text)
+                }
+            }
+            return parts
+        }
+        try Self.withReplica { replica throws in
+            _ = try Self.importFixture(fixture, into: replica)
+            let sent = try XMLDocument(data: try Fixtures.data("adf/\(fixture)"), options: [])
+            let prospects = try sent.nodes(forXPath: "//prospect").compactMap { $0 as? XMLElement }.map(signature)
+            let kept = try replica.snapshot { try $0.rows(CRMSchema.lead, where: "1 = 1") }.compactMap { row in
+                try row["raw"].textValue.map { try XMLDocument(xmlString: $0, options: []).rootElement().map(signature) ?? [] }
+            }
+            #expect(kept.count == prospects.count)
+            #expect(Set(kept) == Set(prospects))
+        }
+    }
+
     @Test func aResendLinksToTheEarlierLeadWithTheSameProviderId() throws {
         func document(_ status: String, _ date: String) -> Data {
             Data("""
