@@ -12,8 +12,11 @@ import ServiceLifecycle
 ///
 /// Restarts never import a file twice: the import is idempotent (ids derive from the leads), so a
 /// file imported just before a crash, and not yet moved, imports as "already imported" on the next
-/// pass. Files whose name starts with `.` or ends in `.tmp` or `.part`, and files modified in the
-/// last second, are left for a later pass (a provider still writing; write then rename).
+/// pass. Files whose name starts with `.` or ends in `.tmp` or `.part`, files modified in the last
+/// second, and files that begin as XML but are cut short and changed in the last minute, are left for a
+/// later pass (a provider still writing; best: write elsewhere, then rename into the folder). A file
+/// that cannot be stored for any other reason goes to `quarantine/` with the reason, never blocking
+/// the files after it.
 public struct LeadDropFolder: Service {
     /// What became of one file.
     public struct FileOutcome: Sendable, Equatable {
@@ -26,6 +29,9 @@ public struct LeadDropFolder: Service {
         /// Why the file was not ADF (nothing imported), if so.
         public var error: String?
     }
+
+    /// How long a file that is not well-formed XML is left in place (it may still be being written), seconds.
+    public static let incompleteGrace: TimeInterval = 60
 
     let replica: Replica
     let directory: URL
@@ -90,9 +96,21 @@ public struct LeadDropFolder: Service {
                 if !anyLead { outcome.folder = "quarantine" }
                 report = imported.adfJSON
             } catch let error as ADFError {
+                // XML cut short may still be being written: retried until a minute after its last change.
+                let startsAsXML = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<")
+                if startsAsXML, error.description.hasPrefix("not well-formed"), let modified = attributes[.modificationDate] as? Date,
+                   Date().timeIntervalSince(modified) < Self.incompleteGrace { continue }
                 outcome.folder = "quarantine"
                 outcome.error = error.description
                 report = .object(["error": .string(error.description)])
+            } catch let error as ReplicaError where error.code == .busy {
+                throw error  // the database is busy: the file stays and is tried on the next pass
+            } catch {
+                // Anything else about this file (it could not be stored): quarantined with the reason, so
+                // one file never holds up the ones after it.
+                outcome.folder = "quarantine"
+                outcome.error = "\(error)"
+                report = .object(["error": .string("\(error)")])
             }
             guard case .object(var object) = report else { continue }
             object["file"] = .string(name)

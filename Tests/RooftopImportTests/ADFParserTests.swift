@@ -78,7 +78,7 @@ struct ADFParserTests {
         #expect(lead.leadID == nil)
         #expect(lead.contact.firstName == "José")
         #expect(lead.contact.lastName == "Muñoz")
-        #expect(lead.contact.phones == [ADFLead.Phone(type: "Other", number: "+15550100123")])
+        #expect(lead.contact.phones == [ADFLead.Phone(type: nil, number: "+15550100123")])
         #expect(lead.contact.address == nil)
         #expect(lead.comments == [#"Prefers Spanish. Trade-in has "minor" hail damage & new tires."#])
         let wanted = try #require(lead.vehiclesOfInterest.first)
@@ -140,7 +140,7 @@ struct ADFParserTests {
         #expect(lead.contact.firstName == "Eli")
         #expect(lead.contact.lastName == "Example")
         #expect(lead.contact.email == nil)
-        #expect(lead.contact.phones == [ADFLead.Phone(type: "Other", number: "+15550100150")])
+        #expect(lead.contact.phones == [ADFLead.Phone(type: nil, number: "+15550100150")])
         #expect(lead.contact.preferredMethod == nil)
         let vehicle = try #require(lead.vehiclesOfInterest.first)
         #expect(vehicle.interest == "buy")  // no `interest` attribute
@@ -337,5 +337,22 @@ struct ADFParserTests {
                 """)
         let lead = try #require(try ADFParser.parse(xml).first)
         #expect(lead.contact.phones == [ADFLead.Phone(type: "Mobile", number: "+15550100101")])
+    }
+
+    /// XXE: a document may not copy a local file into a lead (found by a user trial: the node's
+    /// configuration ended up in a replicated interaction).
+    @Test func aDocumentDeclaringEntitiesIsRefusedAndNoFileIsRead() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("adf-secret-\(UUID().uuidString).txt")
+        try Data("TOP-SECRET-KEY".utf8).write(to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let xml = """
+            <?xml version="1.0"?><!DOCTYPE adf [<!ENTITY cfg SYSTEM "file://\(secret.path)">]>
+            <adf><prospect><requestdate>2026-10-05T09:12:00Z</requestdate><customer><contact><name part="full">Ana Example</name>
+            <phone>5550100101</phone></contact><comments>&cfg;</comments></customer></prospect></adf>
+            """
+        for data in [Data(xml.utf8), xml.data(using: .utf16)!] {
+            let error = #expect(throws: ADFError.self) { try ADFParser.parseDocument(data) }
+            #expect(error?.description.contains("ENTITY") == true)
+        }
     }
 }

@@ -58,12 +58,13 @@ public struct ADFLead: Sendable, Equatable {
     }
 
     public struct Phone: Sendable, Equatable {
-        /// The design document's phone type: Mobile, Home, Work or Other.
-        public var type: String
+        /// The design document's phone type: Mobile, Home, Work or Other; nil when the lead does not
+        /// say (a `voice` number without an address type, or no `type`): the person's own, for matching.
+        public var type: String?
         /// E.164.
         public var number: String
 
-        public init(type: String, number: String) {
+        public init(type: String?, number: String) {
             self.type = type
             self.number = number
         }

@@ -32,6 +32,14 @@ public enum ADFParser {
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw ADFError(problems: ["the document is empty"])
         }
+        // No entity declarations: an external entity (`<!ENTITY x SYSTEM "file:///…">`) would copy a
+        // local file into a replicated record, an internal one can expand without bound. ADF needs neither.
+        let declarations = ["<!ENTITY", "<!entity"].flatMap { marker in
+            [Data(marker.utf8)] + [String.Encoding.utf16LittleEndian, .utf16BigEndian].compactMap { marker.data(using: $0) }
+        }
+        if declarations.contains(where: { data.range(of: $0) != nil }) {
+            throw ADFError(problems: ["the document declares XML entities (<!ENTITY …>): refused, ADF needs none"])
+        }
         // libxml2's DOM parser recovers from broken input; the SAX parser is strict, so it
         // decides well-formedness first (on Linux it may return true yet record an error).
         let strict = XMLParser(data: data)
@@ -40,7 +48,7 @@ public enum ADFParser {
             throw ADFError(problems: ["not well-formed XML" + (strict.lineNumber > 0 ? " (line \(strict.lineNumber))" : "")])
         }
         let document: XMLDocument
-        do { document = try XMLDocument(data: data, options: []) } catch {
+        do { document = try XMLDocument(data: data, options: [.nodeLoadExternalEntitiesNever]) } catch {
             throw ADFError(problems: ["not well-formed XML"])
         }
         guard let root = document.rootElement(), root.name?.lowercased() == "adf" else {
@@ -208,12 +216,13 @@ public enum ADFParser {
                 warnings.append(ADFWarning(path: at, message: "a fax number: kept here, not stored as a phone to call", value: raw))
                 continue
             }
-            if let rest { warnings.append(ADFWarning(path: at, message: "text after the number (an extension or a note) kept here; the number is stored", value: raw)) }
-            let type: String
+            if rest != nil { warnings.append(ADFWarning(path: at, message: "text after the number (an extension or a note) kept here; the number is stored", value: raw)) }
+            let type: String?
             switch kind {
             case "cellphone": type = "Mobile"
-            case "voice": type = addressType == "work" ? "Work" : addressType == "home" ? "Home" : "Other"
-            default: type = "Other"  // pager, or not given
+            case "voice": type = addressType == "work" ? "Work" : addressType == "home" ? "Home" : nil
+            case "pager": type = "Other"
+            default: type = nil  // not given: unknown (duplicate detection treats it as the person's own)
             }
             if attribute(element, "preferredcontact") == "1" { preferred = preferred ?? "Phone" }
             if !phones.contains(where: { $0.number == number }) { phones.append(ADFLead.Phone(type: type, number: number)) }

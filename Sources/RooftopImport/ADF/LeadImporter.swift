@@ -41,15 +41,17 @@ public enum LeadImporter {
     static func importDocument(_ document: ADFDocument, model: MatchModel, receivedAt: String, via: Channel, _ tx: StoreTransaction) throws -> ImportReport {
         let replica = tx.replica
         var report = ImportReport()
-        var writes: [LocalWrite] = []
-        var pendingByKey: [String: RowID] = [:]  // customers created earlier in this document
         var pendingLeadByProviderID: [String: RowID] = [:]  // first leads of this document, for resends
+        var seen = Set<RowID>()  // leads of this document (a prospect repeated byte for byte is one lead)
         var outcomes: [ImportedLead] = []
-        for lead in document.leads {
-            let key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
+        for original in document.leads {
+            var lead = original
+            var key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
+            // Without a provider id or a request date, two leads of one person differ only in what they ask for.
+            if lead.leadID == nil && lead.requestDate.isEmpty { key += "|" + StableID.make(lead.raw).string }
             let interactionID = StableID.make(key + "|interaction")
             let leadID = StableID.make(key + "|lead")
-            if try tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
+            if try seen.contains(interactionID) || tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
                 report.alreadyImported += 1
                 let stored = try tx.row(CRMSchema.customerInteraction, id: interactionID)
                 outcomes.append(ImportedLead(index: lead.index, leadId: leadID.string, outcome: "AlreadyImported",
@@ -58,18 +60,19 @@ public enum LeadImporter {
                 if let provider = lead.leadID, lead.status != "resend" { pendingLeadByProviderID[provider] = pendingLeadByProviderID[provider] ?? leadID }
                 continue
             }
-            let matchKeys = ([lead.contact.email].compactMap { $0 }.map { "email:\($0)" }) + lead.contact.phones.map { "phone:\($0.number)" }
-            var customerID = matchKeys.lazy.compactMap { pendingByKey[$0] }.first
-            if customerID == nil { customerID = try existingCustomer(for: lead.contact, tx) }
-            // Otherwise a customer the lead confidently duplicates (name with address or birth date).
-            if customerID == nil {
-                customerID = try CRMService.duplicates(of: customerInput(lead), model: model, tx).first(where: \.isConfident)
-                    .flatMap { RowID($0.customerId) }
-            }
+            seen.insert(interactionID)
+            var writes: [LocalWrite] = []
+            // The customer this lead confidently duplicates — the duplicate rule of a create (more than the
+            // name agreeing; a shared home phone or family e-mail with another first name is another
+            // person). Earlier leads of this document are written already, so they count too.
+            var customerID = try CRMService.duplicates(of: customerInput(lead), model: model, tx).first(where: \.isConfident)
+                .flatMap { RowID($0.customerId) }
             let matched = customerID != nil
             if let customerID {
                 report.customersMatched += 1
-                writes += try fillWrites(for: lead, customer: customerID, tx, pendingWrites: writes)
+                let (fill, differing) = try fillWrites(for: lead, customer: customerID, tx)
+                writes += fill
+                lead.notes += differing
             } else {
                 let newID = StableID.make(key + "|customer")
                 writes += try CRMService(replica: replica).customerCreationWrites(customerInput(lead), id: newID)
@@ -77,7 +80,6 @@ public enum LeadImporter {
                 customerID = newID
             }
             let customer = customerID!
-            for k in matchKeys { pendingByKey[k] = customer }
             var firstInterest: RowID?
             for (i, vehicle) in lead.vehiclesOfInterest.enumerated() {
                 let id = StableID.make(key + "|interest|\(i)")
@@ -109,13 +111,14 @@ public enum LeadImporter {
             values["interactionId"] = .text(interactionID.string)
             if let resendOf { values["resendOfId"] = .text(resendOf.string) }
             writes.append(LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values))
+            try tx.write(writes)
             report.warnings += lead.warnings
             outcomes.append(ImportedLead(index: lead.index, leadId: leadID.string, outcome: "Imported", customerId: customer.string,
                                          interactionId: interactionID.string, customerMatched: matched, warnings: lead.warnings))
         }
         for prospect in document.quarantined {
             let leadID = StableID.make("adf-quarantine|" + prospect.raw)
-            if try tx.exists(CRMSchema.lead, id: leadID) {
+            if try seen.contains(leadID) || tx.exists(CRMSchema.lead, id: leadID) {
                 report.alreadyImported += 1
                 outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "AlreadyImported", reason: prospect.reason,
                                              warnings: prospect.warnings))
@@ -125,13 +128,13 @@ public enum LeadImporter {
                                     provider: prospect.providerName, vendor: prospect.vendorName, providerLeadID: prospect.leadID,
                                     resend: prospect.status == "resend", warnings: prospect.warnings, raw: prospect.raw)
             values["reason"] = .text(fit(prospect.reason, 256))
-            writes.append(LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values))
+            seen.insert(leadID)
+            try tx.write([LocalWrite(.insert, CRMSchema.lead, id: leadID, values: values)])
             report.quarantined += 1
             report.warnings += prospect.warnings
             outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "Quarantined", reason: prospect.reason,
                                          warnings: prospect.warnings))
         }
-        try tx.write(writes)
         report.leads = outcomes.sorted { $0.index < $1.index }
         return report
     }
@@ -180,14 +183,6 @@ public enum LeadImporter {
         return f
     }
 
-    static func existingCustomer(for contact: ADFLead.Contact, _ tx: StoreTransaction) throws -> RowID? {
-        if let email = contact.email, let id = try tx.customerIDs(withEmail: email).first { return id }
-        for phone in contact.phones {
-            if let id = try tx.customerIDs(withPhone: phone.number).first { return id }
-        }
-        return nil
-    }
-
     static func customerInput(_ lead: ADFLead) -> CustomerInput {
         var input = customerInput(lead.contact)
         input.fields["occupation"] = lead.occupation.map { .text(fit($0, 256)) }
@@ -206,7 +201,7 @@ public enum LeadImporter {
         fields["businessName"] = contact.businessName.map { .text(fit($0, 256)) }
         fields["email"] = contact.email.map(FieldValue.text)
         fields["preferredMethod"] = contact.preferredMethod.map(FieldValue.text)
-        let phones = contact.phones.map { ChildInput(fields: ["type": .text($0.type), "number": .text($0.number)]) }
+        let phones = contact.phones.map { ChildInput(fields: ["type": $0.type.map(FieldValue.text) ?? .null, "number": .text($0.number)]) }
         var addresses: [ChildInput] = []
         if let a = contact.address {
             var f: [String: FieldValue] = [:]
@@ -222,27 +217,38 @@ public enum LeadImporter {
     }
 
     /// For a matched customer: set only fields that are empty there, add phones it lacks.
-    /// The customer may be stored already or created earlier in this document (its writes pending).
-    static func fillWrites(for lead: ADFLead, customer: RowID, _ tx: StoreTransaction, pendingWrites: [LocalWrite]) throws -> [LocalWrite] {
+    /// - Returns: the writes, and notes naming the lead's values that differ from the customer's
+    ///   (kept in the interaction, not written over the record).
+    static func fillWrites(for lead: ADFLead, customer: RowID, _ tx: StoreTransaction) throws -> ([LocalWrite], [String]) {
         let contact = lead.contact
-        let pending = pendingWrites.filter { $0.values["customerId"] == .text(customer.string) || $0.rowID == customer }
-        let pendingCustomer = pending.filter { $0.entity.table == CRMSchema.customer.table }
         let record = try tx.customers(ids: [customer]).first
-        var known = Set(pending.filter { $0.entity.table == CRMSchema.customerPhone.table }.compactMap { $0.values["number"] })
-        known.formUnion(record?.phones.map { $0["number"] } ?? [])
-
+        let known = Set(record?.phones.map { $0["number"] } ?? [])
         var fill: [String: FieldValue] = [:]
-        for (name, value) in customerInput(lead).fields where name != "status" && name != "sourceType" && value != .null {
+        var differing: [String] = []
+        for (name, value) in customerInput(lead).fields.sorted(by: { $0.key < $1.key }) where !["status", "sourceType", "contactType"].contains(name) && value != .null {
             let stored = record?.customer[name] ?? .null
-            let written = pendingCustomer.contains { ($0.values[name] ?? .null) != .null }
-            if stored.isNull && !written { fill[name] = value }
+            if stored.isNull { fill[name] = value } else if stored != value, let text = value.textValue {
+                differing.append("The lead gives \(name) \(text) (the customer's record keeps \(stored.textValue ?? "its value"))")
+            }
+        }
+        if let address = contact.address {
+            let line = [address.street, address.city, address.state, address.postalCode, address.country].compactMap { $0 }.joined(separator: ", ")
+            let storedStreets = Set(record?.addresses.compactMap { $0["street"].textValue?.lowercased() } ?? [])
+            if !line.isEmpty, let street = address.street, !storedStreets.contains(street.lowercased()), !(record?.addresses.isEmpty ?? true) {
+                differing.append("The lead gives the address \(line) (not added to the customer's record)")
+            }
         }
         var writes: [LocalWrite] = fill.isEmpty ? [] : [LocalWrite(.update, CRMSchema.customer, id: customer, values: fill)]
         for phone in contact.phones where !known.contains(.text(phone.number)) {
             writes.append(LocalWrite(.insert, CRMSchema.customerPhone, id: StableID.make("phone:\(customer):\(phone.number)"),
-                                     values: ["customerId": .text(customer.string), "type": .text(phone.type), "number": .text(phone.number)]))
+                                     values: ["customerId": .text(customer.string), "type": phone.type.map(FieldValue.text) ?? .null, "number": .text(phone.number)]))
         }
-        return writes
+        // A customer without an address takes the lead's.
+        if record?.addresses.isEmpty ?? true, let address = customerInput(contact).addresses?.first {
+            writes.append(LocalWrite(.insert, CRMSchema.customerAddress, id: StableID.make("address:\(customer):\(lead.raw)"),
+                                     values: address.fields.merging(["customerId": .text(customer.string)]) { _, new in new }))
+        }
+        return (writes, differing)
     }
 
     static func vehicleFields(_ v: ADFLead.Vehicle) -> [String: FieldValue] {

@@ -33,9 +33,10 @@ struct ImportCommand: ParsableCommand {
                 } catch let error as ADFError {
                     rejected += 1
                     FileHandle.standardError.write(Data("\(name): rejected, nothing imported: \(error)\n".utf8))
-                } catch let error as CLIError {
+                } catch {
+                    // Any other failure (unreadable file, database): this file only; the next ones still import.
                     rejected += 1
-                    FileHandle.standardError.write(Data("\(error)\n".utf8))
+                    FileHandle.standardError.write(Data("\(name): not imported: \(error)\n".utf8))
                 }
             }
             if rejected > 0 { throw CLIError("\(rejected) of \(files.count) file(s) rejected") }
