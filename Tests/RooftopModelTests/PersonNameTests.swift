@@ -43,6 +43,9 @@ struct PersonNameTests {
         ("José Muñoz", "José", "Muñoz"),
         ("Mary Ann van Dyke", "Mary Ann van", "Dyke"),
         ("  Internet   Sales Desk ", "Internet Sales", "Desk"),
+        ("Smith, John", "John", "Smith"),
+        ("Dr. María José García-López Jr.", "María José", "García-López"),
+        ("John Smith, Jr.", "John", "Smith"),
     ])
     func fullNameSplitsIntoFirstWordsAndLastWord(full: String, first: String, last: String) {
         let split = PersonName.split(full: full)

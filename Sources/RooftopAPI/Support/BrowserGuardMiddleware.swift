@@ -76,7 +76,13 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
         // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
         // cross-site page was refused above by its Origin or Sec-Fetch-Site).
         if request.method == .post, request.uri.path == LeadRoutes.path { accepted += LeadRoutes.mediaTypes }
-        guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)") }
+        guard accepted.contains(mediaType) else {
+            if request.uri.path == LeadRoutes.path {
+                throw ProblemDetails(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type",
+                                     detail: "an ADF lead is posted as \(LeadRoutes.mediaTypes.joined(separator: ", ")), not \(mediaType); nothing was imported")
+            }
+            throw unsupported("Content-Type \(mediaType)")
+        }
     }
 
     static func unsupported(_ what: String) -> ProblemDetails {

@@ -102,7 +102,10 @@ public enum ADFParser {
         var warnings: [ADFWarning] = []
         var requestDate = ""
         if let raw = text(prospect, "requestdate") {
-            if let normalised = Timestamp.normaliseDateTime(raw) { requestDate = normalised } else {
+            if let normalised = Timestamp.normaliseDateTime(raw) { requestDate = normalised } else if let date = Timestamp.normaliseDate(raw) {
+                requestDate = date + "T00:00:00.000Z"
+                warnings.append(ADFWarning(path: "\(base)/requestdate", message: "a date without a time: read as midnight UTC", value: raw))
+            } else {
                 warnings.append(ADFWarning(path: "\(base)/requestdate", message: "not an ISO 8601 date-time with a time zone; the arrival time is used", value: raw))
             }
         } else {
@@ -131,7 +134,17 @@ public enum ADFParser {
         guard reasons.isEmpty else { return quarantine(reasons.joined(separator: "; ")) }
 
         var comments: [String] = []
-        if let c = text(customer, "comments") { comments.append(c) }
+        if let c = text(customer, "comments") {
+            comments.append(c)
+            if c.utf8.count > 19_000 {
+                warnings.append(ADFWarning(path: "\(base)/customer/comments", message: "longer than an interaction holds (20,000 bytes): "
+                                           + "the interaction keeps the start, the lead's XML up to 65,536 characters", value: String(c.prefix(80)) + "…"))
+            }
+        }
+        if raw.utf8.count > 65_536 {
+            warnings.append(ADFWarning(path: base, message: "the prospect's XML is longer than a lead record holds (65,536 bytes): kept cut",
+                                       value: "\(raw.utf8.count) bytes"))
+        }
         if let timeframe = children(customer, "timeframe").first {
             let parts = [text(timeframe, "description"), text(timeframe, "earliestdate").map { "earliest \($0)" },
                          text(timeframe, "latestdate").map { "latest \($0)" }].compactMap { $0 }
@@ -287,7 +300,7 @@ public enum ADFParser {
         if let odometer = children(element, "odometer").first, let raw = clean(odometer.stringValue) {
             if let value = Int64(raw.filter { $0 != "," }), (0...10_000_000).contains(value) {
                 vehicle.odometer = value
-                vehicle.odometerUnits = attribute(odometer, "units") == "km" ? "km" : "mi"
+                vehicle.odometerUnits = attribute(odometer, "units")?.hasPrefix("k") == true ? "km" : "mi"  // km, kms, kilometres
             } else {
                 warnings.append(ADFWarning(path: "\(at)/odometer", message: "not a number", value: raw))
             }

@@ -22,12 +22,24 @@ public enum PersonName {
         return result.precomposedStringWithCanonicalMapping
     }
 
-    /// Splits a `part="full"` name: the last word is the last name, the rest the first name.
+    /// Splits a `part="full"` name: the last word is the last name, the rest the first name; `Smith, John`
+    /// is the surname first; a leading title (`Dr.`) and a trailing suffix (`Jr.`) are dropped.
     /// - Returns: (first, last); first is nil for a one-word name.
     public static func split(full: String) -> (first: String?, last: String?) {
-        let words = full.split(whereSeparator: \.isWhitespace).map(String.init)
+        // "Smith, John": the surname first, as many lists write it.
+        let parts = full.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if parts.count == 2, !suffixes.contains(parts[1].lowercased().replacingOccurrences(of: ".", with: "")) {
+            return (parts[1], parts[0])
+        }
+        var words = full.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
+        // "… García-López Jr.": a generational suffix is not the surname; titles are not the given name.
+        if words.count > 2, let last = words.last, suffixes.contains(last.lowercased().replacingOccurrences(of: ".", with: "")) { words.removeLast() }
+        if words.count > 2, let first = words.first, titles.contains(first.lowercased().replacingOccurrences(of: ".", with: "")) { words.removeFirst() }
         guard let last = words.last else { return (nil, nil) }
         let first = words.dropLast().joined(separator: " ")
         return (first.isEmpty ? nil : first, last)
     }
+
+    static let suffixes: Set<String> = ["jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq"]
+    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta"]
 }
