@@ -20,9 +20,11 @@ import ServiceLifecycle
 public struct LeadDropFolder: Service {
     /// What became of one file.
     public struct FileOutcome: Sendable, Equatable {
+        /// The file's name as dropped.
         public var file: String
         /// `done` or `quarantine`.
         public var folder: String
+        /// Prospects imported, quarantined, and already imported by an earlier pass or import.
         public var leadsImported: Int
         public var quarantined: Int
         public var alreadyImported: Int
@@ -120,7 +122,6 @@ public struct LeadDropFolder: Service {
             let reportData = try JSONValue.object(object).encoded()
             try reportData.write(to: target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + ".report.json"))
             try fm.moveItem(at: file, to: target)
-            outcome.file = name
             outcomes.append(outcome)
         }
         return outcomes

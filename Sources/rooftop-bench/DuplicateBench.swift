@@ -13,25 +13,9 @@ import RooftopTesting
 /// `ROOFTOP_BENCH_DIR=DIR` keeps (and on a rerun reuses) the replica.
 enum DuplicateBench {
     static func run(customers: Int) throws {
-        let kept = ProcessInfo.processInfo.environment["ROOFTOP_BENCH_DIR"]
-        let temporary = kept == nil ? try TemporaryDirectory("rooftop-bench-duplicates") : nil
-        defer { temporary?.remove() }
-        let directory = kept ?? temporary!.path("")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = (directory as NSString).appendingPathComponent("duplicates-\(customers).sqlite")
-        let existed = FileManager.default.fileExists(atPath: path)
-        let replica = try Replica(path: path, rooftop: RooftopID(rawValue: "north")!)
-        if !existed {
-            var writer = ReplicaWriter(replica: replica, seed: 1)
-            var batch: [GeneratedRecord] = []
-            let started = Date()
-            for record in DealershipGenerator(count: customers, seed: 1) {
-                batch.append(record)
-                if batch.count == 2_000 { try writer.write(batch); batch.removeAll(keepingCapacity: true) }
-            }
-            try writer.write(batch)
-            print(String(format: "duplicates: %d generated customers written in %.1f s", customers, Date().timeIntervalSince(started)))
-        }
+        let files = try BenchFiles("rooftop-bench-duplicates")
+        defer { files.cleanup() }
+        let replica = try files.generatedReplica("duplicates-\(customers).sqlite", customers: customers, label: "duplicates")
         let service = CRMService(replica: replica)
         // ROOFTOP_BENCH_ONLY=create: only the check on create (profiling it without a full scan).
         if ProcessInfo.processInfo.environment["ROOFTOP_BENCH_ONLY"] != "create" { try scan(service, customers: customers) }

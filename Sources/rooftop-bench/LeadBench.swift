@@ -21,29 +21,13 @@ enum LeadBench {
     static let leads = 2_000
 
     static func run(customers: Int) async throws {
-        let kept = ProcessInfo.processInfo.environment["ROOFTOP_BENCH_DIR"]
-        let temporary = kept == nil ? try TemporaryDirectory("rooftop-bench-leads") : nil
-        defer { temporary?.remove() }
-        let directory = kept ?? temporary!.path("")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let base = (directory as NSString).appendingPathComponent("leads-base-\(customers).sqlite")
-        if !FileManager.default.fileExists(atPath: base) {
-            let replica = try Replica(path: base, rooftop: RooftopID(rawValue: "north")!)
-            var writer = ReplicaWriter(replica: replica, seed: 1)
-            var batch: [GeneratedRecord] = []
-            let took = try seconds {
-                for record in DealershipGenerator(count: customers, seed: 1) {
-                    batch.append(record)
-                    if batch.count == 2_000 { try writer.write(batch); batch.removeAll(keepingCapacity: true) }
-                }
-                try writer.write(batch)
-            }
-            print(String(format: "leads: %d generated customers written in %.1f s", customers, took))
-        }
+        let files = try BenchFiles("rooftop-bench-leads")
+        defer { files.cleanup() }
+        let base = try files.generatedReplica("leads-base-\(customers).sqlite", customers: customers, label: "leads")
         // A fresh copy per run: the leads are new to it.
-        let path = (directory as NSString).appendingPathComponent("leads-run.sqlite")
+        let path = files.path("leads-run.sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        try Replica(path: base, rooftop: RooftopID(rawValue: "north")!).backup(to: path)
+        try base.backup(to: path)
         let replica = try Replica(path: path, rooftop: RooftopID(rawValue: "north")!)
 
         var documents: [String] = []
@@ -55,7 +39,7 @@ enum LeadBench {
         }
         _ = try CRMService(replica: replica).duplicateModel()  // the model, once, as a running node holds it
         try await endpoint(replica, Array(documents.prefix(leads)))
-        try await folder(replica, Array(documents.dropFirst(leads)), directory: directory)
+        try await folder(replica, Array(documents.dropFirst(leads)), directory: files.directory)
     }
 
     static func endpoint(_ replica: Replica, _ documents: [String]) async throws {

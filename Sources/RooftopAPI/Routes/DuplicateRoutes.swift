@@ -62,13 +62,8 @@ struct DuplicateRoutes: Sendable {
             let (a, b) = try Self.pair(body)
             let user = try CustomerMergeRoutes.text(body["mergedBy"], at: "/mergedBy")
             let note = try CustomerMergeRoutes.text(body["note"], at: "/note")
-            var override = false
-            switch body["overrideDismissal"] {
-            case nil, .null?: break
-            case .bool(let flag)?: override = flag
-            default: throw ProblemDetails.validation(FieldInputError(pointer: "/overrideDismissal", reason: "expected true or false"))
-            }
-            let result = try await service.run { [override] in try $0.confirmDuplicate(a, b, by: user, note: note, overrideDismissal: override) }
+            let override = try CustomerMergeRoutes.flag(body["overrideDismissal"], at: "/overrideDismissal")
+            let result = try await service.run { try $0.confirmDuplicate(a, b, by: user, note: note, overrideDismissal: override) }
             return try Response.json(result.json)
         }
     }

@@ -46,7 +46,7 @@ struct LeadRoutes: Sendable {
                                          detail: error.description + "; nothing was imported")
                 }
             }
-            return try Response.json(Self.json(report))
+            return try Response.json(report.adfJSON)
         }
     }
 
@@ -69,6 +69,4 @@ struct LeadRoutes: Sendable {
         }
         return Data(xml.utf8)
     }
-
-    static func json(_ report: ImportReport) -> JSONValue { report.adfJSON }
 }

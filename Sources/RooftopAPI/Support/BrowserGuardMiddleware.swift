@@ -76,17 +76,12 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
         // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
         // cross-site page was refused above by its Origin or Sec-Fetch-Site).
         if request.method == .post, request.uri.path == LeadRoutes.path { accepted += LeadRoutes.mediaTypes }
-        guard accepted.contains(mediaType) else {
-            if request.uri.path == LeadRoutes.path {
-                throw ProblemDetails(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type",
-                                     detail: "an ADF lead is posted as \(LeadRoutes.mediaTypes.joined(separator: ", ")), not \(mediaType); nothing was imported")
-            }
-            throw unsupported("Content-Type \(mediaType)")
-        }
+        guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)", accepted: accepted) }
     }
 
-    static func unsupported(_ what: String) -> ProblemDetails {
+    /// 415 naming what this request may send instead (JSON by default).
+    static func unsupported(_ what: String, accepted: [String] = ["application/json"]) -> ProblemDetails {
         ProblemDetails(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type",
-                       detail: "request bodies are JSON (application/json; application/merge-patch+json for PATCH), not \(what); nothing was changed")
+                       detail: "this request's body is \(accepted.joined(separator: ", ")), not \(what); nothing was changed")
     }
 }

@@ -25,12 +25,15 @@ extension MatchModel {
     /// The estimated parameters of a model, kept between scans so that one merge or one new customer
     /// does not move every other pair's score (`sync-protocol/duplicate-detection.md#scores`).
     public struct Parameters: Codable, Sendable, Equatable {
+        /// ``MatchModel/m``: P(level | same person), 0...1.
         public var m: [MatchField: [MatchLevel: Double]]
+        /// ``MatchModel/u`` from random pairs: P(level | different people), 0...1.
         public var u: [MatchField: [MatchLevel: Double]]
         /// P(a random pair is one person) at ``population``.
         public var priorMatch: Double
         /// The customers the parameters were estimated on.
         public var population: Int
+        /// ``MatchModel/householdSurnameU`` and ``MatchModel/householdPhoneU``, 0...1.
         public var householdSurnameU: Double
         public var householdPhoneU: Double
 

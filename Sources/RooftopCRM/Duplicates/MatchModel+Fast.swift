@@ -9,19 +9,6 @@ extension MatchModel {
         return [given, surname, FieldComparator.birthDate(a, b), FieldComparator.email(a, b),
                 FieldComparator.phone(a, b), FieldComparator.address(a, b), FieldComparator.vin(a, b)]
     }
-
-    /// The posterior probability of a pair, exactly as ``score(_:_:)`` computes it, without building
-    /// the field comparisons (the scan's inner loop; the full score is built for the pairs kept).
-    func probabilityOnly(_ a: MatchRecord, _ b: MatchRecord) -> Double {
-        let levels = Self.levelList(a, b)
-        let household = levels[5] == .exact || levels[5] == .close || levels[4] == .partial
-        var total = 0.0
-        for (field, level) in zip(MatchField.allCases, levels) where level != .missing {
-            let mValue = max(m[field]?[level] ?? 0.001, 0.001)
-            total += log2(mValue / uValue(field, level, a, b, household: household))
-        }
-        return Self.probability(logOdds: log2(priorMatch / (1 - priorMatch)) + total)
-    }
 }
 
 extension MatchLevel {
@@ -39,7 +26,7 @@ extension MatchLevel {
     }
 }
 
-/// The scan's inner loop: ``MatchModel/probabilityOnly(_:_:)`` with m and u in flat arrays and each
+/// The scan's inner loop: the posterior probability of ``MatchModel/score(_:_:)`` with m and u in flat arrays and each
 /// record's value frequencies looked up once, not once per pair. Same operations in the same order,
 /// so the same probabilities to the bit.
 struct FastScorer: Sendable {
@@ -53,8 +40,6 @@ struct FastScorer: Sendable {
     /// Per record × 5: the frequency share of its given name, surname, birth date, e-mail and street
     /// (the exact-agreement u before the floor); nan when the record lacks the value.
     let shares: [Double]
-
-    static let sharedFields: [MatchField] = [.givenName, .surname, .birthDate, .email, .address]
 
     init(model: MatchModel, records: [MatchRecord]) {
         self.model = model

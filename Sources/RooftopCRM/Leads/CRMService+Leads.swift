@@ -28,18 +28,19 @@ public struct LeadSummary: Sendable {
 }
 
 extension CRMService {
-    /// Leads that arrived in `[from, until)`, newest first, with their response clock: the time from
+    /// Leads that arrived in `[from, until)` (any time when both are nil), newest first, with their response clock: the time from
     /// arrival to the first outbound interaction with the customer (the number dealers are judged on).
     /// - Parameters:
-    ///   - from: RFC 3339 lower bound of `receivedAt` (inclusive); `until` the upper bound (exclusive).
+    ///   - from: RFC 3339 lower bound of `receivedAt` (inclusive), nil for none; `until` the upper bound (exclusive).
     ///   - status: only `Imported` or `Quarantined` leads, when given.
     ///   - limit: at most this many (1...500).
     /// - Throws: database errors.
-    public func leads(from: String, until: String? = nil, status: String? = nil, limit: Int = 100) throws -> [LeadSummary] {
+    public func leads(from: String? = nil, until: String? = nil, status: String? = nil, limit: Int = 100) throws -> [LeadSummary] {
         let now = replica.wallClock.nowMilliseconds()
         return try replica.snapshot { tx in
-            var condition = "receivedAt >= ?"
-            var arguments: [FieldValue] = [.text(from)]
+            var condition = "1 = 1"
+            var arguments: [FieldValue] = []
+            if let from { condition += " AND receivedAt >= ?"; arguments.append(.text(from)) }
             if let until { condition += " AND receivedAt < ?"; arguments.append(.text(until)) }
             if let status { condition += " AND status = ?"; arguments.append(.text(status)) }
             let rows = try tx.rows(CRMSchema.lead, where: condition, arguments: arguments, orderBy: "receivedAt DESC, id DESC", limit: limit)

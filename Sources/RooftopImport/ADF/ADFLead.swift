@@ -159,7 +159,10 @@ public struct ADFQuarantinedProspect: Sendable, Equatable {
     public var reason: String
     /// The `<prospect>` element's XML.
     public var raw: String
+    /// Values not stored anywhere typed (every value of a quarantined prospect is in ``raw``).
     public var warnings: [ADFWarning]
+    /// As ``ADFLead/status``, ``ADFLead/requestDate`` (empty when missing or invalid),
+    /// ``ADFLead/leadID``, ``ADFLead/providerName`` and ``ADFLead/vendorName``.
     public var status: String
     public var requestDate: String
     public var leadID: String?
@@ -169,6 +172,8 @@ public struct ADFQuarantinedProspect: Sendable, Equatable {
 
 /// A parsed ADF document: the leads to import and the prospects quarantined.
 public struct ADFDocument: Sendable, Equatable {
+    /// Prospects with a name and a usable e-mail or phone, in document order.
     public var leads: [ADFLead]
+    /// The other prospects, in document order.
     public var quarantined: [ADFQuarantinedProspect]
 }

@@ -25,11 +25,6 @@ public enum LeadImporter {
         return try importDocument(document, into: replica, via: via)
     }
 
-    /// Imports parsed leads (no quarantined prospects), as from the command line.
-    public static func importLeads(_ leads: [ADFLead], into replica: Replica) throws -> ImportReport {
-        try importDocument(ADFDocument(leads: leads, quarantined: []), into: replica, via: .cli)
-    }
-
     /// Imports a parsed document in one transaction: the lookups of existing customers and the
     /// writes are atomic, so two imports at once cannot both miss a customer and create it twice.
     public static func importDocument(_ document: ADFDocument, into replica: Replica, via: Channel) throws -> ImportReport {

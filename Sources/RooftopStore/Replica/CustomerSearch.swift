@@ -142,16 +142,11 @@ enum CustomerSearch {
     }
 
     /// Ids of customers whose name has every word of `name` exactly (folded; no prefix, no typo
-    /// tier) and, when `place` is given, whose cities have its every word: the name lookup of the
-    /// duplicate check, one full-text query.
-    static func exactNameIDs(_ db: Database, _ name: String, place: String? = nil, limit: Int) throws -> [String] {
-        func words(_ text: String) -> [String] {
-            TextFolding.fold(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map(String.init)
-        }
-        let nameWords = words(name)
-        guard !nameWords.isEmpty, limit > 0 else { return [] }
-        let terms = nameWords.map { "name : " + phrase($0) } + (place.map(words) ?? []).map { "place : " + phrase($0) }
-        return try match(db, terms.joined(separator: " AND "), limit)
+    /// tier): the name lookup of the duplicate check, one full-text query on the `name` column.
+    static func exactNameIDs(_ db: Database, _ name: String, limit: Int) throws -> [String] {
+        let words = TextFolding.fold(name).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map(String.init)
+        guard !words.isEmpty, limit > 0 else { return [] }
+        return try match(db, words.map { "name : " + phrase($0) }.joined(separator: " AND "), limit)
     }
 
     static func match(_ db: Database, _ expression: String, _ wanted: Int) throws -> [String] {

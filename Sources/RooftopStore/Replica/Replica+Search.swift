@@ -53,10 +53,9 @@ extension StoreTransaction {
     }
 
     /// Ids of visible customers whose name has every word of `name` exactly (folded: case, accents;
-    /// no prefix or typo tier) and, when `city` is given, whose cities have its every word; at most
-    /// `limit`, in index order.
-    public func customerIDs(withNameWords name: String, inCity city: String? = nil, limit: Int) throws -> [RowID] {
-        try CustomerSearch.exactNameIDs(db, name, place: city, limit: limit).compactMap(RowID.init)
+    /// no prefix or typo tier), at most `limit`, in index order: the duplicate check's name lookup.
+    public func customerIDs(withNameWords name: String, limit: Int) throws -> [RowID] {
+        try CustomerSearch.exactNameIDs(db, name, limit: limit).compactMap(RowID.init)
     }
 
     /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.

@@ -53,7 +53,7 @@ struct LeadsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let leads = try CRMService(replica: try data.openReplica()).leads(from: "0000", status: "Quarantined", limit: limit)
+            let leads = try CRMService(replica: try data.openReplica()).leads(status: "Quarantined", limit: limit)
             if json { return try Output.printJSON(["items": JSONValue.array(leads.map(\.json))]) }
             if leads.isEmpty { print("no quarantined leads") }
             for lead in leads {
