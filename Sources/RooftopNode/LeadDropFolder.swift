@@ -86,11 +86,13 @@ public struct LeadDropFolder: Service {
             let attributes = try fm.attributesOfItem(atPath: file.path)
             guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
             if let modified = attributes[.modificationDate] as? Date, Date().timeIntervalSince(modified) < settle { continue }
-            let data = try Data(contentsOf: file)
+            var data = Data()
             var outcome = FileOutcome(file: name, folder: "done", leadsImported: 0, quarantined: 0, alreadyImported: 0)
             var report: JSONValue
             do {
-                let imported = try await replica.perform { replica in try LeadImporter.importDocument(data, into: replica, via: .dropFolder) }
+                data = try ADFParser.readFile(at: file)
+                let document = data
+                let imported = try await replica.perform { replica in try LeadImporter.importDocument(document, into: replica, via: .dropFolder) }
                 outcome.leadsImported = imported.leads.filter { $0.outcome == "Imported" }.count
                 outcome.quarantined = imported.quarantined
                 outcome.alreadyImported = imported.alreadyImported

@@ -16,7 +16,8 @@ import RooftopTesting
 /// Lead intake throughput (`scripts/bench N leads`, issue 13): on a replica of N generated customers,
 /// 2,000 generated ADF leads (one prospect per document, as providers send them; every tenth with a
 /// junk phone) posted to `POST /api/crm/leads/adf` over HTTP by 4 concurrent clients, and 2,000 more
-/// dropped as files and imported by the drop folder (``LeadDropFolder``): leads/s and post latency.
+/// dropped as files and imported by the drop folder (``LeadDropFolder``), and 2,000 more in one
+/// document (a provider's batch, read as a stream, one transaction): leads/s and post latency.
 enum LeadBench {
     static let leads = 2_000
 
@@ -31,15 +32,29 @@ enum LeadBench {
         let replica = try Replica(path: path, rooftop: RooftopID(rawValue: "north")!)
 
         var documents: [String] = []
-        for (i, record) in DealershipGenerator(count: leads * 3, seed: 5).enumerated() where record.email != nil || record.phone != nil {
-            guard documents.count < leads * 2 else { break }
+        for (i, record) in DealershipGenerator(count: leads * 4, seed: 5).enumerated() where record.email != nil || record.phone != nil {
+            guard documents.count < leads * 3 else { break }
             var prospect = ScaleRun.prospect(record).replacingOccurrences(of: "<prospect>", with: "<prospect><id source=\"Bench\">B-\(i)</id>")
             if i % 10 == 0 { prospect = prospect.replacingOccurrences(of: "</contact>", with: "<phone type=\"voice\">1234567890</phone></contact>") }
             documents.append("<?xml version=\"1.0\"?>\n<?adf version=\"1.0\"?>\n<adf>\n" + prospect + "</adf>\n")
         }
         _ = try CRMService(replica: replica).duplicateModel()  // the model, once, as a running node holds it
         try await endpoint(replica, Array(documents.prefix(leads)))
-        try await folder(replica, Array(documents.dropFirst(leads)), directory: files.directory)
+        try await folder(replica, Array(documents.dropFirst(leads).prefix(leads)), directory: files.directory)
+        try batch(replica, Array(documents.dropFirst(leads * 2)))
+    }
+
+    /// The prospects of `documents` in one document, imported as the CLI and the folder import one.
+    static func batch(_ replica: Replica, _ documents: [String]) throws {
+        let prospects = documents.map { document in
+            document.components(separatedBy: "<adf>\n").last!.components(separatedBy: "</adf>").first!
+        }
+        let data = Data(("<?xml version=\"1.0\"?>\n<?adf version=\"1.0\"?>\n<adf>\n" + prospects.joined() + "</adf>\n").utf8)
+        var report = ImportReport()
+        let took = try seconds { report = try LeadImporter.importDocument(data, into: replica, via: .cli) }
+        print(String(format: "leads: one document of %d leads (%.1f MB, read as a stream, one transaction) in %.1f s: %.0f leads/s (%d imported)",
+                     prospects.count, Double(data.count) / 1e6, took, Double(prospects.count) / took,
+                     report.leads.filter { $0.outcome == "Imported" }.count))
     }
 
     static func endpoint(_ replica: Replica, _ documents: [String]) async throws {

@@ -240,6 +240,51 @@ struct ADFParserTests {
         }
     }
 
+    /// libxml2 refuses one chunk over 10,000,000 bytes: handed the whole document at once, a
+    /// provider's batch of 15 MB was "not well-formed" although the limit is 32 MiB. Read as a
+    /// stream it is read whole.
+    @Test
+    func aDocumentOverTenMillionBytesIsReadWhole() throws {
+        let padding = String(repeating: "<!-- " + String(repeating: "provider batch padding ", count: 480) + " -->\n", count: 1_000)
+        let prospect = "<prospect>\(Self.validDate)\(Self.validContact)</prospect>"
+        let xml = "<?xml version=\"1.0\"?>\n<adf>" + prospect + padding + prospect.replacingOccurrences(of: "Ana", with: "Bea") + "</adf>"
+        #expect(xml.utf8.count > 11_000_000 && xml.utf8.count < ADFParser.maxDocumentBytes)
+        let leads = try ADFParser.parse(Data(xml.utf8))
+        #expect(leads.map(\.contact.firstName) == ["Ana", "Bea"])
+    }
+
+    /// Prospects are handed over as they are read, before the end of the document is known, so a
+    /// document's memory is one prospect's; a document broken after them still fails whole.
+    @Test
+    func prospectsArriveOneByOneAndABrokenEndStillFailsTheDocument() throws {
+        let whole = String(decoding: Self.document(Self.validDate + Self.validContact, Self.validContact, Self.validDate), as: UTF8.self)
+        let broken = try #require(whole.components(separatedBy: "</adf>").first) + "<prospect><customer>"
+        var seen: [String] = []
+        let error = #expect(throws: ADFError.self) {
+            try ADFParser.forEachProspect(in: Data(broken.utf8)) { outcome in
+                switch outcome {
+                case .lead(let lead): seen.append("lead \(lead.index)")
+                case .quarantined(let prospect): seen.append("quarantined \(prospect.index)")
+                }
+            }
+        }
+        #expect(seen == ["lead 1", "lead 2", "quarantined 3"])
+        #expect(error?.problems.first?.hasPrefix("not well-formed XML") == true)
+    }
+
+    /// The same prospect serializes to the same XML in every process (attributes in name order),
+    /// so a quarantined prospect's id, derived from its XML, is the same when it is sent again.
+    @Test
+    func aProspectsXMLIsTheSameEveryTimeWhateverItsAttributeOrder() throws {
+        let body = "<vehicle status=\"used\" interest=\"buy\"><odometer units=\"mi\" status=\"original\">100</odometer></vehicle>"
+        let first = try ADFParser.parseDocument(Self.document(body)).quarantined.first?.raw
+        let again = try ADFParser.parseDocument(Self.document(body)).quarantined.first?.raw
+        let reordered = "<vehicle interest=\"buy\" status=\"used\"><odometer status=\"original\" units=\"mi\">100</odometer></vehicle>"
+        #expect(first != nil && first == again)
+        #expect(try ADFParser.parseDocument(Self.document(reordered)).quarantined.first?.raw == first)
+        #expect(first?.contains("interest=\"buy\" status=\"used\"") == true)
+    }
+
     /// Values providers really send that fail validation: the lead imports, the value is a warning
     /// with its path and kept verbatim, and the typed field is left empty.
     @Test(arguments: [

@@ -609,4 +609,20 @@ struct LeadImporterTests {
         #expect(reports.map(\.interactions).reduce(0, +) == 6)
         #expect(try replica.customerIDs(withPhone: "+15550100150").count == 1)
     }
+
+    /// Leads are written as they are read, in the document's transaction: a document that turns
+    /// out broken after its first leads leaves the replica as it was.
+    @Test
+    func aDocumentBrokenAfterItsFirstLeadsImportsNothing() throws {
+        try Self.withReplica { replica in
+            let whole = String(decoding: try Fixtures.data("adf/04-two-prospects-one-document.xml"), as: UTF8.self)
+            let broken = try #require(whole.components(separatedBy: "</adf>").first) + "<prospect><customer><contact>"
+            let before = try replica.digest()
+            #expect(throws: ADFError.self) { try LeadImporter.importDocument(Data(broken.utf8), into: replica) }
+            #expect(try replica.digest() == before)
+            let report = try LeadImporter.importDocument(Data(whole.utf8), into: replica)
+            #expect(report.leads.map(\.outcome) == ["Imported", "Imported"])
+        }
+    }
+
 }

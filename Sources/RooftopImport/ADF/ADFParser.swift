@@ -18,6 +18,21 @@ public enum ADFParser {
     /// Documents larger than this are refused (32 MiB: a provider's batch of ~1,300 leads is ~3 MiB).
     public static let maxDocumentBytes = 32 << 20
 
+    /// A `<prospect>` read: a lead, or a prospect kept aside for review.
+    public enum Outcome: Sendable {
+        case lead(ADFLead)
+        case quarantined(ADFQuarantinedProspect)
+    }
+
+    /// The bytes of an ADF file, refused unread when it is larger than ``maxDocumentBytes`` (a
+    /// stray multi-gigabyte file in a drop folder is never read into memory).
+    /// - Throws: ``ADFError`` for a file over the bound; Foundation's error when it cannot be read.
+    public static func readFile(at url: URL) throws -> Data {
+        let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maxDocumentBytes else { throw ADFError(problems: ["document is larger than \(maxDocumentBytes) bytes"]) }
+        return try Data(contentsOf: url)
+    }
+
     /// The leads of a document (its quarantined prospects left out; see ``parseDocument(_:)``).
     /// - Throws: ``ADFError`` when the document is not ADF.
     public static func parse(_ data: Data) throws(ADFError) -> [ADFLead] { try parseDocument(data).leads }
@@ -25,9 +40,35 @@ public enum ADFParser {
     /// - Parameter data: the XML document.
     /// - Returns: one lead per usable `<prospect>` and one quarantined prospect per other, in
     ///   document order.
-    /// - Throws: ``ADFError`` when the document is empty, larger than ``maxDocumentBytes``, not
-    ///   well-formed XML, not rooted at `<adf>`, or without a `<prospect>`.
+    /// - Throws: ``ADFError`` as ``forEachProspect(in:_:)``.
     public static func parseDocument(_ data: Data) throws(ADFError) -> ADFDocument {
+        var result = ADFDocument(leads: [], quarantined: [])
+        do {
+            try forEachProspect(in: data) { outcome in
+                switch outcome {
+                case .lead(let lead): result.leads.append(lead)
+                case .quarantined(let prospect): result.quarantined.append(prospect)
+                }
+            }
+        } catch let error as ADFError {
+            throw error
+        } catch {
+            throw ADFError(problems: ["\(error)"])  // (the body above throws nothing)
+        }
+        return result
+    }
+
+    /// Reads the document as a stream (libxml2's SAX parser through `XMLParser`, fed in chunks):
+    /// only the `<prospect>` being read is held as a tree, so memory stays that of one prospect
+    /// whatever the document's size, and `body` gets each prospect as soon as it is read, in
+    /// document order.
+    ///
+    /// Whether the document is ADF is known only at its end: a caller that writes from `body`
+    /// writes in a transaction it rolls back when this throws (``LeadImporter`` does).
+    /// - Throws: ``ADFError`` when the document is empty, larger than ``maxDocumentBytes``,
+    ///   declares entities, is not well-formed XML, is not rooted at `<adf>`, or holds no
+    ///   `<prospect>`; or what `body` throws (reading stops there).
+    public static func forEachProspect(in data: Data, _ body: (Outcome) throws -> Void) throws {
         guard data.count <= maxDocumentBytes else { throw ADFError(problems: ["document is larger than \(maxDocumentBytes) bytes"]) }
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw ADFError(problems: ["the document is empty"])
@@ -40,42 +81,28 @@ public enum ADFParser {
         if declarations.contains(where: { data.range(of: $0) != nil }) {
             throw ADFError(problems: ["the document declares XML entities (<!ENTITY …>): refused, ADF needs none"])
         }
-        // libxml2's DOM parser recovers from broken input; the SAX parser is strict, so it
-        // decides well-formedness first (on Linux it may return true yet record an error).
-        let strict = XMLParser(data: data)
-        strict.shouldResolveExternalEntities = false
-        guard strict.parse(), strict.parserError == nil else {
-            throw ADFError(problems: ["not well-formed XML" + (strict.lineNumber > 0 ? " (line \(strict.lineNumber))" : "")])
-        }
-        let document: XMLDocument
-        do { document = try XMLDocument(data: data, options: [.nodeLoadExternalEntitiesNever]) } catch {
-            throw ADFError(problems: ["not well-formed XML"])
-        }
-        guard let root = document.rootElement(), root.name?.lowercased() == "adf" else {
-            throw ADFError(problems: ["the root element is not <adf>"])
-        }
-        let prospects = children(root, "prospect")
-        guard !prospects.isEmpty else { throw ADFError(problems: ["<adf> has no <prospect>"]) }
-        var result = ADFDocument(leads: [], quarantined: [])
-        for (i, prospect) in prospects.enumerated() {
-            switch parseProspect(prospect, index: i + 1) {
-            case .lead(let lead): result.leads.append(lead)
-            case .quarantined(let q): result.quarantined.append(q)
+        try withoutActuallyEscaping(body) { body in
+            let reader = ADFProspectReader { prospect, index in try body(parseProspect(prospect, index: index)) }
+            // A stream, not `XMLParser(data:)`: libxml2 refuses a single chunk over 10,000,000 bytes.
+            let parser = XMLParser(stream: InputStream(data: data))
+            parser.shouldResolveExternalEntities = false
+            parser.delegate = reader
+            let parsed = parser.parse()
+            if let failure = reader.failure { throw failure }
+            // (On Linux the parser may return true yet record an error.)
+            guard parsed, parser.parserError == nil, reader.ended else {
+                throw ADFError(problems: ["not well-formed XML" + (parser.lineNumber > 0 ? " (line \(parser.lineNumber))" : "")])
             }
+            guard reader.sawRoot else { throw ADFError(problems: ["not well-formed XML"]) }
+            guard reader.prospects > 0 else { throw ADFError(problems: ["<adf> has no <prospect>"]) }
         }
-        return result
     }
 
-    enum Outcome {
-        case lead(ADFLead)
-        case quarantined(ADFQuarantinedProspect)
+    static func children(_ element: ADFElement, _ name: String) -> [ADFElement] {
+        element.elements.filter { $0.name.lowercased() == name }
     }
 
-    static func children(_ element: XMLElement, _ name: String) -> [XMLElement] {
-        (element.children ?? []).compactMap { $0 as? XMLElement }.filter { $0.name?.lowercased() == name }
-    }
-
-    static func text(_ element: XMLElement?, _ name: String) -> String? {
+    static func text(_ element: ADFElement?, _ name: String) -> String? {
         guard let element, let child = children(element, name).first else { return nil }
         return clean(child.stringValue)
     }
@@ -86,18 +113,18 @@ public enum ADFParser {
         return trimmed.isEmpty ? nil : trimmed.precomposedStringWithCanonicalMapping
     }
 
-    static func attribute(_ element: XMLElement, _ name: String) -> String? {
-        clean(element.attribute(forName: name)?.stringValue)?.lowercased()
+    static func attribute(_ element: ADFElement, _ name: String) -> String? {
+        clean(element.attribute(forName: name))?.lowercased()
     }
 
     /// `parent/name[k]` with k the element's 1-based position among its same-named siblings.
-    static func path(_ parent: String, _ element: XMLElement, among siblings: [XMLElement]) -> String {
-        let name = element.name?.lowercased() ?? "?"
+    static func path(_ parent: String, _ element: ADFElement, among siblings: [ADFElement]) -> String {
+        let name = element.name.lowercased()
         guard siblings.count > 1, let k = siblings.firstIndex(where: { $0 === element }) else { return "\(parent)/\(name)" }
         return "\(parent)/\(name)[\(k + 1)]"
     }
 
-    static func parseProspect(_ prospect: XMLElement, index: Int) -> Outcome {
+    static func parseProspect(_ prospect: ADFElement, index: Int) -> Outcome {
         let base = "prospect[\(index)]"
         var warnings: [ADFWarning] = []
         var requestDate = ""
@@ -113,7 +140,7 @@ public enum ADFParser {
         }
         var leadID: String?
         if let idElement = children(prospect, "id").first, let value = clean(idElement.stringValue) {
-            leadID = [clean(idElement.attribute(forName: "source")?.stringValue), value].compactMap { $0 }.joined(separator: ":")
+            leadID = [clean(idElement.attribute(forName: "source")), value].compactMap { $0 }.joined(separator: ":")
         }
         let status = attribute(prospect, "status") ?? "new"
         let vendor = children(prospect, "vendor").first
@@ -177,7 +204,7 @@ public enum ADFParser {
         return .lead(lead)
     }
 
-    static func parseContact(_ contact: XMLElement, path base: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Contact {
+    static func parseContact(_ contact: ADFElement, path base: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Contact {
         var first: String?, middle: String?, last: String?, business: String?
         for name in children(contact, "name") {
             guard let value = clean(name.stringValue) else { continue }
@@ -243,7 +270,7 @@ public enum ADFParser {
         var address: ADFLead.Address?
         if let a = addressElement {
             var streets = children(a, "street").sorted {
-                (Int($0.attribute(forName: "line")?.stringValue ?? "1") ?? 1) < (Int($1.attribute(forName: "line")?.stringValue ?? "1") ?? 1)
+                (Int($0.attribute(forName: "line") ?? "1") ?? 1) < (Int($1.attribute(forName: "line") ?? "1") ?? 1)
             }.compactMap { clean($0.stringValue) }
             if let apartment = text(a, "apartment") { streets.append(apartment) }
             let type: String? = switch addressType {
@@ -277,7 +304,7 @@ public enum ADFParser {
         return (number, rest.isEmpty ? nil : rest)
     }
 
-    static func parseVehicle(_ element: XMLElement, path at: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Vehicle {
+    static func parseVehicle(_ element: ADFElement, path at: String, warnings: inout [ADFWarning], notes: inout [String]) -> ADFLead.Vehicle {
         var vehicle = ADFLead.Vehicle(interest: attribute(element, "interest") ?? "buy")
         switch attribute(element, "status") {
         case "new": vehicle.condition = "New"

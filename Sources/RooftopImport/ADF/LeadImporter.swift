@@ -16,30 +16,49 @@ public enum LeadImporter {
         case cli = "CLI", http = "HTTP", dropFolder = "DropFolder"
     }
 
-    /// Parses and imports one ADF document.
+    /// Parses and imports one ADF document, streamed (``ADFParser/forEachProspect(in:_:)``): each
+    /// prospect is written as soon as it is read, in one transaction for the whole document, rolled
+    /// back when the document turns out not to be ADF.
     /// - Parameter via: how it arrived.
+    /// - Returns: the report, its leads in document order.
     /// - Throws: ``ADFError`` when the document is not ADF (nothing imported); ``ReplicaError``
     ///   or a database error when writing fails (nothing imported).
     public static func importDocument(_ data: Data, into replica: Replica, via: Channel = .cli) throws -> ImportReport {
-        let document = try ADFParser.parseDocument(data)
-        return try importDocument(document, into: replica, via: via)
-    }
-
-    /// Imports a parsed document in one transaction: the lookups of existing customers and the
-    /// writes are atomic, so two imports at once cannot both miss a customer and create it twice.
-    public static func importDocument(_ document: ADFDocument, into replica: Replica, via: Channel) throws -> ImportReport {
         let model = try CRMService(replica: replica).duplicateModel()
         let receivedAt = Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds())
-        return try replica.transaction { tx in try importDocument(document, model: model, receivedAt: receivedAt, via: via, tx) }
+        // One transaction: the lookups of existing customers and the writes are atomic, so two
+        // imports at once cannot both miss a customer and create it twice.
+        return try replica.transaction { tx in
+            var run = Run(model: model, receivedAt: receivedAt, via: via)
+            try ADFParser.forEachProspect(in: data) { outcome in
+                switch outcome {
+                case .lead(let lead): try run.add(lead, tx)
+                case .quarantined(let prospect): try run.add(prospect, tx)
+                }
+            }
+            run.report.leads = run.outcomes
+            return run.report
+        }
     }
 
-    static func importDocument(_ document: ADFDocument, model: MatchModel, receivedAt: String, via: Channel, _ tx: StoreTransaction) throws -> ImportReport {
-        let replica = tx.replica
+    /// One document's import, prospect by prospect.
+    struct Run {
+        let model: MatchModel
+        let receivedAt: String
+        let via: Channel
         var report = ImportReport()
         var pendingLeadByProviderID: [String: RowID] = [:]  // first leads of this document, for resends
         var seen = Set<RowID>()  // leads of this document (a prospect repeated byte for byte is one lead)
         var outcomes: [ImportedLead] = []
-        for original in document.leads {
+
+        init(model: MatchModel, receivedAt: String, via: Channel) {
+            self.model = model
+            self.receivedAt = receivedAt
+            self.via = via
+        }
+
+        mutating func add(_ original: ADFLead, _ tx: StoreTransaction) throws {
+            let replica = tx.replica
             var lead = original
             var key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
             // Without a provider id or a request date, two leads of one person differ only in what they ask for.
@@ -53,7 +72,7 @@ public enum LeadImporter {
                                              customerId: stored?.values["customerId"]?.textValue, interactionId: interactionID.string,
                                              warnings: lead.warnings))
                 if let provider = lead.leadID, lead.status != "resend" { pendingLeadByProviderID[provider] = pendingLeadByProviderID[provider] ?? leadID }
-                continue
+                return
             }
             seen.insert(interactionID)
             var writes: [LocalWrite] = []
@@ -111,13 +130,14 @@ public enum LeadImporter {
             outcomes.append(ImportedLead(index: lead.index, leadId: leadID.string, outcome: "Imported", customerId: customer.string,
                                          interactionId: interactionID.string, customerMatched: matched, warnings: lead.warnings))
         }
-        for prospect in document.quarantined {
+
+        mutating func add(_ prospect: ADFQuarantinedProspect, _ tx: StoreTransaction) throws {
             let leadID = StableID.make("adf-quarantine|" + prospect.raw)
             if try seen.contains(leadID) || tx.exists(CRMSchema.lead, id: leadID) {
                 report.alreadyImported += 1
                 outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "AlreadyImported", reason: prospect.reason,
                                              warnings: prospect.warnings))
-                continue
+                return
             }
             var values = leadFields(status: "Quarantined", receivedAt: receivedAt, via: via, requestDate: prospect.requestDate,
                                     provider: prospect.providerName, vendor: prospect.vendorName, providerLeadID: prospect.leadID,
@@ -130,8 +150,6 @@ public enum LeadImporter {
             outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "Quarantined", reason: prospect.reason,
                                          warnings: prospect.warnings))
         }
-        report.leads = outcomes.sorted { $0.index < $1.index }
-        return report
     }
 
     /// `text` cut at a character boundary to at most `limit` UTF-8 bytes, hence at most `limit`

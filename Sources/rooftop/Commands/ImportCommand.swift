@@ -24,7 +24,8 @@ struct ImportCommand: ParsableCommand {
             for file in files {
                 let name = URL(fileURLWithPath: file).lastPathComponent
                 do {
-                    let report = try LeadImporter.importDocument(try readUserFile(file), into: replica, via: .cli)
+                    try requireReadableFile(file)
+                    let report = try LeadImporter.importDocument(try ADFParser.readFile(at: URL(fileURLWithPath: file)), into: replica, via: .cli)
                     print("\(name): \(report)")
                     for warning in report.warnings { print("  warning \(warning)") }
                     for lead in report.leads where lead.outcome == "Quarantined" {
