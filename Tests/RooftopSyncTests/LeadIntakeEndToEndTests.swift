@@ -103,4 +103,26 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("done/again-2.xml").path))
         await cluster.shutdown()
     }
+
+    /// A file over the documented bound (a stray export, a disk image) is quarantined with the
+    /// reason without being read into memory, and the files after it still import.
+    @Test func aFileOverTheBoundIsQuarantinedUnreadAndTheNextStillImports() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let huge = drop.appendingPathComponent("a-huge.xml")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: Data("<adf>".utf8)))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: UInt64(ADFParser.maxDocumentBytes) + 1)  // sparse: nothing written
+        try handle.close()
+        try Data(Self.adf("L-400", name: "After Huge", email: "after@example.com").utf8).write(to: drop.appendingPathComponent("b-lead.xml"))
+        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
+        let outcomes = try await folder.processReadyFiles(settle: 0)
+        #expect(outcomes.map(\.folder) == ["quarantine", "done"])
+        #expect(outcomes.first?.error == "document is larger than \(ADFParser.maxDocumentBytes) bytes")
+        #expect(outcomes.last?.leadsImported == 1)
+        #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("quarantine/a-huge.xml.report.json").path))
+        await cluster.shutdown()
+    }
 }
