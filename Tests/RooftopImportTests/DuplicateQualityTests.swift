@@ -103,4 +103,20 @@ struct ImportDuplicateTests {
         let again = try unchecked.importFile(at: file)
         #expect(again.customersCreated == 1 && again.alreadyImported == 2, "the check off: the row is created")
     }
+
+    @Test("an unusable value is counted per column and left empty; the rest of its record is imported")
+    func unusableValuesAreCountedAndLeftEmpty() throws {
+        let test = try TestReplica()
+        defer { test.remove() }
+        let text = LabelledFile.plainColumns.joined(separator: ",") + """
+
+            1,a,Ann,Lee,not-an-email,555-0100,,,,,1980-13-45
+            2,a,Ann,Lee,ann@example.com,(212) 555-0175,,,,,1980-02-03
+            """
+        let labelled = try LabelledFile.importRecords(text, into: test.replica)
+        #expect(labelled.unusableValues == ["email": 1, "phone": 1, "birth_date": 1])
+        #expect(labelled.report.customersCreated == 2)
+        #expect(try test.replica.customerIDs(withEmail: "ann@example.com").count == 1)
+    }
+
 }

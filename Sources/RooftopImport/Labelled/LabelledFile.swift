@@ -25,6 +25,10 @@ public struct LabelledFile: Sendable {
     public let entityByCustomer: [String: String]
     /// What the import did (rows it could not import stay in ``entityByCustomer``: their pairs count as missed).
     public let report: ImportReport
+    /// Column → how many of its values could not be used (an e-mail without a domain, a phone that
+    /// is no number, a date that is none): the record is imported with that field left empty, as a
+    /// customer desk would keep the rest of such a record. Plain format only.
+    public var unusableValues: [String: Int] = [:]
 
     /// Imports the records of `text` into `replica` as customers.
     /// - Throws: ``FEBRLError`` (not CSV, a column missing, an unknown header), database errors.
@@ -50,6 +54,7 @@ public struct LabelledFile: Sendable {
         var report = ImportReport()
         var entities: [String: String] = [:]
         var writes: [LocalWrite] = []
+        var unusable: [String: Int] = [:]
         let service = CRMService(replica: replica)
         for (index, row) in csv.rows.enumerated() {
             let line = index + 2
@@ -75,10 +80,16 @@ public struct LabelledFile: Sendable {
                 report.rejected.append("line \(line): no first_name or last_name")
                 continue
             }
-            fields["email"] = value(4).flatMap(EmailAddress.normalise).map(FieldValue.text)
-            fields["birthDate"] = value(10).flatMap(Timestamp.normaliseDate).map(FieldValue.text)
+            /// `column`'s value read by `read`; an unusable one is counted and left out.
+            func usable(_ column: Int, _ read: (String) -> String?) -> String? {
+                guard let raw = value(column) else { return nil }
+                guard let read = read(raw) else { unusable[plainColumns[column], default: 0] += 1; return nil }
+                return read
+            }
+            fields["email"] = usable(4, EmailAddress.normalise).map(FieldValue.text)
+            fields["birthDate"] = usable(10, Timestamp.normaliseDate).map(FieldValue.text)
             var phones: [ChildInput] = []
-            if let number = value(5).flatMap({ PhoneNumber.e164($0) }) {
+            if let number = usable(5, { PhoneNumber.e164($0) }) {
                 phones.append(ChildInput(id: StableID.make("labelled:\(recordID):phone"), fields: ["number": .text(number), "primary": .bool(true)]))
             }
             var address: [String: FieldValue] = ["type": .text("Home"), "country": .text("US"), "primary": .bool(true)]
@@ -97,6 +108,8 @@ public struct LabelledFile: Sendable {
             }
         }
         try replica.write(writes)
-        return LabelledFile(format: .plain, entityByCustomer: entities, report: report)
+        var file = LabelledFile(format: .plain, entityByCustomer: entities, report: report)
+        file.unusableValues = unusable
+        return file
     }
 }

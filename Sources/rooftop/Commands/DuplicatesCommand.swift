@@ -128,6 +128,9 @@ struct DuplicatesCommand: ParsableCommand {
             let evaluation = DuplicateEvaluation(entityByRecord: labelled.entityByCustomer)
             print("file \(file) (\(labelled.format.rawValue))")
             print("records \(labelled.entityByCustomer.count) (imported \(records.count), rejected \(labelled.report.rejected.count))")
+            if !labelled.unusableValues.isEmpty {
+                print("unusable values left empty " + labelled.unusableValues.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
             print("true pairs \(evaluation.truePairs)")
             print("candidate pairs \(result.candidates) (true pairs among them \(evaluation.matches(result.pairs)))")
             print(String(format: "prior %.3g", result.model.priorMatch))
