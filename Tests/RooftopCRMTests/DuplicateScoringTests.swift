@@ -93,6 +93,22 @@ struct DuplicateScoringTests {
         #expect(same)
     }
 
+    @Test("a common surname at one postal code is split by the given name's initial once the block is large")
+    func largeSurnamePostalBlocksAreSplitByInitial() {
+        let names = ["Aaron", "Abigail", "Adam", "Alice", "Amber", "Andrew", "Angela", "Anthony", "Barbara", "Benjamin", "Brenda", "Brian",
+                     "Carol", "Charles", "Christine", "Cynthia", "Daniel", "David", "Deborah", "Donald", "Edward", "Elizabeth", "Emily",
+                     "Frank", "Gary", "George", "Helen", "Henry", "Jacob", "Janet", "Jason", "Jennifer", "Jonathan", "Jonathon", "Joseph",
+                     "Karen", "Kevin", "Laura", "Linda", "Zoe"]
+        let records = names.enumerated().map { Self.person("s\($0.offset)", $0.element, "Smith", city: nil, postal: "85004") }
+        let pairs = Set(Blocking.candidatePairs(records).map { [records[$0.0].given!, records[$0.1].given!].sorted().joined(separator: "/") })
+        #expect(pairs.contains("jonathan/jonathon"), "a typo in the given name keeps the initial")
+        #expect(!pairs.contains("aaron/zoe"), "40 Smiths at one postal code are not all paired with each other")
+        #expect(pairs.count < names.count * (names.count - 1) / 2 / 4)
+        // A small block is still paired whole: a nickname with another initial (Bill / William).
+        let small = [Self.person("w1", "William", "Smith", city: nil), Self.person("w2", "Bill", "Smith", city: nil)]
+        #expect(Blocking.candidatePairs(small).count == 1)
+    }
+
     @Test("the scan's fast scorer gives every candidate pair the model's probability to the bit")
     func fastScorerAgrees() {
         let records = Self.population([]).sorted { $0.id < $1.id }

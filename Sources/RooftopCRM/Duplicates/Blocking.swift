@@ -8,7 +8,7 @@ public enum Blocking {
     /// The cap of the weak keys (phonetic codes, birth date with a place, the start of a street): at
     /// a million customers their blocks are large and mostly different people.
     public static let maxWeakBlock = 25
-    static let weakPrefixes: [Substring] = ["sx:", "bp:", "bc:", "sc:", "sp:", "sb:", "nc:"]
+    static let weakPrefixes: [Substring] = ["sx:", "bp:", "bc:", "sc:", "sp:", "sb:", "nc:", "np:"]
 
     /// The blocking keys of a record.
     public static func keys(_ r: MatchRecord) -> [String] {
@@ -17,7 +17,13 @@ public enum Blocking {
         for phone in r.phones { keys.append("p:" + phone) }
         for vin in r.vins { keys.append("v:" + vin) }
         if let surname = r.surname {
-            if let postal = r.postalCode { keys.append("np:" + surname + "|" + postal) }
+            if let postal = r.postalCode {
+                // Surname and postal code: paired whole while the block is small (a weak key's cap); at a
+                // million customers a common surname at one postal code is a block of dozens of different
+                // people, then split by the given name's initial (a typo rarely hits the first letter).
+                keys.append("np:" + surname + "|" + postal)
+                if let initial = r.given?.first { keys.append("npi:" + surname + "|" + postal + "|" + String(initial)) }
+            }
             if let date = r.birthDate { keys.append("nb:" + surname + "|" + date) }
         }
         if let given = r.given, let date = r.birthDate { keys.append("gb:" + given + "|" + date) }

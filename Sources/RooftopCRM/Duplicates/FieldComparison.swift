@@ -37,8 +37,9 @@ enum FieldComparator {
     static func given(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
         guard let x = a.given, let y = b.given else { return .missing }
         if x == y { return .exact }
-        if NicknameTable.areAliases(x, y) { return .alias }
-        if x.count == 1 || y.count == 1 { return x.first == y.first ? .initial : .different }
+        // (NicknameTable.areAliases, with each record's groups looked up once.)
+        if !a.givenAliasGroups.isEmpty, a.givenAliasGroups.contains(where: b.givenAliasGroups.contains) { return .alias }
+        if a.givenIsInitial || b.givenIsInitial { return x.first == y.first ? .initial : .different }
         if close(x, y) { return .close }
         // The given name typed in the surname's place, the other field something else.
         if x == b.surname || y == a.surname { return .close }
@@ -50,6 +51,7 @@ enum FieldComparator {
         if x == y { return .exact }
         if close(x, y) { return .close }
         // A double-barrelled surname typed in part (`garcia lopez` / `garcia`).
+        guard x.utf8.contains(0x20) || y.utf8.contains(0x20) else { return .different }
         let xs = x.split(separator: " "), ys = y.split(separator: " ")
         if xs.count != ys.count, Set(xs).isSubset(of: ys) || Set(ys).isSubset(of: xs) { return .close }
         return .different
@@ -68,26 +70,35 @@ enum FieldComparator {
     static func birthDate(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
         guard let x = a.birthDate, let y = b.birthDate else { return .missing }
         if x == y { return .exact }
-        let xd = Array(x.utf8), yd = Array(y.utf8)  // YYYY-MM-DD
-        let differing = xd.indices.filter { xd[$0] != yd[$0] }.count
-        if differing == 1 { return .close }
-        // Day and month typed the other way round (03-04 / 04-03).
-        if xd[0..<5] == yd[0..<5], xd[5..<7] == yd[8..<10], xd[8..<10] == yd[5..<7] { return .close }
-        return .different
+        // YYYY-MM-DD, compared in place (this runs for most candidate pairs).
+        let close = x.utf8.withContiguousStorageIfAvailable { xd in
+            y.utf8.withContiguousStorageIfAvailable { yd in dateClose(xd, yd) }
+        } ?? nil
+        return close ?? dateClose(Array(x.utf8), Array(y.utf8)) ? .close : .different
+    }
+
+    /// One digit apart, or day and month typed the other way round (03-04 / 04-03).
+    static func dateClose<C: RandomAccessCollection>(_ xd: C, _ yd: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        guard xd.count == 10, yd.count == 10 else { return false }
+        let x0 = xd.startIndex, y0 = yd.startIndex
+        var differing = 0
+        for k in 0..<10 where xd[x0 + k] != yd[y0 + k] { differing += 1 }
+        if differing == 1 { return true }
+        for k in 0..<5 where xd[x0 + k] != yd[y0 + k] { return false }
+        return xd[x0 + 5] == yd[y0 + 8] && xd[x0 + 6] == yd[y0 + 9] && xd[x0 + 8] == yd[y0 + 5] && xd[x0 + 9] == yd[y0 + 6]
     }
 
     static func email(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
         guard let x = a.email, let y = b.email else { return .missing }
         if x == y { return .exact }
-        let xl = x.prefix { $0 != "@" }, yl = y.prefix { $0 != "@" }
         // The same local part at another provider: only a local part with digits identifies a person
         // (`jgomez8463`); `maria.garcia` at two providers is often two people.
-        if xl == yl && xl.contains(where: \.isNumber) { return .close }
+        if a.emailLocalPartHasDigit && a.emailLocalPart == b.emailLocalPart { return .close }
         return .different
     }
 
     static func phone(_ a: MatchRecord, _ b: MatchRecord) -> MatchLevel {
-        guard !a.phones.isEmpty, !b.phones.isEmpty else { return .missing }
+        guard !(a.personalPhones.isEmpty && a.sharedPhones.isEmpty), !(b.personalPhones.isEmpty && b.sharedPhones.isEmpty) else { return .missing }
         if a.personalPhones.contains(where: b.personalPhones.contains) { return .exact }
         func shares(_ x: [String], _ y: [String]) -> Bool { x.contains(where: y.contains) }
         if shares(a.personalPhones, b.sharedPhones) || shares(a.sharedPhones, b.personalPhones) || shares(a.sharedPhones, b.sharedPhones) {
@@ -101,7 +112,7 @@ enum FieldComparator {
         let hasB = b.street != nil || b.postalCode != nil || b.city != nil
         guard hasA, hasB else { return .missing }
         let samePostal = a.postalCode != nil && a.postalCode == b.postalCode
-        let sameCity = a.city != nil && a.city?.filter { $0 != " " } == b.city?.filter { $0 != " " }
+        let sameCity = a.cityKey != nil && a.cityKey == b.cityKey
         // A postal code one slip apart is the same place when the street agrees too.
         let closePostal = a.postalCode.flatMap { x in b.postalCode.map { StringSimilarity.withinOneEdit(x, $0) } } ?? false
         if let x = a.street, let y = b.street, samePostal || sameCity || closePostal {

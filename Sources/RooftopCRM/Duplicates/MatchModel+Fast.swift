@@ -3,6 +3,12 @@ import Foundation
 extension MatchModel {
     /// The levels of a pair in ``MatchField/allCases`` order (``compare(_:_:)`` without the dictionary).
     static func levelList(_ a: MatchRecord, _ b: MatchRecord) -> [MatchLevel] {
+        let levels = levels(a, b)
+        return (0..<levels.count).map { levels[$0] }
+    }
+
+    /// ``levelList(_:_:)`` held inline (no allocation per pair in the scan).
+    static func levels(_ a: MatchRecord, _ b: MatchRecord) -> InlineArray<7, MatchLevel> {
         var given = FieldComparator.given(a, b), surname = FieldComparator.surname(a, b)
         if given != .exact && surname != .exact && FieldComparator.swapped(a, b) { given = .exact; surname = .exact }
         if a.isBusiness != b.isBusiness { given = .missing }
@@ -71,7 +77,7 @@ struct FastScorer: Sendable {
 
     /// The posterior probability of records `i` and `j` (`a` = records[i], `b` = records[j]).
     func probability(_ i: Int, _ a: MatchRecord, _ b: MatchRecord) -> Double {
-        let levels = MatchModel.levelList(a, b)
+        let levels = MatchModel.levels(a, b)
         let household = levels[5] == .exact || levels[5] == .close || levels[4] == .partial
         var total = 0.0
         for f in 0..<levels.count {

@@ -9,15 +9,34 @@ public struct MatchRecord: Sendable, Hashable {
     /// True for a business customer: `surname` then holds the folded business name.
     public var isBusiness = false
     /// The folded first given name (`José` → `jose`), nil when absent.
-    public var given: String?
+    public var given: String? {
+        didSet {
+            givenAliasGroups = given.flatMap { NicknameTable.groupsByName[$0] } ?? []
+            givenIsInitial = given.map { $0.utf8.count <= 4 && $0.count == 1 } ?? false
+        }
+    }
+    /// The nickname-table groups ``given`` belongs to (empty when none).
+    private(set) var givenAliasGroups: [Int] = []
+    /// ``given`` is one character (an initial).
+    private(set) var givenIsInitial = false
     /// The folded surname, or the business name of a business.
     public var surname: String?
     /// American Soundex of ``surname``.
     public var surnameCode: String?
     /// Birth date `YYYY-MM-DD`.
     public var birthDate: String?
-    /// The e-mail address, trimmed and lower-cased.
-    public var email: String?
+    /// The e-mail address, trimmed and lower-cased. Setting it sets ``emailLocalPart`` and
+    /// ``emailLocalPartHasDigit``.
+    public var email: String? {
+        didSet {
+            emailLocalPart = email.map { String($0.prefix { $0 != "@" }) }
+            emailLocalPartHasDigit = emailLocalPart?.contains(where: \.isNumber) ?? false
+        }
+    }
+    /// The part of ``email`` before the `@`.
+    public private(set) var emailLocalPart: String?
+    /// True when ``emailLocalPart`` holds a digit (`jgomez8463`).
+    public private(set) var emailLocalPartHasDigit = false
     /// Phones in E.164 that belong to the person (type Mobile, or of unknown type).
     public var personalPhones: [String] = []
     /// Phones in E.164 that a household or an office may share (Home, Work, Other).
@@ -34,8 +53,10 @@ public struct MatchRecord: Sendable, Hashable {
     public private(set) var streetName: String?
     /// ``street``'s words in sorted order (the same words in another order compare equal).
     public private(set) var streetWords: String?
-    /// The folded city.
-    public var city: String?
+    /// The folded city. Setting it sets ``cityKey``.
+    public var city: String? { didSet { cityKey = city.map { $0.filter { $0 != " " } } } }
+    /// ``city`` without spaces (`new york` and `newyork` compare equal).
+    public private(set) var cityKey: String?
     /// The postal code, upper-case without spaces or dashes.
     public var postalCode: String?
     /// VINs of vehicles the customer owns or drives.

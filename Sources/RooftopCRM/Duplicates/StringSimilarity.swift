@@ -9,52 +9,88 @@ public enum StringSimilarity {
     /// - Returns: a value in 0...1; 0 when either string is empty.
     public static func jaroWinkler(_ a: String, _ b: String) -> Double {
         if a == b { return a.isEmpty ? 0 : 1 }
-        let s = Array(a.unicodeScalars), t = Array(b.unicodeScalars)
-        guard !s.isEmpty, !t.isEmpty else { return 0 }
-        let window = max(0, max(s.count, t.count) / 2 - 1)
-        var sMatched = [Bool](repeating: false, count: s.count)
-        var tMatched = [Bool](repeating: false, count: t.count)
-        var matches = 0
-        for i in s.indices {
-            let low = max(0, i - window), high = min(t.count - 1, i + window)
-            guard low <= high else { continue }
-            for j in low...high where !tMatched[j] && s[i] == t[j] {
-                sMatched[i] = true
-                tMatched[j] = true
-                matches += 1
-                break
-            }
-        }
-        guard matches > 0 else { return 0 }
-        var transpositions = 0
-        var j = 0
-        for i in s.indices where sMatched[i] {
-            while !tMatched[j] { j += 1 }
-            if s[i] != t[j] { transpositions += 1 }
-            j += 1
-        }
-        let m = Double(matches)
-        let jaro = (m / Double(s.count) + m / Double(t.count) + (m - Double(transpositions / 2)) / m) / 3
-        var prefix = 0
-        while prefix < min(4, s.count, t.count) && s[prefix] == t[prefix] { prefix += 1 }
-        return jaro + Double(prefix) * 0.1 * (1 - jaro)
+        // ASCII text (most folded names) is compared on its UTF-8 bytes in place: the same result as
+        // on its scalars, without copying either string.
+        if let result = onASCIIBytes(a, b, jaroWinkler) { return result }
+        return jaroWinkler(Array(a.unicodeScalars), Array(b.unicodeScalars))
     }
 
     /// True when `a` becomes `b` by at most one substitution, insertion, deletion or transposition of
     /// adjacent characters (optimal string alignment distance ≤ 1; Damerau 1964).
     public static func withinOneEdit(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-        if x.count == y.count {
-            let differing = x.indices.filter { x[$0] != y[$0] }
-            if differing.count == 1 { return true }
-            return differing.count == 2 && differing[1] == differing[0] + 1 && x[differing[0]] == y[differing[1]] && x[differing[1]] == y[differing[0]]
+        if let result = onASCIIBytes(a, b, withinOneEdit) { return result }
+        return withinOneEdit(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    /// `body` on the UTF-8 bytes of `a` and `b` when both are ASCII and stored contiguously; else nil.
+    static func onASCIIBytes<R>(_ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        a.utf8.withContiguousStorageIfAvailable { s -> R? in
+            guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return b.utf8.withContiguousStorageIfAvailable { t -> R? in
+                t.allSatisfy({ $0 < 0x80 }) ? body(s, t) : nil
+            } ?? nil
+        } ?? nil
+    }
+
+    static func jaroWinkler<C: RandomAccessCollection>(_ s: C, _ t: C) -> Double where C.Element: Equatable, C.Index == Int {
+        guard !s.isEmpty, !t.isEmpty else { return 0 }
+        let sBase = s.startIndex, tBase = t.startIndex
+        let window = max(0, max(s.count, t.count) / 2 - 1)
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: s.count + t.count) { matched in
+            matched.initialize(repeating: false)
+            let tOffset = s.count
+            var matches = 0
+            for i in 0..<s.count {
+                let low = max(0, i - window), high = min(t.count - 1, i + window)
+                guard low <= high else { continue }
+                for j in low...high where !matched[tOffset + j] && s[sBase + i] == t[tBase + j] {
+                    matched[i] = true
+                    matched[tOffset + j] = true
+                    matches += 1
+                    break
+                }
+            }
+            guard matches > 0 else { return 0 }
+            var transpositions = 0
+            var j = 0
+            for i in 0..<s.count where matched[i] {
+                while !matched[tOffset + j] { j += 1 }
+                if s[sBase + i] != t[tBase + j] { transpositions += 1 }
+                j += 1
+            }
+            let m = Double(matches)
+            let jaro = (m / Double(s.count) + m / Double(t.count) + (m - Double(transpositions / 2)) / m) / 3
+            var prefix = 0
+            while prefix < min(4, s.count, t.count) && s[sBase + prefix] == t[tBase + prefix] { prefix += 1 }
+            return jaro + Double(prefix) * 0.1 * (1 - jaro)
         }
-        let (short, long) = x.count < y.count ? (x, y) : (y, x)
-        guard long.count == short.count + 1 else { return false }
+    }
+
+    static func withinOneEdit<C: RandomAccessCollection>(_ x: C, _ y: C) -> Bool where C.Element: Equatable, C.Index == Int {
+        let xBase = x.startIndex, yBase = y.startIndex
+        if x.count == y.count {
+            var first = -1, second = -1, differing = 0
+            for k in 0..<x.count where x[xBase + k] != y[yBase + k] {
+                differing += 1
+                if differing > 2 { return false }
+                if first < 0 { first = k } else { second = k }
+            }
+            if differing <= 1 { return true }
+            return second == first + 1 && x[xBase + first] == y[yBase + second] && x[xBase + second] == y[yBase + first]
+        }
+        let xShorter = x.count < y.count
+        let shortCount = min(x.count, y.count), longCount = max(x.count, y.count)
+        guard longCount == shortCount + 1 else { return false }
+        func short(_ k: Int) -> C.Element { xShorter ? x[xBase + k] : y[yBase + k] }
+        func long(_ k: Int) -> C.Element { xShorter ? y[yBase + k] : x[xBase + k] }
         var i = 0
-        while i < short.count && short[i] == long[i] { i += 1 }
-        return short[i...] == long[(i + 1)...]
+        while i < shortCount && short(i) == long(i) { i += 1 }
+        while i < shortCount {
+            if short(i) != long(i + 1) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// American Soundex (US National Archives, "The Soundex Indexing System", 2007): the first letter
