@@ -250,6 +250,30 @@ struct LeadImporterTests {
         }
     }
 
+    /// Found in a user trial: with a request date but no <id>, the key held only the date and the
+    /// contact, so a spouse sharing the home phone, or a second car asked about the same minute, was
+    /// "already imported": her lead, her minivan and her comment stored nowhere.
+    @Test(arguments: [
+        ("<name part=\"full\">Tom Ruiz</name><phone type=\"home\">5550100190</phone>", "Camry",
+         "<name part=\"full\">Tina Ruiz</name><phone type=\"home\">5550100190</phone>", "Sienna"),
+        ("<name part=\"full\">Sam Lee</name><email>sam@example.com</email>", "Bronco",
+         "<name part=\"full\">Sam Lee</name><email>sam@example.com</email>", "Maverick"),
+    ])
+    func twoDifferentProspectsWithoutIdButOneDateAreTwoLeads(first: String, firstModel: String, second: String, secondModel: String) throws {
+        func prospect(_ contact: String, _ model: String) -> String {
+            "<prospect><requestdate>2026-12-07</requestdate><customer><contact>\(contact)</contact></customer>"
+                + "<vehicle interest=\"buy\"><make>Toyota</make><model>\(model)</model></vehicle></prospect>"
+        }
+        let document = Data("<?adf version=\"1.0\"?><adf>\(prospect(first, firstModel))\(prospect(second, secondModel))</adf>".utf8)
+        try Self.withReplica { replica throws in
+            let report = try LeadImporter.importDocument(document, into: replica)
+            #expect(report.leads.map(\.outcome) == ["Imported", "Imported"])
+            #expect(report.interactions == 2 && report.alreadyImported == 0)
+            let again = try LeadImporter.importDocument(document, into: replica)
+            #expect(again.alreadyImported == 2, "the same document again is still nothing new")
+        }
+    }
+
     @Test func aBadProspectIsQuarantinedAndTheRestOfItsDocumentImports() throws {
         let xml = """
             <?adf version="1.0"?><adf>

@@ -97,6 +97,14 @@ import Testing
         #expect(try await folder.processReadyFiles(settle: 0).isEmpty)
         #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("slow.xml").path))
         try FileManager.default.removeItem(at: drop.appendingPathComponent("slow.xml"))
+        // So is a file created before its content arrives (empty, or whitespace so far).
+        try Data().write(to: drop.appendingPathComponent("upload.xml"))
+        try Data("\n  ".utf8).write(to: drop.appendingPathComponent("upload2.xml"))
+        #expect(try await folder.processReadyFiles(settle: 0).isEmpty)
+        for name in ["upload.xml", "upload2.xml"] {
+            #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent(name).path))
+            try FileManager.default.removeItem(at: drop.appendingPathComponent(name))
+        }
         // The same name dropped again later is kept beside the first, not over it.
         try document.write(to: drop.appendingPathComponent("again.xml"))
         _ = try await folder.processReadyFiles(settle: 0)

@@ -60,9 +60,11 @@ public enum LeadImporter {
         mutating func add(_ original: ADFLead, _ tx: StoreTransaction) throws {
             let replica = tx.replica
             var lead = original
-            var key = "adf:\(lead.leadID ?? "")|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))"
-            // Without a provider id or a request date, two leads of one person differ only in what they ask for.
-            if lead.leadID == nil && lead.requestDate.isEmpty { key += "|" + StableID.make(lead.raw).string }
+            // A provider's id names one lead (its resend has status resend). Without one, the lead is its
+            // XML: the same prospect sent again is one lead, and two prospects that differ in anything (two
+            // people sharing a home phone, one person asking about two cars at the same minute) are two.
+            let key = lead.leadID.map { "adf:\($0)|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))" }
+                ?? "adf-xml:" + StableID.make(lead.raw).string
             let interactionID = StableID.make(key + "|interaction")
             let leadID = StableID.make(key + "|lead")
             if try seen.contains(interactionID) || tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
