@@ -41,7 +41,11 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         if alreadyImported > 0 { parts.append("\(alreadyImported) already imported") }
         if !rejected.isEmpty { parts.append("\(rejected.count) rejected") }
         if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
-        if !warnings.isEmpty { parts.append("\(warnings.count) values kept in the interaction instead of typed fields") }
+        if !warnings.isEmpty {
+            // A quarantined prospect's values are in its lead record (it has no interaction).
+            parts.append(warnings.count == 1 ? "1 value not stored in a typed field (see the warning)"
+                         : "\(warnings.count) values not stored in typed fields (see the warnings)")
+        }
         return parts.joined(separator: ", ")
     }
 }

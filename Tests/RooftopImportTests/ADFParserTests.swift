@@ -240,6 +240,27 @@ struct ADFParserTests {
         }
     }
 
+    /// Found in a user trial: a co-buyer's contact, a second address, the stock number, body style
+    /// and price comments were kept only in the lead's XML; staff read the interaction.
+    @Test(arguments: [
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone></contact>"
+            + "<contact><name part=\"full\">Ben Example</name><email>ben@example.com</email></contact></customer>",
+         "Another contact: name Ben Example (part full), email ben@example.com"),
+        ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone>"
+            + "<address type=\"home\"><street>1 Main St</street></address><address type=\"work\"><street>9 Mill Rd</street><city>Troy</city></address>"
+            + "</contact></customer>",
+         "Another address: street 9 Mill Rd, city Troy (type work)"),
+        (validContact + "<vehicle interest=\"buy\"><make>Kia</make><model>EV9</model><stock>U4471</stock><bodystyle>SUV</bodystyle>"
+            + "<pricecomments>Offer valid 7 days</pricecomments><option><optionname>Tow package</optionname></option></vehicle>",
+         "Kia EV9 stock: U4471|Kia EV9 bodystyle: SUV|Kia EV9 pricecomments: Offer valid 7 days|Kia EV9 option: optionname Tow package"),
+    ])
+    func whatHasNoFieldIsKeptInTheInteractionText(body: String, expected: String) throws {
+        let lead = try #require(try ADFParser.parse(Self.document(Self.validDate + body)).first)
+        for note in expected.split(separator: "|") {
+            #expect(lead.notes.contains(String(note)), "\(note) in \(lead.notes)")
+        }
+    }
+
     /// libxml2 refuses one chunk over 10,000,000 bytes: handed the whole document at once, a
     /// provider's batch of 15 MB was "not well-formed" although the limit is 32 MiB. Read as a
     /// stream it is read whole.

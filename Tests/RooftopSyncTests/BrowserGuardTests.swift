@@ -82,6 +82,9 @@ import Testing
         #expect(plain.0 == 415 && plain.1.contains("\"code\":\"UNSUPPORTED_MEDIA_TYPE\""))
         let noType = try await node.send("POST", "/api/crm/customers", body: "{\"lastName\":\"Smith\"}")
         #expect(noType.0 == 415)
+        // An ADF post without Content-Type: the 415 names the types that endpoint takes.
+        let adf = try await node.send("POST", "/api/crm/leads/adf", body: "<adf/>")
+        #expect(adf.0 == 415 && adf.1.contains("application/xml") && adf.1.contains("text/plain"))
         // A page of another origin deleting: refused.
         let delete = try await node.send("DELETE", "/api/crm/customers/\(id)", headers: ["Origin: http://localhost:9999"])
         #expect(delete.0 == 403)

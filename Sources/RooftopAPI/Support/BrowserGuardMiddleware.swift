@@ -45,7 +45,7 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
                 // No media type: only an empty body passes (a restore, an erasure request).
                 var request = request
                 let body = try await request.collectBody(upTo: 1 << 20)  // kept in the request for the route
-                guard body.readableBytes == 0 else { throw Self.unsupported("a body without Content-Type") }
+                guard body.readableBytes == 0 else { throw Self.unsupported("a body without Content-Type", accepted: Self.accepted(request)) }
                 return try await next(request, context)
             }
             try Self.requireJSON(request)
@@ -70,13 +70,19 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
     static func requireJSON(_ request: Request) throws {
         guard let contentType = request.headers[.contentType] else { return }
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let accepted = accepted(request)
+        guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)", accepted: accepted) }
+    }
+
+    /// The media types `request`'s body may have.
+    static func accepted(_ request: Request) -> [String] {
         var accepted = request.method == .patch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
         // A CSV import (not a CORS-safelisted type either: a cross-site page must ask first).
         if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted.append("text/csv") }
         // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
         // cross-site page was refused above by its Origin or Sec-Fetch-Site).
         if request.method == .post, request.uri.path == LeadRoutes.path { accepted += LeadRoutes.mediaTypes }
-        guard accepted.contains(mediaType) else { throw unsupported("Content-Type \(mediaType)", accepted: accepted) }
+        return accepted
     }
 
     /// 415 naming what this request may send instead (JSON by default).

@@ -184,6 +184,14 @@ public enum ADFParser {
             if let employer = text(employment, "employer") ?? text(employment, "company") { notes.append("Employer: \(employer)") }
             if let months = text(employment, "monthsemployed") ?? text(employment, "timeemployed") { notes.append("Time employed: \(months)") }
         }
+        // A co-buyer or second contact, and anything else about the customer, kept in the interaction's text.
+        for other in children(customer, "contact").dropFirst() {
+            if let text = describe(other) { notes.append("Another contact: \(text)") }
+        }
+        let mappedCustomer: Set<String> = ["id", "contact", "comments", "timeframe", "employment"]
+        for other in customer.elements where !mappedCustomer.contains(other.name.lowercased()) {
+            if let text = describe(other) { notes.append("Customer \(other.name.lowercased()): \(text)") }
+        }
         var interest: [ADFLead.Vehicle] = []
         var owned: [ADFLead.Vehicle] = []
         let vehicles = children(prospect, "vehicle")
@@ -239,7 +247,11 @@ public enum ADFParser {
                 warnings.append(ADFWarning(path: path(base, element, among: emails), message: "not an e-mail address", value: raw))
             }
         }
-        let addressElement = children(contact, "address").first
+        let addresses = children(contact, "address")
+        let addressElement = addresses.first
+        for other in addresses.dropFirst() {
+            if let text = describe(other) { notes.append("Another address: \(text)") }
+        }
         let addressType = addressElement.flatMap { attribute($0, "type") }
         var phones: [ADFLead.Phone] = []
         let phoneElements = children(contact, "phone")
@@ -353,6 +365,22 @@ public enum ADFParser {
             if let balance = text(finance, "balance") { parts.append("balance \(balance)") }
             if !parts.isEmpty { notes.append("Finance (\(title)): " + parts.joined(separator: ", ")) }
         }
+        // Everything else a provider sends about the vehicle (stock number, body style, doors,
+        // transmission, options, price comments …) is kept in the interaction's text.
+        let mapped: Set<String> = ["id", "year", "make", "model", "trim", "vin", "odometer", "colorcombination", "comments", "price", "finance"]
+        for other in element.elements where !mapped.contains(other.name.lowercased()) {
+            if let text = describe(other) { notes.append("\(title) \(other.name.lowercased()): \(text)") }
+        }
         return vehicle
+    }
+
+    /// An element's content as one line for the interaction: a leaf's text (with its attributes in
+    /// parentheses), an element with children as `child value, child value`.
+    static func describe(_ element: ADFElement) -> String? {
+        let parts = element.elements.compactMap { child in describe(child).map { "\(child.name.lowercased()) \($0)" } }
+        let attributes = element.attributes.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+        guard parts.isEmpty else { return parts.joined(separator: ", ") + (attributes.isEmpty ? "" : " (\(attributes))") }
+        guard let text = clean(element.stringValue) else { return nil }
+        return text + (attributes.isEmpty ? "" : " (\(attributes))")
     }
 }
