@@ -74,18 +74,23 @@ extension ImportReport {
     /// (the answer of `POST /api/crm/leads/adf`, the drop folder's report).
     public var adfJSON: JSONValue {
         func count(_ n: Int) -> JSONValue { .number(Double(n)) }
-        let leads: [JSONValue] = leads.map { lead in
-            .object([
-                "index": count(lead.index), "leadId": .string(lead.leadId), "outcome": .string(lead.outcome),
-                "customerId": lead.customerId.map(JSONValue.string) ?? .null, "interactionId": lead.interactionId.map(JSONValue.string) ?? .null,
-                "customerMatched": .bool(lead.customerMatched), "reason": lead.reason.map(JSONValue.string) ?? .null,
-                "warnings": .array(lead.warnings.map { .object(["path": .string($0.path), "message": .string($0.message), "value": .string($0.value)]) }),
-            ])
-        }
         return .object([
             "customersCreated": count(customersCreated), "customersMatched": count(customersMatched),
             "interactions": count(interactions), "vehicles": count(vehicles), "quarantined": count(quarantined),
-            "alreadyImported": count(alreadyImported), "leads": .array(leads),
+            "alreadyImported": count(alreadyImported), "leads": .array(leads.map(\.json)),
+        ])
+    }
+}
+
+extension ImportedLead {
+    /// `{"index", "leadId", "outcome", "customerId", "interactionId", "customerMatched", "reason",
+    /// "warnings": [{"path", "message", "value"}]}`.
+    public var json: JSONValue {
+        .object([
+            "index": .number(Double(index)), "leadId": .string(leadId), "outcome": .string(outcome),
+            "customerId": customerId.map(JSONValue.string) ?? .null, "interactionId": interactionId.map(JSONValue.string) ?? .null,
+            "customerMatched": .bool(customerMatched), "reason": reason.map(JSONValue.string) ?? .null,
+            "warnings": .array(warnings.map { .object(["path": .string($0.path), "message": .string($0.message), "value": .string($0.value)]) }),
         ])
     }
 }

@@ -105,4 +105,34 @@ import Testing
             #expect(try replica.customerCount() == 0)
         }
     }
+
+    /// The quarantined prospect of a post, released by staff with the phone it lacked.
+    @Test func aQuarantinedLeadIsReleasedThroughTheAPI() async throws {
+        try await API.withAPI { client, replica in
+            let posted = try API.body(try await post(client, Self.twoProspects, type: "application/xml"))
+            guard case .array(let leads)? = posted["leads"], case .object(let second)? = leads.last, case .string(let id)? = second["leadId"] else {
+                Issue.record("leads: \(posted)")
+                return
+            }
+            func release(_ json: String) async throws -> TestResponse {
+                try await client.execute(uri: "/api/crm/leads/\(id)/release", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: json))
+            }
+            let bad = try await release(#"{"phone": "N/A"}"#)
+            #expect(bad.status == .badRequest && bad.headers[.contentType] == "application/problem+json")
+            let unknown = try await release(#"{"mobile": "5550100166"}"#)
+            #expect(unknown.status == .badRequest)
+            let released = try await release(#"{"phone": "555-010-0166", "releasedBy": "bdc"}"#)
+            #expect(released.status == .ok, "\(String(buffer: released.body))")
+            let body = try API.body(released)
+            #expect(body["outcome"] == "Imported")
+            guard case .string(let customerId)? = body["customerId"] else { Issue.record("no customer: \(body)"); return }
+            let customer = try API.body(try await client.execute(uri: "/api/crm/customers/\(customerId)", method: .get))
+            #expect(customer["lastName"] == "Contact")
+            let again = try await release(#"{"phone": "555-010-0166"}"#)
+            #expect(again.status == .notFound)
+            #expect(try replica.customerIDs(withPhone: "+15550100166").count == 1)
+        }
+    }
+
 }

@@ -21,6 +21,12 @@ import RooftopStore
 /// (not XML, another root, no prospect: nothing imported); 413 when larger than the limit.
 /// The staff API listens on loopback only, so until staff identity exists only this machine (a
 /// provider's relay on it) can post.
+///
+/// `POST /api/crm/leads/{id}/release` with `{"firstName", "lastName", "businessName", "email",
+/// "phone", "releasedBy"}` (each optional): imports a quarantined lead with the values staff give
+/// (``LeadImporter/release(lead:amend:in:)``); 200 with the lead as in `leads` above. 404 for no
+/// such lead, 409 `CONFLICT` when it is not quarantined, 422 `INVALID` when it still lacks a name or
+/// a usable e-mail or phone, 400 for an invalid e-mail or phone.
 struct LeadRoutes: Sendable {
     static let path = "/api/crm/leads/adf"
     /// Media types accepted (a lead provider's POST; the browser guard checks the origin first).
@@ -47,6 +53,28 @@ struct LeadRoutes: Sendable {
                 }
             }
             return try Response.json(report.adfJSON)
+        }
+        router.post(RouterPath("/api/crm/leads/:id/release")) { request, context in
+            try ListParameters.refuseUnknown(request, allowed: [])
+            let id = try RequestBody.rowID(context, "id")
+            let body = try await RequestBody.optionalJSONObject(request) ?? [:]
+            let fields = ["firstName", "lastName", "businessName", "email", "phone", "releasedBy"]
+            try RequestBody.refuseUnknownFields(body, allowed: Set(fields))
+            var values: [String: String] = [:]
+            for field in fields {
+                switch body[field] {
+                case nil, .null?: continue
+                case .string(let text)?: values[field] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                default: throw ProblemDetails.validation(FieldInputError(pointer: "/\(field)", reason: "expected a string"))
+                }
+            }
+            let amend: ADFContactAmendment
+            do {
+                amend = try ADFContactAmendment(firstName: values["firstName"], lastName: values["lastName"], businessName: values["businessName"],
+                                                email: values["email"], phone: values["phone"], releasedBy: values["releasedBy"])
+            } catch let error as FieldInputError { throw ProblemDetails.validation(error) }
+            let imported = try await replica.run { replica in try LeadImporter.release(lead: id, amend: amend, in: replica) }
+            return try Response.json(imported.json)
         }
     }
 

@@ -69,6 +69,10 @@ public enum ADFParser {
     ///   declares entities, is not well-formed XML, is not rooted at `<adf>`, or holds no
     ///   `<prospect>`; or what `body` throws (reading stops there).
     public static func forEachProspect(in data: Data, _ body: (Outcome) throws -> Void) throws {
+        try forEachProspect(in: data, amend: nil, body)
+    }
+
+    static func forEachProspect(in data: Data, amend: ADFContactAmendment?, _ body: (Outcome) throws -> Void) throws {
         guard data.count <= maxDocumentBytes else { throw ADFError(problems: ["document is larger than \(maxDocumentBytes) bytes"]) }
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw ADFError(problems: ["the document is empty"])
@@ -82,7 +86,7 @@ public enum ADFParser {
             throw ADFError(problems: ["the document declares XML entities (<!ENTITY …>): refused, ADF needs none"])
         }
         try withoutActuallyEscaping(body) { body in
-            let reader = ADFProspectReader { prospect, index in try body(parseProspect(prospect, index: index)) }
+            let reader = ADFProspectReader { prospect, index in try body(parseProspect(prospect, index: index, amend: amend)) }
             // A stream, not `XMLParser(data:)`: libxml2 refuses a single chunk over 10,000,000 bytes.
             let parser = XMLParser(stream: InputStream(data: data))
             parser.shouldResolveExternalEntities = false
@@ -124,7 +128,24 @@ public enum ADFParser {
         return "\(parent)/\(name)[\(k + 1)]"
     }
 
-    static func parseProspect(_ prospect: ADFElement, index: Int) -> Outcome {
+    /// The prospect of a lead's stored XML (`lead.raw`, one `<prospect>` element), read again with
+    /// `amend`'s values in place of the contact's (releasing a quarantined lead).
+    /// - Throws: ``ADFError`` when the XML is not one well-formed `<prospect>` (a lead's XML over
+    ///   65,536 characters was stored cut).
+    public static func prospect(fromStoredXML raw: String, amend: ADFContactAmendment) throws(ADFError) -> Outcome {
+        var outcome: Outcome?
+        do {
+            try forEachProspect(in: Data(("<adf>" + raw + "</adf>").utf8), amend: amend) { outcome = outcome ?? $0 }
+        } catch let error as ADFError {
+            throw error
+        } catch {
+            throw ADFError(problems: ["\(error)"])
+        }
+        guard let outcome else { throw ADFError(problems: ["<adf> has no <prospect>"]) }
+        return outcome
+    }
+
+    static func parseProspect(_ prospect: ADFElement, index: Int, amend: ADFContactAmendment? = nil) -> Outcome {
         let base = "prospect[\(index)]"
         var warnings: [ADFWarning] = []
         var requestDate = ""
@@ -151,10 +172,15 @@ public enum ADFParser {
             .quarantined(ADFQuarantinedProspect(index: index, reason: reason, raw: raw, warnings: warnings, status: status,
                                                 requestDate: requestDate, leadID: leadID, providerName: providerName, vendorName: vendorName))
         }
-        guard let customer = children(prospect, "customer").first else { return quarantine("no <customer>") }
-        guard let contactElement = children(customer, "contact").first else { return quarantine("no <contact>: a lead needs a name and an e-mail or phone") }
+        // Released with staff's values, a prospect without <customer> or <contact> reads as an empty one.
+        let placeholder = amend.map { _ in ADFElement(name: "customer", attributes: []) }
+        guard let customer = children(prospect, "customer").first ?? placeholder else { return quarantine("no <customer>") }
+        guard let contactElement = children(customer, "contact").first ?? amend.map({ _ in ADFElement(name: "contact", attributes: []) }) else {
+            return quarantine("no <contact>: a lead needs a name and an e-mail or phone")
+        }
         var notes: [String] = []
-        let contact = parseContact(contactElement, path: "\(base)/customer/contact", warnings: &warnings, notes: &notes)
+        var contact = parseContact(contactElement, path: "\(base)/customer/contact", warnings: &warnings, notes: &notes)
+        if let amend { amend.apply(to: &contact, notes: &notes) }
         var reasons: [String] = []
         if contact.firstName == nil && contact.lastName == nil && contact.businessName == nil { reasons.append("no name") }
         if contact.email == nil && contact.phones.isEmpty { reasons.append("no usable e-mail or phone") }

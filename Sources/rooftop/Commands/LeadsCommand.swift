@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RooftopCRM
+import RooftopImport
 import RooftopModel
 import RooftopStore
 
@@ -9,7 +10,7 @@ import RooftopStore
 struct LeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads", abstract: "Today's leads with their response time, and quarantined leads.",
-        subcommands: [Today.self, Rejected.self], defaultSubcommand: Today.self)
+        subcommands: [Today.self, Rejected.self, Release.self], defaultSubcommand: Today.self)
 
     struct Today: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -62,6 +63,40 @@ struct LeadsCommand: ParsableCommand {
                       + "\(row["reason"].textValue ?? "?")  lead \(row.id)")
                 if xml, let raw = row["raw"].textValue { print(raw) }
             }
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a quarantined lead with the name, e-mail or phone it lacked (its XML, arrival time and channel are kept).",
+            discussion: """
+                The lead's stored XML is read again with the values given here in place of the provider's, and imported as                 any lead is: a customer (or the existing one it confidently duplicates), an interaction noting what was given,                 its vehicles, and an Imported lead record with the original arrival time; the quarantined record is deleted.                 Exits 1 when the lead is not quarantined or still lacks a name or a usable e-mail or phone.
+                """)
+        @OptionGroup var data: DataOptions
+        @Argument(help: "The quarantined lead's id (rooftop leads rejected).") var lead: String
+        @Option(help: "First name.") var firstName: String?
+        @Option(help: "Last name.") var lastName: String?
+        @Option(help: "Business name.") var businessName: String?
+        @Option(help: "E-mail address.") var email: String?
+        @Option(help: "Phone number (E.164, or a NANP number in any format).") var phone: String?
+        @Option(help: "Who releases it (noted in the interaction).") var by: String?
+
+        func run() throws {
+            guard let id = RowID(lead) else { throw CLIError("\(lead) is not a lead id (a UUID)") }
+            let amend: ADFContactAmendment
+            do {
+                amend = try ADFContactAmendment(firstName: firstName, lastName: lastName, businessName: businessName,
+                                                email: email, phone: phone, releasedBy: by)
+            } catch {
+                let option = error.pointer.dropFirst().reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) }
+                throw CLIError("--\(option == "released-by" ? "by" : option): \(error.reason)")
+            }
+            let imported: ImportedLead
+            do { imported = try LeadImporter.release(lead: id, amend: amend, in: try data.openReplica()) } catch let error as ReplicaError {
+                throw CLIError(error.message)
+            }
+            print("lead \(imported.leadId): \(imported.outcome), customer \(imported.customerId ?? "-")"
+                  + (imported.customerMatched ? " (an existing customer)" : "") + ", interaction \(imported.interactionId ?? "-")")
         }
     }
 
