@@ -23,6 +23,31 @@ import Testing
         return try CRMTestData.customer(replica, json)
     }
 
+    /// Found checking decision 6 by hand: two records of one person usually hold the same mobile
+    /// and address; the merged customer showed the number twice and the address twice
+    /// (`12 Main Street` / `12 MAIN ST.`). The union shows each once, and removing it removes both.
+    @Test func aMergedCustomerShowsEachNumberAndPlaceOnce() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        func address(_ street: String, _ postal: String) -> [String: JSONValue] {
+            ["addresses": .array([.object(["type": "Home", "street": .string(street), "city": "Springfield", "state": "IL", "postalCode": .string(postal)])])]
+        }
+        let a = try person(t.replica, "Ana", "Lopez", phone: "+12125550101", extra: address("12 Main Street", "62704"))
+        let b = try person(t.replica, "Ana", "Lopez", email: "ana@example.com", phone: "+12125550101", extra: address("12 MAIN ST.", "62704-1234"))
+        try t.replica.write([LocalWrite(.insert, CRMSchema.customerPhone, id: RowID(uuid: UUID()),
+                                        values: ["customerId": .text(b.string), "number": .text("+12125550177"), "type": .text("Work")])])
+        _ = try service.mergeCustomer(a, into: b, by: "u-1", reason: nil, dryRun: false)
+        let merged = try #require(try t.replica.customer(id: b))
+        #expect(merged.phones.compactMap { $0["number"].textValue }.sorted() == ["+12125550101", "+12125550177"])
+        #expect(merged.addresses.count == 1)
+        // Removing the shared number from the merged customer removes it from both records.
+        let shown = try #require(merged.phones.first { $0["number"] == .text("+12125550101") })
+        try t.replica.removeChild(CRMSchema.customerPhone, id: shown.id, ofCustomer: try #require(RowID(merged.customer.id.string)))
+        let after = try #require(try t.replica.customer(id: b))
+        #expect(after.phones.compactMap { $0["number"].textValue } == ["+12125550177"])
+    }
+
     @Test func aMergeMovesEveryChildAndResolvesFieldsByDecision6() throws {
         let t = try TestReplica("north", clock: clock)
         defer { t.remove() }

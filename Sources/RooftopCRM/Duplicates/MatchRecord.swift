@@ -143,38 +143,13 @@ public enum MatchKeys {
 
     /// A street line folded, with suffixes, directionals and unit designators abbreviated per
     /// USPS Publication 28 (`12 North Main Street, Apt 4` → `12 n main st apt 4`).
-    public static func street(_ text: String) -> String? {
-        let kept = words(TextFolding.fold(text)).map { StreetSuffixes.standard[$0] ?? $0 }
-        return kept.isEmpty ? nil : kept.joined(separator: " ")
-    }
+    public static func street(_ text: String) -> String? { PostalAddress.street(text) }
 
     /// A postal code upper-cased without spaces and dashes (`k1a 0b1` → `K1A0B1`; ZIP+4 keeps its first five digits).
-    public static func postalCode(_ text: String) -> String? {
-        var code = String(text.uppercased().unicodeScalars.filter { ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A) })
-        if code.count == 9, code.allSatisfy(\.isNumber) { code = String(code.prefix(5)) }
-        return code.isEmpty ? nil : code
-    }
+    public static func postalCode(_ text: String) -> String? { PostalAddress.postalCode(text) }
 
-    /// Lower-case letters and digits split at everything else.
-    static func words(_ folded: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        for scalar in folded.unicodeScalars {
-            if scalar == "'" || scalar == "’" || scalar == "." { continue }  // O'Brien, St. → one word
-            let v = scalar.value
-            // ASCII decided without the Unicode property tables (most names and streets).
-            let wordScalar = v < 0x80 ? (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39)
-                : scalar.properties.isAlphabetic
-            if wordScalar {
-                current.unicodeScalars.append(scalar)
-            } else if !current.isEmpty {
-                result.append(current)
-                current = ""
-            }
-        }
-        if !current.isEmpty { result.append(current) }
-        return result
-    }
+    /// Lower-case letters and digits split at everything else (``TextFolding/words(_:)``).
+    static func words(_ folded: String) -> [String] { TextFolding.words(folded) }
 
     static let legalForms: Set<String> = ["inc", "llc", "ltd", "co", "corp", "corporation", "company", "incorporated", "plc", "lp", "llp", "pty", "the"]
 }

@@ -32,4 +32,26 @@ public enum TextFolding {
     static let extra: [Unicode.Scalar: String] = [
         "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ŀ": "l", "ħ": "h",
     ]
+
+    /// Lower-case letters and digits of folded text, split at everything else; apostrophes and
+    /// full stops join (`o'brien`, `st.` → `obrien`, `st`).
+    public static func words(_ folded: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        for scalar in folded.unicodeScalars {
+            if scalar == "'" || scalar == "’" || scalar == "." { continue }  // O'Brien, St. → one word
+            let v = scalar.value
+            // ASCII decided without the Unicode property tables (most names and streets).
+            let wordScalar = v < 0x80 ? (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39)
+                : scalar.properties.isAlphabetic
+            if wordScalar {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                result.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
 }

@@ -13,6 +13,8 @@ import RooftopReplication
 ///   false; `doNotContact` is true if any member says true (the most restrictive);
 /// - `loyaltyTier` (a floor staff set): the highest; `updatedAt`: the latest;
 /// - every other contact and profile field: the newest non-empty value (greatest stamp).
+///
+/// Phones and addresses are the union, each number and each place shown once (``oneEach(_:key:)``).
 public enum MergedCustomer {
     /// Fields whose value is the survivor's.
     public static let ownershipFields: Set<String> = ["homeRooftop", "createdAt", "sourceId", "sourceType"]
@@ -57,6 +59,32 @@ public enum MergedCustomer {
             row.stamps[name] = chosen.stamp
         }
         return row
+    }
+
+    /// `rows` with one row per `key`, in their order: of rows sharing a key, the one marked primary,
+    /// else the first (lowest id). A pure function of the rows, so every replica shows the same.
+    public static func oneEach(_ rows: [StoredRow], key: (StoredRow) -> String) -> [StoredRow] {
+        var position: [String: Int] = [:]
+        var result: [StoredRow] = []
+        for row in rows {
+            let k = key(row)
+            if let i = position[k] {
+                if result[i]["primary"] != .bool(true) && row["primary"] == .bool(true) { result[i] = row }
+            } else {
+                position[k] = result.count
+                result.append(row)
+            }
+        }
+        return result
+    }
+
+    /// A phone's key: its number (E.164).
+    public static func phoneKey(_ row: StoredRow) -> String { row["number"].textValue ?? row.id.string }
+
+    /// An address's key: ``PostalAddress/key(street:city:postalCode:)``; an address with none of those, its id.
+    public static func addressKey(_ row: StoredRow) -> String {
+        let key = PostalAddress.key(street: row["street"].textValue, city: row["city"].textValue, postalCode: row["postalCode"].textValue)
+        return key == "||" ? row.id.string : key
     }
 
     static func isEmpty(_ value: FieldValue) -> Bool {

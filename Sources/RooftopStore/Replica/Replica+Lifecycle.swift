@@ -14,12 +14,16 @@ extension Replica {
     }
 
     /// Removes one phone (`customerPhone`) or address (`customerAddress`) of a customer: a tombstone
-    /// like ``delete(_:id:)``. No other child becomes primary by itself (mark one with an update).
+    /// like ``delete(_:id:)``, and one for each other row of the customer with the same number or
+    /// place (a merged customer shows those once: `MergedCustomer.oneEach`). No other child becomes
+    /// primary by itself (mark one with an update).
+    /// - Returns: the delete of `id` as it enters the change log.
     /// - Throws: ``ReplicaError`` `NOT_FOUND` when the customer has no visible child with that id;
     ///   `INVALID` for another entity.
     @discardableResult
     public func removeChild(_ entity: EntitySchema, id: RowID, ofCustomer customer: RowID) throws -> RowChange {
-        guard entity.table == CRMSchema.customerPhone.table || entity.table == CRMSchema.customerAddress.table else {
+        let isPhone = entity.table == CRMSchema.customerPhone.table
+        guard isPhone || entity.table == CRMSchema.customerAddress.table else {
             throw ReplicaError(.invalid, "only phones and addresses are removed one by one, not \(entity.table)")
         }
         _ = try visibleRow(CRMSchema.customer, id: customer)
@@ -27,7 +31,16 @@ extension Replica {
             throw ReplicaError(.notFound, "customer \(customer) has no \(entity.table) with id \(id)")
         }
         guard state.isVisible else { throw try absence(entity, id: id) }
-        return try delete(entity, id: id)
+        func key(_ row: StoredRow) -> String { isPhone ? MergedCustomer.phoneKey(row) : MergedCustomer.addressKey(row) }
+        return try pool.write { db -> RowChange in
+            let siblings: [StoredRow] = try Self.storedRows(db, entity, where: "customerId = ?", suffix: "ORDER BY id", arguments: StatementArguments([customer.string]))
+            guard let removed = siblings.first(where: { $0.id == id }) else { throw ReplicaError(.notFound, "customer \(customer) has no \(entity.table) with id \(id)") }
+            let change = try lifecycle(db, entity, id: id, kind: .delete)
+            for sibling in siblings where sibling.id != id && key(sibling) == key(removed) {
+                _ = try lifecycle(db, entity, id: sibling.id, kind: .delete)
+            }
+            return change
+        }
     }
 
     /// Restores a deleted row with a later HLC than its tombstone. Edits that lost to the delete

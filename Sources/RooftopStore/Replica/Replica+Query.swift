@@ -176,6 +176,9 @@ extension Replica {
                 mergeStamp = FieldStamp(hlc: HLC(rawValue: UInt64(bitPattern: newest[0])), origin: origin)
             }
             records[index].customer = MergedCustomer.view(survivor: records[index].customer, absorbed: rows, mergeStamp: mergeStamp)
+            // The union shows each number and each place once (both members often had the customer's mobile).
+            records[index].phones = MergedCustomer.oneEach(records[index].phones, key: MergedCustomer.phoneKey)
+            records[index].addresses = MergedCustomer.oneEach(records[index].addresses, key: MergedCustomer.addressKey)
         }
     }
 

@@ -4,8 +4,9 @@
 /// Source: USPS Publication 28, "Postal Addressing Standards", Appendix C1 (street suffix
 /// abbreviations: primary name, common forms, standard abbreviation) and section 233 (directionals).
 /// The commonest suffixes and their common misspellings; folded spellings.
-enum StreetSuffixes {
-    static let standard: [String: String] = {
+public enum StreetSuffixes {
+    /// Every spelling (folded) → its standard abbreviation (itself for the abbreviation).
+    public static let standard: [String: String] = {
         let rows: [(String, [String])] = [
             ("aly", ["alley", "ally", "allee"]), ("anx", ["annex", "anex", "annx"]), ("arc", ["arcade"]), ("ave", ["avenue", "av", "aven", "avenu", "avn", "avnue"]),
             ("byu", ["bayou", "bayoo"]), ("bch", ["beach"]), ("bnd", ["bend"]), ("blf", ["bluff", "bluf"]), ("blvd", ["boulevard", "boul", "boulv"]),
