@@ -34,18 +34,15 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var parts = ["\(customersCreated) customers created"]
-        if customersMatched > 0 { parts.append("\(customersMatched) matched to existing customers") }
-        if interactions > 0 { parts.append("\(interactions) interactions") }
-        if vehicles > 0 { parts.append("\(vehicles) vehicles") }
+        func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }
+        var parts = [count(customersCreated, "customer", "customers") + " created"]
+        if customersMatched > 0 { parts.append(count(customersMatched, "matched to an existing customer", "matched to existing customers")) }
+        if interactions > 0 { parts.append(count(interactions, "interaction", "interactions")) }
+        if vehicles > 0 { parts.append(count(vehicles, "vehicle", "vehicles")) }
         if alreadyImported > 0 { parts.append("\(alreadyImported) already imported") }
         if !rejected.isEmpty { parts.append("\(rejected.count) rejected") }
         if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
-        if !warnings.isEmpty {
-            // A quarantined prospect's values are in its lead record (it has no interaction).
-            parts.append(warnings.count == 1 ? "1 value not stored in a typed field (see the warning)"
-                         : "\(warnings.count) values not stored in typed fields (see the warnings)")
-        }
+        if !warnings.isEmpty { parts.append(count(warnings.count, "warning", "warnings")) }
         return parts.joined(separator: ", ")
     }
 }

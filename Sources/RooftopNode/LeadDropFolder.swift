@@ -103,8 +103,9 @@ public struct LeadDropFolder: Service {
                 // XML cut short, or a file created before its content arrives (an upload that opens the file
                 // first), may still be being written: retried until a minute after its last change.
                 let firstByte = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
-                let mayBeUnfinished = (firstByte == nil && error.description.hasPrefix("the document is empty"))
-                    || (firstByte == UInt8(ascii: "<") && error.description.hasPrefix("not well-formed"))
+                // (A file over the bound was never read: nothing to wait for.)
+                let unread = error.description.hasPrefix("document is larger")
+                let mayBeUnfinished = !unread && (firstByte == nil || (firstByte == UInt8(ascii: "<") && error.description.hasPrefix("not well-formed")))
                 if mayBeUnfinished, let modified = attributes[.modificationDate] as? Date,
                    Date().timeIntervalSince(modified) < Self.incompleteGrace { continue }
                 outcome.folder = "quarantine"

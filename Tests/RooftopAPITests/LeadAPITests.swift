@@ -130,7 +130,7 @@ import Testing
             let customer = try API.body(try await client.execute(uri: "/api/crm/customers/\(customerId)", method: .get))
             #expect(customer["lastName"] == "Contact")
             let again = try await release(#"{"phone": "555-010-0166"}"#)
-            #expect(again.status == .notFound)
+            #expect(again.status == .gone)
             #expect(try replica.customerIDs(withPhone: "+15550100166").count == 1)
         }
     }

@@ -240,9 +240,7 @@ struct ADFParserTests {
         }
     }
 
-    /// Found in a user trial: a co-buyer's contact, a second address, the stock number, body style
-    /// and price comments were kept only in the lead's XML; staff read the interaction.
-    @Test(arguments: [
+    static let unmappedCases: [(body: String, expected: String)] = [
         ("<customer><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone></contact>"
             + "<contact><name part=\"full\">Ben Example</name><email>ben@example.com</email></contact></customer>",
          "Another contact: name Ben Example (part full), email ben@example.com"),
@@ -253,12 +251,59 @@ struct ADFParserTests {
         (validContact + "<vehicle interest=\"buy\"><make>Kia</make><model>EV9</model><stock>U4471</stock><bodystyle>SUV</bodystyle>"
             + "<pricecomments>Offer valid 7 days</pricecomments><option><optionname>Tow package</optionname></option></vehicle>",
          "Kia EV9 stock: U4471|Kia EV9 bodystyle: SUV|Kia EV9 pricecomments: Offer valid 7 days|Kia EV9 option: optionname Tow package"),
-    ])
+        ("<customer><id source=\"CRM\">CUST-42</id><contact><name part=\"full\">Ana Example</name><phone>5550100101</phone></contact></customer>"
+            + "<vehicle><make>Kia</make><model>EV9</model><colorcombination><exteriorcolor>White</exteriorcolor></colorcombination>"
+            + "<colorcombination><exteriorcolor>Grey</exteriorcolor><preference>2</preference></colorcombination></vehicle>",
+         "Customer id: CUST-42 (source CRM)|Kia EV9 colorcombination: exteriorcolor Grey, preference 2"),
+    ]
+
+    /// Found in a user trial: a co-buyer's contact, a second address, the stock number, body style
+    /// and price comments were kept only in the lead's XML; staff read the interaction.
+    @Test(arguments: unmappedCases)
     func whatHasNoFieldIsKeptInTheInteractionText(body: String, expected: String) throws {
         let lead = try #require(try ADFParser.parse(Self.document(Self.validDate + body)).first)
         for note in expected.split(separator: "|") {
             #expect(lead.notes.contains(String(note)), "\(note) in \(lead.notes)")
         }
+    }
+
+    /// Found in a second trial: the first <contact> became the customer even when the provider marked
+    /// another primarycontact="1", or when only the second one could be reached.
+    @Test(arguments: [
+        ("<contact primarycontact=\"0\"><name part=\"full\">Cole Second</name><email>cole@example.com</email></contact>"
+            + "<contact primarycontact=\"1\"><name part=\"full\">Prima Buyer</name><phone>5550100141</phone></contact>", "Prima", "Cole"),
+        ("<contact><name part=\"full\">Noah Nophone</name></contact>"
+            + "<contact><name part=\"full\">Rita Reach</name><phone type=\"cellphone\">5550100142</phone></contact>", "Rita", "Noah"),
+    ])
+    func theCustomerIsThePrimaryOrFirstReachableContact(contacts: String, customer: String, other: String) throws {
+        let lead = try #require(try ADFParser.parse(Self.document(Self.validDate + "<customer>\(contacts)</customer>")).first)
+        #expect(lead.contact.firstName == customer)
+        #expect(lead.notes.contains { $0.hasPrefix("Another contact: name \(other)") })
+    }
+
+    /// Found in a second trial: a re-indented resend, or one with a comment added, of a lead without a
+    /// provider id was imported as a new lead. Its identity ignores comments and whitespace between elements.
+    @Test func aReindentedOrCommentedProspectHasTheSameIdentity() throws {
+        let compact = try #require(try ADFParser.parse(Self.document(Self.validDate + Self.validContact)).first)
+        let indented = try #require(try ADFParser.parse(Self.document(
+            "\n    <!-- resent by the provider -->\n    " + Self.validDate + "\n    "
+                + Self.validContact.replacingOccurrences(of: "><", with: ">\n      <") + "\n  ")).first)
+        #expect(compact.identity == indented.identity && compact.raw != indented.raw)
+        let other = try #require(try ADFParser.parse(Self.document(Self.validDate + Self.validContact.replacingOccurrences(of: "Ana", with: "Ann"))).first)
+        #expect(other.identity != compact.identity)
+    }
+
+    /// A prospect longer than a lead record keeps its structure, its longest texts shortened, with a
+    /// warning, so it can be read again (a quarantined one released).
+    @Test func aProspectOverTheRecordsSizeIsStoredShortenedAndStillReadable() throws {
+        let comments = String(repeating: "The customer wrote a very long message. ", count: 2_500)
+        let document = try ADFParser.parseDocument(Self.document(Self.validDate + "<customer><contact><email>x@example.com</email></contact><comments>\(comments)</comments></customer>"))
+        let kept = try #require(document.quarantined.first)
+        #expect(kept.raw.utf8.count <= 65_536 && kept.raw.contains("[…]"))
+        #expect(kept.warnings.contains { $0.message.contains("longest texts are kept shortened") })
+        let again = try ADFParser.prospect(fromStoredXML: kept.raw, amend: try ADFContactAmendment(firstName: "Long", lastName: "Writer"))
+        guard case .lead(let lead) = again else { Issue.record("not readable again: \(again)"); return }
+        #expect(lead.contact.email == "x@example.com")
     }
 
     /// libxml2 refuses one chunk over 10,000,000 bytes: handed the whole document at once, a

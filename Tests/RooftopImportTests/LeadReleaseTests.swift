@@ -39,7 +39,7 @@ struct LeadReleaseTests {
             // Out of the quarantine list, and not released twice.
             #expect(try CRMService(replica: replica).leads(status: "Quarantined", limit: 10).isEmpty)
             let again = #expect(throws: ReplicaError.self) { try LeadImporter.release(lead: id, amend: amend, in: replica) }
-            #expect(again?.code == .notFound)
+            #expect(again?.code == .gone)
         }
     }
 

@@ -81,7 +81,7 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
         if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted.append("text/csv") }
         // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
         // cross-site page was refused above by its Origin or Sec-Fetch-Site).
-        if request.method == .post, request.uri.path == LeadRoutes.path { accepted += LeadRoutes.mediaTypes }
+        if request.method == .post, request.uri.path == LeadRoutes.path { accepted = LeadRoutes.mediaTypes }
         return accepted
     }
 

@@ -31,8 +31,12 @@ public struct ADFLead: Sendable, Equatable {
     /// `<employment>`: occupation and income range (→ `demographicInfo`).
     public var occupation: String?
     public var incomeRange: String?
-    /// The `<prospect>` element's XML.
+    /// The `<prospect>` element's XML (at most 65,536 UTF-8 bytes: longer texts in it shortened,
+    /// with a warning; ``ADFElement/xmlString(fitting:)``).
     public var raw: String = ""
+    /// The prospect's identity: a hash of its XML without comments and without the whitespace
+    /// between elements, so a re-indented resend is the same lead.
+    public var identity: String = ""
 
     public struct Contact: Sendable, Equatable {
         public var firstName: String?
@@ -157,8 +161,10 @@ public struct ADFQuarantinedProspect: Sendable, Equatable {
     public var index: Int
     /// Why, e.g. `no usable e-mail or phone`.
     public var reason: String
-    /// The `<prospect>` element's XML.
+    /// The `<prospect>` element's XML (as ``ADFLead/raw``).
     public var raw: String
+    /// As ``ADFLead/identity``.
+    public var identity: String = ""
     /// Values not stored anywhere typed (every value of a quarantined prospect is in ``raw``).
     public var warnings: [ADFWarning]
     /// As ``ADFLead/status``, ``ADFLead/requestDate`` (empty when missing or invalid),

@@ -167,19 +167,42 @@ public enum ADFParser {
         let vendor = children(prospect, "vendor").first
         let provider = children(prospect, "provider").first
         let vendorName = text(vendor, "vendorname"), providerName = provider.flatMap { text($0, "name") }
-        let raw = prospect.xmlString
+        // What a lead record holds (65,536 bytes): a longer prospect keeps its structure with its longest
+        // texts shortened, so a quarantined one can still be read again and released.
+        let (raw, shortened) = prospect.xmlString(fitting: 65_536)
+        if shortened || raw.utf8.count > 65_536 {
+            warnings.append(ADFWarning(path: base, message: shortened
+                ? "the prospect's XML is longer than a lead record holds (65,536 bytes): its longest texts are kept shortened"
+                : "the prospect's XML is longer than a lead record holds (65,536 bytes): kept cut",
+                value: "\(prospect.xmlString.utf8.count) bytes"))
+        }
+        let identity = StableID.make(prospect.canonicalXML).string
         func quarantine(_ reason: String) -> Outcome {
-            .quarantined(ADFQuarantinedProspect(index: index, reason: reason, raw: raw, warnings: warnings, status: status,
-                                                requestDate: requestDate, leadID: leadID, providerName: providerName, vendorName: vendorName))
+            var prospect = ADFQuarantinedProspect(index: index, reason: reason, raw: raw, warnings: warnings, status: status,
+                                                  requestDate: requestDate, leadID: leadID, providerName: providerName, vendorName: vendorName)
+            prospect.identity = identity
+            return .quarantined(prospect)
         }
         // Released with staff's values, a prospect without <customer> or <contact> reads as an empty one.
         let placeholder = amend.map { _ in ADFElement(name: "customer", attributes: []) }
         guard let customer = children(prospect, "customer").first ?? placeholder else { return quarantine("no <customer>") }
-        guard let contactElement = children(customer, "contact").first ?? amend.map({ _ in ADFElement(name: "contact", attributes: []) }) else {
-            return quarantine("no <contact>: a lead needs a name and an e-mail or phone")
+        // The customer is the contact marked primarycontact="1", else the first one a salesperson can
+        // reach (a name and an e-mail or phone); the others (a co-buyer) are lines of the interaction.
+        let contacts = children(customer, "contact")
+        var chosen: (element: ADFElement, contact: ADFLead.Contact, warnings: [ADFWarning], notes: [String])?
+        for element in contacts.filter({ attribute($0, "primarycontact") == "1" }) + contacts.filter({ attribute($0, "primarycontact") != "1" }) {
+            var w: [ADFWarning] = [], n: [String] = []
+            let parsed = parseContact(element, path: path("\(base)/customer", element, among: contacts), warnings: &w, notes: &n)
+            let usable = (parsed.firstName != nil || parsed.lastName != nil || parsed.businessName != nil) && (parsed.email != nil || !parsed.phones.isEmpty)
+            if chosen == nil || usable { chosen = (element, parsed, w, n) }
+            if usable { break }
         }
-        var notes: [String] = []
-        var contact = parseContact(contactElement, path: "\(base)/customer/contact", warnings: &warnings, notes: &notes)
+        if chosen == nil, amend != nil { chosen = (ADFElement(name: "contact", attributes: []), ADFLead.Contact(), [], []) }
+        guard let chosen else { return quarantine("no <contact>: a lead needs a name and an e-mail or phone") }
+        let contactElement = chosen.element
+        warnings += chosen.warnings
+        var notes: [String] = chosen.notes
+        var contact = chosen.contact
         if let amend { amend.apply(to: &contact, notes: &notes) }
         var reasons: [String] = []
         if contact.firstName == nil && contact.lastName == nil && contact.businessName == nil { reasons.append("no name") }
@@ -194,10 +217,6 @@ public enum ADFParser {
                                            + "the interaction keeps the start, the lead's XML up to 65,536 characters", value: String(c.prefix(80)) + "…"))
             }
         }
-        if raw.utf8.count > 65_536 {
-            warnings.append(ADFWarning(path: base, message: "the prospect's XML is longer than a lead record holds (65,536 bytes): kept cut",
-                                       value: "\(raw.utf8.count) bytes"))
-        }
         if let timeframe = children(customer, "timeframe").first {
             let parts = [text(timeframe, "description"), text(timeframe, "earliestdate").map { "earliest \($0)" },
                          text(timeframe, "latestdate").map { "latest \($0)" }].compactMap { $0 }
@@ -211,10 +230,10 @@ public enum ADFParser {
             if let months = text(employment, "monthsemployed") ?? text(employment, "timeemployed") { notes.append("Time employed: \(months)") }
         }
         // A co-buyer or second contact, and anything else about the customer, kept in the interaction's text.
-        for other in children(customer, "contact").dropFirst() {
+        for other in contacts where other !== contactElement {
             if let text = describe(other) { notes.append("Another contact: \(text)") }
         }
-        let mappedCustomer: Set<String> = ["id", "contact", "comments", "timeframe", "employment"]
+        let mappedCustomer: Set<String> = ["contact", "comments", "timeframe", "employment"]
         for other in customer.elements where !mappedCustomer.contains(other.name.lowercased()) {
             if let text = describe(other) { notes.append("Customer \(other.name.lowercased()): \(text)") }
         }
@@ -235,6 +254,7 @@ public enum ADFParser {
         lead.occupation = occupation
         lead.incomeRange = income
         lead.raw = raw
+        lead.identity = identity
         return .lead(lead)
     }
 
@@ -393,8 +413,9 @@ public enum ADFParser {
         }
         // Everything else a provider sends about the vehicle (stock number, body style, doors,
         // transmission, options, price comments …) is kept in the interaction's text.
-        let mapped: Set<String> = ["id", "year", "make", "model", "trim", "vin", "odometer", "colorcombination", "comments", "price", "finance"]
-        for other in element.elements where !mapped.contains(other.name.lowercased()) {
+        let mapped: Set<String> = ["year", "make", "model", "trim", "vin", "odometer", "comments", "price", "finance"]
+        let firstColors = children(element, "colorcombination").first
+        for other in element.elements where !mapped.contains(other.name.lowercased()) && other !== firstColors {
             if let text = describe(other) { notes.append("\(title) \(other.name.lowercased()): \(text)") }
         }
         return vehicle

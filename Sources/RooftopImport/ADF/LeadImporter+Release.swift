@@ -11,13 +11,18 @@ extension LeadImporter {
     /// running from the lead's arrival — and the quarantined record is deleted, in one transaction.
     /// - Returns: the imported lead (outcome `Imported`, or `AlreadyImported` when the same lead came
     ///   in meanwhile).
-    /// - Throws: ``ReplicaError`` `NOT_FOUND` (no such visible lead), `CONFLICT` (the lead is not
+    /// - Throws: ``ReplicaError`` `NOT_FOUND` (no such lead), `GONE` (released or deleted already), `CONFLICT` (the lead is not
     ///   quarantined), `INVALID` (still without a name or a usable e-mail or phone: the message says
     ///   which; or the stored XML cannot be read again); nothing is written then.
     public static func release(lead id: RowID, amend: ADFContactAmendment, in replica: Replica) throws -> ImportedLead {
         let model = try CRMService(replica: replica).duplicateModel()
         return try replica.transaction { tx in
-            guard let row = try tx.row(CRMSchema.lead, id: id) else { throw ReplicaError(.notFound, "no lead with id \(id)") }
+            guard let row = try tx.row(CRMSchema.lead, id: id) else {
+                if try tx.isKnown(CRMSchema.lead, id: id) {
+                    throw ReplicaError(.gone, "lead \(id) is no longer quarantined: it was released (rooftop leads, or GET /api/crm/leads, lists the imported lead) or deleted")
+                }
+                throw ReplicaError(.notFound, "no lead with id \(id)")
+            }
             guard row["status"].textValue == "Quarantined" else {
                 throw ReplicaError(.conflict, "lead \(id) is \(row["status"].textValue ?? "not quarantined"), not quarantined: nothing to release")
             }

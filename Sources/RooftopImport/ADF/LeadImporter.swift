@@ -64,7 +64,7 @@ public enum LeadImporter {
             // XML: the same prospect sent again is one lead, and two prospects that differ in anything (two
             // people sharing a home phone, one person asking about two cars at the same minute) are two.
             let key = lead.leadID.map { "adf:\($0)|\(lead.requestDate)|\(lead.status)|\(lead.contact.email ?? "")|\(lead.contact.phones.map(\.number).joined(separator: ","))" }
-                ?? "adf-xml:" + StableID.make(lead.raw).string
+                ?? "adf-xml:" + lead.identity
             let interactionID = StableID.make(key + "|interaction")
             let leadID = StableID.make(key + "|lead")
             if try seen.contains(interactionID) || tx.isKnown(CRMSchema.customerInteraction, id: interactionID) {
@@ -134,7 +134,7 @@ public enum LeadImporter {
         }
 
         mutating func add(_ prospect: ADFQuarantinedProspect, _ tx: StoreTransaction) throws {
-            let leadID = StableID.make("adf-quarantine|" + prospect.raw)
+            let leadID = StableID.make("adf-quarantine|" + prospect.identity)
             if try seen.contains(leadID) || tx.exists(CRMSchema.lead, id: leadID) {
                 report.alreadyImported += 1
                 outcomes.append(ImportedLead(index: prospect.index, leadId: leadID.string, outcome: "AlreadyImported", reason: prospect.reason,

@@ -178,7 +178,10 @@ struct CRMCommand: ParsableCommand {
         @Argument var id: String
 
         func run() throws {
-            try CRMService(replica: data.openReplica()).delete(try CRMCommand.entity(collection), id: try CRMCommand.id(id))
+            let entity = try CRMCommand.entity(collection)
+            // As the REST API: read-only collections (leads, merges, the outbox) change only through their actions.
+            guard entity.resource?.writable == true else { throw CLIError("\(collection) is written by its actions, not by hand") }
+            try CRMService(replica: data.openReplica()).delete(entity, id: try CRMCommand.id(id))
             print("deleted")
         }
     }
@@ -190,7 +193,9 @@ struct CRMCommand: ParsableCommand {
         @Argument var id: String
 
         func run() throws {
-            print(CRMCommand.line(try CRMService(replica: data.openReplica()).restore(try CRMCommand.entity(collection), id: try CRMCommand.id(id))))
+            let entity = try CRMCommand.entity(collection)
+            guard entity.resource?.writable == true else { throw CLIError("\(collection) is written by its actions, not by hand") }
+            print(CRMCommand.line(try CRMService(replica: data.openReplica()).restore(entity, id: try CRMCommand.id(id))))
         }
     }
 }
