@@ -20,15 +20,16 @@ public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddlew
         }
     }
 
-    /// The methods routed for `path`.
+    /// The methods routed for `path`. A path that names a route segment for segment
+    /// (`/api/crm/leads/adf`) is that route's alone: the router prefers the constant segment to a
+    /// parameter (`/api/crm/leads/{id}`), so the parameter route's methods do not reach it.
     func allowedMethods(for path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/")
-        var methods = Set<String>()
-        for route in routes where route.segments.count == parts.count {
-            if zip(route.segments, parts).allSatisfy({ pattern, part in pattern == nil || pattern == part }) {
-                methods.insert(route.method.rawValue)
-            }
+        let matching = routes.filter { route in
+            route.segments.count == parts.count && zip(route.segments, parts).allSatisfy { pattern, part in pattern == nil || pattern == part }
         }
+        let exact = matching.filter { $0.segments.allSatisfy { $0 != nil } }
+        let methods = Set((exact.isEmpty ? matching : exact).map(\.method.rawValue))
         return methods.sorted().compactMap { HTTPRequest.Method($0) }
     }
 

@@ -166,6 +166,9 @@ import RooftopHTTP
             #expect(one.status == .methodNotAllowed)
             #expect(one.headers[.allow] == "DELETE, GET, PATCH, PUT")
             #expect(try await client.execute(uri: "/api/crm/nothing-here", method: .patch).status == .notFound)
+            // A constant path beside a parameter one (`/leads/adf`, `/leads/{id}`) allows only its own methods.
+            let adf = try await client.execute(uri: "/api/crm/leads/adf", method: .get)
+            #expect(adf.status == .methodNotAllowed && adf.headers[.allow] == "POST")
             #expect(try replica.customerCount() == 0)
         }
     }
