@@ -96,6 +96,12 @@ import Testing
             #expect(item["autoMerge"] == .bool(true))
             guard case .array(let customers)? = item["customers"] else { Issue.record("no customers"); return }
             #expect(customers.count == 2)
+            // The pairs a reviewer must decide, apart from those the auto-merge class holds.
+            let reviewOnly = try API.body(try await client.execute(uri: "/api/crm/duplicates?autoMerge=false", method: .get))
+            #expect(reviewOnly["items"] == [])
+            let confidentOnly = try API.body(try await client.execute(uri: "/api/crm/duplicates?autoMerge=true", method: .get))
+            #expect({ if case .array(let found)? = confidentOnly["items"] { return found.count } else { return -1 } }() == 1)
+            #expect(try await client.execute(uri: "/api/crm/duplicates?autoMerge=maybe", method: .get).status == .badRequest)
 
             // Confirming merges them: the queue empties, one customer remains of the two.
             let confirm = try await post(client, "/api/crm/duplicates/confirm", ["customerIds": [a, b], "mergedBy": "maria"])

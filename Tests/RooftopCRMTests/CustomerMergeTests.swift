@@ -48,6 +48,42 @@ import Testing
         #expect(after.phones.compactMap { $0["number"].textValue } == ["+12125550177"])
     }
 
+    /// Found in a user trial: after a merge, the absorbed record's newer typo ("Michele Hernandes")
+    /// showed, and setting the name back to the survivor's own value was "no change": the update was
+    /// compared with the survivor's stored row, not with the merged record staff see.
+    @Test func aStaffCorrectionBackToTheSurvivorsOwnValueShows() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        let a = try person(t.replica, "Michelle", "Hernández", phone: "+12125550111")
+        let b = try person(t.replica, "Michele", "Hernandes", phone: "+12125550111")
+        _ = try service.mergeCustomer(b, into: a, by: "u-1", reason: nil, dryRun: false)
+        let merged = try #require(try t.replica.customer(id: a))
+        #expect(merged.customer["firstName"] == .text("Michele"), "the newest non-empty value shows after the merge")
+        clock.advance(by: 10)
+        let changes = try t.replica.write([LocalWrite(.update, CRMSchema.customer, id: a,
+                                                      values: ["firstName": .text("Michelle"), "lastName": .text("Hernández")])])
+        #expect(changes.count == 1)
+        let corrected = try #require(try t.replica.customer(id: a))
+        #expect(corrected.customer["firstName"] == .text("Michelle") && corrected.customer["lastName"] == .text("Hernández"))
+    }
+
+    /// Found in a user trial: the survivor is the record written first, which may be a 2026 web lead,
+    /// while the other came from an import with its 2016 customer-since date; that date was lost.
+    @Test func aMergedCustomerKeepsTheEarliestCreatedAt() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let a = try person(t.replica, "Sandra", "Cooper", phone: "+12125550122")
+        var older = CustomerInput(fields: ["firstName": .text("Sandra"), "lastName": .text("Cooper"), "createdAt": .text("2016-06-14T10:00:00.000Z")])
+        older.phones = [ChildInput(fields: ["number": .text("+12125550122"), "type": .text("Mobile")])]
+        clock.advance(by: 10)
+        let b = try t.replica.createCustomer(older)
+        _ = try CRMService(replica: t.replica).mergeCustomer(b, into: a, by: "u-1", reason: nil, dryRun: false)
+        let merged = try #require(try t.replica.customer(id: a))
+        #expect(merged.customer.id == a, "the record written first survives")
+        #expect(merged.customer["createdAt"] == .text("2016-06-14T10:00:00.000Z"))
+    }
+
     @Test func aMergeMovesEveryChildAndResolvesFieldsByDecision6() throws {
         let t = try TestReplica("north", clock: clock)
         defer { t.remove() }

@@ -26,7 +26,8 @@ struct DuplicateRoutes: Sendable {
         let group = router.group("api/crm/duplicates")
         let service = CRMService(replica: replica)
         group.get { request, _ in
-            try ListParameters.refuseUnknown(request, allowed: ["limit", "minProbability", "customerId"])
+            try ListParameters.refuseUnknown(request, allowed: ["limit", "minProbability", "customerId", "autoMerge"])
+            let autoMerge = request.uri.queryParameters.get("autoMerge") == nil ? nil : try ListParameters.flag(request, "autoMerge")
             let limit = try ListParameters.limit(request)
             let minimum = try Self.probability(request)
             var customer: RowID?
@@ -37,7 +38,9 @@ struct DuplicateRoutes: Sendable {
                 }
                 customer = id
             }
-            let items = try await service.run { [customer] in try $0.duplicateQueue(limit: limit, minimumProbability: minimum, customer: customer) }
+            let items = try await service.run { [customer] in
+                try $0.duplicateQueue(limit: limit, minimumProbability: minimum, customer: customer, autoMerge: autoMerge)
+            }
             return try Response.json(["items": JSONValue.array(items.map(\.json))])
         }
         group.post("scan") { request, _ in

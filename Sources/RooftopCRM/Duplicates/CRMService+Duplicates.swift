@@ -30,8 +30,8 @@ public struct DuplicateMatch: Sendable, Equatable {
     /// `{"customerId", "probability", "weight", "matched": [field], "differed": [field]}`.
     public var json: JSONValue {
         .object(["customerId": .string(customerId), "probability": .number(score.probability), "weight": .number(score.weight),
-                 "matched": .array(score.fields.filter { $0.weight > 0 }.map { .string($0.field.rawValue) }),
-                 "differed": .array(score.fields.filter { $0.weight < 0 }.map { .string($0.field.rawValue) })])
+                 "matched": .array(score.fields.filter(\.agrees).map { .string($0.field.rawValue) }),
+                 "differed": .array(score.fields.filter(\.differs).map { .string($0.field.rawValue) })])
     }
 }
 
@@ -51,8 +51,8 @@ public struct DuplicateCandidate: Sendable {
         return .object([
             "customerIds": .array([.string(pair.a), .string(pair.b)]),
             "probability": .number(pair.score.probability), "weight": .number(pair.score.weight), "autoMerge": .bool(pair.isConfident),
-            "matched": .array(fields.filter { $0.weight > 0 }.map { .string($0.field.rawValue) }),
-            "differed": .array(fields.filter { $0.weight < 0 }.map { .string($0.field.rawValue) }),
+            "matched": .array(fields.filter(\.agrees).map { .string($0.field.rawValue) }),
+            "differed": .array(fields.filter(\.differs).map { .string($0.field.rawValue) }),
             "fields": .array(fields.filter { $0.level != .missing }.map {
                 .object(["field": .string($0.field.rawValue), "level": .string($0.level.rawValue), "weight": .number($0.weight)])
             }),
@@ -68,7 +68,7 @@ public struct DuplicateCustomerError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         let best = matches[0]
         return "this customer looks like existing customer \(best.customerId) (probability \(best.score.probability); matched "
-            + best.score.fields.filter { $0.weight > 0 }.map(\.field.rawValue).joined(separator: ", ") + ")"
+            + best.score.fields.filter(\.agrees).map(\.field.rawValue).joined(separator: ", ") + ")"
     }
 }
 
@@ -139,8 +139,11 @@ extension CRMService {
     ///   - limit: at most this many (1...500).
     ///   - minimumProbability: only pairs at or above this.
     ///   - customer: only pairs naming this customer (or a customer absorbed into it).
+    ///   - autoMerge: only pairs in the auto-merge class (true) or only the others, the pairs a
+    ///     reviewer must decide (false); nil: both.
     /// - Throws: database errors.
-    public func duplicateQueue(limit: Int = CRMService.defaultLimit, minimumProbability: Double = 0, customer: RowID? = nil) throws -> [DuplicateCandidate] {
+    public func duplicateQueue(limit: Int = CRMService.defaultLimit, minimumProbability: Double = 0, customer: RowID? = nil,
+                               autoMerge: Bool? = nil) throws -> [DuplicateCandidate] {
         try replica.snapshot { tx in
             var sql = """
                 SELECT c.a, c.b, c.scannedAt FROM duplicateCandidate c
@@ -164,6 +167,7 @@ extension CRMService {
                       first.id == a, second.id == b else { continue }
                 guard let score = try Self.storedScore(tx, a: a, b: b) else { continue }
                 let pair = DuplicateDetector.Pair(a: a.string, b: b.string, score: score)
+                if let autoMerge, pair.isConfident != autoMerge { continue }
                 result.append(DuplicateCandidate(pair: pair, customers: try tx.customers(ids: [a, b]), scannedAt: scannedAt))
             }
             return result
@@ -215,7 +219,7 @@ extension CRMService {
             let who = dismissal.values["decidedBy"]?.textValue.map { " by \($0)" } ?? ""
             let why = dismissal.values["note"]?.textValue.map { " (\"\($0)\")" } ?? ""
             throw ReplicaError(.conflict, "customers \(first) and \(second) were dismissed as different people\(who)\(why); "
-                               + "confirm with overrideDismissal to merge them anyway")
+                               + "confirm with overrideDismissal (CLI: --override-dismissal) to merge them anyway")
         }
         return try mergeCustomer(first, into: second, by: user, reason: note ?? "confirmed duplicate")
     }

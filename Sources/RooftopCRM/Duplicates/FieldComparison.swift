@@ -29,7 +29,14 @@ public struct FieldComparison: Sendable, Codable, Equatable {
     public var field: MatchField
     public var level: MatchLevel
     /// The match weight in bits: positive for agreement, negative for disagreement, 0 when missing.
+    /// (An exact agreement a household shares, such as the surname at one address, can weigh less than
+    /// nothing: it is still agreement.)
     public var weight: Double
+
+    /// The values agree at some level (exact, alias, close, initial, partial): "matched" for staff.
+    public var agrees: Bool { level != .different && level != .missing }
+    /// Both present and different: "differed" for staff.
+    public var differs: Bool { level == .different }
 }
 
 /// Compares two records field by field (`sync-protocol/duplicate-detection.md#comparisons`).

@@ -8,7 +8,8 @@ import RooftopReplication
 ///
 /// For each field, a write made after the newest merge (a greater stamp than the merge's) wins
 /// outright, even one that clears the field: staff edited the merged customer. Otherwise:
-/// - ownership fields (`homeRooftop`, `createdAt`, `sourceId`, `sourceType`): the survivor's;
+/// - ownership fields (`homeRooftop`, `sourceId`, `sourceType`): the survivor's; `createdAt` (customer
+///   since): the earliest member's;
 /// - consent: an opt-in (`optInEmail`, `optInSMS`, `optInMail`) is true only if no member says
 ///   false; `doNotContact` is true if any member says true (the most restrictive);
 /// - `loyaltyTier` (a floor staff set): the highest; `updatedAt`: the latest;
@@ -57,6 +58,13 @@ public enum MergedCustomer {
             guard let chosen else { continue }
             row.values[name] = chosen.value.isNull ? nil : chosen.value
             row.stamps[name] = chosen.stamp
+        }
+        // `createdAt` is when the person became a customer: the earliest member's (a record imported with
+        // its 2016 date keeps it, whichever record the merge keeps).
+        if let earliest = members.compactMap({ member in member["createdAt"].textValue.map { (text: $0, stamp: member.stamps["createdAt"]) } })
+            .min(by: { $0.text < $1.text }) {
+            row.values["createdAt"] = .text(earliest.text)
+            if let stamp = earliest.stamp { row.stamps["createdAt"] = stamp }
         }
         return row
     }

@@ -99,10 +99,18 @@ extension Replica {
                 throw ReplicaError(.notFound, "no \(entity.table) with id \(write.rowID)")
             }
             if let invalidField { throw invalidField }
+            // What staff see: for a merge survivor, the merged record. A value equal to the survivor's own
+            // stored one but not to what the merged record shows (another member's newer value won) is
+            // written, with a stamp after the merge, so the correction shows (`customer-merge.md`).
+            var shown = existing.values
+            if entity.table == CRMSchema.customer.table, !(try CustomerMerges.absorbed(db, into: write.rowID.string)).isEmpty,
+               let merged = try Self.plainCustomerRecords(db, ids: [write.rowID]).first {
+                shown = merged.customer.values
+            }
             // An update that changes nothing writes nothing (and takes no HLC).
-            guard write.values.contains(where: { (existing.values[$0.key] ?? .null) != $0.value }) else { return nil }
+            guard write.values.contains(where: { (shown[$0.key] ?? .null) != $0.value }) else { return nil }
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
-            return try save(db, entity, localChange(write, current: existing.values, hlc: hlc), onto: existing)
+            return try save(db, entity, localChange(write, current: shown, hlc: hlc), onto: existing)
         }
     }
 

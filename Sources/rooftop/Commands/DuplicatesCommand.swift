@@ -40,6 +40,7 @@ struct DuplicatesCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
         @Option(help: "At most this many pairs (1-500).") var limit = 50
         @Option(help: "Only pairs at or above this probability (0-1).") var minProbability = 0.0
+        @Flag(help: "Only the pairs a reviewer must decide (below the auto-merge class).") var reviewOnly = false
         @Flag(help: "Print JSON ({\"items\": [...]}, as GET /api/crm/duplicates).") var json = false
 
         func validate() throws {
@@ -48,7 +49,7 @@ struct DuplicatesCommand: ParsableCommand {
         }
 
         func run() throws {
-            let items = try CRMService(replica: try data.openReplica()).duplicateQueue(limit: limit, minimumProbability: minProbability)
+            let items = try CRMService(replica: try data.openReplica()).duplicateQueue(limit: limit, minimumProbability: minProbability, autoMerge: reviewOnly ? false : nil)
             if json { return try Output.printJSON(["items": JSONValue.array(items.map(\.json))]) }
             if items.isEmpty { print("no possible duplicates queued (run `rooftop duplicates scan`)") }
             for item in items {
@@ -56,8 +57,8 @@ struct DuplicatesCommand: ParsableCommand {
                     [c.customer.values["firstName"]?.textValue, c.customer.values["lastName"]?.textValue ?? c.customer.values["businessName"]?.textValue]
                         .compactMap { $0 }.joined(separator: " ")
                 }
-                let matched = item.pair.score.fields.filter { $0.weight > 0 }.map(\.field.rawValue).joined(separator: ",")
-                let differed = item.pair.score.fields.filter { $0.weight < 0 }.map(\.field.rawValue).joined(separator: ",")
+                let matched = item.pair.score.fields.filter(\.agrees).map(\.field.rawValue).joined(separator: ",")
+                let differed = item.pair.score.fields.filter(\.differs).map(\.field.rawValue).joined(separator: ",")
                 print(String(format: "%.4f", item.pair.score.probability) + (item.pair.isConfident ? " auto " : " review ")
                       + "\(item.pair.a) \(names.first ?? "") | \(item.pair.b) \(names.last ?? "")  matched: \(matched)  differed: \(differed.isEmpty ? "-" : differed)")
             }
