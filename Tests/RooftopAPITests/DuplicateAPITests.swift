@@ -162,6 +162,9 @@ import Testing
             let a = try API.body(try await post(client, "/api/crm/customers", Self.dana))["id"]!
             let b = try API.body(try await post(client, "/api/crm/customers?allowDuplicate=true", Self.danaAgain))["id"]!
             _ = try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [a, b], "decidedBy": "maria", "note": "twins"])
+            // Dismissed again by someone else: the first decision and its note stay (found in a user trial).
+            let again = try API.body(try await post(client, "/api/crm/duplicates/dismiss", ["customerIds": [a, b], "decidedBy": "sam", "note": "again"]))
+            #expect(again["decidedBy"] == "maria" && again["note"] == "twins")
             let refused = try await post(client, "/api/crm/duplicates/confirm", ["customerIds": [a, b], "mergedBy": "lee"])
             #expect(refused.status == .conflict)
             #expect(refused.headers[.contentType] == "application/problem+json")
@@ -177,6 +180,11 @@ import Testing
             guard case .object(let merge)? = try API.body(merged)["merge"] else { Issue.record("no merge"); return }
             #expect(merge["reason"] == "same licence")
             #expect(try replica.customerCount() == 1)
+            // The pair's decision reads as what happened, naming the dismissal it overrode.
+            let decisions = try API.body(try await client.execute(uri: "/api/crm/duplicate-decisions", method: .get))
+            guard case .array(let items)? = decisions["items"], case .object(let decision)? = items.first else { Issue.record("no decision: \(decisions)"); return }
+            #expect(decision["dismissed"] == .bool(false) && decision["decidedBy"] == "lee")
+            #expect(decision["note"] == "confirmed over the dismissal by maria (\"twins\"): same licence")
         }
     }
 }

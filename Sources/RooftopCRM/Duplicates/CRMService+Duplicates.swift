@@ -187,6 +187,7 @@ extension CRMService {
     ///   - first: one customer; `second` the other (either order).
     ///   - user: who decided (audit), `note` why; each up to 256 characters.
     /// - Returns: the decision row.
+    ///   A pair dismissed already keeps its first decision (returned unchanged).
     /// - Throws: ``ReplicaError`` `NOT_FOUND`/`GONE` when either customer is not visible, `CONFLICT`
     ///   when they are one customer already; ``FieldInputError`` for an over-long text.
     public func dismissDuplicate(_ first: RowID, _ second: RowID, by user: String? = nil, note: String? = nil) throws -> StoredRow {
@@ -200,6 +201,9 @@ extension CRMService {
                 values[name] = try CRMSchema.duplicateDecision.field(name)!.type.storedValue(for: .string(text), at: "/\(name)")
             }
             let id = DerivedID.make("duplicateDecision", a, b)
+            // Dismissed already: the first reviewer's decision and note stay (found in a user trial: a second
+            // dismissal wrote over "sisters-in-law" with "again").
+            if let existing = try tx.row(CRMSchema.duplicateDecision, id: id), existing.values["dismissed"]?.integerValue == 1 { return existing }
             let kind: LocalWrite.Kind = try tx.exists(CRMSchema.duplicateDecision, id: id) ? .update : .insert
             try tx.write([LocalWrite(kind, CRMSchema.duplicateDecision, id: id, values: values)])
             guard let row = try tx.row(CRMSchema.duplicateDecision, id: id) else { throw ReplicaError(.corrupt, "the decision could not be read back") }
@@ -215,13 +219,24 @@ extension CRMService {
     /// - Throws: ``ReplicaError`` `CONFLICT` naming who dismissed the pair and why; as the merge.
     public func confirmDuplicate(_ first: RowID, _ second: RowID, by user: String? = nil, note: String? = nil,
                                  overrideDismissal: Bool = false) throws -> CustomerMergeResult {
-        if !overrideDismissal, let dismissal = try dismissal(first, second) {
+        let dismissed = try dismissal(first, second)
+        if !overrideDismissal, let dismissal = dismissed {
             let who = dismissal.values["decidedBy"]?.textValue.map { " by \($0)" } ?? ""
             let why = dismissal.values["note"]?.textValue.map { " (\"\($0)\")" } ?? ""
             throw ReplicaError(.conflict, "customers \(first) and \(second) were dismissed as different people\(who)\(why); "
                                + "confirm with overrideDismissal (CLI: --override-dismissal) to merge them anyway")
         }
-        return try mergeCustomer(first, into: second, by: user, reason: note ?? "confirmed duplicate")
+        let result = try mergeCustomer(first, into: second, by: user, reason: note ?? "confirmed duplicate")
+        // The pair's decision now reads as what happened: one person, confirmed over the dismissal.
+        if let dismissal = dismissed {
+            let earlier = (dismissal.values["decidedBy"]?.textValue.map { " by \($0)" } ?? "")
+                + (dismissal.values["note"]?.textValue.map { " (\"\($0)\")" } ?? "")
+            var values: [String: FieldValue] = ["dismissed": .integer(0),
+                                                "note": .text(String(("confirmed over the dismissal\(earlier)" + (note.map { ": \($0)" } ?? "")).prefix(256)))]
+            if let user, !user.isEmpty { values["decidedBy"] = .text(String(user.prefix(256))) }
+            try replica.write([LocalWrite(.update, CRMSchema.duplicateDecision, id: dismissal.id, values: values)])
+        }
+        return result
     }
 
     /// The live dismissal of a pair (either order; ids resolved through merges), if any.
