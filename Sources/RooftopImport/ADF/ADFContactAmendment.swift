@@ -37,9 +37,6 @@ public struct ADFContactAmendment: Sendable, Equatable {
         }
     }
 
-    /// True when nothing is given.
-    public var isEmpty: Bool { firstName == nil && lastName == nil && businessName == nil && email == nil && phone == nil }
-
     func apply(to contact: inout ADFLead.Contact, notes: inout [String]) {
         var given: [String] = []
         if let firstName { contact.firstName = firstName; given.append("first name \(firstName)") }

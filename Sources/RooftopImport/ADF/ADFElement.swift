@@ -55,16 +55,20 @@ final class ADFElement {
         return xml
     }
 
-    private func appendXML(to xml: inout String, textCap: Int = .max) {
+    /// Writes the element. `textCap`: texts longer than this many characters are shortened, ending in
+    /// ` […]`; `canonical`: comments and whitespace-only texts left out, each text's whitespace runs
+    /// made one space (``canonicalXML``).
+    private func appendXML(to xml: inout String, textCap: Int = .max, canonical: Bool = false) {
         xml += "<" + name
         for (name, value) in attributes { xml += " \(name)=\"\(Self.escape(value, attribute: true))\"" }
         xml += ">"
         for child in children {
             switch child {
             case .text(let value):
-                xml += Self.escape(value.count > textCap ? String(value.prefix(textCap)) + " […]" : value, attribute: false)
-            case .element(let element): element.appendXML(to: &xml, textCap: textCap)
-            case .comment(let value): xml += "<!--\(value)-->"
+                let text = canonical ? value.split(whereSeparator: \.isWhitespace).joined(separator: " ") : value
+                xml += Self.escape(text.count > textCap ? String(text.prefix(textCap)) + " […]" : text, attribute: false)
+            case .element(let element): element.appendXML(to: &xml, textCap: textCap, canonical: canonical)
+            case .comment(let value): if !canonical { xml += "<!--\(value)-->" }
             }
         }
         xml += "</\(name)>"
@@ -73,43 +77,28 @@ final class ADFElement {
     /// ``xmlString`` within `limit` UTF-8 bytes when it can be: the longest texts are shortened
     /// (each to the same length, ending in ` […]`) until the XML fits, so what is kept is still one
     /// well-formed element that can be read again.
-    /// - Returns: the XML, and whether any text was shortened (false also when even shortened
-    ///   texts do not fit: the caller cuts it then).
-    func xmlString(fitting limit: Int) -> (xml: String, shortened: Bool) {
+    /// - Returns: the XML, whether any text was shortened (false also when even shortened texts do
+    ///   not fit: the caller cuts it then), and the whole XML's size in UTF-8 bytes.
+    func xmlString(fitting limit: Int) -> (xml: String, shortened: Bool, wholeBytes: Int) {
         let whole = xmlString
-        guard whole.utf8.count > limit else { return (whole, false) }
+        let wholeBytes = whole.utf8.count
+        guard wholeBytes > limit else { return (whole, false, wholeBytes) }
         var cap = limit / 2
         while cap >= 16 {
             var xml = ""
             appendXML(to: &xml, textCap: cap)
-            if xml.utf8.count <= limit { return (xml, true) }
+            if xml.utf8.count <= limit { return (xml, true, wholeBytes) }
             cap /= 2
         }
-        return (whole, false)
+        return (whole, false, wholeBytes)
     }
 
     /// The XML that identifies the element: no comments, no whitespace-only text between
     /// elements, each text trimmed with its inner runs of whitespace made one space.
     var canonicalXML: String {
         var xml = ""
-        appendCanonical(to: &xml)
+        appendXML(to: &xml, canonical: true)
         return xml
-    }
-
-    private func appendCanonical(to xml: inout String) {
-        xml += "<" + name
-        for (name, value) in attributes { xml += " \(name)=\"\(Self.escape(value, attribute: true))\"" }
-        xml += ">"
-        for child in children {
-            switch child {
-            case .text(let value):
-                let words = value.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                if !words.isEmpty { xml += Self.escape(words, attribute: false) }
-            case .element(let element): element.appendCanonical(to: &xml)
-            case .comment: break
-            }
-        }
-        xml += "</\(name)>"
     }
 
     static func escape(_ text: String, attribute: Bool) -> String {

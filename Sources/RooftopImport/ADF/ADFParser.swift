@@ -169,12 +169,12 @@ public enum ADFParser {
         let vendorName = text(vendor, "vendorname"), providerName = provider.flatMap { text($0, "name") }
         // What a lead record holds (65,536 bytes): a longer prospect keeps its structure with its longest
         // texts shortened, so a quarantined one can still be read again and released.
-        let (raw, shortened) = prospect.xmlString(fitting: 65_536)
+        let (raw, shortened, wholeBytes) = prospect.xmlString(fitting: 65_536)
         if shortened || raw.utf8.count > 65_536 {
             warnings.append(ADFWarning(path: base, message: shortened
                 ? "the prospect's XML is longer than a lead record holds (65,536 bytes): its longest texts are kept shortened"
                 : "the prospect's XML is longer than a lead record holds (65,536 bytes): kept cut",
-                value: "\(prospect.xmlString.utf8.count) bytes"))
+                value: "\(wholeBytes) bytes"))
         }
         let identity = StableID.make(prospect.canonicalXML).string
         func quarantine(_ reason: String) -> Outcome {
