@@ -22,6 +22,7 @@ struct DuplicateScoringTests {
     func nameLevels() {
         let william = Self.person("a", "William", "Smith")
         #expect(MatchModel.compare(william, Self.person("b", "Bill", "Smith"))[.givenName] == .alias)
+        #expect(MatchModel.compare(Self.person("a", "Michelle", "Hernández"), Self.person("b", "Shelly", "Hernandez"))[.givenName] == .alias)
         #expect(MatchModel.compare(william, Self.person("b", "Wiliam", "Smiht"))[.givenName] == .close)
         #expect(MatchModel.compare(william, Self.person("b", "Wiliam", "Smiht"))[.surname] == .close)
         #expect(MatchModel.compare(william, Self.person("b", "W.", "Smith"))[.givenName] == .initial)

@@ -251,9 +251,10 @@ extension CRMService {
         }
     }
 
-    /// Customers this input would duplicate: existing customers that share its e-mail, a phone or
-    /// its name words (at most 25 by name), scored with the replica's model; pairs at or above the review threshold, most
-    /// probable first. Every lookup is an index lookup.
+    /// Customers this input would duplicate: the existing customers of ``CheckCandidates`` (its e-mail,
+    /// a phone, its name words; a resembling name born the same day or at the same house number),
+    /// scored with the replica's model; pairs at or above the review threshold, most probable first.
+    /// Every lookup is an index lookup.
     /// - Throws: database errors.
     public func duplicatesOf(_ input: CustomerInput, excluding: RowID? = nil) throws -> [DuplicateMatch] {
         let model = try duplicateModel()
@@ -272,15 +273,15 @@ extension CRMService {
         probe.birthDate = input.fields["birthDate"]?.textValue
         probe.phones = (input.phones ?? []).compactMap { phone in phone.fields["number"]?.textValue.map { ($0, phone.fields["type"]?.textValue) } }
         probe.addresses = (input.addresses ?? []).map { ($0.fields["street"]?.textValue, $0.fields["city"]?.textValue, $0.fields["postalCode"]?.textValue) }
+        return try duplicates(of: probe, excluding: excluding?.string, model: model, tx)
+    }
+
+    /// ``duplicates(of:excluding:model:_:)`` for values already read as a ``MatchInput`` (a stored
+    /// customer checked again, in ``evaluateCheckOnCreate(order:entityByCustomer:progress:)``).
+    static func duplicates(of probe: MatchInput, excluding: String?, model: MatchModel, _ tx: StoreTransaction) throws -> [DuplicateMatch] {
         let record = MatchKeys.record(probe)
-        var ids = Set<String>()
-        if let email = record.email { ids.formUnion(try tx.customerIDs(withEmail: email).map(\.string)) }
-        for phone in record.phones { ids.formUnion(try tx.customerIDs(withPhone: phone).map(\.string)) }
-        let name = [probe.firstName, probe.lastName ?? probe.businessName].compactMap { $0 }.joined(separator: " ")
-        // The name words exactly (folded): a typo in the name is found by the e-mail or a phone. (Adding
-        // the city to the full-text query was measured slower: a city's posting list is long.)
-        if !name.isEmpty { ids.formUnion(try tx.customerIDs(withNameWords: name, limit: 25).map(\.string)) }
-        if let excluding { ids.remove(excluding.string) }
+        var ids = try CheckCandidates.ids(for: record, probe, tx)
+        if let excluding { ids.remove(excluding) }
         guard !ids.isEmpty else { return [] }
         let candidates = try matchRecords(tx, ids: ids.sorted())
         return candidates.compactMap { other in

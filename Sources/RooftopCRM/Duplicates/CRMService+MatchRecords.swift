@@ -11,6 +11,16 @@ extension CRMService {
     }
 
     static func matchRecords(_ tx: StoreTransaction, ids: [String]?) throws -> [MatchRecord] {
+        Self.keys(try matchInputs(tx, ids: ids))
+    }
+
+    /// The stored values the match records are computed from (``matchRecords(ids:)``), ordered by id.
+    /// - Throws: database errors.
+    public func matchInputs(ids: [String]? = nil) throws -> [MatchInput] {
+        try replica.snapshot { tx in try Self.matchInputs(tx, ids: ids) }
+    }
+
+    static func matchInputs(_ tx: StoreTransaction, ids: [String]?) throws -> [MatchInput] {
         let visible = "_created IS NOT NULL AND _deleted IS NULL"
         var filter = "", childFilter = ""
         var arguments: [FieldValue] = []
@@ -65,7 +75,7 @@ extension CRMService {
             guard let owner = row[0].textValue, let i = index[owner], let vin = row[1].textValue else { return }
             inputs[i].vins.append(vin)
         }
-        return Self.keys(inputs)
+        return inputs
     }
 
     /// ``MatchKeys/record(_:)`` of each input, in order; on every core when there are many.

@@ -22,6 +22,9 @@ public enum MatchLevel: String, Sendable, Codable, CodingKeyRepresentable {
     case different
     /// Absent on one side or both: no evidence either way (weight 0).
     case missing
+
+    /// Agreement of some strength (exact, alias, close, initial, partial).
+    public var isAgreement: Bool { self != .different && self != .missing }
 }
 
 /// One field's comparison and the weight it adds to the score (log₂ m/u, bits).
@@ -34,7 +37,7 @@ public struct FieldComparison: Sendable, Codable, Equatable {
     public var weight: Double
 
     /// The values agree at some level (exact, alias, close, initial, partial): "matched" for staff.
-    public var agrees: Bool { level != .different && level != .missing }
+    public var agrees: Bool { level.isAgreement }
     /// Both present and different: "differed" for staff.
     public var differs: Bool { level == .different }
 }

@@ -23,6 +23,8 @@ public struct LabelledFile: Sendable {
     public let format: Format
     /// Customer id (the id the import gives the record) → the person's label, for every record of the file.
     public let entityByCustomer: [String: String]
+    /// The customer ids of the file's records, in the file's order.
+    public let customerOrder: [String]
     /// What the import did (rows it could not import stay in ``entityByCustomer``: their pairs count as missed).
     public let report: ImportReport
     /// Column → how many of its values could not be used (an e-mail without a domain, a phone that
@@ -38,13 +40,16 @@ public struct LabelledFile: Sendable {
         if header.first == "rec_id" {
             let report = try FEBRLImporter.importFile(text, into: replica)
             var entities: [String: String] = [:]
+            var order: [String] = []
             let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
             for row in csv.rows {
                 guard let recID = row.first?.trimmingCharacters(in: .whitespaces), !recID.isEmpty else { continue }
                 let parts = recID.split(separator: "-")
-                entities[StableID.make("febrl:\(recID)").string] = parts.count >= 2 ? String(parts[1]) : recID
+                let id = StableID.make("febrl:\(recID)").string
+                entities[id] = parts.count >= 2 ? String(parts[1]) : recID
+                order.append(id)
             }
-            return LabelledFile(format: .febrl, entityByCustomer: entities, report: report)
+            return LabelledFile(format: .febrl, entityByCustomer: entities, customerOrder: order, report: report)
         }
         guard header == plainColumns else {
             throw FEBRLError(message: "the header is neither FEBRL (rec_id, given_name, surname, …) nor \(plainColumns.joined(separator: ","))")
@@ -53,6 +58,7 @@ public struct LabelledFile: Sendable {
         do { csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false) } catch { throw FEBRLError(message: "not a CSV file") }
         var report = ImportReport()
         var entities: [String: String] = [:]
+        var order: [String] = []
         var writes: [LocalWrite] = []
         var unusable: [String: Int] = [:]
         let service = CRMService(replica: replica)
@@ -69,6 +75,7 @@ public struct LabelledFile: Sendable {
             }
             let id = StableID.make("labelled:\(recordID)")
             entities[id.string] = entity
+            order.append(id.string)
             if try replica.isKnown(CRMSchema.customer, id: id) {
                 report.alreadyImported += 1
                 continue
@@ -108,7 +115,7 @@ public struct LabelledFile: Sendable {
             }
         }
         try replica.write(writes)
-        var file = LabelledFile(format: .plain, entityByCustomer: entities, report: report)
+        var file = LabelledFile(format: .plain, entityByCustomer: entities, customerOrder: order, report: report)
         file.unusableValues = unusable
         return file
     }

@@ -66,3 +66,47 @@ extension StoreTransaction {
             """, arguments: [.text(number)]).compactMap(RowID.init)
     }
 }
+
+/// A customer's name as stored: what the duplicate check compares before it loads a candidate whole.
+public struct StoredCustomerName: Sendable, Hashable {
+    public var id: String
+    public var contactType: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var businessName: String?
+}
+
+extension StoreTransaction {
+    /// Visible customers born on `birthDate` (`YYYY-MM-DD`), at most `limit`, in id order: an
+    /// index lookup (`customer_birthDate`, migration `v18-duplicate-check-keys`).
+    /// - Throws: database errors.
+    public func customerNames(bornOn birthDate: String, limit: Int) throws -> [StoredCustomerName] {
+        try cachedValues("""
+            SELECT id, contactType, firstName, lastName, businessName FROM customer
+            WHERE birthDate = ? AND _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id LIMIT ?
+            """, arguments: [.text(birthDate), .integer(Int64(limit))]).compactMap(Self.storedName)
+    }
+
+    /// Visible customers with a visible address at one of `postalCodes` whose street line starts
+    /// with `streetPrefix` (case-insensitive: the house number and a space, `"12 "`), at most
+    /// `limit`: an index lookup (`customerAddress_place`, migration `v18-duplicate-check-keys`).
+    /// - Throws: database errors.
+    public func customerNames(atPostalCodes postalCodes: [String], streetStartingWith streetPrefix: String, limit: Int) throws -> [StoredCustomerName] {
+        guard !postalCodes.isEmpty, !streetPrefix.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: postalCodes.count).joined(separator: ",")
+        // The range [prefix, prefix + U+FFFF) under NOCASE: every street that begins with the prefix.
+        return try cachedValues("""
+            SELECT DISTINCT c.id, c.contactType, c.firstName, c.lastName, c.businessName FROM customerAddress a JOIN customer c ON c.id = a.customerId
+            WHERE a.postalCode IN (\(marks)) AND a.street COLLATE NOCASE >= ? AND a.street COLLATE NOCASE < ?
+              AND a._created IS NOT NULL AND a._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL
+            ORDER BY c.id LIMIT ?
+            """, arguments: postalCodes.map(FieldValue.text) + [.text(streetPrefix), .text(streetPrefix + "\u{FFFF}"), .integer(Int64(limit))])
+            .compactMap(Self.storedName)
+    }
+
+    static func storedName(_ row: [FieldValue]) -> StoredCustomerName? {
+        guard let id = row[0].textValue else { return nil }
+        return StoredCustomerName(id: id, contactType: row[1].textValue, firstName: row[2].textValue, lastName: row[3].textValue,
+                                  businessName: row[4].textValue)
+    }
+}

@@ -337,6 +337,16 @@ enum ReplicaMigrations {
                 CREATE INDEX lead_providerLeadId ON lead(providerLeadId);
                 """)
         }
+        migrator.registerMigration("v18-duplicate-check-keys") { db in
+            // The check on create looks a typed-again customer up by birth date and by house number
+            // within a postal code, so a name typo, nickname or married name without a shared
+            // e-mail or phone is still found (`sync-protocol/duplicate-detection.md#the-check-on-create`).
+            // Local indexes: nothing replicated changes.
+            try db.execute(sql: """
+                CREATE INDEX customer_birthDate ON customer(birthDate) WHERE birthDate IS NOT NULL;
+                CREATE INDEX customerAddress_place ON customerAddress(postalCode, street COLLATE NOCASE);
+                """)
+        }
         return migrator
     }
 

@@ -107,6 +107,8 @@ struct DuplicatesCommand: ParsableCommand {
                 """)
         @Argument(help: "The labelled file (CSV).") var file: String
         @Flag(help: "Also print every wrongly predicted pair above the review threshold, and every missed true pair.") var verbose = false
+        @Flag(help: "Also run the check on create for each record against the records before it in the file, and print its recall and precision.")
+        var checkOnCreate = false
 
         func run() throws {
             let text = String(decoding: try readUserFile(file), as: UTF8.self)
@@ -141,6 +143,16 @@ struct DuplicatesCommand: ParsableCommand {
                 print(String(format: "precision %.4f", q.precision))
                 print(String(format: "recall %.4f", q.recall))
                 print(String(format: "F1 %.4f", q.f1))
+            }
+            if checkOnCreate {
+                let progress = labelled.customerOrder.count >= 20_000 ? CountProgress("checking", total: labelled.customerOrder.count, unit: "records") : nil
+                let check = try CRMService(replica: replica).evaluateCheckOnCreate(order: labelled.customerOrder, entityByCustomer: labelled.entityByCustomer) { done, _ in
+                    progress?.update(done)
+                }
+                progress?.finish(check.records)
+                print("check on create (each record against the records before it): \(check.typedAgain) typed again, \(check.refused) refused, \(check.caught) of them the same person")
+                print(String(format: "check recall %.4f", check.recall))
+                print(String(format: "check precision %.4f", check.precision))
             }
             if verbose {
                 for field in MatchField.allCases {

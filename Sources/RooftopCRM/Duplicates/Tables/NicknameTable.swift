@@ -33,7 +33,7 @@ enum NicknameTable {
         ["debra", "debbie", "deb"], ["rebecca", "becky", "becca"], ["barbara", "barb", "barbie", "babs"],
         ["jessica", "jess", "jessie"], ["christine", "chris", "tina", "chrissy"], ["christina", "chris", "tina"],
         ["kimberly", "kim"], ["cynthia", "cindy"], ["dorothy", "dot", "dottie", "dolly"], ["pamela", "pam"],
-        ["stephanie", "steph"], ["melissa", "missy", "mel"], ["amanda", "mandy"], ["victoria", "vicky", "tori"],
+        ["stephanie", "steph"], ["michelle", "shelly", "shelley"], ["melissa", "missy", "mel"], ["amanda", "mandy"], ["victoria", "vicky", "tori"],
         ["abigail", "abby"], ["allison", "ally", "allie"], ["alison", "ally"], ["angela", "angie"], ["caroline", "carrie"],
         ["carolyn", "carol", "carrie"], ["cassandra", "cassie", "sandy"], ["elaine", "lainie"], ["eleanor", "ellie", "nora"],
         ["frances", "fran", "frannie"], ["gloria", "glory"], ["jacqueline", "jackie"], ["judith", "judy"], ["josephine", "jo", "josie"],

@@ -1,0 +1,70 @@
+import Foundation
+import RooftopModel
+import RooftopStore
+
+/// The existing customers a new record is scored against by the check on create (REST, CLI, CSV
+/// and ADF imports; `sync-protocol/duplicate-detection.md#the-check-on-create`). Every lookup is an
+/// index lookup, bounded, so the check stays within milliseconds at a million customers:
+/// - the same e-mail, or a phone in E.164;
+/// - every name word exactly (folded), at most ``nameLimit``;
+/// - the same birth date, or the same house number in the same postal code, with a name that
+///   resembles (given name or surname equal, nickname, initial, or one typing slip apart): a name typed
+///   with a typo, a nickname or a married name and no shared e-mail or phone, at most
+///   ``resemblingLimit`` each. Household members at one address pass this filter too; the model's
+///   score tells them apart, as in a scan.
+enum CheckCandidates {
+    static let nameLimit = 25
+    /// Rows read per birth date or place before the name filter (about 45 people share a birth date at a million).
+    static let rowsRead = 200
+    static let resemblingLimit = 25
+
+    static func ids(for record: MatchRecord, _ probe: MatchInput, _ tx: StoreTransaction) throws -> Set<String> {
+        var ids = Set<String>()
+        if let email = record.email { ids.formUnion(try tx.customerIDs(withEmail: email).map(\.string)) }
+        for phone in record.phones { ids.formUnion(try tx.customerIDs(withPhone: phone).map(\.string)) }
+        let name = [probe.firstName, probe.lastName ?? probe.businessName].compactMap { $0 }.joined(separator: " ")
+        // The name words exactly (folded). (Adding the city to the full-text query was measured
+        // slower: a city's posting list is long.)
+        if !name.isEmpty { ids.formUnion(try tx.customerIDs(withNameWords: name, limit: nameLimit).map(\.string)) }
+        guard record.given != nil || record.surname != nil else { return ids }
+        if let birthDate = record.birthDate {
+            ids.formUnion(resembling(record, try tx.customerNames(bornOn: birthDate, limit: rowsRead)))
+        }
+        if let address = probe.addresses.first, let street = address.street, let postalCode = address.postalCode,
+           let house = houseNumber(street) {
+            let typed = postalCode.trimmingCharacters(in: .whitespaces)
+            let codes = Set([typed, PostalAddress.postalCode(typed)].compactMap { $0 }).sorted()
+            ids.formUnion(resembling(record, try tx.customerNames(atPostalCodes: codes, streetStartingWith: house + " ", limit: rowsRead)))
+        }
+        return ids
+    }
+
+    /// The first word of a street line when it holds a digit (`12B Main St` → `12B`): the house number.
+    static func houseNumber(_ street: String) -> String? {
+        guard let first = street.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).first,
+              first.contains(where: \.isNumber) else { return nil }
+        return String(first)
+    }
+
+    /// The ids of `names` whose given name or surname resembles `record`'s, those resembling on both first,
+    /// at most ``resemblingLimit``.
+    static func resembling(_ record: MatchRecord, _ names: [StoredCustomerName]) -> [String] {
+        var ranked: [(agreeing: Int, id: String)] = []
+        for name in names {
+            var input = MatchInput(id: name.id)
+            input.contactType = name.contactType
+            input.firstName = name.firstName
+            input.lastName = name.lastName
+            input.businessName = name.businessName
+            let other = MatchKeys.record(input)
+            guard other.isBusiness == record.isBusiness else { continue }
+            var agreeing = 0
+            if FieldComparator.given(record, other).isAgreement { agreeing += 1 }
+            if FieldComparator.surname(record, other).isAgreement { agreeing += 1 }
+            if agreeing == 0, FieldComparator.swapped(record, other) { agreeing = 2 }
+            if agreeing > 0 { ranked.append((agreeing, name.id)) }
+        }
+        ranked.sort { ($0.agreeing, $1.id) > ($1.agreeing, $0.id) }
+        return ranked.prefix(resemblingLimit).map(\.id)
+    }
+}

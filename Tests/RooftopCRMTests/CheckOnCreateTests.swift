@@ -1,0 +1,117 @@
+import Foundation
+import RooftopCRM
+import RooftopModel
+import RooftopReplication
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// The check on create finds a customer typed again with a name typo, a nickname or a married name
+/// and no shared e-mail or phone, by birth date or by house number and postal code
+/// (`sync-protocol/duplicate-detection.md#the-check-on-create`), and still lets household members in.
+@Suite struct CheckOnCreateTests {
+    let clock = ManualWallClock()
+
+    static func person(_ first: String, _ last: String, email: String? = nil, mobile: String? = nil, home: String? = nil,
+                       birthDate: String? = nil, street: String? = nil, city: String = "Tucson", postalCode: String = "85711") -> [String: JSONValue] {
+        var json: [String: JSONValue] = ["firstName": .string(first), "lastName": .string(last)]
+        if let email { json["email"] = .string(email) }
+        if let birthDate { json["demographicInfo"] = .object(["birthDate": .string(birthDate)]) }
+        var phones: [JSONValue] = []
+        if let mobile { phones.append(.object(["number": .string(mobile), "type": "Mobile"])) }
+        if let home { phones.append(.object(["number": .string(home), "type": "Home"])) }
+        if !phones.isEmpty { json["phoneNumbers"] = .array(phones) }
+        if let street {
+            json["addresses"] = .array([.object(["street": .string(street), "city": .string(city), "postalCode": .string(postalCode)])])
+        }
+        return json
+    }
+
+    /// Customers already on file: a family at one address, and people elsewhere.
+    static let onFile: [(key: String, json: [String: JSONValue])] = [
+        ("eric", person("Eric", "Garcia", email: "eric.garcia@example.com", mobile: "+15205550101", home: "+15205550100",
+                        birthDate: "1978-04-12", street: "12 Oak Street")),
+        ("ana", person("Ana", "Garcia", email: "ana.g@example.org", mobile: "+15205550102", home: "+15205550100",
+                       birthDate: "1980-09-30", street: "12 Oak Street")),
+        ("william", person("William", "Turner", email: "wturner@example.net", mobile: "+15205550201",
+                           birthDate: "1965-01-23", street: "480 Speedway Blvd")),
+        ("michelle", person("Michelle", "Hernandez", email: "mh1990@example.com", mobile: "+15205550301",
+                            birthDate: "1990-07-04", street: "9 Elm Avenue", postalCode: "85719")),
+        ("markus", person("Marcus", "Watson", mobile: "+15205550401", birthDate: "1971-11-02", street: "301 Palo Verde Road",
+                          postalCode: "85713")),
+    ]
+
+    func replicaWithCustomersOnFile() throws -> (TestReplica, [String: RowID]) {
+        let t = try TestReplica("north", clock: clock)
+        var ids: [String: RowID] = [:]
+        for (key, json) in Self.onFile {
+            clock.advance(by: 10)
+            ids[key] = try CRMService(replica: t.replica).createCustomer(try CustomerInput(json: json), allowDuplicate: true)
+        }
+        return (t, ids)
+    }
+
+    /// A record typed again: how it differs, what was typed, and who it is.
+    struct Typed: CustomTestStringConvertible, Sendable {
+        var how: String
+        var json: [String: JSONValue]
+        var who: String
+        var testDescription: String { how }
+        init(_ how: String, _ json: [String: JSONValue], _ who: String) { (self.how, self.json, self.who) = (how, json, who) }
+    }
+
+    @Test(arguments: [
+        // None shares an e-mail or a phone with the record on file.
+        Typed("given-name typo, same birth date and address", person("Erik", "Garcia", email: "egarcia77@example.org", mobile: "+15205559001",
+                                                                birthDate: "1978-04-12", street: "12 OAK ST"), "eric"),
+        Typed("surname typo, same birth date, no address", person("Eric", "Garsia", mobile: "+15205559002", birthDate: "1978-04-12"), "eric"),
+        Typed("nickname, same birth date and address", person("Bill", "Turner", email: "bill.t@example.org", birthDate: "1965-01-23",
+                                                          street: "480 Speedway Boulevard"), "william"),
+        Typed("typos in both names, same birth date and address", person("Michele", "Hernandes", birthDate: "1990-07-04",
+                                                                     street: "9 Elm Ave", postalCode: "85719"), "michelle"),
+        Typed("given-name spelling, same address, no birth date", person("Markus", "Watson", email: "markus.w@example.com",
+                                                                    street: "301 Palo Verde Rd", postalCode: "85713"), "markus"),
+    ])
+    func aCustomerTypedAgainWithoutASharedContactIsRefused(_ typed: Typed) throws {
+        let (t, ids) = try replicaWithCustomersOnFile()
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        let input = try CustomerInput(json: typed.json)
+        let matches = try service.duplicatesOf(input)
+        #expect(matches.first?.customerId == ids[typed.who]?.string, "\(typed.how): \(matches)")
+        #expect(matches.first?.isConfident == true, "\(typed.how): \(matches.first?.score.probability ?? 0)")
+        #expect(throws: DuplicateCustomerError.self, "\(typed.how)") { try service.createCustomer(input, allowDuplicate: false) }
+        #expect(try t.replica.customerCount() == Self.onFile.count, "\(typed.how): nothing written")
+    }
+
+    @Test func householdMembersAtOneAddressAreCreated() throws {
+        let (t, _) = try replicaWithCustomersOnFile()
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        // A grown child and a parent: the family's surname, address and home phone, their own names and birth dates.
+        for json in [Self.person("Erica", "Garcia", email: "erica.garcia@example.com", mobile: "+15205550103", home: "+15205550100",
+                                 birthDate: "2003-02-14", street: "12 Oak St"),
+                     Self.person("Luis", "Garcia", home: "+15205550100", birthDate: "1950-06-01", street: "12 Oak Street")] {
+            let input = try CustomerInput(json: json)
+            #expect(!(try service.duplicatesOf(input).contains(where: \.isConfident)), "\(json)")
+            clock.advance(by: 10)
+            _ = try service.createCustomer(input, allowDuplicate: false)
+        }
+        #expect(try t.replica.customerCount() == Self.onFile.count + 2)
+    }
+
+    @Test func aLookupByBirthDateOrPlaceNeverReturnsDeletedOrAbsorbedCustomers() throws {
+        let (t, ids) = try replicaWithCustomersOnFile()
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        clock.advance(by: 10)
+        _ = try t.replica.delete(CRMSchema.customer, id: try #require(ids["william"]))
+        let bill = try CustomerInput(json: Self.person("Bill", "Turner", birthDate: "1965-01-23", street: "480 Speedway Blvd"))
+        #expect(try service.duplicatesOf(bill).isEmpty, "a deleted customer is no candidate")
+        let names = try t.replica.snapshot { tx in
+            try tx.customerNames(bornOn: "1978-04-12", limit: 10).map(\.id)
+                + tx.customerNames(atPostalCodes: ["85711"], streetStartingWith: "12 ", limit: 10).map(\.id)
+        }
+        #expect(Set(names) == [ids["eric"]!.string, ids["ana"]!.string])
+    }
+}
