@@ -27,6 +27,13 @@ struct DuplicateScoringTests {
         #expect(MatchModel.compare(william, Self.person("b", "Wiliam", "Smiht"))[.surname] == .close)
         #expect(MatchModel.compare(william, Self.person("b", "W.", "Smith"))[.givenName] == .initial)
         #expect(MatchModel.compare(william, Self.person("b", "Robert", "Smith"))[.givenName] == .different)
+        // One slip apart but names of opposite sex: two people (a couple, a parent and child), not a typo.
+        for (a, b) in [("Mark", "Mary"), ("Daniel", "Daniela"), ("Eric", "Erica"), ("Paul", "Paula"), ("Mario", "María")] {
+            #expect(MatchModel.compare(Self.person("a", a, "Nguyen"), Self.person("b", b, "Nguyen"))[.givenName] == .different, "\(a) / \(b)")
+        }
+        for (a, b) in [("Mark", "Marc"), ("Daniel", "Danile"), ("Mary", "Marry"), ("Erik", "Eric")] {
+            #expect(MatchModel.compare(Self.person("a", a, "Nguyen"), Self.person("b", b, "Nguyen"))[.givenName] == .close, "\(a) / \(b)")
+        }
         let swapped = MatchModel.compare(william, Self.person("b", "Smith", "William"))
         #expect(swapped[.givenName] == .exact && swapped[.surname] == .exact)
     }

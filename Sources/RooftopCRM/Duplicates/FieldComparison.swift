@@ -50,7 +50,8 @@ enum FieldComparator {
         // (NicknameTable.areAliases, with each record's groups looked up once.)
         if !a.givenAliasGroups.isEmpty, a.givenAliasGroups.contains(where: b.givenAliasGroups.contains) { return .alias }
         if a.givenIsInitial || b.givenIsInitial { return x.first == y.first ? .initial : .different }
-        if close(x, y) { return .close }
+        // Mark / Mary, Daniel / Daniela: one slip apart, but two people (``GivenNameSex``).
+        if close(x, y) { return GivenNameSex.opposite(x, y) ? .different : .close }
         // The given name typed in the surname's place, the other field something else.
         if x == b.surname || y == a.surname { return .close }
         return .different
