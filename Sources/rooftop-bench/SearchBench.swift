@@ -12,21 +12,33 @@ enum SearchBench {
     static func run(customers: Int) throws {
         let directory = try TemporaryDirectory("rooftop-bench-search")
         defer { directory.remove() }
-        let replica = try Replica(path: directory.path("north.sqlite"), rooftop: RooftopID(rawValue: "north")!)
+        // ROOFTOP_SEARCH_REPLICA=FILE: search a replica already holding these N generated customers (seed 1,
+        // as `scripts/bench N duplicates` keeps in ROOFTOP_BENCH_DIR); only the query samples are generated.
+        let existing = ProcessInfo.processInfo.environment["ROOFTOP_SEARCH_REPLICA"]
+        let path = existing ?? directory.path("north.sqlite")
+        let replica = try Replica(path: path, rooftop: RooftopID(rawValue: "north")!)
         var writer = ReplicaWriter(replica: replica, seed: 1)
         var samples: [GeneratedRecord] = []
         var batch: [GeneratedRecord] = []
         let started = Date()
         for record in DealershipGenerator(count: customers, seed: 1) {
             if samples.count < 5_000, record.recordID.hasSuffix("7") { samples.append(record) }
+            if existing != nil {
+                if samples.count == 5_000 { break }
+                continue
+            }
             batch.append(record)
             if batch.count == 2_000 { try writer.write(batch); batch.removeAll(keepingCapacity: true) }
         }
         try writer.write(batch)
         let generation = Date().timeIntervalSince(started)
-        let size = Double((try FileManager.default.attributesOfItem(atPath: directory.path("north.sqlite"))[.size] as? Int64) ?? 0)
-        print(String(format: "search: %d generated customers written in %.1f s (%.0f customers/s); replica %.0f MB (%.0f bytes per customer)",
-                     customers, generation, Double(customers) / generation, size / 1e6, size / Double(customers)))
+        let size = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0)
+        if existing == nil {
+            print(String(format: "search: %d generated customers written in %.1f s (%.0f customers/s); replica %.0f MB (%.0f bytes per customer)",
+                         customers, generation, Double(customers) / generation, size / 1e6, size / Double(customers)))
+        } else {
+            print(String(format: "search: the replica %@ (%.0f MB), %d customers", path, size / 1e6, try replica.customerCount()))
+        }
         let kinds = queries(from: samples)
         print("search latency, in-process, limit 20 (ms): kind, 1 caller p50 p99, 8 callers p50 p99, results found")
         for (kind, queries) in kinds {

@@ -30,7 +30,7 @@ import Testing
             let first = try await importCSV(client, Self.csv)
             #expect(first.status == .ok, "\(String(buffer: first.body))")
             let report = try API.body(first)
-            #expect(report["customersCreated"] == .number(2) && report["alreadyImported"] == .number(0))
+            #expect(report["customersCreated"] == .number(2) && report["alreadyImported"] == .number(0) && report["customersMatched"] == .number(0))
             #expect(report["rejected"] == [["line": .number(3), "reason": "/email: expected an e-mail address"]])
             #expect(report["ignoredColumns"] == [])
             // Stored as staff input would be: E.164 phone, searchable at once, accents kept.
@@ -41,6 +41,23 @@ import Testing
             let again = try API.body(try await importCSV(client, Self.csv))
             #expect(again["customersCreated"] == .number(0) && again["alreadyImported"] == .number(2))
             #expect(try replica.searchCustomers("lee", limit: 5).count == 1)
+        }
+    }
+
+    @Test func aRowThatDuplicatesAnExistingCustomerIsCountedAsMatchedAndNotWritten() async throws {
+        try await API.withAPI { client, replica in
+            #expect(try await importCSV(client, Self.csv).status == .ok)
+            // Ana typed again at another desk (a new reference, the phone in another format), and a new person.
+            let typedAgain = """
+                Ref,First Name,lastName,email,phone,city
+                B-1,ANA,Munoz,ana@example.com,312.555.0101,Chicago
+                B-2,Dee,Park,dee@example.com,312-555-0199,Chicago
+
+                """
+            let report = try API.body(try await importCSV(client, typedAgain))
+            #expect(report["customersCreated"] == .number(1) && report["customersMatched"] == .number(1) && report["alreadyImported"] == .number(0),
+                    "\(report)")
+            #expect(try replica.customerCount() == 3, "Ana once, Cy, Dee")
         }
     }
 

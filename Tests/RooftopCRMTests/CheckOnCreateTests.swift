@@ -100,6 +100,30 @@ import Testing
         #expect(try t.replica.customerCount() == Self.onFile.count + 2)
     }
 
+    @Test func aFamilySharingOneMailboxAndAnUntypedPhoneIsNotOnePerson() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        func untyped(_ first: String, birthDate: String?) throws -> CustomerInput {
+            var json = Self.person(first, "Reyes", email: "reyesfamily@gmail.com", birthDate: birthDate, street: "17 Elm Street", postalCode: "53207")
+            json["phoneNumbers"] = .array([.object(["number": "414 555 0456"])])  // no type: personal as far as anyone knows
+            return try CustomerInput(json: json)
+        }
+        _ = try service.createCustomer(try untyped("Daniel", birthDate: nil), allowDuplicate: false)
+        // Names of opposite sex (Sofia / Daniel, Daniela / Daniel): never one person on a shared mailbox and
+        // phone alone; and another first name born on another day (Daniela / Sofia) is another person.
+        for (first, birthDate) in [("Sofia", "1978-03-03"), ("Daniela", "2004-10-02")] {
+            clock.advance(by: 10)
+            let input = try untyped(first, birthDate: birthDate)
+            #expect(!(try service.duplicatesOf(input).contains(where: \.isConfident)), "\(first)")
+            _ = try service.createCustomer(input, allowDuplicate: false)
+        }
+        #expect(try t.replica.customerCount() == 3)
+        // Daniel typed again with the family's mailbox and phone still is.
+        clock.advance(by: 10)
+        #expect(throws: DuplicateCustomerError.self) { try service.createCustomer(try untyped("DANIEL", birthDate: nil), allowDuplicate: false) }
+    }
+
     @Test func aLookupByBirthDateOrPlaceNeverReturnsDeletedOrAbsorbedCustomers() throws {
         let (t, ids) = try replicaWithCustomersOnFile()
         defer { t.remove() }

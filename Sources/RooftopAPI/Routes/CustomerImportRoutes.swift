@@ -66,7 +66,8 @@ struct CustomerImportRoutes: Sendable {
             }
             return ["line": .null, "reason": .string(text)]
         }
-        return ["customersCreated": .number(Double(report.customersCreated)), "alreadyImported": .number(Double(report.alreadyImported)),
+        return ["customersCreated": .number(Double(report.customersCreated)), "customersMatched": .number(Double(report.customersMatched)),
+                "alreadyImported": .number(Double(report.alreadyImported)),
                 "rejected": .array(rejected), "ignoredColumns": .array(report.ignoredColumns.map(JSONValue.string))]
     }
 }

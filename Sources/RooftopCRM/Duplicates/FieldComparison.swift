@@ -35,6 +35,14 @@ public struct FieldComparison: Sendable, Codable, Equatable {
     /// (An exact agreement a household shares, such as the surname at one address, can weigh less than
     /// nothing: it is still agreement.)
     public var weight: Double
+    /// For a `different` given name: both are common names of opposite sex (``GivenNameSex``), nil
+    /// otherwise. Two such people share a family e-mail and phone; ``MatchScore/isConfident`` never
+    /// takes those for one person.
+    public var oppositeSex: Bool?
+
+    public init(field: MatchField, level: MatchLevel, weight: Double, oppositeSex: Bool? = nil) {
+        (self.field, self.level, self.weight, self.oppositeSex) = (field, level, weight, oppositeSex)
+    }
 
     /// The values agree at some level (exact, alias, close, initial, partial): "matched" for staff.
     public var agrees: Bool { level.isAgreement }

@@ -84,7 +84,8 @@ public struct MatchModel: Sendable {
             }
             let mValue = max(m[field]?[level] ?? 0.001, 0.001)
             let weight = log2(mValue / uValue(field, level, a, b, household: household))
-            comparisons.append(FieldComparison(field: field, level: level, weight: (weight * 100).rounded() / 100))
+            let oppositeSex = field == .givenName && level == .different && GivenNameSex.opposite(a.given ?? "", b.given ?? "") ? true : nil
+            comparisons.append(FieldComparison(field: field, level: level, weight: (weight * 100).rounded() / 100, oppositeSex: oppositeSex))
             total += weight
         }
         let priorOdds = log2(priorMatch / (1 - priorMatch))
@@ -115,7 +116,8 @@ public struct MatchScore: Sendable, Codable, Equatable {
     /// The auto-merge class (`sync-protocol/duplicate-detection.md#thresholds`): at or above
     /// ``DuplicateDetector/autoMergeProbability``, agreeing on more than a name (an e-mail, a phone,
     /// a birth date, an address or a VIN), and, when the first names plainly differ, on the birth
-    /// date or on both the e-mail and a personal phone. A create is refused (409), an import attaches, the queue marks it `autoMerge`. Two
+    /// date, or on both the e-mail and a personal phone while the birth dates are not known to differ
+    /// and the two first names are not of opposite sex (Sofia / Daniel with one family mailbox). A create is refused (409), an import attaches, the queue marks it `autoMerge`. Two
     /// records with one name and nothing else, or one surname, address and phone with two first
     /// names (spouses, a parent and a grown child), are for a reviewer whatever their probability.
     public var isConfident: Bool {
@@ -124,9 +126,13 @@ public struct MatchScore: Sendable, Codable, Equatable {
             // A plainly different first name is a spouse or child far more often than a duplicate
             // (a family shares an e-mail, and a phone typed without a type cannot tell a home phone
             // from a mobile); an equal birth date outweighs it, or an e-mail and a personal phone together
-            // (a mistyped nickname: `kebny` / `kenneth` with one mailbox and one mobile).
+            // (a mistyped nickname: `kebny` / `kenneth` with one mailbox and one mobile) — unless both
+            // birth dates are known and differ: another first name born another day is another person,
+            // whatever mailbox and phone the family shares.
             && (!fields.contains { $0.field == .givenName && $0.level == .different }
-                || level(.birthDate) == .exact || (level(.email) == .exact && level(.phone) == .exact))
+                || level(.birthDate) == .exact
+                || (level(.email) == .exact && level(.phone) == .exact && level(.birthDate) != .different
+                    && !fields.contains { $0.oppositeSex == true }))
     }
 
     /// The level `field` reached (``MatchLevel/missing`` when not compared).
