@@ -71,7 +71,15 @@ struct CustomerCommand: ParsableCommand {
             if !fields.addTags.isEmpty { input.tags = try CustomerInput.tags(.array(fields.addTags.map(JSONValue.string))) }
             let id: RowID
             do { id = try CRMService(replica: replica).createCustomer(input, allowDuplicate: allowDuplicate) } catch let duplicate as DuplicateCustomerError {
-                throw CLIError("not created: \(duplicate.description); add --allow-duplicate to create it anyway")
+                // Each candidate by name, so staff see who it is without another command.
+                let named = duplicate.matches.prefix(3).map { match -> String in
+                    let record = RowID(match.customerId).flatMap { try? replica.customer(id: $0) }
+                    let name = ["firstName", "lastName", "businessName"].compactMap { record?.customer.values[$0]?.textValue }.joined(separator: " ")
+                    let matched = match.score.fields.filter(\.agrees).map(\.field.rawValue).joined(separator: ", ")
+                    return "\(match.customerId)" + (name.isEmpty ? "" : " \(name)") + String(format: " (probability %.4f; matched %@)", match.score.probability, matched)
+                }
+                throw CLIError("not created: it looks like existing customer " + named.joined(separator: "; or ")
+                               + "; add --allow-duplicate to create it anyway")
             }
             print(id)
         }
