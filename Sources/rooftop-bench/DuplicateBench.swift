@@ -83,11 +83,22 @@ enum DuplicateBench {
             if try service.duplicatesOf(probe).contains(where: \.isConfident) { confident += 1 }
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
         }
+        // The slowest checks, timed again: a probe that is slow twice is slow by what it looks up.
+        let slowest = latencies.enumerated().sorted { $0.element > $1.element }.prefix(3)
+        for (index, first) in slowest {
+            let probe = probes[index]
+            let start = DispatchTime.now()
+            let matches = try service.duplicatesOf(probe)
+            let again = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+            let name = [probe.fields["firstName"]?.textValue, probe.fields["lastName"]?.textValue ?? probe.fields["businessName"]?.textValue]
+                .compactMap { $0 }.joined(separator: " ")
+            print(String(format: "  slow check: %.2f ms, again %.2f ms: %@ (%d matches)", first, again, name, matches.count))
+        }
         latencies.sort()
         print(String(format: "duplicate check on create: %d new records, p50 %.2f ms, p99 %.2f ms (target p99 < 5 ms); %d would be refused as duplicates",
                      probes.count, latencies[latencies.count / 2], latencies[latencies.count * 99 / 100], confident))
-        // Where the time goes: the name lookup (full-text, exact name words), and loading the
-        // candidates' match records.
+        // Where the time goes: the name lookup (full-text, exact name words), and reading the
+        // namesakes' birth dates and places (only those that could agree beyond the name are loaded whole).
         var nameTimes: [Double] = [], loadTimes: [Double] = [], found: [Int] = []
         for probe in probes {
             let name = [probe.fields["firstName"]?.textValue, probe.fields["lastName"]?.textValue ?? probe.fields["businessName"]?.textValue]
@@ -97,7 +108,7 @@ enum DuplicateBench {
             ids = try replica.snapshot { try $0.customerIDs(withNameWords: name, limit: 25) }
             nameTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
             start = DispatchTime.now()
-            found.append(try service.matchRecords(ids: ids.map(\.string)).count)
+            found.append(Set(try replica.snapshot { try $0.birthDatesAndPlaces(ids: ids.map(\.string)) }.map(\.id)).count)
             loadTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
         }
         // The lookups for a name typed differently: the same birth date, the same house number and postal code.
@@ -117,7 +128,7 @@ enum DuplicateBench {
         }
         nameTimes.sort(); loadTimes.sort(); placeTimes.sort()
         print(String(format: "  of which: name lookup p50 %.2f ms p99 %.2f ms; birth date and house number lookups p50 %.2f ms p99 %.2f ms "
-                     + "(%.1f names read on average, before the name filter); loading %.1f candidates on average p50 %.2f ms p99 %.2f ms",
+                     + "(%.1f names read on average, before the name filter); the birth dates and places of %.1f namesakes on average p50 %.2f ms p99 %.2f ms",
                      nameTimes[nameTimes.count / 2], nameTimes[nameTimes.count * 99 / 100], placeTimes[placeTimes.count / 2],
                      placeTimes[placeTimes.count * 99 / 100], Double(rows.reduce(0, +)) / Double(rows.count), Double(found.reduce(0, +)) / Double(found.count),
                      loadTimes[loadTimes.count / 2], loadTimes[loadTimes.count * 99 / 100]))

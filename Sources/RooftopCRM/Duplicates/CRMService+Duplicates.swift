@@ -252,8 +252,9 @@ extension CRMService {
     }
 
     /// Customers this input would duplicate: the existing customers of ``CheckCandidates`` (its e-mail,
-    /// a phone, its name words; a resembling name born the same day or at the same house number),
-    /// scored with the replica's model; pairs at or above the review threshold, most probable first.
+    /// a phone, its name words with something beyond the name that could agree; a resembling name born
+    /// the same day or at the same house number), scored with the replica's model; pairs at or above
+    /// the review threshold, most probable first.
     /// Every lookup is an index lookup.
     /// - Throws: database errors.
     public func duplicatesOf(_ input: CustomerInput, excluding: RowID? = nil) throws -> [DuplicateMatch] {

@@ -6,7 +6,8 @@ import RooftopStore
 /// and ADF imports; `sync-protocol/duplicate-detection.md#the-check-on-create`). Every lookup is an
 /// index lookup, bounded, so the check stays within milliseconds at a million customers:
 /// - the same e-mail, or a phone in E.164;
-/// - every name word exactly (folded), at most ``nameLimit``;
+/// - every name word exactly (folded), at most ``nameLimit``, kept when the birth date or an address
+///   could agree too (``couldMatchBeyondTheName(_:_:_:)``: a name alone is never a confident match);
 /// - the same birth date, or the same house number in the same postal code, with a name that
 ///   resembles (given name or surname equal, nickname, initial, or one typing slip apart): a name typed
 ///   with a typo, a nickname or a married name and no shared e-mail or phone, at most
@@ -22,11 +23,15 @@ enum CheckCandidates {
         var ids = Set<String>()
         if let email = record.email { ids.formUnion(try tx.customerIDs(withEmail: email).map(\.string)) }
         for phone in record.phones { ids.formUnion(try tx.customerIDs(withPhone: phone).map(\.string)) }
+        guard record.given != nil || record.surname != nil else { return ids }
         let name = [probe.firstName, probe.lastName ?? probe.businessName].compactMap { $0 }.joined(separator: " ")
         // The name words exactly (folded). (Adding the city to the full-text query was measured
-        // slower: a city's posting list is long.)
-        if !name.isEmpty { ids.formUnion(try tx.customerIDs(withNameWords: name, limit: nameLimit).map(\.string)) }
-        guard record.given != nil || record.surname != nil else { return ids }
+        // slower: a city's posting list is long.) A namesake found by nothing else is loaded only when
+        // it could be a confident match: a name alone never is.
+        if !name.isEmpty {
+            let namesakes = try tx.customerIDs(withNameWords: name, limit: nameLimit).map(\.string).filter { !ids.contains($0) }
+            ids.formUnion(try couldMatchBeyondTheName(record, namesakes, tx))
+        }
         if let birthDate = record.birthDate {
             ids.formUnion(resembling(record, try tx.customerNames(bornOn: birthDate, limit: rowsRead)))
         }
@@ -37,6 +42,28 @@ enum CheckCandidates {
             ids.formUnion(resembling(record, try tx.customerNames(atPostalCodes: codes, streetStartingWith: house + " ", limit: rowsRead)))
         }
         return ids
+    }
+
+    /// Those of `namesakes` whose birth date is the record's or one slip from it, or with an address
+    /// at the record's postal code, city or street: a pair must agree on more than a name to be
+    /// confident (``MatchScore/isConfident``), and those are the fields left (an e-mail, a phone, the
+    /// same birth date or house number are looked up on their own).
+    static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [String], _ tx: StoreTransaction) throws -> [String] {
+        guard !namesakes.isEmpty, record.birthDate != nil || record.postalCode != nil || record.cityKey != nil || record.street != nil else { return [] }
+        var kept = Set<String>()
+        for row in try tx.birthDatesAndPlaces(ids: namesakes) where !kept.contains(row.id) {
+            if let mine = record.birthDate, let theirs = row.birthDate.flatMap({ Timestamp.isCanonicalDate($0) ? $0 : Timestamp.normaliseDate($0) }),
+               mine == theirs || FieldComparator.dateClose(Array(mine.utf8), Array(theirs.utf8)) {
+                kept.insert(row.id)
+            } else if let mine = record.postalCode, row.postalCode.flatMap(MatchKeys.postalCode) == mine {
+                kept.insert(row.id)
+            } else if let mine = record.cityKey, row.city.flatMap(MatchKeys.name).map({ $0.filter { $0 != " " } }) == mine {
+                kept.insert(row.id)
+            } else if let mine = record.street, row.street.flatMap(MatchKeys.street) == mine {
+                kept.insert(row.id)
+            }
+        }
+        return namesakes.filter(kept.contains)
     }
 
     /// The first word of a street line when it holds a digit (`12B Main St` → `12B`): the house number.

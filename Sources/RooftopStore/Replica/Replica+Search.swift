@@ -110,3 +110,21 @@ extension StoreTransaction {
                                   businessName: row[4].textValue)
     }
 }
+
+extension StoreTransaction {
+    /// For each of `ids`: its birth date and each visible address (street, city, postal code), one
+    /// row per address (one row with nulls when it has none) — what the duplicate check reads of a
+    /// namesake before it loads it whole. One query, a primary-key and an index lookup per id.
+    /// - Throws: database errors.
+    public func birthDatesAndPlaces(ids: [String]) throws -> [(id: String, birthDate: String?, street: String?, city: String?, postalCode: String?)] {
+        guard !ids.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        return try cachedValues("""
+            SELECT c.id, c.birthDate, a.street, a.city, a.postalCode FROM customer c
+            LEFT JOIN customerAddress a ON a.customerId = c.id AND a._created IS NOT NULL AND a._deleted IS NULL
+            WHERE c.id IN (\(marks))
+            """, arguments: ids.map(FieldValue.text)).compactMap { row in
+            row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue) }
+        }
+    }
+}
