@@ -132,10 +132,43 @@ import Testing
         _ = try t.replica.delete(CRMSchema.customer, id: try #require(ids["william"]))
         let bill = try CustomerInput(json: Self.person("Bill", "Turner", birthDate: "1965-01-23", street: "480 Speedway Blvd"))
         #expect(try service.duplicatesOf(bill).isEmpty, "a deleted customer is no candidate")
-        let names = try t.replica.snapshot { tx in
-            try tx.customerNames(bornOn: "1978-04-12", limit: 10).map(\.id)
-                + tx.customerNames(atPostalCodes: ["85711"], streetStartingWith: "12 ", limit: 10).map(\.id)
+        func found() throws -> Set<String> {
+            Set(try t.replica.snapshot { tx in
+                try tx.customerNames(bornOn: "1978-04-12", limit: 10).map(\.id)
+                    + tx.customerNames(bornOn: "1980-09-30", limit: 10).map(\.id)
+                    + tx.customerNames(atPostalCodes: ["85711"], streetStartingWith: "12 ", limit: 10).map(\.id)
+            })
         }
-        #expect(Set(names) == [ids["eric"]!.string, ids["ana"]!.string])
+        #expect(try found() == [ids["eric"]!.string, ids["ana"]!.string])
+        // "12 " is a house number: 120 and 12B on the same street are other houses.
+        clock.advance(by: 10)
+        _ = try service.createCustomer(try CustomerInput(json: Self.person("Ian", "Cole", birthDate: "1990-01-01", street: "120 Oak Street")),
+                                       allowDuplicate: false)
+        #expect(try found() == [ids["eric"]!.string, ids["ana"]!.string])
+        // A customer merged away is no candidate either: only its survivor is.
+        clock.advance(by: 10)
+        _ = try service.mergeCustomer(try #require(ids["ana"]), into: try #require(ids["eric"]))
+        #expect(try found() == [ids["eric"]!.string])
+        let ana = try CustomerInput(json: Self.person("Anna", "Garcia", birthDate: "1980-09-30", street: "12 Oak St"))
+        #expect(!(try service.duplicatesOf(ana).map(\.customerId).contains(ids["ana"]!.string)))
+    }
+
+    @Test func aNamesakeWithTheSameNumberedMailboxAtAnotherProviderIsACandidate() throws {
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        let service = CRMService(replica: t.replica)
+        let jose = try service.createCustomer(try CustomerInput(json: Self.person("José", "Gómez", email: "jgomez8463@gmail.com")), allowDuplicate: false)
+        clock.advance(by: 10)
+        let again = try CustomerInput(json: Self.person("Jose", "Gomez", email: "jgomez8463@yahoo.com", mobile: "+15205557777"))
+        #expect(try service.duplicatesOf(again).map(\.customerId).contains(jose.string))
+        // A namesake with nothing else that could agree is not even scored.
+        let stranger = try CustomerInput(json: Self.person("Jose", "Gomez", email: "pepe@example.org", mobile: "+15205558888"))
+        #expect(try service.duplicatesOf(stranger).isEmpty)
+    }
+
+    @Test func scoresStoredBeforeOppositeSexWasRecordedStillDecode() throws {
+        let stored = #"[{"field":"givenName","level":"different","weight":-1.5},{"field":"email","level":"exact","weight":9.2}]"#
+        let fields = try JSONDecoder().decode([FieldComparison].self, from: Data(stored.utf8))
+        #expect(fields.count == 2 && fields[0].oppositeSex == nil && fields[0].level == .different)
     }
 }

@@ -178,7 +178,14 @@ extension CRMService {
         guard let row = try tx.values("SELECT probability, weight, fields FROM duplicateCandidate WHERE a = ? AND b = ?",
                                       arguments: [.text(a.string), .text(b.string)]).first,
               case .real(let probability) = row[0], case .real(let weight) = row[1], let text = row[2].textValue else { return nil }
-        let fields = try JSONDecoder().decode([FieldComparison].self, from: Data(text.utf8))
+        var fields = try JSONDecoder().decode([FieldComparison].self, from: Data(text.utf8))
+        // Scored before `oppositeSex` existed (a scan by an earlier version): read it from the names,
+        // so a family sharing one mailbox and phone is not marked auto-merge until the next scan.
+        if let i = fields.firstIndex(where: { $0.field == .givenName && $0.level == .different && $0.oppositeSex == nil }) {
+            let names = try tx.values("SELECT firstName FROM customer WHERE id IN (?, ?)", arguments: [.text(a.string), .text(b.string)])
+                .compactMap { $0[0].textValue.flatMap(MatchKeys.givenName) }
+            if names.count == 2, GivenNameSex.opposite(names[0], names[1]) { fields[i].oppositeSex = true }
+        }
         return MatchScore(weight: weight, probability: probability, fields: fields)
     }
 

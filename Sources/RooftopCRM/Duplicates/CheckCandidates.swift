@@ -44,16 +44,21 @@ enum CheckCandidates {
         return ids
     }
 
-    /// Those of `namesakes` whose birth date is the record's or one slip from it, or with an address
-    /// at the record's postal code, city or street: a pair must agree on more than a name to be
-    /// confident (``MatchScore/isConfident``), and those are the fields left (an e-mail, a phone, the
-    /// same birth date or house number are looked up on their own).
+    /// Those of `namesakes` whose birth date is the record's or one slip from it, whose e-mail has the
+    /// record's local part with a digit (`jgomez8463` at another provider), or with an address at the
+    /// record's postal code, city or street: a pair must agree on more than a name to be confident
+    /// (``MatchScore/isConfident``), and those are the agreements left (the same e-mail, a phone, the
+    /// same birth date and house number are looked up on their own).
     static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [String], _ tx: StoreTransaction) throws -> [String] {
-        guard !namesakes.isEmpty, record.birthDate != nil || record.postalCode != nil || record.cityKey != nil || record.street != nil else { return [] }
+        let localPart = record.emailLocalPartHasDigit ? record.emailLocalPart : nil
+        guard !namesakes.isEmpty,
+              record.birthDate != nil || localPart != nil || record.postalCode != nil || record.cityKey != nil || record.street != nil else { return [] }
         var kept = Set<String>()
         for row in try tx.birthDatesAndPlaces(ids: namesakes) where !kept.contains(row.id) {
             if let mine = record.birthDate, let theirs = row.birthDate.flatMap({ Timestamp.isCanonicalDate($0) ? $0 : Timestamp.normaliseDate($0) }),
                mine == theirs || FieldComparator.dateClose(Array(mine.utf8), Array(theirs.utf8)) {
+                kept.insert(row.id)
+            } else if let localPart, let theirs = row.email, theirs.lowercased().prefix(while: { $0 != "@" }) == localPart {
                 kept.insert(row.id)
             } else if let mine = record.postalCode, row.postalCode.flatMap(MatchKeys.postalCode) == mine {
                 kept.insert(row.id)

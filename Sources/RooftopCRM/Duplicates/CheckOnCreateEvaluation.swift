@@ -20,7 +20,10 @@ public struct CheckOnCreateEvaluation: Sendable, Equatable {
 
 extension CRMService {
     /// Runs the check on create (``duplicates(of:excluding:model:_:)``) for every customer of
-    /// `order`, counting only matches among the customers before it in `order`.
+    /// `order`, counting only matches among the customers before it in `order`. An approximation of
+    /// typing the file in one record at a time: every record is already stored, so later records can
+    /// take places in the check's bounded lookups (which can only lower the recall measured), and a
+    /// stored record's VINs are compared (a create has none).
     /// - Parameters:
     ///   - order: customer ids in the order they were typed (a labelled file's order); ids not
     ///     stored are skipped.

@@ -94,14 +94,22 @@ extension StoreTransaction {
     public func customerNames(atPostalCodes postalCodes: [String], streetStartingWith streetPrefix: String, limit: Int) throws -> [StoredCustomerName] {
         guard !postalCodes.isEmpty, !streetPrefix.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: postalCodes.count).joined(separator: ",")
-        // The range [prefix, prefix + U+FFFF) under NOCASE: every street that begins with the prefix.
+        // Under NOCASE, every street that begins with the prefix: [prefix, the prefix with its last
+        // character's successor) — the prefix ends in a space, whose successor is "!".
         return try cachedValues("""
             SELECT DISTINCT c.id, c.contactType, c.firstName, c.lastName, c.businessName FROM customerAddress a JOIN customer c ON c.id = a.customerId
             WHERE a.postalCode IN (\(marks)) AND a.street COLLATE NOCASE >= ? AND a.street COLLATE NOCASE < ?
               AND a._created IS NOT NULL AND a._deleted IS NULL AND c._created IS NOT NULL AND c._deleted IS NULL AND c._mergedInto IS NULL
             ORDER BY c.id LIMIT ?
-            """, arguments: postalCodes.map(FieldValue.text) + [.text(streetPrefix), .text(streetPrefix + "\u{FFFF}"), .integer(Int64(limit))])
+            """, arguments: postalCodes.map(FieldValue.text) + [.text(streetPrefix), .text(Self.successor(of: streetPrefix)), .integer(Int64(limit))])
             .compactMap(Self.storedName)
+    }
+
+    /// The least string greater than every string that starts with `prefix` (its last scalar
+    /// incremented; `"12 "` → `"12!"`).
+    static func successor(of prefix: String) -> String {
+        guard let last = prefix.unicodeScalars.last, let next = Unicode.Scalar(last.value + 1) else { return prefix + "\u{10FFFF}" }
+        return String(prefix.unicodeScalars.dropLast()) + String(next)
     }
 
     static func storedName(_ row: [FieldValue]) -> StoredCustomerName? {
@@ -112,19 +120,20 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
-    /// For each of `ids`: its birth date and each visible address (street, city, postal code), one
-    /// row per address (one row with nulls when it has none) — what the duplicate check reads of a
-    /// namesake before it loads it whole. One query, a primary-key and an index lookup per id.
+    /// For each of `ids`: its birth date, e-mail and each visible address (street, city, postal
+    /// code), one row per address (one row with nulls when it has none) — what the duplicate check
+    /// reads of a namesake before it loads it whole. One query, a primary-key and an index lookup per id.
     /// - Throws: database errors.
-    public func birthDatesAndPlaces(ids: [String]) throws -> [(id: String, birthDate: String?, street: String?, city: String?, postalCode: String?)] {
+    public func birthDatesAndPlaces(ids: [String]) throws
+        -> [(id: String, birthDate: String?, email: String?, street: String?, city: String?, postalCode: String?)] {
         guard !ids.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         return try cachedValues("""
-            SELECT c.id, c.birthDate, a.street, a.city, a.postalCode FROM customer c
+            SELECT c.id, c.birthDate, c.email, a.street, a.city, a.postalCode FROM customer c
             LEFT JOIN customerAddress a ON a.customerId = c.id AND a._created IS NOT NULL AND a._deleted IS NULL
             WHERE c.id IN (\(marks))
             """, arguments: ids.map(FieldValue.text)).compactMap { row in
-            row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue) }
+            row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue, row[5].textValue) }
         }
     }
 }

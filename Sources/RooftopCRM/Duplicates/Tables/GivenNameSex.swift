@@ -1,7 +1,9 @@
 /// Common given names that are almost only given to one sex, folded. Two such names of opposite
-/// sex one typing slip apart (Mark / Mary, Daniel / Daniela, Eric / Erica, Paul / Paula) are two
-/// people — at a dealership usually a couple or a parent and child at one address — not a typo, so
-/// the given-name comparison reads them as different (`sync-protocol/duplicate-detection.md#comparisons`).
+/// sex one typing slip apart (Mark / Mary, Daniel / Daniela, Eric / Erica, Paul / Paula) are read
+/// as different names, not a typo — at a dealership they are usually a couple or a parent and child at
+/// one address (`sync-protocol/duplicate-detection.md#comparisons`); and a shared e-mail and phone
+/// never make such a pair confident (`#thresholds`). An equal birth date still can: twins of opposite
+/// sex at one address are the known false merge left.
 ///
 /// Source: Social Security Administration, "Popular Baby Names" (national data, births 1940–2000:
 /// the most frequent names of each sex, and the feminine and masculine forms of common Spanish,
