@@ -7,7 +7,7 @@ import Synchronization
 /// The service-desk search box (`GET /api/crm/customers?q=`, `rooftop customer search`): one
 /// query finds customers by name words, business name, city, e-mail, phone digits or VIN, ranked
 /// exact before prefix before fuzzy. Every path is an index lookup (the FTS5 tables and b-tree
-/// indexes of migration `v13-customer-search-index`), never a table scan.
+/// indexes of migrations `v13-customer-search-index` and `v19-phone-suffix-index`), never a table scan.
 ///
 /// What the query looks like decides how it is read:
 /// - with `@`: an e-mail, exact then as a prefix (e-mails are stored lower-case); a single word
@@ -73,15 +73,20 @@ enum CustomerSearch {
                 WHERE p.number = ? AND p._created IS NOT NULL AND p._deleted IS NULL AND \(visible) ORDER BY c.id LIMIT ?
                 """, arguments: [e164, wanted]))
         }
-        // The trigram index finds the digits anywhere; the number must end with them.
-        tiers.append(try String.fetchAll(db, sql: """
-            SELECT DISTINCT c.id FROM phoneSearchText t JOIN phoneSearchDoc d ON d.docid = t.rowid
-              JOIN customerPhone p ON p.id = d.phoneId JOIN customer c ON c.id = p.customerId
-            WHERE phoneSearchText MATCH ? AND p.number LIKE ? AND p._created IS NOT NULL AND p._deleted IS NULL AND \(visible)
+        // Numbers ending in the digits: a range of the index on the number read backwards.
+        let backwards = String(digits.suffix(15).reversed())
+        tiers.append(try String.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT c.id FROM customerPhone p JOIN customer c ON c.id = p.customerId
+            WHERE \(reversedNumber) >= ? AND \(reversedNumber) < ? AND p._created IS NOT NULL AND p._deleted IS NULL AND \(visible)
             ORDER BY c.id LIMIT ?
-            """, arguments: [phrase(String(digits.suffix(15))), "%" + String(digits.suffix(15)), wanted]))
+            """), arguments: [backwards, backwards + ":", wanted]))
         return tiers
     }
+
+    /// `customerPhone.number` (E.164, at most 16 characters) read backwards, in SQL: the expression of
+    /// the index `customerPhone_reversed` (migration `v19-phone-suffix-index`); a query must use it
+    /// word for word for SQLite to use the index. `+13125550101` → `10105552131+`.
+    static let reversedNumber = "(" + (1...16).reversed().map { "substr(number, \($0), 1)" }.joined(separator: "||") + ")"
 
     // MARK: VIN
 

@@ -347,6 +347,20 @@ enum ReplicaMigrations {
                 CREATE INDEX customerAddress_place ON customerAddress(postalCode, street COLLATE NOCASE);
                 """)
         }
+        migrator.registerMigration("v19-phone-suffix-index") { db in
+            // The last 4 or 7 digits of a phone as a range lookup: an index on the number read
+            // backwards (`CustomerSearch.reversedNumber`, built-in functions only, so any SQLite reads
+            // the file). It replaces the trigram index of v13, which yielded every number holding the
+            // digits anywhere, each then checked for ending in them (22 ms p99 at a million).
+            try db.execute(sql: """
+                CREATE INDEX customerPhone_reversed ON customerPhone(\(CustomerSearch.reversedNumber));
+                DROP TRIGGER phoneSearch_insert;
+                DROP TRIGGER phoneSearch_update;
+                DROP TRIGGER phoneSearch_delete;
+                DROP TABLE phoneSearchText;
+                DROP TABLE phoneSearchDoc;
+                """)
+        }
         return migrator
     }
 
