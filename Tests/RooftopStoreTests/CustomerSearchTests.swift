@@ -75,6 +75,7 @@ import Testing
             ("jose.munoz@gmail.com", ["jose"]), ("JOHN.SMITH@yahoo.com", ["john"]), ("johnny@", ["johnny"]), ("john.smith@", ["john"]),  // e-mail
             ("(312) 555-0101", ["jose"]), ("3125550101", ["jose"]), ("+1 312 555 0101", ["jose"]),  // phone, any format
             ("0101", ["jose"]), ("555-0101", ["jose"]), ("0199", ["acme"]), ("7777", []),  // last 4 or 7; deleted ones never
+            ("5550", []), ("3125", []),  // digits inside a number, not at its end
             ("Mun\u{303}oz Jose\u{301}", ["jose"]), ("MUN\u{303}OZ", ["jose"]),  // NFD input (combining marks), as some keyboards send it
             ("ipek yilmaz", ["ipek"]), ("IPEK", ["ipek"]), ("yılmaz", ["ipek"]), ("İPEK YILMAZ", ["ipek"]), ("zoe falls", ["ipek"]),  // Turkish İ and ı; Zoë
             ("zzzz", []), ("\"", []), ("smith*", ["john", "johnny"]), ("OR", []),  // query syntax is never read as FTS syntax
