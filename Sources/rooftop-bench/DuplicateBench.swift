@@ -119,7 +119,7 @@ enum DuplicateBench {
             try replica.snapshot { tx in
                 if let birthDate = probe.fields["birthDate"]?.textValue { read += try tx.customerNames(bornOn: birthDate, limit: 200).count }
                 if let address = probe.addresses?.first, let street = address.fields["street"]?.textValue,
-                   let postal = address.fields["postalCode"]?.textValue, let house = street.split(separator: " ").first {
+                   let postal = address.fields["postalCode"]?.textValue, let house = PostalAddress.houseNumber(street) {
                     read += try tx.customerNames(atPostalCodes: [postal], streetStartingWith: house + " ", limit: 200).count
                 }
             }

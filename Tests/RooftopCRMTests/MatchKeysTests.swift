@@ -1,4 +1,5 @@
 import RooftopCRM
+import RooftopModel
 import Testing
 
 /// Match keys (`sync-protocol/duplicate-detection.md#match-keys`): computed the same on every
@@ -16,6 +17,14 @@ struct MatchKeysTests {
     @Test("names fold case, diacritics (NFC or NFD), Turkish dotted and dotless i, punctuation", arguments: names)
     func nameKeys(_ example: (typed: String, key: String)) {
         #expect(MatchKeys.name(example.typed) == example.key)
+    }
+
+    @Test("the house number the check on create looks up is the street's first word with a digit")
+    func houseNumbers() {
+        for (street, house) in [("12 Oak Street", "12"), ("12B Main St", "12B"), ("12, Oak St", "12"), ("  480 Speedway Blvd", "480"),
+                                ("PO Box 7", nil), ("Main Street", nil), ("", nil)] as [(String, String?)] {
+            #expect(PostalAddress.houseNumber(street) == house, "\(street)")
+        }
     }
 
     @Test("the given-name key is the first word; the stored value is not touched")

@@ -36,7 +36,7 @@ enum CheckCandidates {
             ids.formUnion(resembling(record, try tx.customerNames(bornOn: birthDate, limit: rowsRead)))
         }
         if let address = probe.addresses.first, let street = address.street, let postalCode = address.postalCode,
-           let house = houseNumber(street) {
+           let house = PostalAddress.houseNumber(street) {
             let typed = postalCode.trimmingCharacters(in: .whitespaces)
             let codes = Set([typed, PostalAddress.postalCode(typed)].compactMap { $0 }).sorted()
             ids.formUnion(resembling(record, try tx.customerNames(atPostalCodes: codes, streetStartingWith: house + " ", limit: rowsRead)))
@@ -69,13 +69,6 @@ enum CheckCandidates {
             }
         }
         return namesakes.filter(kept.contains)
-    }
-
-    /// The first word of a street line when it holds a digit (`12B Main St` → `12B`): the house number.
-    static func houseNumber(_ street: String) -> String? {
-        guard let first = street.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).first,
-              first.contains(where: \.isNumber) else { return nil }
-        return String(first)
     }
 
     /// The ids of `names` whose given name or surname resembles `record`'s, those resembling on both first,

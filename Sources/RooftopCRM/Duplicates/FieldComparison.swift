@@ -40,6 +40,9 @@ public struct FieldComparison: Sendable, Codable, Equatable {
     /// takes those for one person.
     public var oppositeSex: Bool?
 
+    /// - Parameters:
+    ///   - weight: bits (log₂ m/u), 0 for a missing field.
+    ///   - oppositeSex: true only for a `different` given name of two common names of opposite sex.
     public init(field: MatchField, level: MatchLevel, weight: Double, oppositeSex: Bool? = nil) {
         (self.field, self.level, self.weight, self.oppositeSex) = (field, level, weight, oppositeSex)
     }

@@ -9,6 +9,14 @@ public enum PostalAddress {
         return kept.isEmpty ? nil : kept.joined(separator: " ")
     }
 
+    /// The house number: the first word of a street line when it holds a digit (`12B Main St` →
+    /// `12B`, `12, Oak St` → `12`); nil otherwise (`PO Box 7`, `Main St`).
+    public static func houseNumber(_ street: String) -> String? {
+        guard let first = street.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).first,
+              first.contains(where: \.isNumber) else { return nil }
+        return String(first)
+    }
+
     /// A postal code upper-cased without spaces and dashes (`k1a 0b1` → `K1A0B1`; ZIP+4 keeps its
     /// first five digits); nil when nothing is left.
     public static func postalCode(_ text: String) -> String? {

@@ -69,8 +69,11 @@ extension StoreTransaction {
 
 /// A customer's name as stored: what the duplicate check compares before it loads a candidate whole.
 public struct StoredCustomerName: Sendable, Hashable {
+    /// The customer's id (canonical UUID text).
     public var id: String
+    /// `Individual` or `Business`, as stored.
     public var contactType: String?
+    /// The names as stored (accents and case kept; nil when empty).
     public var firstName: String?
     public var lastName: String?
     public var businessName: String?
