@@ -1,7 +1,7 @@
 import Foundation
 import RooftopCRM
 import RooftopGenerator
-import RooftopImport
+@testable import RooftopImport
 import RooftopModel
 import RooftopStore
 import RooftopTesting
@@ -102,6 +102,58 @@ struct ImportDuplicateTests {
         unchecked.checkDuplicates = false
         let again = try unchecked.importFile(at: file)
         #expect(again.customersCreated == 1 && again.alreadyImported == 2, "the check off: the row is created")
+    }
+
+    /// A first load into a new rooftop used to be checked with the empty replica's model, which
+    /// reads every name as rare: at 50,000 generated rows it attached 4,903 different people (two
+    /// Carlos Garcias of Phoenix) to someone else, about one refusal in two.
+    @Test("a first load of a generated dealership file: the typed-again records attach, different people are created")
+    func firstLoadIsCheckedAtItsOwnScale() throws {
+        let test = try TestReplica()
+        defer { test.remove() }
+        let records = Array(DealershipGenerator(count: 4_000, seed: 21))
+        let file = test.directory.path("customers.csv")
+        try Data(([RecordCSV.customerHeader] + records.map(RecordCSV.customerLine)).joined(separator: "\n").utf8 + [0x0A])
+            .write(to: URL(fileURLWithPath: file))
+        let report = try CustomerCSVImporter(replica: test.replica).importFile(at: file)
+        let created = Set(try test.replica.snapshot { try $0.strings("SELECT id FROM customer") }.compactMap(RowID.init))
+        var seen = Set<String>(), typedAgain = 0, attached = 0, wronglyAttached = 0
+        for record in records {
+            let again = !seen.insert(record.entity).inserted
+            if again { typedAgain += 1 }
+            guard !created.contains(StableID.make("csv:" + record.recordID)) else { continue }
+            if again { attached += 1 } else { wronglyAttached += 1 }
+        }
+        #expect(report.customersCreated + report.customersMatched == records.count)
+        #expect(typedAgain > 300)
+        #expect(Double(attached) >= 0.85 * Double(typedAgain), "\(attached) of \(typedAgain) typed-again records attached")
+        #expect(Double(wronglyAttached) <= 0.02 * Double(attached + wronglyAttached),
+                "\(wronglyAttached) different people attached to someone else, \(attached) duplicates")
+    }
+
+    @Test("the check's model from a sample of the customers has the prior (share of duplicate pairs) of one from all of them")
+    func sampledModelKeepsThePrior() {
+        let records = DealershipGenerator(count: 8_000, seed: 17).map { r -> MatchRecord in
+            var input = MatchInput(id: r.recordID)
+            input.contactType = r.contactType
+            input.firstName = r.firstName
+            input.lastName = r.lastName
+            input.businessName = r.businessName
+            input.email = r.email
+            input.birthDate = r.birthDate
+            input.phones = r.phone.map { [($0, r.phoneType)] } ?? []
+            input.addresses = [(r.street, r.city, r.postalCode)]
+            return MatchKeys.record(input)
+        }.sorted { $0.id < $1.id }
+        let full = MatchModel.estimate(records: records, pairs: Blocking.candidatePairs(records))
+        // One in four by a hash of the id: about 1/16 of the duplicate pairs, 1/16 of all pairs.
+        let sample = records.filter { CRMService.isSampled($0.id, step: 4) }
+        #expect(sample.count > 1_500 && sample.count < 2_500)
+        let sampled = MatchModel.estimate(records: sample, population: records.count, pairs: Blocking.candidatePairs(sample))
+        // EM on the sample's ~60 duplicate pairs is rougher than on all ~1,000 (m stays nearer its
+        // prior), hence the factor 4; the prior over the population's pairs was 16 times smaller again.
+        let ratio = sampled.parameters.priorMatch / full.parameters.priorMatch
+        #expect(ratio > 0.25 && ratio < 4, "prior \(sampled.parameters.priorMatch) from the sample, \(full.parameters.priorMatch) from all")
     }
 
     @Test("an unusable value is counted per column and left empty; the rest of its record is imported")

@@ -272,7 +272,12 @@ extension CRMService {
     /// ``duplicatesOf(_:excluding:)`` inside a transaction (an import's batch: rows it wrote are
     /// candidates too), with a model from ``duplicateModel()`` taken before the transaction.
     public static func duplicates(of input: CustomerInput, excluding: RowID? = nil, model: MatchModel, _ tx: StoreTransaction) throws -> [DuplicateMatch] {
-        var probe = MatchInput(id: "00000000-0000-0000-0000-000000000000")
+        try duplicates(of: matchInput(input, id: "00000000-0000-0000-0000-000000000000"), excluding: excluding?.string, model: model, tx)
+    }
+
+    /// The values of a customer being created that duplicate detection compares, under `id`.
+    public static func matchInput(_ input: CustomerInput, id: String) -> MatchInput {
+        var probe = MatchInput(id: id)
         probe.contactType = input.fields["contactType"]?.textValue
         probe.firstName = input.fields["firstName"]?.textValue
         probe.lastName = input.fields["lastName"]?.textValue
@@ -281,7 +286,7 @@ extension CRMService {
         probe.birthDate = input.fields["birthDate"]?.textValue
         probe.phones = (input.phones ?? []).compactMap { phone in phone.fields["number"]?.textValue.map { ($0, phone.fields["type"]?.textValue) } }
         probe.addresses = (input.addresses ?? []).map { ($0.fields["street"]?.textValue, $0.fields["city"]?.textValue, $0.fields["postalCode"]?.textValue) }
-        return try duplicates(of: probe, excluding: excluding?.string, model: model, tx)
+        return probe
     }
 
     /// ``duplicates(of:excluding:model:_:)`` for values already read as a ``MatchInput`` (a stored
@@ -309,8 +314,8 @@ extension CRMService {
     /// The match model for checks on create and import (see ``model(for:)``).
     public func duplicateModel() throws -> MatchModel { try Self.model(for: self) }
 
-    /// The match model of a replica for checks on create: estimated by the last scan, or from an
-    /// even sample of at most 20,000 customers (with the parameters the last scan kept, when they
+    /// The match model of a replica for checks on create: estimated by the last scan, or from a
+    /// sample of about 20,000 customers (``isSampled(_:step:)``) (with the parameters the last scan kept, when they
     /// still fit), and kept while the customer count stays within 10%.
     static func model(for service: CRMService) throws -> MatchModel {
         // The count is checked at most once a minute (counting a million rows costs more than a check).
@@ -324,7 +329,7 @@ extension CRMService {
         let step = max(1, count / 20_000)
         let sampleIDs = try service.replica.snapshot { tx in
             try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
-        }.enumerated().filter { $0.offset % step == 0 }.map(\.element)
+        }.filter { isSampled($0, step: step) }
         let sample = try service.matchRecords(ids: sampleIDs).sorted { $0.id < $1.id }
         let kept = try service.keptModelParameters().flatMap { $0.fits(population: count) ? $0 : nil }
         let model = MatchModel.estimate(records: sample, population: count, pairs: kept == nil ? Blocking.candidatePairs(sample) : [], kept: kept)

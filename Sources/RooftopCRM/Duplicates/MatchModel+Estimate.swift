@@ -156,9 +156,13 @@ extension MatchModel {
         householdSurnameU = min(max((surnameAgree + 0.1) / (surnameSeen + 1), 0.001), 0.99)
         householdPhoneU = min(max((phoneAgree + 0.1) / (phoneSeen + 1), 0.001), 0.99)
         guard !vectors.isEmpty else { return }
-        // The prior is over all pairs of the population, as in scoring (weights use population u):
-        // a prior taken over the candidates would count blocking's agreement twice.
-        let n = Double(max(frequencies.population, 2))
+        // The prior is over all pairs, as in scoring (weights use population u): a prior taken over
+        // the candidates would count blocking's agreement twice. Over all pairs of the *records*: a
+        // sample of n of N customers holds about (n/N)² of the population's duplicate pairs and
+        // n²/2 pairs in all, so matches per pair of the sample estimate those of the population
+        // (dividing by the population's N²/2 would shrink the prior by (n/N)²: 2,500× for 20,000 of
+        // a million).
+        let n = Double(max(records.count, 2))
         let allPairs = n * (n - 1) / 2
         var prior = min(Double(vectors.count * stride) * 0.1 / allPairs, 0.5)
         // Per-field log m/u of pair k under the current model.

@@ -19,7 +19,8 @@ import RooftopStore
 ///   same file again, or again after an interruption, writes nothing twice (`alreadyImported`).
 /// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
 /// - **No second customer**: a row that confidently duplicates a customer already in the replica (or
-///   an earlier row) attaches to it: nothing is written, and `customersMatched` counts it.
+///   an earlier row) attaches to it: nothing is written, and `customersMatched` counts it. The check's
+///   model is estimated for the population the import makes (a first pass samples the file).
 public struct CustomerCSVImporter {
     /// The fields a column can map to.
     public static let fields = ["externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
@@ -44,54 +45,130 @@ public struct CustomerCSVImporter {
         self.mapping = mapping
     }
 
+    /// Called during the first pass over the file (only with ``checkDuplicates``) with the data
+    /// rows read so far; the import's own pass then reports through `progress`.
+    public var samplingProgress: ((Int) -> Void)?
+
     /// Imports the file at `path`.
+    ///
+    /// With ``checkDuplicates`` the file is read twice: once for a sample of its rows, from
+    /// which (with the customers already here) the duplicate check's model learns how common each
+    /// name, e-mail and phone will be (``CRMService/duplicateModel(importing:incomingCount:)``),
+    /// then to import.
     /// - Parameter progress: called after each batch with the data rows read so far.
     /// - Returns: the report: created, already imported, every rejected line with its reason.
     /// - Throws: ``CustomerCSVError`` when the file cannot be read or is not CSV with a header
     ///   naming at least one field (nothing imported); replica errors (the batch in flight is not written).
     public func importFile(at path: String, progress: (Int) -> Void = { _ in }) throws -> ImportReport {
-        guard let stream = InputStream(fileAtPath: path) else { throw CustomerCSVError("\(path): cannot be read") }
-        return try importStream(stream, name: path, progress: progress)
+        try importStreams(name: path, open: { InputStream(fileAtPath: path) }, progress: progress)
     }
 
     /// Imports CSV bytes held in memory (the REST import of a few thousand rows).
     /// - Parameter name: how errors name the input (`the body`).
     /// - Returns, Throws: as ``importFile(at:progress:)``.
     public func importData(_ data: Data, name: String) throws -> ImportReport {
-        try importStream(InputStream(data: data), name: name, progress: { _ in })
+        try importStreams(name: name, open: { InputStream(data: data) }, progress: { _ in })
     }
 
-    /// Imports from `stream`, read row by row; `name` names the input in errors.
-    func importStream(_ stream: InputStream, name path: String, progress: (Int) -> Void) throws -> ImportReport {
+    /// One pass over the input: each data row's non-empty values by field, and its trimmed cells.
+    struct Pass {
         let reader: CSVReader
-        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
-            throw CustomerCSVError("\(path): not a CSV file with a header row (\(error))")
+        let stream: InputStream
+        let path: String
+        let header: [String]
+        let fieldOf: [Int: String]
+        private(set) var rows = 0
+
+        init(_ stream: InputStream?, name path: String, mapping: [String: String]) throws {
+            guard let stream else { throw CustomerCSVError("\(path): cannot be read") }
+            do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
+                throw CustomerCSVError("\(path): not a CSV file with a header row (\(error))")
+            }
+            guard let header = reader.headerRow else { throw CustomerCSVError("\(path): empty file") }
+            self.stream = stream
+            self.path = path
+            self.header = header
+            fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
+                let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
+                if let field = mapping[clean] { return (index, field) }
+                return CustomerCSVImporter.fields.contains(clean) ? (index, clean) : nil
+            })
+            guard !fieldOf.isEmpty else {
+                throw CustomerCSVError("\(path): no column names a customer field: name them \(CustomerCSVImporter.fields.prefix(6).joined(separator: ", ")), ... or map them with --map column=field")
+            }
         }
-        guard let header = reader.headerRow else { throw CustomerCSVError("\(path): empty file") }
-        let fieldOf: [Int: String] = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
-            let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
-            if let field = mapping[clean] { return (index, field) }
-            return Self.fields.contains(clean) ? (index, clean) : nil
-        })
-        guard !fieldOf.isEmpty else {
-            throw CustomerCSVError("\(path): no column names a customer field: name them \(Self.fields.prefix(6).joined(separator: ", ")), ... or map them with --map column=field")
+
+        /// The next data row, or nil at the end.
+        mutating func next() -> (values: [String: String], content: [String])? {
+            guard let row = reader.next() else { return nil }
+            rows += 1
+            var values: [String: String] = [:]
+            for (index, field) in fieldOf where index < row.count {
+                let value = row[index].trimmedWhitespace
+                if !value.isEmpty { values[field] = value }
+            }
+            return (values, row.map(\.trimmedWhitespace))
         }
+
+        /// Throws when the stream failed before its end (the reader reports the end as an error too).
+        /// - Parameter importing: whether this pass imports (the message says the lines before were imported).
+        func checkEnd(importing: Bool) throws {
+            if let error = reader.error, stream.streamStatus == .error {
+                throw CustomerCSVError("\(path): unreadable after line \(rows + 1) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
+            }
+        }
+    }
+
+    /// A sample of the input's valid rows, and the number of data rows: one in `stride` by a hash
+    /// of the row's id (``CRMService/isSampled(_:step:)``), `stride` doubling to keep at most
+    /// ``CRMService/importModelSampleSize``. Not every `stride`-th row: a file often lists a person's
+    /// records next to each other, and such a sample would hold no pair of them.
+    func sample(_ pass: inout Pass) throws -> (inputs: [MatchInput], rows: Int) {
+        let cap = CRMService.importModelSampleSize
+        var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
+        while let (values, content) = pass.next() {
+            if let (id, input) = try? Self.customer(values, rowContent: content) {
+                if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
+                    sample.append(CRMService.matchInput(input, id: id.string))
+                    if sample.count > cap {
+                        stride *= 2
+                        sample.removeAll { !CRMService.isSampled($0.id, step: stride) }
+                    }
+                }
+            }
+            if pass.rows % batchSize == 0 { samplingProgress?(pass.rows) }
+        }
+        try pass.checkEnd(importing: false)
+        samplingProgress?(pass.rows)
+        return (sample, pass.rows)
+    }
+
+    /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
+    /// names the input in errors.
+    func importStreams(name path: String, open: () -> InputStream?, progress: (Int) -> Void) throws -> ImportReport {
+        var pass = try Pass(open(), name: path, mapping: mapping)
         var report = ImportReport()
-        report.ignoredColumns = header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element)
+        report.ignoredColumns = pass.header.enumerated().filter { pass.fieldOf[$0.offset] == nil }.map(\.element)
         let service = CRMService(replica: replica)
-        // Rows of the batch in flight: whether each was imported before is checked in the batch's
-        // own transaction (one transaction per batch, not a read per row).
-        var batch: [(id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>(), rows = 0
         // A row that confidently duplicates a customer already here (or earlier in the file) attaches
         // to it: nothing is written, and the report counts it (`sync-protocol/duplicate-detection.md#on-the-way-in`).
-        let model = try service.duplicateModel()
+        // The model counts the file's names with the replica's: a first load must not read each as rare.
+        var model: MatchModel?
+        if checkDuplicates {
+            let (sample, rows) = try self.sample(&pass)
+            model = try service.duplicateModel(importing: sample, incomingCount: rows)
+            pass = try Pass(open(), name: path, mapping: mapping)
+        }
+        // Rows of the batch in flight: whether each was imported before is checked in the batch's
+        // own transaction (one transaction per batch, not a read per row).
+        var batch: [(id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>()
         func flush() throws {
             guard !batch.isEmpty else { return }
             let (created, known, matched) = try replica.transaction { tx in
                 var created = 0, known = 0, matched = 0
                 for (id, input, writes) in batch {
                     if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
-                    if checkDuplicates, try CRMService.duplicates(of: input, model: model, tx).contains(where: \.isConfident) { matched += 1; continue }
+                    if let model, try CRMService.duplicates(of: input, model: model, tx).contains(where: \.isConfident) { matched += 1; continue }
                     _ = try tx.write(writes)
                     created += 1
                 }
@@ -103,16 +180,10 @@ public struct CustomerCSVImporter {
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
         }
-        while let row = reader.next() {
-            rows += 1
-            let line = rows + 1
-            var values: [String: String] = [:]
-            for (index, field) in fieldOf where index < row.count {
-                let value = row[index].trimmedWhitespace
-                if !value.isEmpty { values[field] = value }
-            }
+        while let (values, content) = pass.next() {
+            let line = pass.rows + 1
             do {
-                let (id, input) = try Self.customer(values, rowContent: row.map(\.trimmedWhitespace))
+                let (id, input) = try Self.customer(values, rowContent: content)
                 if batchIDs.contains(id) {
                     report.alreadyImported += 1
                 } else {
@@ -122,15 +193,14 @@ public struct CustomerCSVImporter {
             } catch let error as FieldInputError {
                 report.rejected.append("line \(line): \(error.pointer): \(error.reason)")
             }
-            if rows % batchSize == 0 {
+            if pass.rows % batchSize == 0 {
                 try flush()
-                progress(rows)
+                progress(pass.rows)
             }
         }
-        // (The reader also reports the end of the stream as an error: only a stream error is one.)
-        if let error = reader.error, stream.streamStatus == .error { throw CustomerCSVError("\(path): unreadable after line \(rows + 1) (\(error)); the lines before it were imported") }
+        try pass.checkEnd(importing: true)
         try flush()
-        progress(rows)
+        progress(pass.rows)
         return report
     }
 

@@ -86,16 +86,26 @@ struct ImportCommand: ParsableCommand {
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             let replica = try data.openReplica()
             let total = try Self.dataLines(file)
-            let progress = CountProgress("importing", total: total, unit: "rows")
+            // With the duplicate check, a first pass samples the file for the check's model (how
+            // common each name is); the import's own bar starts after it, so its rate is the import's.
+            let sampling = CountProgress("reading for the duplicate check", total: total, unit: "rows")
+            var importing: CountProgress?
+            let progress = { () -> CountProgress in
+                if let importing { return importing }
+                if !noDuplicateCheck { sampling.finish(total) }
+                importing = CountProgress("importing", total: total, unit: "rows")
+                return importing!
+            }
             let report: ImportReport
             do {
                 var importer = try CustomerCSVImporter(replica: replica, mapping: mapping)
                 importer.checkDuplicates = !noDuplicateCheck
-                report = try importer.importFile(at: file) { progress.update($0) }
+                importer.samplingProgress = { sampling.update($0) }
+                report = try importer.importFile(at: file) { progress().update($0) }
             } catch let error as CustomerCSVError {
                 throw CLIError(error.description)
             }
-            progress.finish(total)
+            progress().finish(total)
             print("\(URL(fileURLWithPath: file).lastPathComponent): \(report)")
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }

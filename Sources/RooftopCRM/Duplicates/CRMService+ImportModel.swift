@@ -1,0 +1,56 @@
+import RooftopStore
+
+extension CRMService {
+    /// The most records an import's model is estimated from (the replica's and the file's together),
+    /// as for the replica's own model (``duplicateModel()``).
+    public static let importModelSampleSize = 20_000
+
+    /// Whether the customer `id` belongs to a sample of about one in `step`: by a hash of the id
+    /// (64-bit FNV-1a), not by its position. Nested for powers of two (one in 2k lies inside one
+    /// in k). A sample by position (every k-th id, every k-th line of a file) can miss every pair of
+    /// records typed one after the other, and then the model learns that duplicates do not exist.
+    public static func isSampled(_ id: String, step: Int) -> Bool {
+        step <= 1 || Blocking.fnv1a(id) % UInt64(step) == 0
+    }
+
+    /// The match model an import checks its rows with: estimated from a sample of the customers
+    /// already here and of the incoming ones, at the population the import makes
+    /// (`sync-protocol/duplicate-detection.md#on-the-way-in`).
+    ///
+    /// The replica's own model (``duplicateModel()``) describes the customers already here. A first
+    /// load into a new rooftop has none, so that model reads every name as rare (as if from 5,000
+    /// customers) and two Carlos Garcias of one city become one person. An import that grows the
+    /// replica by more than 10% therefore counts how common each name, e-mail and phone is in the
+    /// file as well; a smaller one uses the replica's model.
+    /// - Parameters:
+    ///   - incoming: a sample of the rows to import (``isSampled(_:step:)``; any size: thinned to
+    ///     fit ``importModelSampleSize`` beside the replica's share), their ids distinct.
+    ///   - incomingCount: how many rows the file holds (≥ `incoming.count`).
+    /// - Throws: database errors.
+    public func duplicateModel(importing incoming: [MatchInput], incomingCount: Int) throws -> MatchModel {
+        let count = try replica.customerCount()
+        guard incomingCount * 10 > count, !incoming.isEmpty else { return try duplicateModel() }
+        let population = count + max(incomingCount, incoming.count)
+        let cap = Self.importModelSampleSize
+        // Each side's share of the sample in proportion to its size.
+        let replicaShare = population <= cap ? count : cap * count / population
+        let fileShare = max(1, population <= cap ? incoming.count : cap - replicaShare)
+        let fileStep = (incoming.count + fileShare - 1) / fileShare
+        let fileSample = fileStep <= 1 ? incoming : incoming.filter { Self.isSampled($0.id, step: fileStep.nextPowerOfTwo) }
+        var replicaSample: [MatchInput] = []
+        if replicaShare > 0 {
+            let step = max(1, count / replicaShare)
+            let ids = try replica.snapshot { tx in
+                try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
+            }.filter { Self.isSampled($0, step: step) }
+            replicaSample = try matchInputs(ids: ids)
+        }
+        let records = Self.keys(replicaSample + fileSample).sorted { $0.id < $1.id }
+        return MatchModel.estimate(records: records, population: population, pairs: Blocking.candidatePairs(records))
+    }
+}
+
+extension Int {
+    /// The least power of two ≥ self (1 for self ≤ 1).
+    var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
+}
