@@ -47,6 +47,15 @@ struct DuplicateScoringTests {
         #expect(MatchModel.compare(a, Self.person("b", "Ann", "Lee"))[.birthDate] == .missing)
     }
 
+    @Test("addresses: another street of the same city is a different address, even with a postal code one digit away")
+    func addresses() {
+        let a = Self.person("a", "Carlos", "Garcia", street: "3814 Third Cir", postal: "85003")
+        #expect(MatchModel.compare(a, Self.person("b", "Carlos", "Garcia", street: "4126 Lake Parkway", postal: "85033"))[.address] == .different)
+        #expect(MatchModel.compare(a, Self.person("b", "Carlos", "Garcia", street: "3814 Thrid Cir", postal: "85033"))[.address] == .close)
+        #expect(MatchModel.compare(a, Self.person("b", "Carlos", "Garcia", street: "9 Elm St", postal: "85003"))[.address] == .partial)
+        #expect(MatchModel.compare(a, Self.person("b", "Carlos", "Garcia", street: nil, postal: "85033"))[.address] == .partial)
+    }
+
     /// A small population: unrelated people plus the pairs under test, so u has data to come from.
     static func population(_ extra: [MatchRecord]) -> [MatchRecord] {
         let firsts = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth"]

@@ -144,7 +144,9 @@ enum FieldComparator {
             // The same words in another order (`12 main st apt 4` / `apt 4 12 main st`).
             if a.streetWords == b.streetWords { return .close }
         }
-        if samePostal || (sameCity && (a.street == nil || b.street == nil || closePostal)) { return .partial }
+        // Two known streets that do not resemble are two addresses, whatever else agrees: the same
+        // city with postal codes one digit apart (85003 / 85033) is most of a city's neighbours.
+        if samePostal || (sameCity && (a.street == nil || b.street == nil)) { return .partial }
         return .different
     }
 

@@ -55,7 +55,8 @@ public struct CustomerCSVImporter {
     /// which (with the customers already here) the duplicate check's model learns how common each
     /// name, e-mail and phone will be (``CRMService/duplicateModel(importing:incomingCount:)``),
     /// then to import.
-    /// - Parameter progress: called after each batch with the data rows read so far.
+    /// - Parameter progress: called with 0 as the import's pass begins, then after each batch with the
+    ///   data rows read so far.
     /// - Returns: the report: created, already imported, every rejected line with its reason.
     /// - Throws: ``CustomerCSVError`` when the file cannot be read or is not CSV with a header
     ///   naming at least one field (nothing imported); replica errors (the batch in flight is not written).
@@ -159,6 +160,7 @@ public struct CustomerCSVImporter {
             model = try service.duplicateModel(importing: sample, incomingCount: rows)
             pass = try Pass(open(), name: path, mapping: mapping)
         }
+        progress(0)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
         var batch: [(id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>()

@@ -85,6 +85,9 @@ struct ImportCommand: ParsableCommand {
             }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             let replica = try data.openReplica()
+            // The import's own process: a larger page cache for the indexes every row lands in
+            // (peak RSS stays under 300 MB at a million rows; README "A million customers").
+            try replica.setWriterCache(mebibytes: Self.writerCacheMiB)
             let total = try Self.dataLines(file)
             // With the duplicate check, a first pass samples the file for the check's model (how
             // common each name is); the import's own bar starts after it, so its rate is the import's.
@@ -110,6 +113,9 @@ struct ImportCommand: ParsableCommand {
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }
         }
+
+        /// The writer's page cache during a CLI import, MiB.
+        static let writerCacheMiB = 160
 
         /// The data lines of the file (line breaks minus the header), read in 1 MiB chunks.
         static func dataLines(_ path: String) throws -> Int {
