@@ -115,7 +115,7 @@ struct ImportCommand: ParsableCommand {
         }
 
         /// The writer's page cache during a CLI import, MiB.
-        static let writerCacheMiB = 160
+        static let writerCacheMiB = 128
 
         /// The data lines of the file (line breaks minus the header), read in 1 MiB chunks.
         static func dataLines(_ path: String) throws -> Int {
