@@ -164,6 +164,10 @@ extension MatchModel {
         // a million).
         let n = Double(max(records.count, 2))
         let allPairs = n * (n - 1) / 2
+        // Never below a tenth of the default share: a replica whose duplicates were merged (or kept
+        // out by the check on import) holds almost none, EM then drives the prior to nothing, and
+        // the check on create, which scores records typed *again*, would pass exact copies.
+        let minimumPrior = 0.1 * Self.defaultDuplicateShare / Double(max(frequencies.population, Self.minimumPopulation))
         var prior = min(Double(vectors.count * stride) * 0.1 / allPairs, 0.5)
         // Per-field log m/u of pair k under the current model.
         func weights(_ k: Int) -> [Double] {
@@ -186,7 +190,7 @@ extension MatchModel {
             for _ in 0..<iterations {
                 var gTotal = 0.0
                 for total in totals { gTotal += 1 / (1 + exp(-total) * (1 - prior) / prior) }
-                prior = min(max(gTotal * Double(stride) / allPairs, 1e-12), 0.5)
+                prior = min(max(gTotal * Double(stride) / allPairs, minimumPrior), 0.5)
             }
             var counts = [[MatchLevel: Double]](repeating: [:], count: fields.count)
             let priorLogit = log(prior / (1 - prior)), confident = log(99.0)

@@ -120,15 +120,18 @@ public struct CustomerCSVImporter {
         }
     }
 
-    /// A sample of the input's valid rows, and the number of data rows: one in `stride` by a hash
+    /// A sample of the input's valid rows not imported before, and the number of data rows less
+    /// those imported before: one in `stride` by a hash
     /// of the row's id (``CRMService/isSampled(_:step:)``), `stride` doubling to keep at most
     /// ``CRMService/importModelSampleSize``. Not every `stride`-th row: a file often lists a person's
     /// records next to each other, and such a sample would hold no pair of them.
     func sample(_ pass: inout Pass) throws -> (inputs: [MatchInput], rows: Int) {
         let cap = CRMService.importModelSampleSize
-        var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
+        var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>(), known = 0
         while let (values, content) = pass.next() {
             if let (id, input) = try? Self.customer(values, rowContent: content) {
+                // A row imported before (a rerun) is already among the replica's customers.
+                if try replica.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
                 if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
                     sample.append(CRMService.matchInput(input, id: id.string))
                     if sample.count > cap {
@@ -141,7 +144,7 @@ public struct CustomerCSVImporter {
         }
         try pass.checkEnd(importing: false)
         samplingProgress?(pass.rows)
-        return (sample, pass.rows)
+        return (sample, pass.rows - known)
     }
 
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
