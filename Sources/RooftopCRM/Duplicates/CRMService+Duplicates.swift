@@ -315,8 +315,8 @@ extension CRMService {
     public func duplicateModel() throws -> MatchModel { try Self.model(for: self) }
 
     /// The match model of a replica for checks on create: estimated by the last scan, or from a
-    /// sample of about 20,000 customers (``isSampled(_:step:)``) (with the parameters the last scan kept, when they
-    /// still fit), and kept while the customer count stays within 10%.
+    /// sample of about 20,000 customers (``isSampled(_:step:)``; with the parameters the last scan
+    /// kept, when they still fit), and kept while the customer count stays within 10%.
     static func model(for service: CRMService) throws -> MatchModel {
         // The count is checked at most once a minute (counting a million rows costs more than a check).
         let now = Date()
@@ -326,11 +326,7 @@ extension CRMService {
             modelCache.withLock { $0[service.replica.path]?.checked = now }
             return cached.model
         }
-        let step = max(1, count / 20_000)
-        let sampleIDs = try service.replica.snapshot { tx in
-            try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
-        }.filter { isSampled($0, step: step) }
-        let sample = try service.matchRecords(ids: sampleIDs).sorted { $0.id < $1.id }
+        let sample = try service.matchRecords(ids: service.sampledCustomerIDs(step: max(1, count / 20_000))).sorted { $0.id < $1.id }
         let kept = try service.keptModelParameters().flatMap { $0.fits(population: count) ? $0 : nil }
         let model = MatchModel.estimate(records: sample, population: count, pairs: kept == nil ? Blocking.candidatePairs(sample) : [], kept: kept)
         cacheModel(model, for: service.replica, customers: count)

@@ -28,7 +28,8 @@ extension CRMService {
     /// - Parameters:
     ///   - incoming: a sample of the rows to import (``isSampled(_:step:)``; any size: thinned to
     ///     fit ``importModelSampleSize`` beside the replica's share), their ids distinct.
-    ///   - incomingCount: how many rows the file holds (≥ `incoming.count`).
+    ///   - incomingCount: how many of the file's rows are new to the replica (rows imported before
+    ///     left out; an estimate from the sample when the file is larger than it), ≥ `incoming.count`.
     /// - Throws: database errors.
     public func duplicateModel(importing incoming: [MatchInput], incomingCount: Int) throws -> MatchModel {
         let count = try replica.customerCount()
@@ -40,20 +41,21 @@ extension CRMService {
         let fileShare = max(1, population <= cap ? incoming.count : cap - replicaShare)
         let fileStep = (incoming.count + fileShare - 1) / fileShare
         let fileSample = fileStep <= 1 ? incoming : incoming.filter { Self.isSampled($0.id, step: fileStep.nextPowerOfTwo) }
-        var replicaSample: [MatchInput] = []
-        if replicaShare > 0 {
-            let step = max(1, count / replicaShare)
-            let ids = try replica.snapshot { tx in
-                try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
-            }.filter { Self.isSampled($0, step: step) }
-            replicaSample = try matchInputs(ids: ids)
-        }
+        let replicaSample = replicaShare > 0 ? try matchInputs(ids: sampledCustomerIDs(step: max(1, count / replicaShare))) : []
         let records = Self.keys(replicaSample + fileSample).sorted { $0.id < $1.id }
         return MatchModel.estimate(records: records, population: population, pairs: Blocking.candidatePairs(records))
     }
+
+    /// The ids of about one visible, unmerged customer in `step` (``isSampled(_:step:)``), in id order.
+    /// - Throws: database errors.
+    func sampledCustomerIDs(step: Int) throws -> [String] {
+        try replica.snapshot { tx in
+            try tx.strings("SELECT id FROM customer WHERE _created IS NOT NULL AND _deleted IS NULL AND _mergedInto IS NULL ORDER BY id")
+        }.filter { Self.isSampled($0, step: step) }
+    }
 }
 
-extension Int {
+private extension Int {
     /// The least power of two ≥ self (1 for self ≤ 1).
     var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

@@ -120,23 +120,30 @@ public struct CustomerCSVImporter {
         }
     }
 
-    /// A sample of the input's valid rows not imported before, and the number of data rows less
-    /// those imported before: one in `stride` by a hash
-    /// of the row's id (``CRMService/isSampled(_:step:)``), `stride` doubling to keep at most
-    /// ``CRMService/importModelSampleSize``. Not every `stride`-th row: a file often lists a person's
-    /// records next to each other, and such a sample would hold no pair of them.
+    /// A sample of the input's valid rows not imported before, and an estimate of how many such rows
+    /// the input holds: one row in `stride` by a hash of its id (``CRMService/isSampled(_:step:)``),
+    /// `stride` doubling to keep at most ``CRMService/importModelSampleSize``. Not every `stride`-th
+    /// row: a file often lists a person's records next to each other, and such a sample would hold no
+    /// pair of them. Only the rows the hash picks are looked up in the replica (a rerun's rows are
+    /// already its customers): the share of them found there scales the count, exact while every
+    /// row is picked.
     func sample(_ pass: inout Pass) throws -> (inputs: [MatchInput], rows: Int) {
         let cap = CRMService.importModelSampleSize
-        var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>(), known = 0
+        var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
+        var valid = 0, picked = 0, pickedKnown = 0
         while let (values, content) = pass.next() {
             if let (id, input) = try? Self.customer(values, rowContent: content) {
-                // A row imported before (a rerun) is already among the replica's customers.
-                if try replica.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
+                valid += 1
                 if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
-                    sample.append(CRMService.matchInput(input, id: id.string))
-                    if sample.count > cap {
-                        stride *= 2
-                        sample.removeAll { !CRMService.isSampled($0.id, step: stride) }
+                    picked += 1
+                    if try replica.isKnown(CRMSchema.customer, id: id) {
+                        pickedKnown += 1
+                    } else {
+                        sample.append(CRMService.matchInput(input, id: id.string))
+                        if sample.count > cap {
+                            stride *= 2
+                            sample.removeAll { !CRMService.isSampled($0.id, step: stride) }
+                        }
                     }
                 }
             }
@@ -144,7 +151,8 @@ public struct CustomerCSVImporter {
         }
         try pass.checkEnd(importing: false)
         samplingProgress?(pass.rows)
-        return (sample, pass.rows - known)
+        let newShare = picked == 0 ? 1 : Double(picked - pickedKnown) / Double(picked)
+        return (sample, Int((Double(valid) * newShare).rounded()))
     }
 
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
