@@ -118,4 +118,48 @@ import Testing
         #expect(try names(.init(loyaltyTier: "Gold")).isEmpty)
         #expect(try names(.init(tag: "vip")).isEmpty)
     }
+
+    /// Rows of people at distinct addresses, every 10th a person of an earlier row typed again (the
+    /// same e-mail, phone and birth date): the duplicate check attaches those.
+    static func peopleFile(_ count: Int, in directory: TemporaryDirectory) throws -> String {
+        var text = "externalId,firstName,lastName,email,phone,street,city,postalCode,birthDate\n"
+        for row in 1...count {
+            let person = row % 10 == 0 ? row - 7 : row
+            let day = String(format: "19%02d-%02d-%02d", 40 + person % 60, 1 + person % 12, 1 + person % 28)
+            text += "r\(row),Given\(person),Family\(person % 97),p\(person)@example.com,+1312555\(String(format: "%04d", person)),"
+            text += "\(person) Main St,Chicago,60601,\(day)\n"
+        }
+        return try file(text, in: directory, "people.csv")
+    }
+
+    @Test func aBulkLoadCreatesAndAttachesWhatAnImportBesideANodeDoesAndLeavesEveryIndex() throws {
+        let bulk = try TestReplica("north"), shared = try TestReplica("north")
+        defer { bulk.remove(); shared.remove() }
+        let path = try Self.peopleFile(3_000, in: bulk.directory)
+        let indexes = { (r: Replica) in try r.snapshot { try $0.strings("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") } }
+        let before = try indexes(bulk.replica)
+        var importer = try CustomerCSVImporter(replica: bulk.replica)
+        importer.bulkLoad = true
+        var rebuilt = 0
+        importer.rebuildingIndexes = { rebuilt += 1 }
+        let report = try importer.importFile(at: path)
+        #expect(rebuilt == 1)
+        // Beside a node (another open of the file): no bulk load, the same outcome.
+        let node = try Replica(path: shared.replica.path, rooftop: shared.replica.rooftop, wallClock: shared.clock)
+        var besideNode = try CustomerCSVImporter(replica: shared.replica)
+        besideNode.bulkLoad = true
+        besideNode.rebuildingIndexes = { rebuilt += 1 }
+        let other = try besideNode.importFile(at: path)
+        #expect(rebuilt == 1, "the import beside a node loaded in bulk")
+        _ = node
+        #expect(report.customersCreated == 2_700 && report.customersMatched == 300 && report.rejected.isEmpty)
+        #expect(other.customersCreated == report.customersCreated && other.customersMatched == report.customersMatched)
+        let ids = { (r: Replica) in Set(try r.snapshot { try $0.strings("SELECT id FROM customer") }) }
+        #expect(try ids(bulk.replica) == ids(shared.replica))
+        #expect(try indexes(bulk.replica) == before)
+        // What the rebuilt indexes serve: the last 4 phone digits, a name, the list in name order.
+        #expect(try bulk.replica.searchCustomers("0123").map { $0.customer["email"] } == [.text("p123@example.com")])
+        #expect(try bulk.replica.searchCustomers("given2999 family89").first?.customer["email"] == .text("p2999@example.com"))
+        #expect(try bulk.replica.customers(limit: 3).count == 3)
+    }
 }

@@ -296,7 +296,7 @@ extension CRMService {
         var ids = try CheckCandidates.ids(for: record, probe, tx)
         if let excluding { ids.remove(excluding) }
         guard !ids.isEmpty else { return [] }
-        let candidates = try matchRecords(tx, ids: ids.sorted())
+        let candidates = try matchRecords(tx, ids: ids.sorted(), vins: !record.vins.isEmpty)
         return candidates.compactMap { other in
             let score = model.score(record, other)
             guard score.probability >= DuplicateDetector.reviewProbability else { return nil }

@@ -10,8 +10,10 @@ extension CRMService {
         try replica.snapshot { tx in try Self.matchRecords(tx, ids: ids) }
     }
 
-    static func matchRecords(_ tx: StoreTransaction, ids: [String]?) throws -> [MatchRecord] {
-        Self.keys(try matchInputs(tx, ids: ids))
+    /// - Parameter vins: whether to read the customers' VINs (a record without VINs compares none:
+    ///   ``FieldComparator`` reads a missing VIN as `missing` whatever the other holds).
+    static func matchRecords(_ tx: StoreTransaction, ids: [String]?, vins: Bool = true) throws -> [MatchRecord] {
+        Self.keys(try matchInputs(tx, ids: ids, vins: vins))
     }
 
     /// The stored values the match records are computed from (``matchRecords(ids:)``), ordered by id.
@@ -20,7 +22,7 @@ extension CRMService {
         try replica.snapshot { tx in try Self.matchInputs(tx, ids: ids) }
     }
 
-    static func matchInputs(_ tx: StoreTransaction, ids: [String]?) throws -> [MatchInput] {
+    static func matchInputs(_ tx: StoreTransaction, ids: [String]?, vins: Bool = true) throws -> [MatchInput] {
         let visible = "_created IS NOT NULL AND _deleted IS NULL"
         var filter = "", childFilter = ""
         var arguments: [FieldValue] = []
@@ -66,6 +68,7 @@ extension CRMService {
             guard let owner = row[0].textValue, let i = index[owner] else { return }
             inputs[i].addresses.append((row[1].textValue, row[2].textValue, row[3].textValue))
         }
+        guard vins else { return inputs }
         let vehicleFilter = ids == nil ? "" : childFilter.replacingOccurrences(of: "customerId", with: "cv.customerId")
         try each("""
             SELECT cv.customerId, v.vin FROM customerVehicle cv JOIN vehicle v ON v.id = cv.vehicleId

@@ -7,7 +7,7 @@ import RooftopStore
 /// index lookup, bounded, so the check stays within milliseconds at a million customers:
 /// - the same e-mail, or a phone in E.164;
 /// - every name word exactly (folded), at most ``nameLimit``, kept when the birth date or an address
-///   could agree too (``couldMatchBeyondTheName(_:_:_:)``: a name alone is never a confident match);
+///   could agree too (``couldMatchBeyondTheName(_:_:)``: a name alone is never a confident match);
 /// - the same birth date, or the same house number in the same postal code, with a name that
 ///   resembles (given name or surname equal, nickname, initial, or one typing slip apart): a name typed
 ///   with a typo, a nickname or a married name and no shared e-mail or phone, at most
@@ -28,9 +28,9 @@ enum CheckCandidates {
         // The name words exactly (folded). (Adding the city to the full-text query was measured
         // slower: a city's posting list is long.) A namesake found by nothing else is loaded only when
         // it could be a confident match: a name alone never is.
-        if !name.isEmpty {
-            let namesakes = try tx.customerIDs(withNameWords: name, limit: nameLimit).map(\.string).filter { !ids.contains($0) }
-            ids.formUnion(try couldMatchBeyondTheName(record, namesakes, tx))
+        if !name.isEmpty, couldAgreeBeyondTheName(record) {
+            let namesakes = try tx.namesakesWithPlaces(nameWords: name, limit: nameLimit).filter { !ids.contains($0.id) }
+            ids.formUnion(couldMatchBeyondTheName(record, namesakes))
         }
         if let birthDate = record.birthDate {
             ids.formUnion(resembling(record, try tx.customerNames(bornOn: birthDate, limit: rowsRead)))
@@ -44,31 +44,40 @@ enum CheckCandidates {
         return ids
     }
 
-    /// Those of `namesakes` whose birth date is the record's or one slip from it, whose e-mail has the
-    /// record's local part with a digit (`jgomez8463` at another provider), or with an address at the
-    /// record's postal code, city or street: a pair must agree on more than a name to be confident
-    /// (``MatchScore/isConfident``), and those are the agreements left (the same e-mail, a phone, the
-    /// same birth date and house number are looked up on their own).
-    static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [String], _ tx: StoreTransaction) throws -> [String] {
+    /// Whether `record` has anything a namesake could agree on beyond the name that the other lookups
+    /// do not find: a birth date (one slip apart), an e-mail local part with a digit, a postal code,
+    /// a city or a street. Without any, its namesakes are not looked up (a name alone is never a
+    /// confident match).
+    static func couldAgreeBeyondTheName(_ record: MatchRecord) -> Bool {
+        record.birthDate != nil || record.emailLocalPartHasDigit || record.postalCode != nil || record.cityKey != nil || record.street != nil
+    }
+
+    /// The ids of those of `namesakes` (rows of ``StoreTransaction/namesakesWithPlaces(nameWords:limit:)``)
+    /// whose birth date is the record's or one slip from it, whose e-mail has the record's local part
+    /// with a digit (`jgomez8463` at another provider), or with an address at the record's postal code,
+    /// city or street: a pair must agree on more than a name to be confident (``MatchScore/isConfident``),
+    /// and those are the agreements left (the same e-mail, a phone, the same birth date and house number
+    /// are looked up on their own). In the namesakes' order.
+    static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [StoreTransaction.NamesakePlace]) -> [String] {
         let localPart = record.emailLocalPartHasDigit ? record.emailLocalPart : nil
-        guard !namesakes.isEmpty,
-              record.birthDate != nil || localPart != nil || record.postalCode != nil || record.cityKey != nil || record.street != nil else { return [] }
-        var kept = Set<String>()
-        for row in try tx.birthDatesAndPlaces(ids: namesakes) where !kept.contains(row.id) {
+        var kept = Set<String>(), order: [String] = []
+        for row in namesakes where !kept.contains(row.id) {
+            var agrees = false
             if let mine = record.birthDate, let theirs = row.birthDate.flatMap({ Timestamp.isCanonicalDate($0) ? $0 : Timestamp.normaliseDate($0) }),
                mine == theirs || FieldComparator.dateClose(Array(mine.utf8), Array(theirs.utf8)) {
-                kept.insert(row.id)
+                agrees = true
             } else if let localPart, let theirs = row.email, theirs.lowercased().prefix(while: { $0 != "@" }) == localPart {
-                kept.insert(row.id)
+                agrees = true
             } else if let mine = record.postalCode, row.postalCode.flatMap(MatchKeys.postalCode) == mine {
-                kept.insert(row.id)
+                agrees = true
             } else if let mine = record.cityKey, row.city.flatMap(MatchKeys.name).map({ $0.filter { $0 != " " } }) == mine {
-                kept.insert(row.id)
+                agrees = true
             } else if let mine = record.street, row.street.flatMap(MatchKeys.street) == mine {
-                kept.insert(row.id)
+                agrees = true
             }
+            if agrees { kept.insert(row.id); order.append(row.id) }
         }
-        return namesakes.filter(kept.contains)
+        return order
     }
 
     /// The ids of `names` whose given name or surname resembles `record`'s, those resembling on both first,

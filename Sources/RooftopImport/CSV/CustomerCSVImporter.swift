@@ -45,6 +45,15 @@ public struct CustomerCSVImporter {
         self.mapping = mapping
     }
 
+    /// Load in bulk when the replica can be had to itself (no node or other process has it open;
+    /// ``Replica/bulkLoad(deferring:rebuilding:_:)``): transactions of ``bulkBatchSize`` rows, and
+    /// the indexes nothing reads during the import built at its end. Default false (the REST import
+    /// runs inside the node); the CLI import sets it.
+    public var bulkLoad = false
+
+    /// Called, in a bulk load, before the indexes left to the end are built.
+    public var rebuildingIndexes: () -> Void = {}
+
     /// Called during the first pass over the file (only with ``checkDuplicates``) with the data
     /// rows read so far; the import's own pass then reports through `progress`.
     public var samplingProgress: ((Int) -> Void)?
@@ -55,7 +64,7 @@ public struct CustomerCSVImporter {
     /// which (with the customers already here) the duplicate check's model learns how common each
     /// name, e-mail and phone will be (``CRMService/duplicateModel(importing:incomingCount:)``),
     /// then to import.
-    /// - Parameter progress: called with 0 as the import's pass begins, then after each batch with the
+    /// - Parameter progress: called with 0 as the import's pass begins, then every 1,000 rows (every batch, when smaller) with the
     ///   data rows read so far.
     /// - Returns: the report: created, already imported, every rejected line with its reason.
     /// - Throws: ``CustomerCSVError`` when the file cannot be read or is not CSV with a header
@@ -171,6 +180,22 @@ public struct CustomerCSVImporter {
             model = try service.duplicateModel(importing: sample, incomingCount: rows)
             pass = try Pass(open(), name: path, mapping: mapping)
         }
+        guard bulkLoad else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
+        let deferring = checkDuplicates ? Replica.indexesNotReadByTheDuplicateCheck : Replica.indexesNotReadWithoutTheDuplicateCheck
+        return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
+            try importPass(&pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
+                           progress: progress)
+        }
+    }
+
+    /// Rows a transaction holds in a bulk load (``bulkLoad``, with the replica to itself): a page of an
+    /// index takes many rows before it is written, not one or two.
+    public static let bulkBatchSize = 20_000
+
+    /// The import's pass: rows written whole, in transactions of `batchSize` rows.
+    private func importPass(_ pass: inout Pass, _ report: ImportReport, model: MatchModel?, service: CRMService, batchSize: Int,
+                            progress: (Int) -> Void) throws -> ImportReport {
+        var report = report
         progress(0)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
@@ -206,10 +231,8 @@ public struct CustomerCSVImporter {
             } catch let error as FieldInputError {
                 report.rejected.append("line \(line): \(error.pointer): \(error.reason)")
             }
-            if pass.rows % batchSize == 0 {
-                try flush()
-                progress(pass.rows)
-            }
+            if pass.rows % batchSize == 0 { try flush() }
+            if pass.rows % min(batchSize, 1_000) == 0 { progress(pass.rows) }
         }
         try pass.checkEnd(importing: true)
         try flush()

@@ -8,12 +8,18 @@ import Foundation
 final class ReplicaOpenLock: Sendable {
     let fd: Int32
 
-    /// Opens (creating) `<path>.lock` and waits for the shared lock.
+    /// Opens (creating) `<path>.lock` and waits for the shared lock (a line on standard error says so
+    /// when it has to wait).
     /// - Throws: ``ReplicaError`` `INVALID` when the lock file can be neither created nor opened.
     init(path: String) throws {
         var fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         if fd < 0 { fd = open(path + ".lock", O_RDONLY | O_CLOEXEC) }  // another user's file: a read lock still works
         guard fd >= 0 else { throw ReplicaError(.invalid, "cannot open \(path).lock: \(String(cString: strerror(errno)))") }
+        // Held exclusively only while a snapshot is adopted (a moment) or a bulk load runs
+        // (`Replica.bulkLoad`: minutes): say why this process waits.
+        if !Self.set(fd, type: F_RDLCK, wait: false), errno == EAGAIN || errno == EACCES {
+            FileHandle.standardError.write(Data("waiting for \(path): another process has it to itself (a bulk import, or a snapshot being adopted)\n".utf8))
+        }
         guard Self.set(fd, type: F_RDLCK, wait: true) else {
             let reason = String(cString: strerror(errno))
             close(fd)

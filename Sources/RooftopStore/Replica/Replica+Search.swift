@@ -123,12 +123,34 @@ extension StoreTransaction {
 }
 
 extension StoreTransaction {
+    /// A namesake's birth date, e-mail and one visible address (nil street, city and postal code
+    /// when it has none): what the duplicate check reads of a customer before it loads it whole.
+    public typealias NamesakePlace = (id: String, birthDate: String?, email: String?, street: String?, city: String?, postalCode: String?)
+
+    /// The visible customers whose name has every word of `name` exactly (as
+    /// ``customerIDs(withNameWords:limit:)``: at most `limit`, in index order), each with its birth
+    /// date, e-mail and each visible address, one row per address: the duplicate check's name
+    /// lookup and its read of the namesakes in one query (each customer row is read once).
+    /// - Throws: database errors.
+    public func namesakesWithPlaces(nameWords name: String, limit: Int) throws -> [NamesakePlace] {
+        guard let expression = CustomerSearch.exactNameExpression(name), limit > 0 else { return [] }
+        return try cachedValues("""
+            SELECT n.id, n.birthDate, n.email, a.street, a.city, a.postalCode FROM (
+              SELECT c.id, c.birthDate, c.email, t.rowid AS docid FROM customerSearchText t
+              JOIN customerSearchDoc d ON d.docid = t.rowid JOIN customer c ON c.id = d.customerId
+              WHERE customerSearchText MATCH ? AND \(CustomerSearch.visible) ORDER BY t.rowid LIMIT ?) n
+            LEFT JOIN customerAddress a ON a.customerId = n.id AND a._created IS NOT NULL AND a._deleted IS NULL
+            ORDER BY n.docid
+            """, arguments: [.text(expression), .integer(Int64(limit))]).compactMap { row in
+            row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue, row[5].textValue) }
+        }
+    }
+
     /// For each of `ids`: its birth date, e-mail and each visible address (street, city, postal
     /// code), one row per address (one row with nulls when it has none) — what the duplicate check
     /// reads of a namesake before it loads it whole. One query, a primary-key and an index lookup per id.
     /// - Throws: database errors.
-    public func birthDatesAndPlaces(ids: [String]) throws
-        -> [(id: String, birthDate: String?, email: String?, street: String?, city: String?, postalCode: String?)] {
+    public func birthDatesAndPlaces(ids: [String]) throws -> [NamesakePlace] {
         guard !ids.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         return try cachedValues("""

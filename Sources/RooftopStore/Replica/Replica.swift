@@ -46,6 +46,7 @@ public final class Replica: Sendable {
         self.wallClock = wallClock
         self.maxDriftMilliseconds = maxDriftMilliseconds
         try ReplicaMigrations.migrator.migrate(pool)
+        try restoreDeferredIndexes()  // a bulk load killed midway left them
         try upgradeSchema()
         try pool.write { db in
             if let owner = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'") {

@@ -38,7 +38,12 @@ final class CountProgress {
         FileHandle.standardError.write(Data((isTerminal ? "\r" + line : line + "\n").utf8))
     }
 
+    var finished = false
+
+    /// Draws `done` and ends the bar's line; once (later calls do nothing).
     func finish(_ done: Int) {
+        guard !finished else { return }
+        finished = true
         if lastDone != done { update(done, force: true) }
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }

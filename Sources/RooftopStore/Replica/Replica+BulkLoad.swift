@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+extension Replica {
+    /// The secondary indexes a bulk load of customers leaves to the end when nothing reads them
+    /// while it writes: list order and tier filters, the phone-suffix search, a row's change-log
+    /// lookup. The duplicate check's keys (e-mail, birth date, phone, postal code and street, the
+    /// full-text name index) and the indexes the write path reads stay.
+    public static let indexesNotReadByTheDuplicateCheck = [
+        "customer_lastName", "customer_firstName", "customer_businessName", "customer_tierRank",
+        "customerPhone_reversed", "changeLog_row",
+    ]
+
+    /// With `--no-duplicate-check`, the duplicate check's keys too (the full-text index stays: its
+    /// triggers write it with each row).
+    public static let indexesNotReadWithoutTheDuplicateCheck = indexesNotReadByTheDuplicateCheck + [
+        "customer_email", "customer_birthDate", "customerPhone_number", "customerAddress_place",
+    ]
+
+    /// Runs `body` as a bulk load when this process can have the replica file to itself.
+    ///
+    /// When no other process (a node, another CLI command) has the replica open, its open lock is
+    /// taken exclusively for the whole of `body` (a process opening the replica meanwhile waits,
+    /// ``ReplicaOpenLock``), the indexes named in `deferring` are dropped, `body(true)` runs (it may
+    /// write in large transactions: nobody waits for the writer), and the indexes are built again
+    /// (`CREATE INDEX` sorts once: a million random inserts into each index cost far more). Their
+    /// definitions are kept in `replicaMeta` (`deferredIndexes`) until then, so a load killed midway
+    /// leaves a replica whose next open builds them (``restoreDeferredIndexes()``). When another
+    /// process has the replica open, `body(false)` runs with every index in place.
+    /// - Parameters:
+    ///   - deferring: index names (those absent are skipped).
+    ///   - rebuilding: called before the indexes are built again (a CLI shows it).
+    /// - Returns: what `body` returns.
+    /// - Throws: what `body` throws (the indexes are built again first); database errors.
+    public func bulkLoad<T>(deferring: [String], rebuilding: () -> Void = {}, _ body: (_ exclusive: Bool) throws -> T) throws -> T {
+        guard openLock.tryExclusive() else { return try body(false) }
+        defer { openLock.share() }
+        try pool.write { db in
+            var deferred = try Self.deferredIndexes(db)
+            let marks = Array(repeating: "?", count: deferring.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name",
+                                        arguments: StatementArguments(deferring))
+            for row in rows {
+                let name: String = row["name"], sql: String = row["sql"]
+                deferred[name] = sql
+                try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+            }
+            try Self.storeDeferredIndexes(db, deferred)
+        }
+        let result: T
+        do { result = try body(true) } catch {
+            rebuilding()
+            try? restoreDeferredIndexes()
+            throw error
+        }
+        rebuilding()
+        try restoreDeferredIndexes()
+        return result
+    }
+
+    /// Builds the indexes a bulk load dropped (``bulkLoad(deferring:rebuilding:_:)``) and forgets
+    /// them; nothing to do when none is pending. Runs at every open: a load killed midway left them.
+    /// - Throws: database errors (the indexes stay pending).
+    func restoreDeferredIndexes() throws {
+        guard !(try pool.read { try Self.deferredIndexes($0) }).isEmpty else { return }
+        try pool.writeWithoutTransaction { db in
+            // The sort of each `CREATE INDEX` takes up to a page cache's worth of memory on top of
+            // what the load's cache left allocated: it sorts in 16 MiB runs (spilled to temporary
+            // files) instead, so a million-row load's peak RSS stays under 300 MB.
+            let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? Self.writerCacheSize
+            try db.execute(sql: "PRAGMA shrink_memory; PRAGMA cache_size = -16384")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+            try db.inTransaction {
+                let deferred = try Self.deferredIndexes(db)
+                for (name, sql) in deferred.sorted(by: { $0.key < $1.key })
+                where try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name]) == 0 {
+                    try db.execute(sql: sql)
+                }
+                try db.execute(sql: "DELETE FROM replicaMeta WHERE key = 'deferredIndexes'")
+                return .commit
+            }
+        }
+    }
+
+    /// Index name → its `CREATE INDEX` statement, as `sqlite_master` held it.
+    private static func deferredIndexes(_ db: Database) throws -> [String: String] {
+        guard let text = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'deferredIndexes'") else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+
+    private static func storeDeferredIndexes(_ db: Database, _ deferred: [String: String]) throws {
+        let text = String(decoding: try JSONEncoder().encode(deferred), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('deferredIndexes', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       arguments: [text])
+    }
+}
