@@ -14,6 +14,9 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     public var alreadyImported = 0
     /// Records skipped, with the reason (line or prospect number first).
     public var rejected: [String] = []
+    /// CSV rows attached to an existing customer (or an earlier row) by the duplicate check, in file
+    /// order: nothing of them was written (their e-mail or phone included), so staff can look.
+    public var matches: [ImportedMatch] = []
     /// Columns of a CSV file that name no field (not imported).
     public var ignoredColumns: [String] = []
     /// ADF prospects quarantined (kept whole for review: no name, or no usable e-mail or phone).
@@ -30,6 +33,7 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         var copy = self
         copy.leads = []
         copy.warnings = []
+        copy.matches = []
         return copy
     }
 
@@ -44,6 +48,22 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
         if !warnings.isEmpty { parts.append(count(warnings.count, "warning", "warnings")) }
         return parts.joined(separator: ", ")
+    }
+}
+
+/// A CSV row the duplicate check attached to a customer already in the replica.
+public struct ImportedMatch: Sendable, Equatable {
+    /// The row's line in the file (the header is line 1).
+    public var line: Int
+    /// The customer it duplicates (the most likely, when several are confident).
+    public var customerId: String
+    /// The match probability (0–1) the model gave the pair.
+    public var probability: Double
+
+    public init(line: Int, customerId: String, probability: Double) {
+        self.line = line
+        self.customerId = customerId
+        self.probability = probability
     }
 }
 

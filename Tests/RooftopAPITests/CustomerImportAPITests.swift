@@ -58,6 +58,12 @@ import Testing
             #expect(report["customersCreated"] == .number(1) && report["customersMatched"] == .number(1) && report["alreadyImported"] == .number(0),
                     "\(report)")
             #expect(try replica.customerCount() == 3, "Ana once, Cy, Dee")
+            // The attached row is named with the customer it duplicates: line 2 is Ana.
+            let ana = try #require(try replica.searchCustomers("ana@example.com", limit: 1).first?.customer.id)
+            guard case .array(let matched) = report["matched"], matched.count == 1, case .object(let row) = matched[0] else {
+                Issue.record("matched: \(report)"); return
+            }
+            #expect(row["line"] == .number(2) && row["customerId"] == .string(ana.string))
         }
     }
 

@@ -154,6 +154,10 @@ import Testing
         _ = node
         #expect(report.customersCreated == 2_700 && report.customersMatched == 300 && report.rejected.isEmpty)
         #expect(other.customersCreated == report.customersCreated && other.customersMatched == report.customersMatched)
+        // Each attached row is named, with the customer it duplicates: row r10 (line 11) is the person of r3.
+        #expect(report.matches.map(\.line) == (1...300).map { $0 * 10 + 1 } && other.matches == report.matches)
+        let r3 = try bulk.replica.snapshot { try $0.strings("SELECT id FROM customer WHERE email = 'p3@example.com'") }
+        #expect(report.matches.first?.customerId == r3.first && report.matches.allSatisfy { $0.probability > 0.9 })
         let ids = { (r: Replica) in Set(try r.snapshot { try $0.strings("SELECT id FROM customer") }) }
         #expect(try ids(bulk.replica) == ids(shared.replica))
         #expect(try indexes(bulk.replica) == before)

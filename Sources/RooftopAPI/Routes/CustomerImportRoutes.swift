@@ -68,6 +68,7 @@ struct CustomerImportRoutes: Sendable {
         }
         return ["customersCreated": .number(Double(report.customersCreated)), "customersMatched": .number(Double(report.customersMatched)),
                 "alreadyImported": .number(Double(report.alreadyImported)),
+                "matched": .array(report.matches.map { ["line": .number(Double($0.line)), "customerId": .string($0.customerId), "probability": .number($0.probability)] }),
                 "rejected": .array(rejected), "ignoredColumns": .array(report.ignoredColumns.map(JSONValue.string))]
     }
 }

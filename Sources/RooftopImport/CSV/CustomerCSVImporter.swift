@@ -19,7 +19,8 @@ import RooftopStore
 ///   same file again, or again after an interruption, writes nothing twice (`alreadyImported`).
 /// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
 /// - **No second customer**: a row that confidently duplicates a customer already in the replica (or
-///   an earlier row) attaches to it: nothing is written, and `customersMatched` counts it. The check's
+///   an earlier row) attaches to it: nothing is written, `customersMatched` counts it and `matches` names
+///   its line and the customer. The check's
 ///   model is estimated for the population the import makes (a first pass samples the file).
 public struct CustomerCSVImporter {
     /// The fields a column can map to.
@@ -199,14 +200,17 @@ public struct CustomerCSVImporter {
         progress(0)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
-        var batch: [(id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>()
+        var batch: [(line: Int, id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>()
         func flush() throws {
             guard !batch.isEmpty else { return }
             let (created, known, matched) = try replica.transaction { tx in
-                var created = 0, known = 0, matched = 0
-                for (id, input, writes) in batch {
+                var created = 0, known = 0, matched: [ImportedMatch] = []
+                for (line, id, input, writes) in batch {
                     if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
-                    if let model, try CRMService.duplicates(of: input, model: model, tx).contains(where: \.isConfident) { matched += 1; continue }
+                    if let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
+                        matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
+                        continue
+                    }
                     _ = try tx.write(writes)
                     created += 1
                 }
@@ -214,7 +218,8 @@ public struct CustomerCSVImporter {
             }
             report.customersCreated += created
             report.alreadyImported += known
-            report.customersMatched += matched
+            report.customersMatched += matched.count
+            report.matches += matched
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
         }
@@ -225,7 +230,7 @@ public struct CustomerCSVImporter {
                 if batchIDs.contains(id) {
                     report.alreadyImported += 1
                 } else {
-                    batch.append((id, input, try service.customerCreationWrites(input, id: id)))
+                    batch.append((line, id, input, try service.customerCreationWrites(input, id: id)))
                     batchIDs.insert(id)
                 }
             } catch let error as FieldInputError {

@@ -78,6 +78,9 @@ struct ImportCommand: ParsableCommand {
         @Option(help: "column=field; repeatable.") var map: [String] = []
         @Flag(help: "Create every valid row, even one that confidently duplicates an existing customer (a first load into an empty replica).")
         var noDuplicateCheck = false
+        @Option(name: .customLong("matches"), help: ArgumentHelp("Write the rows attached to an existing customer to this CSV file: line,customerId,probability.",
+                                                                valueName: "file"))
+        var matchesFile: String?
 
         func run() throws {
             var mapping: [String: String] = [:]
@@ -86,6 +89,7 @@ struct ImportCommand: ParsableCommand {
                 mapping[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
             }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
+            if let matchesFile { try writeUserFile(matchesFile, Data()) }  // writable before a long import, not after
             let replica = try data.openReplica()
             // The import's own process: a larger page cache for the indexes every row lands in
             // (peak RSS stays under 300 MB at a million rows; README "A million customers").
@@ -118,6 +122,13 @@ struct ImportCommand: ParsableCommand {
             }
             progress().finish(total)
             print("\(URL(fileURLWithPath: file).lastPathComponent): \(report)")
+            if let matchesFile {
+                try writeUserFile(matchesFile, Data((["line,customerId,probability"] + report.matches.map { "\($0.line),\($0.customerId),\($0.probability)" })
+                    .joined(separator: "\n").appending("\n").utf8))
+                print("matched rows and their customers: \(matchesFile)")
+            } else if !report.matches.isEmpty {
+                print("rows matched to a customer: --matches FILE lists each line with the customer")
+            }
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }
         }

@@ -44,6 +44,13 @@ func readUserFile(_ path: String) throws -> Data {
     return data
 }
 
+/// Writes (replacing) a file the user named, with a one-line reason when it cannot.
+func writeUserFile(_ path: String, _ data: Data) throws {
+    guard FileManager.default.createFile(atPath: path, contents: data) else {
+        throw CLIError("\(path): cannot be written (a missing directory, or permissions?)")
+    }
+}
+
 /// Fails with a one-line reason when `path` is missing, a directory or unreadable; reads nothing.
 func requireReadableFile(_ path: String) throws {
     var isDirectory: ObjCBool = false
