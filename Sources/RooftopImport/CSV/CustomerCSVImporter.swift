@@ -52,6 +52,9 @@ public struct CustomerCSVImporter {
     /// runs inside the node); the CLI import sets it.
     public var bulkLoad = false
 
+    /// Called after the first pass, as the duplicate check's model is estimated from its sample.
+    public var estimatingModel: () -> Void = {}
+
     /// Called, in a bulk load, before the indexes left to the end are built.
     public var rebuildingIndexes: () -> Void = {}
 
@@ -66,7 +69,7 @@ public struct CustomerCSVImporter {
     /// name, e-mail and phone will be (``CRMService/duplicateModel(importing:incomingCount:)``),
     /// then to import.
     /// - Parameter progress: called with 0 as the import's pass begins, then every 1,000 rows (every batch, when smaller) with the
-    ///   data rows read so far.
+    ///   data rows done so far (checked, and written or counted).
     /// - Returns: the report: created, already imported, every rejected line with its reason.
     /// - Throws: ``CustomerCSVError`` when the file cannot be read or is not CSV with a header
     ///   naming at least one field (nothing imported); replica errors (the batch in flight is not written).
@@ -178,6 +181,7 @@ public struct CustomerCSVImporter {
         var model: MatchModel?
         if checkDuplicates {
             let (sample, rows) = try self.sample(&pass)
+            estimatingModel()
             model = try service.duplicateModel(importing: sample, incomingCount: rows)
             pass = try Pass(open(), name: path, mapping: mapping)
         }
@@ -205,7 +209,9 @@ public struct CustomerCSVImporter {
             guard !batch.isEmpty else { return }
             let (created, known, matched) = try replica.transaction { tx in
                 var created = 0, known = 0, matched: [ImportedMatch] = []
-                for (line, id, input, writes) in batch {
+                for (index, (line, id, input, writes)) in batch.enumerated() {
+                    // A large batch takes seconds: the bar counts the rows done, not read.
+                    if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
                     if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
                     if let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
                         matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
@@ -225,6 +231,7 @@ public struct CustomerCSVImporter {
         }
         while let (values, content) = pass.next() {
             let line = pass.rows + 1
+            if values.isEmpty && content.allSatisfy(\.isEmpty) { continue }  // a blank line: nothing to import, nothing wrong
             do {
                 let (id, input) = try Self.customer(values, rowContent: content)
                 if batchIDs.contains(id) {
@@ -237,7 +244,7 @@ public struct CustomerCSVImporter {
                 report.rejected.append("line \(line): \(error.pointer): \(error.reason)")
             }
             if pass.rows % batchSize == 0 { try flush() }
-            if pass.rows % min(batchSize, 1_000) == 0 { progress(pass.rows) }
+            if pass.rows % min(batchSize, 1_000) == 0 { progress(pass.rows - batch.count) }
         }
         try pass.checkEnd(importing: true)
         try flush()

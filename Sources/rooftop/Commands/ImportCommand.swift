@@ -89,7 +89,7 @@ struct ImportCommand: ParsableCommand {
                 mapping[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
             }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
-            if let matchesFile { try writeUserFile(matchesFile, Data()) }  // writable before a long import, not after
+            if let matchesFile { try requireWritableFile(matchesFile, notTheSameAs: file) }  // before a long import, not after; nothing written yet
             let replica = try data.openReplica()
             // The import's own process: a larger page cache for the indexes every row lands in
             // (peak RSS stays under 300 MB at a million rows; README "A million customers").
@@ -110,6 +110,10 @@ struct ImportCommand: ParsableCommand {
                 var importer = try CustomerCSVImporter(replica: replica, mapping: mapping)
                 importer.checkDuplicates = !noDuplicateCheck
                 importer.samplingProgress = { sampling.update($0) }
+                importer.estimatingModel = {
+                    sampling.finish(total)
+                    FileHandle.standardError.write(Data("estimating how common each name, e-mail and phone is (the duplicate check's model)\n".utf8))
+                }
                 // Alone with the replica (no node has it open), the import loads in bulk.
                 importer.bulkLoad = true
                 importer.rebuildingIndexes = {

@@ -51,6 +51,26 @@ func writeUserFile(_ path: String, _ data: Data) throws {
     }
 }
 
+/// Fails with a one-line reason when a file the command will write at `path` could not be written
+/// (a missing directory, a directory, no permission) or is the input file `input` itself; writes nothing.
+func requireWritableFile(_ path: String, notTheSameAs input: String) throws {
+    let url = URL(fileURLWithPath: path)
+    if URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
+        throw CLIError("\(path) is the file being imported: name another file")
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        guard !isDirectory.boolValue else { throw CLIError("\(path) is a directory, not a file") }
+        guard FileManager.default.isWritableFile(atPath: path) else { throw CLIError("\(path): cannot be written (permissions?)") }
+    } else {
+        let directory = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("\(path): cannot be written: no directory \(directory)")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else { throw CLIError("\(path): cannot be written (permissions?)") }
+    }
+}
+
 /// Fails with a one-line reason when `path` is missing, a directory or unreadable; reads nothing.
 func requireReadableFile(_ path: String) throws {
     var isDirectory: ObjCBool = false

@@ -1,0 +1,61 @@
+import Foundation
+import RooftopModel
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// `rooftop import customers --matches FILE`: the rows attached to an existing customer, written only
+/// once the import is done; a path that is the input itself is refused before anything is read.
+@Suite struct ImportCommandLineTests {
+    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+
+    static func run(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try ChildProcess.run(process)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test func theMatchesFileListsAttachedRowsAndNeverOverwritesTheInputOrAnotherFileOnFailure() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rooftop executable first (scripts/test does)")
+        let t = try TestReplica("north")  // open beside the CLI, as a node would have it
+        defer { t.remove() }
+        let directory = t.directory, data = t.directory.url
+        let csv = """
+            externalId,firstName,lastName,email,phone,city
+            a1,Ana,Munoz,ana@example.com,(312) 555-0101,Chicago
+            ,,,,,
+            a2,ANA,Muñoz,ana@example.com,312.555.0101,Chicago
+
+            """
+        let input = directory.path("customers.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+
+        // The input named as the matches file: refused, the input untouched.
+        let (sameStatus, same) = try Self.run(["import", "customers", "--data", data.path, input, "--matches", input])
+        #expect(sameStatus != 0 && same.contains("is the file being imported"), "\(same)")
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == csv)
+        // An import that fails leaves an existing matches file as it was.
+        let kept = directory.path("kept.csv"), noFields = directory.path("nofields.csv")
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: kept))
+        try Data("a,b\n1,2\n".utf8).write(to: URL(fileURLWithPath: noFields))
+        let (failStatus, _) = try Self.run(["import", "customers", "--data", data.path, noFields, "--matches", kept])
+        #expect(try failStatus != 0 && String(contentsOfFile: kept, encoding: .utf8) == "precious\n")
+        // A missing directory: refused before the import.
+        let (missingStatus, missing) = try Self.run(["import", "customers", "--data", data.path, input, "--matches", directory.path("no/such/dir.csv")])
+        #expect(missingStatus != 0 && missing.contains("cannot be written"), "\(missing)")
+
+        // The import: Ana typed again (line 4) is attached to Ana (line 2); the blank row is no rejection.
+        let (status, output) = try Self.run(["import", "customers", "--data", data.path, input, "--matches", kept])
+        #expect(status == 0 && output.contains("1 customer created, 1 matched to an existing customer") && !output.contains("rejected"), "\(output)")
+        let ana = try #require(try t.replica.snapshot { try $0.strings("SELECT id FROM customer") }.first)
+        let lines = try String(contentsOfFile: kept, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0] == "line,customerId,probability" && lines[1].hasPrefix("4,\(ana),"), "\(lines)")
+    }
+}
