@@ -80,6 +80,7 @@ import Testing
         // Even without Origin headers (an old browser), a text/plain body is refused.
         let plain = try await node.send("POST", "/api/crm/customers/\(id)/erase", headers: ["Content-Type: text/plain"], body: "x=1")
         #expect(plain.0 == 415 && plain.1.contains("\"code\":\"UNSUPPORTED_MEDIA_TYPE\""))
+        #expect(plain.1.contains("must be application/json, not Content-Type text/plain"), "\(plain.1)")
         let noType = try await node.send("POST", "/api/crm/customers", body: "{\"lastName\":\"Smith\"}")
         #expect(noType.0 == 415)
         // An ADF post without Content-Type: the 415 names the types that endpoint takes.

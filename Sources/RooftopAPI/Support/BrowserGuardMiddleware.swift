@@ -88,6 +88,7 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
     /// 415 naming what this request may send instead (JSON by default).
     static func unsupported(_ what: String, accepted: [String] = ["application/json"]) -> ProblemDetails {
         ProblemDetails(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type",
-                       detail: "this request's body is \(accepted.joined(separator: ", ")), not \(what); nothing was changed")
+                       detail: "this request's body must be " + (accepted.count == 1 ? accepted[0] : "one of " + accepted.joined(separator: ", "))
+                           + ", not \(what); nothing was changed")
     }
 }
