@@ -105,6 +105,23 @@ struct DuplicateScoringTests {
         #expect(score?.fields.first { $0.field == .surname }?.level == .different)
     }
 
+    @Test("another surname with nothing but the first name and birth date agreeing is for a reviewer; a married name keeping the mobile is one person")
+    func namesakesBornTheSameDay() {
+        let mark = Self.person("z1", "Mark", "Roberts", birth: "1961-03-07", email: "mroberts@example.com", mobile: "602 555 3001",
+                               street: "12 Elm St", postal: "85008")
+        let otherMark = Self.person("z2", "Mark", "Garcia", birth: "1961-03-07", email: "mgarcia@example.net", mobile: "602 555 3002",
+                                    street: "88 Pine Ave", city: "Mesa", postal: "85201")
+        let keisha = Self.person("z3", "Keisha", "Okoro", birth: "1990-08-14", mobile: "602 555 7781", street: "5 Palm Lane", postal: "85016")
+        let married = Self.person("z4", "Keisha", "Brandt", birth: "1990-08-14", mobile: "602-555-7781", street: "901 Desert Vista Drive",
+                                  city: "Tucson", postal: "85701")
+        let model = DuplicateDetector.detect(Self.population([mark, otherMark, keisha, married]), minimumProbability: 0).model
+        let namesakes = model.score(mark, otherMark)
+        #expect(namesakes.level(.givenName) == .exact && namesakes.level(.birthDate) == .exact && namesakes.level(.surname) == .different)
+        #expect(!namesakes.isConfident, "p \(namesakes.probability)")
+        let marriage = model.score(keisha, married)
+        #expect(marriage.level(.surname) == .different && marriage.isConfident, "p \(marriage.probability)")
+    }
+
     @Test("scores are deterministic: the same records in another order give the same pairs and weights")
     func deterministic() {
         let records = Self.population([Self.person("z1", "Ana", "Silva", birth: "1985-01-01"), Self.person("z2", "Ana", "Silva", birth: "1985-01-01")])

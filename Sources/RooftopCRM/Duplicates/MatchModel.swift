@@ -117,7 +117,8 @@ public struct MatchScore: Sendable, Codable, Equatable {
     /// ``DuplicateDetector/autoMergeProbability``, agreeing on more than a name (an e-mail, a phone,
     /// a birth date, an address or a VIN), and, when the first names plainly differ, on the birth
     /// date, or on both the e-mail and a personal phone while the birth dates are not known to differ
-    /// and the two first names are not of opposite sex (Sofia / Daniel with one family mailbox). A create is refused (409), an import attaches, the queue marks it `autoMerge`. Two
+    /// and the two first names are not of opposite sex (Sofia / Daniel with one family mailbox); when
+    /// the surnames plainly differ, on an e-mail, a phone, an address or a VIN as well. A create is refused (409), an import attaches, the queue marks it `autoMerge`. Two
     /// records with one name and nothing else, or one surname, address and phone with two first
     /// names (spouses, a parent and a grown child), are for a reviewer whatever their probability.
     public var isConfident: Bool {
@@ -133,6 +134,10 @@ public struct MatchScore: Sendable, Codable, Equatable {
                 || level(.birthDate) == .exact
                 || (level(.email) == .exact && level(.phone) == .exact && level(.birthDate) != .different
                     && !fields.contains { $0.oppositeSex == true }))
+            // Another surname with nothing but the first name and the birth date agreeing is two
+            // namesakes born the same day (a million customers hold thousands of such pairs) more
+            // often than a married name, which shares an e-mail, a phone or an address as well.
+            && (level(.surname) != .different || [MatchField.email, .phone, .address, .vin].contains { level($0).isAgreement })
     }
 
     /// The level `field` reached (``MatchLevel/missing`` when not compared).
