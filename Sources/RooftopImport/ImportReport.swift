@@ -60,6 +60,7 @@ public struct ImportedMatch: Sendable, Equatable {
     /// The match probability (0–1) the model gave the pair.
     public var probability: Double
 
+    /// A row at `line` attached to `customerId` with match `probability` (0–1).
     public init(line: Int, customerId: String, probability: Double) {
         self.line = line
         self.customerId = customerId

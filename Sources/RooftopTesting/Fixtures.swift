@@ -12,6 +12,9 @@ public enum Fixtures {
     /// `sync-protocol/<path>`.
     public static func spec(_ path: String) -> URL { repositoryRoot.appendingPathComponent("sync-protocol").appendingPathComponent(path) }
 
+    /// The `rooftop` executable of the debug build (`.build/debug/rooftop`; `scripts/test` builds it).
+    public static var rooftopExecutable: String { repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+
     /// The contents of `fixtures/<path>`.
     public static func data(_ path: String) throws -> Data { try Data(contentsOf: url(path)) }
 }

@@ -7,20 +7,9 @@ import Testing
 /// `rooftop import customers --matches FILE`: the rows attached to an existing customer, written only
 /// once the import is done; a path that is the input itself is refused before anything is read.
 @Suite struct ImportCommandLineTests {
-    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+    static var binary: String { Fixtures.rooftopExecutable }
 
-    static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ChildProcess.run(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
+    static func run(_ arguments: [String]) throws -> (Int32, String) { try ChildProcess.runToEnd(binary, arguments) }
 
     @Test func theMatchesFileListsAttachedRowsAndNeverOverwritesTheInputOrAnotherFileOnFailure() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the rooftop executable first (scripts/test does)")

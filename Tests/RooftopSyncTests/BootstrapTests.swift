@@ -13,7 +13,7 @@ import Testing
 /// killed part-way, it keeps what it committed and resumes from there to a replica identical to
 /// the hub's.
 @Suite(.serialized) struct BootstrapTests {
-    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+    static var binary: String { Fixtures.rooftopExecutable }
 
     static func seedHub(_ cluster: TestCluster, customers: Int) async throws {
         let north = try cluster.replica("north")

@@ -11,7 +11,7 @@ import Testing
 /// replica holds exactly the frames whose transaction committed: all or nothing per changeset,
 /// with the receive cursor (version vector) matching the content.
 @Suite struct CrashDuringApplyTests {
-    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+    static var binary: String { Fixtures.rooftopExecutable }
 
     @Test func aKillDuringApplyLeavesWholeChangesetsAndAMatchingCursor() async throws {
         let directory = try TemporaryDirectory("rooftop-crash")

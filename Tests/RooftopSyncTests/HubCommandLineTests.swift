@@ -7,7 +7,7 @@ import Testing
 @Suite struct HubCommandLineTests {
     @Test(arguments: [["--max-drift-ms", "10"], ["--retention-days", "0"], ["--port", "70000"]])
     func anOutOfRangeSettingIsRefusedBeforeTheHubStarts(arguments: [String]) throws {
-        let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path
+        let binary = Fixtures.rooftopExecutable
         #expect(FileManager.default.isExecutableFile(atPath: binary), "build the rooftop executable first (scripts/test does)")
         let directory = try TemporaryDirectory("hub-cli")
         defer { directory.remove() }

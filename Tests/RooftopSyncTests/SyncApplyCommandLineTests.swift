@@ -10,20 +10,11 @@ import Testing
 /// nothing; the same file twice reports "already applied"; a replica never takes changes of its
 /// own origin it did not make.
 @Suite struct SyncApplyCommandLineTests {
-    static var binary: String { Fixtures.repositoryRoot.appendingPathComponent(".build/debug/rooftop").path }
+    static var binary: String { Fixtures.rooftopExecutable }
 
     /// Runs `rooftop sync apply --data DIR FILE`: exit status and standard output + error.
     static func apply(_ data: URL, _ file: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["sync", "apply", "--data", data.path, file]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ChildProcess.run(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try ChildProcess.runToEnd(binary, ["sync", "apply", "--data", data.path, file])
     }
 
     static func replica(_ directory: TemporaryDirectory, _ name: String, rooftop: String) throws -> (URL, Replica) {

@@ -57,10 +57,10 @@ enum CheckCandidates {
     /// with a digit (`jgomez8463` at another provider), or with an address at the record's postal code,
     /// city or street: a pair must agree on more than a name to be confident (``MatchScore/isConfident``),
     /// and those are the agreements left (the same e-mail, a phone, the same birth date and house number
-    /// are looked up on their own). In the namesakes' order.
-    static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [StoreTransaction.NamesakePlace]) -> [String] {
+    /// are looked up on their own).
+    static func couldMatchBeyondTheName(_ record: MatchRecord, _ namesakes: [StoreTransaction.NamesakePlace]) -> Set<String> {
         let localPart = record.emailLocalPartHasDigit ? record.emailLocalPart : nil
-        var kept = Set<String>(), order: [String] = []
+        var kept = Set<String>()
         for row in namesakes where !kept.contains(row.id) {
             var agrees = false
             if let mine = record.birthDate, let theirs = row.birthDate.flatMap({ Timestamp.isCanonicalDate($0) ? $0 : Timestamp.normaliseDate($0) }),
@@ -75,9 +75,9 @@ enum CheckCandidates {
             } else if let mine = record.street, row.street.flatMap(MatchKeys.street) == mine {
                 agrees = true
             }
-            if agrees { kept.insert(row.id); order.append(row.id) }
+            if agrees { kept.insert(row.id) }
         }
-        return order
+        return kept
     }
 
     /// The ids of `names` whose given name or surname resembles `record`'s, those resembling on both first,

@@ -231,14 +231,16 @@ public struct CustomerCSVImporter {
         }
         while let (values, content) = pass.next() {
             let line = pass.rows + 1
-            if values.isEmpty && content.allSatisfy(\.isEmpty) { continue }  // a blank line: nothing to import, nothing wrong
+            let blank = values.isEmpty && content.allSatisfy(\.isEmpty)  // a blank line: nothing to import, nothing wrong
             do {
-                let (id, input) = try Self.customer(values, rowContent: content)
-                if batchIDs.contains(id) {
-                    report.alreadyImported += 1
-                } else {
-                    batch.append((line, id, input, try service.customerCreationWrites(input, id: id)))
-                    batchIDs.insert(id)
+                if !blank {
+                    let (id, input) = try Self.customer(values, rowContent: content)
+                    if batchIDs.contains(id) {
+                        report.alreadyImported += 1
+                    } else {
+                        batch.append((line, id, input, try service.customerCreationWrites(input, id: id)))
+                        batchIDs.insert(id)
+                    }
                 }
             } catch let error as FieldInputError {
                 report.rejected.append("line \(line): \(error.pointer): \(error.reason)")

@@ -146,15 +146,9 @@ enum CustomerSearch {
         return tiers
     }
 
-    /// Ids of customers whose name has every word of `name` exactly (folded; no prefix, no typo
-    /// tier): the name lookup of the duplicate check, one full-text query on the `name` column.
-    static func exactNameIDs(_ db: Database, _ name: String, limit: Int) throws -> [String] {
-        guard let expression = exactNameExpression(name), limit > 0 else { return [] }
-        return try match(db, expression, limit)
-    }
-
     /// The full-text expression for every word of `name` (folded, at most 6) in the `name`
-    /// column; nil without a word.
+    /// column, nil without a word: the duplicate check's name lookup
+    /// (``StoreTransaction/namesakesWithPlaces(nameWords:limit:)``).
     static func exactNameExpression(_ name: String) -> String? {
         let words = TextFolding.fold(name).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(6).map(String.init)
         return words.isEmpty ? nil : words.map { "name : " + phrase($0) }.joined(separator: " AND ")

@@ -52,12 +52,6 @@ extension StoreTransaction {
         try CustomerSearch.ids(db, query: name, limit: limit, offset: 0).compactMap(RowID.init)
     }
 
-    /// Ids of visible customers whose name has every word of `name` exactly (folded: case, accents;
-    /// no prefix or typo tier), at most `limit`, in index order: the duplicate check's name lookup.
-    public func customerIDs(withNameWords name: String, limit: Int) throws -> [RowID] {
-        try CustomerSearch.exactNameIDs(db, name, limit: limit).compactMap(RowID.init)
-    }
-
     /// Ids of visible customers with a phone equal to `number` (E.164), oldest first.
     public func customerIDs(withPhone number: String) throws -> [RowID] {
         try cachedStrings("""
@@ -127,10 +121,11 @@ extension StoreTransaction {
     /// when it has none): what the duplicate check reads of a customer before it loads it whole.
     public typealias NamesakePlace = (id: String, birthDate: String?, email: String?, street: String?, city: String?, postalCode: String?)
 
-    /// The visible customers whose name has every word of `name` exactly (as
-    /// ``customerIDs(withNameWords:limit:)``: at most `limit`, in index order), each with its birth
-    /// date, e-mail and each visible address, one row per address: the duplicate check's name
-    /// lookup and its read of the namesakes in one query (each customer row is read once).
+    /// The visible customers whose name has every word of `name` exactly (folded: case, accents; no
+    /// prefix or typo tier), at most `limit`, in index order, each with its birth date, e-mail and each
+    /// visible address, one row per address (nil street, city and postal code without one): the
+    /// duplicate check's name lookup and its read of the namesakes in one query (each customer row
+    /// is read once).
     /// - Throws: database errors.
     public func namesakesWithPlaces(nameWords name: String, limit: Int) throws -> [NamesakePlace] {
         guard let expression = CustomerSearch.exactNameExpression(name), limit > 0 else { return [] }
@@ -142,22 +137,6 @@ extension StoreTransaction {
             LEFT JOIN customerAddress a ON a.customerId = n.id AND a._created IS NOT NULL AND a._deleted IS NULL
             ORDER BY n.docid
             """, arguments: [.text(expression), .integer(Int64(limit))]).compactMap { row in
-            row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue, row[5].textValue) }
-        }
-    }
-
-    /// For each of `ids`: its birth date, e-mail and each visible address (street, city, postal
-    /// code), one row per address (one row with nulls when it has none) — what the duplicate check
-    /// reads of a namesake before it loads it whole. One query, a primary-key and an index lookup per id.
-    /// - Throws: database errors.
-    public func birthDatesAndPlaces(ids: [String]) throws -> [NamesakePlace] {
-        guard !ids.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        return try cachedValues("""
-            SELECT c.id, c.birthDate, c.email, a.street, a.city, a.postalCode FROM customer c
-            LEFT JOIN customerAddress a ON a.customerId = c.id AND a._created IS NOT NULL AND a._deleted IS NULL
-            WHERE c.id IN (\(marks))
-            """, arguments: ids.map(FieldValue.text)).compactMap { row in
             row[0].textValue.map { ($0, row[1].textValue, row[2].textValue, row[3].textValue, row[4].textValue, row[5].textValue) }
         }
     }

@@ -55,7 +55,7 @@ func writeUserFile(_ path: String, _ data: Data) throws {
 /// (a missing directory, a directory, no permission) or is the input file `input` itself; writes nothing.
 func requireWritableFile(_ path: String, notTheSameAs input: String) throws {
     let url = URL(fileURLWithPath: path)
-    if URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
+    if url.resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
         throw CLIError("\(path) is the file being imported: name another file")
     }
     var isDirectory: ObjCBool = false
