@@ -60,7 +60,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
     }
 
     /// Encodes with sorted keys (stable bytes for hashing and comparison).
+    /// - Throws: ``NonFiniteNumber`` for NaN or an infinity.
     public func encoded(pretty: Bool = false) throws -> Data {
+        // Compact: the direct writer (JSONValue+Writer.swift), the same bytes as the encoder's.
+        guard pretty else { return Data(try jsonBytes()) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)

@@ -53,6 +53,7 @@ extension EntitySchema {
     /// The JSON object of a stored row: `id`, every field (null when unset), nested groups.
     public func json(id: RowID, values: [String: FieldValue]) -> [String: JSONValue] {
         var object: [String: JSONValue] = ["id": .string(id.string)]
+        object.reserveCapacity(fields.count + 1)
         var nested: [String: [String: JSONValue]] = [:]
         for spec in fields {
             let value = spec.type.jsonValue(for: values[spec.name] ?? .null)

@@ -47,18 +47,27 @@ enum StampCodec {
 
     static func decode(_ bytes: [UInt8], entity: EntitySchema) throws(ReplicaError) -> [String: FieldStamp] {
         var stamps: [String: FieldStamp] = [:]
+        stamps.reserveCapacity(bytes.count / 14)  // 10 bytes and an origin of a few
         var i = 0
         func fail() -> ReplicaError { ReplicaError(.corrupt, "unreadable field stamps in \(entity.table)") }
+        // A row's fields were mostly written at one or two rooftops: an origin equal to the last one read is that one.
+        var last: (bytes: ArraySlice<UInt8>, origin: RooftopID)?
         while i < bytes.count {
             guard i + 10 <= bytes.count, Int(bytes[i]) < entity.fields.count else { throw fail() }
             let name = entity.fields[Int(bytes[i])].name
             var raw: UInt64 = 0
             for k in 1...8 { raw = raw << 8 | UInt64(bytes[i + k]) }
             let length = Int(bytes[i + 9])
-            guard i + 10 + length <= bytes.count,
-                let text = String(validating: bytes[(i + 10)..<(i + 10 + length)], as: UTF8.self),
-                let origin = RooftopID(rawValue: text)
-            else { throw fail() }
+            guard i + 10 + length <= bytes.count else { throw fail() }
+            let originBytes = bytes[(i + 10)..<(i + 10 + length)]
+            let origin: RooftopID
+            if let last, last.bytes.elementsEqual(originBytes) {
+                origin = last.origin
+            } else {
+                guard let text = String(validating: originBytes, as: UTF8.self), let read = RooftopID(rawValue: text) else { throw fail() }
+                origin = read
+                last = (originBytes, read)
+            }
             stamps[name] = FieldStamp(hlc: HLC(rawValue: raw), origin: origin)
             i += 10 + length
         }

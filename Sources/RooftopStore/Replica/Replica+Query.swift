@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import RooftopModel
 import RooftopReplication
 
@@ -12,10 +13,22 @@ extension Replica {
                            arguments: StatementArguments, includingAbsorbed: Bool = false) throws -> [StoredRow] {
         var sql = selectRowsSQL(entity, where: condition, suffix: suffix)
         if includingAbsorbed { sql = sql.replacingOccurrences(of: ReplicaMigrations.visibleCustomer, with: ReplicaMigrations.visible) }
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            guard let id = RowID(row[0] as String) else { throw ReplicaError(.corrupt, "bad id in \(entity.table)") }
-            let state = try RowIO.state(from: row, entity: entity, offset: 1)
-            return StoredRow(entity: entity, id: id, values: state.values, stamps: state.stamps, created: state.created)
+        // Cached, and stepped through the SQLite handle: GRDB's rows cost more than the reads of a
+        // page of customers (about a tenth of a node's CPU answering lists).
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        var rows: [StoredRow] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return rows }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            }
+            guard case .text(let text) = DirectBinding.column(handle, 0), let id = RowID(text) else { throw ReplicaError(.corrupt, "bad id in \(entity.table)") }
+            let state = try RowIO.state(entity: entity) { DirectBinding.column(handle, $0 + 1) }
+            rows.append(StoredRow(entity: entity, id: id, values: state.values, stamps: state.stamps, created: state.created))
         }
     }
 
