@@ -37,7 +37,13 @@ public enum NodeRunner {
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "rooftop-\(configuration.rooftop)"),
             services: [loop, CompactionService(replica: replica, retentionDays: configuration.retentionDays ?? 90, logger: logger)]
                 + (leadDrop.map { [LeadDropFolder(replica: replica, directory: $0, logger: logger)] } ?? []),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.apiPort) },
+            onServerRunning: { channel in
+                // The search's typo tier reads the index's terms once now, not in the first staff searches.
+                Task.detached(priority: .background) {
+                    do { try replica.warmSearchVocabulary() } catch { logger.warning("could not read the search index's terms: \(error)") }
+                }
+                await onServerRunning(channel.localAddress?.port ?? configuration.apiPort)
+            },
             logger: logger)
         try await app.runService()
     }

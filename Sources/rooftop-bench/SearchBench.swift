@@ -40,6 +40,7 @@ enum SearchBench {
             print(String(format: "search: the replica %@ (%.0f MB), %d customers", path, size / 1e6, try replica.customerCount()))
         }
         let kinds = queries(from: samples)
+        try replica.warmSearchVocabulary()  // as a node does when it starts
         print("search latency, in-process, limit 20 (ms): kind, 1 caller p50 p99, 8 callers p50 p99, results found")
         for (kind, queries) in kinds {
             var found = 0
@@ -91,19 +92,26 @@ enum SearchBench {
             let lock = NSLock()
             var times: [Double] = []
             var hits: [Int] = []
+            var slowest: [(Double, String)] = []
         }
         let results = Results()
         DispatchQueue.concurrentPerform(iterations: callers) { _ in
             var mine: [Double] = [], myHits = 0
+            var slowest: [(Double, String)] = []
             for query in queries {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let found = (try? replica.searchCustomers(query, limit: 20)) ?? []
                 mine.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                slowest = Array((slowest + [(mine[mine.count - 1], query)]).sorted { $0.0 > $1.0 }.prefix(3))
                 if !found.isEmpty { myHits += 1 }
             }
-            results.lock.lock(); results.times += mine; results.hits.append(myHits); results.lock.unlock()
+            results.lock.lock(); results.times += mine; results.hits.append(myHits); results.slowest += slowest; results.lock.unlock()
         }
         found(results.hits.first ?? 0)
+        // ROOFTOP_SEARCH_SLOWEST=1: the tail's queries, to profile them.
+        if ProcessInfo.processInfo.environment["ROOFTOP_SEARCH_SLOWEST"] != nil, callers == 1 {
+            print("    slowest: " + results.slowest.map { String(format: "%@ %.2f ms", $0.1, $0.0) }.joined(separator: "; "))
+        }
         let times = results.times.sorted()
         return Percentiles(p50: times[times.count / 2], p99: times[min(times.count - 1, Int(Double(times.count) * 0.99))])
     }

@@ -16,6 +16,13 @@ extension Replica {
         }
     }
 
+    /// Reads the search index's terms into the typo tier's cache (about 0.13 s at a million
+    /// customers), so the first typo queries after a start do not each read them: a node calls it
+    /// when it starts.
+    public func warmSearchVocabulary() throws {
+        try pool.read { db in try CustomerSearch.warmVocabulary(db) }
+    }
+
     /// Ids of visible customers a name search finds (name words, prefix, one typo), best first:
     /// the candidates of a duplicate check on create.
     public func customerIDs(matchingName name: String, limit: Int) throws -> [RowID] {

@@ -1,0 +1,46 @@
+import Foundation
+import RooftopModel
+@testable import RooftopStore
+import RooftopTesting
+import Testing
+
+/// The typo tier's terms: after a write, a word's one-edit variants are looked up by key instead of
+/// reading the index's whole letter again; they must be exactly the terms the full read would give.
+@Suite struct TypoVocabularyTests {
+    /// For every pair of short words over a small alphabet: `b` is a variant of `a` exactly when
+    /// `b` keeps `a`'s first letter and is one substitution, insertion, deletion or adjacent swap away.
+    @Test func theVariantsAreExactlyTheWordsOneEditAwayWithTheSameFirstLetter() {
+        let letters = Array("abz")
+        var words: [String] = []
+        for length in 1...4 {
+            var current = [""]
+            for _ in 0..<length { current = current.flatMap { w in letters.map { w + String($0) } } }
+            words += current
+        }
+        for a in words where a.count >= 2 {
+            let variants = Set(CustomerSearch.oneEditVariants(a))
+            for b in words {
+                let expected = a != b && a.first == b.first && CustomerSearch.withinOneEdit(Array(a), Array(b))
+                #expect(variants.contains(b) == expected, "\(a) → \(b)")
+            }
+        }
+        // Non-Latin words keep their own characters: a swap or a deletion is found.
+        #expect(CustomerSearch.oneEditVariants("иванов").contains("ивнаов"))
+        #expect(CustomerSearch.oneEditVariants("иванов").contains("иванв"))
+    }
+
+    /// A name written after the letter was cached is found with a typo through the variants, and a
+    /// name deleted since is not returned: the cached terms only widen the full-text query.
+    @Test func aNewTermIsFoundThroughItsVariantsWhileTheCacheIsStale() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        _ = try t.replica.createCustomer(try CustomerInput(json: ["firstName": "Ana", "lastName": "Kowalski"]))
+        try t.replica.warmSearchVocabulary()
+        #expect(try t.replica.searchCustomers("Kowalsky").map { $0.customer["lastName"] } == [.text("Kowalski")])
+        let later = try t.replica.createCustomer(try CustomerInput(json: ["firstName": "Ola", "lastName": "Kowalczyk"]))
+        // The letter k was read before Kowalczyk existed; the variants of "kowalczik" hold "kowalczyk".
+        #expect(try t.replica.searchCustomers("Kowalczik").map(\.customer.id) == [later])
+        _ = try t.replica.delete(CRMSchema.customer, id: later)
+        #expect(try t.replica.searchCustomers("Kowalczik").isEmpty)
+    }
+}
