@@ -91,6 +91,42 @@ import Testing
         #expect(try Set(summary(south.replica).map { "\($0)" }) == Set(summary(north.replica).map { "\($0)" }))
     }
 
+    /// An export writes a page of 1,000 customers at a time: across page boundaries every row is a
+    /// line of its own, quoted where RFC 4180 needs it, and the file reads back whole.
+    @Test func anExportOfSeveralPagesReadsBackRowForRow() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let lines = (1...2_345).map { "e\($0),Person\($0),\"Test, \"\"Q\"\" \($0)\",p\($0)@example.com" }
+        _ = try CustomerCSVImporter(replica: north.replica).importFile(
+            at: try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: north.directory))
+        let csvPath = north.directory.path("export.csv"), jsonlPath = north.directory.path("export.jsonl")
+        for (format, path) in [(CustomerExporter.Format.csv, csvPath), (.jsonl, jsonlPath)] {
+            let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+            stream.open()
+            var pages: [Int] = []
+            #expect(try CustomerExporter(replica: north.replica, format: format).export(to: stream) { pages.append($0) } == 2_345)
+            stream.close()
+            #expect(pages == [1_000, 2_000, 2_345])
+        }
+        let json = try String(contentsOfFile: jsonlPath, encoding: .utf8)
+        #expect(json.hasSuffix("}\n") && json.split(separator: "\n").count == 2_345)
+        let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 2_346 && !csv.hasSuffix("\n"))
+        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: csvPath)
+        #expect(report.customersCreated == 2_345 && report.rejected.isEmpty)
+        func names(_ r: Replica) throws -> [String] {
+            var all: [String] = [], cursor: RowID?
+            while case let page = try r.customers(limit: 1_000, after: cursor), let last = page.last {
+                all += page.map { $0.customer["lastName"].textValue ?? "" }
+                cursor = last.customer.id
+            }
+            return all.sorted()
+        }
+        #expect(try names(south.replica).count == 2_345)
+        #expect(try names(south.replica) == names(north.replica))
+        #expect(try south.replica.searchCustomers("person2345").first?.customer["lastName"] == .text("Test, \"Q\" 2345"))
+    }
+
     @Test func anExportTakesOnlyTheCustomersItsFilterNames() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

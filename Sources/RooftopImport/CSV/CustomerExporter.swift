@@ -66,30 +66,52 @@ public struct CustomerExporter {
         self.init(replica: replica, format: format, filter: Filter(status: status))
     }
 
-    /// Writes to `stream` (opened here, closed by the caller).
+    /// Writes to `stream` (opened here, closed by the caller), a page of 1,000 customers per write:
+    /// the CSV writer writes each character to its stream, a system call each on a file.
     /// - Parameter progress: called after each page with the customers written so far.
     /// - Returns: the customers written.
+    /// - Throws: `CocoaError(.fileWriteUnknown)` when `stream` takes fewer bytes than given.
     public func export(to stream: OutputStream, progress: (Int) -> Void = { _ in }) throws -> Int {
-        let csv = format == .csv ? try CSVWriter(stream: stream) : nil
-        if let csv { try csv.write(row: Self.columns) }
+        if stream.streamStatus == .notOpen { stream.open() }
+        if format == .csv { try Self.write(try Self.csv([Self.columns]), to: stream) }
         var cursor: RowID?, written = 0
         while true {
             let page = try replica.customers(limit: 1_000, after: cursor)
             guard let last = page.last else { break }
             cursor = last.customer.id
+            var rows: [[String]] = [], lines: [UInt8] = []
             for record in page where filter.matches(record) {
-                if let csv {
-                    try csv.write(row: Self.row(record))
+                if format == .csv {
+                    rows.append(Self.row(record))
                 } else {
-                    var line = Array(try record.json.encoded())
-                    line.append(0x0A)
-                    guard stream.write(line, maxLength: line.count) == line.count else { throw CocoaError(.fileWriteUnknown) }
+                    try record.json.write(to: &lines)
+                    lines.append(0x0A)
                 }
                 written += 1
             }
+            // The writer puts a line break before every row but its first: one before each page's.
+            try Self.write(format == .csv ? (rows.isEmpty ? [] : [0x0A] + (try Self.csv(rows))) : lines, to: stream)
             progress(written)
         }
         return written
+    }
+
+    /// `rows` as RFC 4180 CSV (CSV.swift's writer, rows separated by LF, none after the last).
+    static func csv(_ rows: [[String]]) throws -> [UInt8] {
+        let memory = OutputStream.toMemory()
+        let writer = try CSVWriter(stream: memory)
+        for row in rows { try writer.write(row: row) }
+        writer.stream.close()
+        return [UInt8]((memory.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data())
+    }
+
+    static func write(_ bytes: [UInt8], to stream: OutputStream) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBufferPointer { stream.write($0.baseAddress!, maxLength: $0.count) }
+            guard count > 0 else { throw CocoaError(.fileWriteUnknown) }
+            offset += count
+        }
     }
 
     static func row(_ record: CustomerRecord) -> [String] {
