@@ -127,6 +127,28 @@ import Testing
         #expect(try south.replica.searchCustomers("person2345").first?.customer["lastName"] == .text("Test, \"Q\" 2345"))
     }
 
+    /// What the CSV export writes of tags and the loyalty tier reads back through the import.
+    @Test func anExportsTagsAndLoyaltyTierReadBackThroughTheImport() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let ana = try north.replica.createCustomer(try CustomerInput(json: ["firstName": "Ana", "lastName": "Lee", "loyaltyTier": "Gold", "tags": ["VIP", "fleet"]]))
+        _ = try north.replica.createCustomer(try CustomerInput(json: ["firstName": "Bo", "lastName": "Ray"]))
+        let path = north.directory.path("export.csv")
+        let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+        stream.open()
+        _ = try CustomerExporter(replica: north.replica, format: .csv).export(to: stream)
+        stream.close()
+        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: path)
+        #expect(report.customersCreated == 2 && report.rejected.isEmpty)
+        #expect(!report.ignoredColumns.contains("tags") && !report.ignoredColumns.contains("loyaltyTier"), "\(report.ignoredColumns)")
+        let lee = try #require(try south.replica.searchCustomers("ana lee").first)
+        let original = try #require(try north.replica.customer(id: ana))
+        #expect(lee.tags == original.tags && lee.tags == ["fleet", "VIP"])
+        #expect(lee.loyalty.loyaltyTier == original.loyalty.loyaltyTier && lee.customer["loyaltyTier"] == .text("Gold"))
+        // The export's tag filter reads a tag letter case aside, as REST's `tags` does.
+        #expect(CustomerExporter.Filter(tag: "vip").matches(lee) && !CustomerExporter.Filter(tag: "vi").matches(lee))
+    }
+
     @Test func anExportTakesOnlyTheCustomersItsFilterNames() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

@@ -47,4 +47,21 @@ import Testing
         let lines = try String(contentsOfFile: kept, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 2 && lines[0] == "line,customerId,probability" && lines[1].hasPrefix("4,\(ana),"), "\(lines)")
     }
+
+    /// `rooftop export customers`: an output it cannot write fails in one line naming the file and the
+    /// system's reason, before or while writing; filter values are read letter case aside, as REST reads them.
+    @Test func anExportThatCannotBeWrittenSaysWhereAndWhyInOneLine() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        _ = try t.replica.createCustomer(try CustomerInput(json: ["firstName": "Ana", "lastName": "Lee", "status": "Active", "tags": ["VIP"]]))
+        let data = t.directory.url.path
+        for (output, reason) in [(t.directory.path("no/such/dir.csv"), "no directory"), (t.directory.path(""), "is a directory"),
+                                 ("/dev/full", "No space left on device")] {
+            let (status, text) = try Self.run(["export", "customers", "--data", data, "-o", output])
+            let lines = text.split(separator: "\n")
+            #expect(status != 0 && lines.count == 1 && text.contains(reason) && text.contains(output.hasSuffix("/") ? String(output.dropLast()) : output), "\(text)")
+        }
+        let (status, text) = try Self.run(["export", "customers", "--data", data, "--format", "jsonl", "--status", "active", "--tag", "vip"])
+        #expect(status == 0 && text.split(separator: "\n").count == 1 && text.contains("\"lastName\":\"Lee\""), "\(text)")
+    }
 }

@@ -9,8 +9,8 @@ import RooftopStore
 ///
 /// - **Columns**: named like the design document's fields (`firstName`, `lastName`, `businessName`,
 ///   `email`, `phone`, `phoneType`, `street`, `city`, `state`, `postalCode`, `country`, `birthDate`,
-///   `contactType`, `sourceType`, `status`, `notes`, `createdAt`, and `externalId`, the source
-///   system's id), or mapped with `column=field` pairs (`First Name=firstName`). Other columns are ignored
+///   `contactType`, `sourceType`, `status`, `notes`, `createdAt`, `loyaltyTier` (the tier floor),
+///   `tags` (separated by `;`), and `externalId`, the source system's id), or mapped with `column=field` pairs (`First Name=firstName`). Other columns are ignored
 ///   and listed in the report.
 /// - **Whole rows**: each row is validated as the REST API validates a customer (E.164 phones,
 ///   e-mails, dates); a row with an invalid value is not written and is reported with its line number
@@ -25,7 +25,8 @@ import RooftopStore
 public struct CustomerCSVImporter {
     /// The fields a column can map to.
     public static let fields = ["externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                                "street", "city", "state", "postalCode", "country", "birthDate", "sourceType", "status", "notes", "createdAt"]
+                                "street", "city", "state", "postalCode", "country", "birthDate", "sourceType", "status", "notes", "createdAt",
+                                "loyaltyTier", "tags"]
 
     public let replica: Replica
     /// Column name in the file → field.
@@ -257,8 +258,12 @@ public struct CustomerCSVImporter {
     /// A row's customer, and its id: from `externalId`, else from the row's content.
     static func customer(_ values: [String: String], rowContent: [String]) throws -> (RowID, CustomerInput) {
         var json: [String: JSONValue] = [:]
-        for name in ["contactType", "firstName", "lastName", "businessName", "email", "sourceType", "status", "notes"] {
+        for name in ["contactType", "firstName", "lastName", "businessName", "email", "sourceType", "status", "notes", "loyaltyTier"] {
             if let value = values[name] { json[name] = .string(value) }
+        }
+        // As the export writes them: `;` between tags.
+        if let tags = values["tags"] {
+            json["tags"] = .array(tags.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map(JSONValue.string))
         }
         if let birthDate = values["birthDate"] { json["demographicInfo"] = .object(["birthDate": .string(birthDate)]) }
         if let phone = values["phone"] {

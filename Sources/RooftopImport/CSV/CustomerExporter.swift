@@ -19,7 +19,7 @@ public struct CustomerExporter {
         public var status: String?
         /// The tier derived from the loyalty ledger (Bronze, Silver, Gold, Platinum).
         public var loyaltyTier: String?
-        /// Holds this tag (exact).
+        /// Holds this tag (letter case aside, as REST's `tags` filter).
         public var tag: String?
         public var contactType: String?
         public var sourceType: String?
@@ -40,7 +40,7 @@ public struct CustomerExporter {
             func equal(_ wanted: String?, _ field: String) -> Bool { wanted == nil || c[field].textValue == wanted }
             guard equal(status, "status"), equal(contactType, "contactType"), equal(sourceType, "sourceType"), equal(homeRooftop, "homeRooftop")
             else { return false }
-            if let tag, !record.tags.contains(tag) { return false }
+            if let tag, !record.tags.contains(where: { $0.lowercased() == tag.lowercased() }) { return false }
             if let loyaltyTier, record.loyalty.loyaltyTier != loyaltyTier { return false }
             let created = c["createdAt"].textValue ?? ""
             if let createdAfter, created < createdAfter { return false }
@@ -70,7 +70,7 @@ public struct CustomerExporter {
     /// the CSV writer writes each character to its stream, a system call each on a file.
     /// - Parameter progress: called after each page with the customers written so far.
     /// - Returns: the customers written.
-    /// - Throws: `CocoaError(.fileWriteUnknown)` when `stream` takes fewer bytes than given.
+    /// - Throws: ``WriteError`` when `stream` takes no more bytes (a full disk, a closed pipe).
     public func export(to stream: OutputStream, progress: (Int) -> Void = { _ in }) throws -> Int {
         if stream.streamStatus == .notOpen { stream.open() }
         if format == .csv { try Self.write(try Self.csv([Self.columns]), to: stream) }
@@ -105,11 +105,21 @@ public struct CustomerExporter {
         return [UInt8]((memory.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data())
     }
 
+    /// The output took no more bytes: the system's reason (`No space left on device`), when it gave one.
+    public struct WriteError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "cannot write the export: \(reason)" }
+    }
+
     static func write(_ bytes: [UInt8], to stream: OutputStream) throws {
         var offset = 0
         while offset < bytes.count {
             let count = bytes[offset...].withUnsafeBufferPointer { stream.write($0.baseAddress!, maxLength: $0.count) }
-            guard count > 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard count > 0 else {
+                // The failed write(2)'s errno (`streamError` makes Foundation on Linux print warnings).
+                let code = errno
+                throw WriteError(reason: code == 0 ? "the output took no more bytes" : String(cString: strerror(code)))
+            }
             offset += count
         }
     }

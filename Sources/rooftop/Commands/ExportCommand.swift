@@ -24,15 +24,26 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             guard let format = CustomerExporter.Format(rawValue: format) else { throw CLIError("--format must be csv or jsonl, got \(format)") }
             let filter = try self.filter()
+            if let output {
+                guard !output.isEmpty else { throw CLIError("--output: name a file") }
+                try requireWritableFile(output)
+            }
             let replica = try data.openReplica()
             let total = try replica.customerCount()
-            guard let stream = OutputStream(toFileAtPath: output ?? "/dev/stdout", append: false) else {
-                throw CLIError("\(output ?? "standard output"): cannot be written")
-            }
+            let name = output ?? "standard output"
+            guard let stream = OutputStream(toFileAtPath: output ?? "/dev/stdout", append: false) else { throw CLIError("\(name): cannot be written") }
+            errno = 0
             stream.open()
             defer { stream.close() }
+            // open(2)'s errno (`streamError` makes Foundation on Linux print warnings).
+            if stream.streamStatus == .error { throw CLIError("\(name): cannot be written: \(errno == 0 ? "cannot be opened" : String(cString: strerror(errno)))") }
             let progress = output == nil ? nil : CountProgress("exporting", total: total, unit: "customers")
-            let written = try CustomerExporter(replica: replica, format: format, filter: filter).export(to: stream) { progress?.update($0) }
+            let written: Int
+            do {
+                written = try CustomerExporter(replica: replica, format: format, filter: filter).export(to: stream) { progress?.update($0) }
+            } catch let error as CustomerExporter.WriteError {
+                throw CLIError("\(name): \(error.reason)")
+            }
             progress?.finish(written)
             if let output { print("\(written) customers written to \(output)") }
         }
@@ -41,8 +52,11 @@ struct ExportCommand: ParsableCommand {
         func filter() throws -> CustomerExporter.Filter {
             func checked(_ value: String?, _ field: String, _ option: String) throws -> String? {
                 guard let value, case .enumeration(let allowed)? = CRMSchema.customer.field(field)?.type else { return value }
-                guard allowed.contains(value) else { throw CLIError("--\(option) must be \(allowed.joined(separator: ", ")), got \(value)") }
-                return value
+                // Letter case aside, as the REST filters read them.
+                guard let canonical = allowed.first(where: { $0.lowercased() == value.lowercased() }) else {
+                    throw CLIError("--\(option) must be \(allowed.joined(separator: ", ")), got \(value)")
+                }
+                return canonical
             }
             func instant(_ value: String?, _ option: String) throws -> String? {
                 guard let value else { return nil }

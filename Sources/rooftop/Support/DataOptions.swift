@@ -52,10 +52,10 @@ func writeUserFile(_ path: String, _ data: Data) throws {
 }
 
 /// Fails with a one-line reason when a file the command will write at `path` could not be written
-/// (a missing directory, a directory, no permission) or is the input file `input` itself; writes nothing.
-func requireWritableFile(_ path: String, notTheSameAs input: String) throws {
+/// (a missing directory, a directory, no permission) or is the input file `input` itself (when given); writes nothing.
+func requireWritableFile(_ path: String, notTheSameAs input: String? = nil) throws {
     let url = URL(fileURLWithPath: path)
-    if url.resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
+    if let input, url.resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
         throw CLIError("\(path) is the file being imported: name another file")
     }
     var isDirectory: ObjCBool = false
