@@ -44,3 +44,15 @@ import Testing
         #expect(try t.replica.searchCustomers("Kowalczik").isEmpty)
     }
 }
+
+/// A word of letters and digits reads as a VIN first; when no VIN holds it, as a name word.
+@Suite struct VINLikeNameTests {
+    @Test func aNameWithDigitsThatNoVINHoldsIsFoundAsAName() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let shop = try t.replica.createCustomer(try CustomerInput(json: ["businessName": "Route66 Auto Body", "contactType": "Business"]))
+        #expect(try t.replica.searchCustomers("route66").map(\.customer.id) == [shop])
+        #expect(try t.replica.searchCustomers("Route66 body").map(\.customer.id) == [shop])
+        #expect(try t.replica.searchCustomers("ZZ9PLUR").isEmpty)
+    }
+}

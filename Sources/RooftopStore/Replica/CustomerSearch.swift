@@ -15,7 +15,7 @@ import Synchronization
 /// - 4 or more digits and phone punctuation only: a phone, the whole number in any format (E.164),
 ///   else numbers ending in those digits (the last 4 or 7);
 /// - one 6–17 character word of the VIN alphabet with letters and digits: a VIN, whole, by prefix,
-///   or by its last 6–8 characters;
+///   or by its last 6–8 characters; when no VIN matches, as a name word;
 /// - otherwise words, in any order, each of which must match a name word or a city: as a whole
 ///   word, as a prefix, or (4+ letters) with one typing error — a substitution, insertion,
 ///   deletion or transposition (optimal string alignment distance 1; Damerau 1964). Words are
@@ -36,6 +36,8 @@ enum CustomerSearch {
             if (6...8).contains(q.count), q.allSatisfy(\.isNumber) { tiers += try vinTiers(db, q, wanted) }
         } else if let vin = vinQuery(q) {
             tiers = try vinTiers(db, vin, wanted)
+            // A word of letters and digits that no VIN holds may be a name ("Route66").
+            if merged(tiers).isEmpty { tiers = try wordTiers(db, q, wanted) }
         } else {
             tiers = try wordTiers(db, q, wanted)
         }
