@@ -109,9 +109,10 @@ import Testing
             #expect(pages == [1_000, 2_000, 2_345])
         }
         let json = try String(contentsOfFile: jsonlPath, encoding: .utf8)
-        #expect(json.hasSuffix("}\n") && json.split(separator: "\n").count == 2_345)
+        #expect(json.hasSuffix("}\n") && json.split(separator: "\n", omittingEmptySubsequences: false).count == 2_346)
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
-        #expect(csv.split(separator: "\n").count == 2_346 && !csv.hasSuffix("\n"))
+        // No blank line between pages, none at the end.
+        #expect(csv.split(separator: "\n", omittingEmptySubsequences: false).count == 2_346 && !csv.hasSuffix("\n"))
         let report = try CustomerCSVImporter(replica: south.replica).importFile(at: csvPath)
         #expect(report.customersCreated == 2_345 && report.rejected.isEmpty)
         func names(_ r: Replica) throws -> [String] {

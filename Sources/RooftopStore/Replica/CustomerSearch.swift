@@ -176,6 +176,15 @@ enum CustomerSearch {
         var structure: [UInt8]
         var read: UInt64
         var terms: [String]
+        /// The characters beyond ASCII in `terms`: the variants of a word try them too.
+        var otherLetters: Set<Character>
+
+        init(structure: [UInt8], read: UInt64, terms: [String]) {
+            self.structure = structure
+            self.read = read
+            self.terms = terms
+            otherLetters = Set(terms.lazy.filter { !$0.utf8.allSatisfy { $0 < 0x80 } }.flatMap { $0 }.filter { !$0.isASCII })
+        }
     }
 
     /// Reading a letter's terms from `fts5vocab` walks every term's posting list: about 19 ms for one
@@ -198,7 +207,10 @@ enum CustomerSearch {
         if let cached = vocabulary.withLock({ $0[file]?[first] }) {
             if cached.structure == structure { return cached.terms }
             if now &- cached.read < vocabularyLifetime {
-                let variants = oneEditVariants(word)
+                // The letter's other scripts too (terms are folded Latin, or Cyrillic, Greek, ... as written).
+                let variants = oneEditVariants(word, alsoWith: cached.otherLetters)
+                // Within SQLite's 32,766 variables; a letter of many scripts is read again instead.
+                guard variants.count <= 20_000 else { return try readTerms(db, startingWith: first, structure: structure, file: file, at: now) }
                 let present = try String.fetchAll(db, sql: "SELECT term FROM customerSearchTerms WHERE term IN (\(Array(repeating: "?", count: variants.count).joined(separator: ",")))",
                                                   arguments: StatementArguments(variants))
                 return cached.terms + present
@@ -230,11 +242,12 @@ enum CustomerSearch {
 
     /// `word`'s variants one edit away that keep its first letter: each later character deleted,
     /// swapped with the next, replaced, or a character inserted after the first — with the letters
-    /// a–z, the digits and `word`'s own characters (the index's terms are folded: no accents).
-    static func oneEditVariants(_ word: String) -> [String] {
+    /// a–z, the digits, `word`'s own characters and `others` (the index's terms are folded: Latin
+    /// letters lose their accents; other scripts stay as written).
+    static func oneEditVariants(_ word: String, alsoWith others: Set<Character> = []) -> [String] {
         let chars = Array(word)
         guard (2...24).contains(chars.count) else { return [] }  // about 75 variants a character
-        let alphabet = Set(Array("abcdefghijklmnopqrstuvwxyz0123456789") + chars).sorted()
+        let alphabet = Set(Array("abcdefghijklmnopqrstuvwxyz0123456789") + chars).union(others).sorted()
         var variants = Set<String>()
         for i in 1...chars.count {
             if i < chars.count { variants.insert(String(chars[..<i] + chars[(i + 1)...])) }

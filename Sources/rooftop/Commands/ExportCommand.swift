@@ -26,7 +26,7 @@ struct ExportCommand: ParsableCommand {
             let filter = try self.filter()
             if let output {
                 guard !output.isEmpty else { throw CLIError("--output: name a file") }
-                try requireWritableFile(output)
+                try requireWritableFile(output, notTheSameAs: data.replicaPath, what: "the replica being exported")
             }
             let replica = try data.openReplica()
             let total = try replica.customerCount()

@@ -53,10 +53,10 @@ func writeUserFile(_ path: String, _ data: Data) throws {
 
 /// Fails with a one-line reason when a file the command will write at `path` could not be written
 /// (a missing directory, a directory, no permission) or is the input file `input` itself (when given); writes nothing.
-func requireWritableFile(_ path: String, notTheSameAs input: String? = nil) throws {
+func requireWritableFile(_ path: String, notTheSameAs input: String? = nil, what: String = "the file being imported") throws {
     let url = URL(fileURLWithPath: path)
     if let input, url.resolvingSymlinksInPath().standardizedFileURL == URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL {
-        throw CLIError("\(path) is the file being imported: name another file")
+        throw CLIError("\(path) is \(what): name another file")
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
