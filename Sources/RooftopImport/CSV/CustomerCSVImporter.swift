@@ -53,6 +53,11 @@ public struct CustomerCSVImporter {
     /// runs inside the node); the CLI import sets it.
     public var bulkLoad = false
 
+    /// A bulk load only when the first pass estimates at least this many rows not imported before
+    /// (default ``bulkBatchSize``): dropping and building again the indexes of the whole replica costs
+    /// more than a smaller import saves (a rerun's attached rows count: they are checked again).
+    public var bulkLoadMinimumRows = Self.bulkBatchSize
+
     /// Called after the first pass, as the duplicate check's model is estimated from its sample.
     public var estimatingModel: () -> Void = {}
 
@@ -180,13 +185,17 @@ public struct CustomerCSVImporter {
         // to it: nothing is written, and the report counts it (`sync-protocol/duplicate-detection.md#on-the-way-in`).
         // The model counts the file's names with the replica's: a first load must not read each as rare.
         var model: MatchModel?
+        var newRows: Int?
         if checkDuplicates {
             let (sample, rows) = try self.sample(&pass)
             estimatingModel()
             model = try service.duplicateModel(importing: sample, incomingCount: rows)
+            newRows = rows
             pass = try Pass(open(), name: path, mapping: mapping)
         }
-        guard bulkLoad else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
+        // A rerun, or a small file, writes fewer rows than building the replica's indexes again costs:
+        // no bulk load for it (the rows the sample did not pick are still checked and written).
+        guard bulkLoad, (newRows ?? .max) >= bulkLoadMinimumRows else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
         let deferring = checkDuplicates ? Replica.indexesNotReadByTheDuplicateCheck : Replica.indexesNotReadWithoutTheDuplicateCheck
         return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
             try importPass(&pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
