@@ -12,18 +12,8 @@ struct JSONValueWriterTests {
         return Array(try encoder.encode(value))
     }
 
-    /// A small deterministic generator (SplitMix64, Steele et al. 2014) so a failure repeats.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    /// SplitMix64 (``SeededGenerator``, RowIDTests.swift) so a failure repeats.
+    typealias Random = SeededGenerator
 
     static let pieces = ["a", "B", "z", "Z", "_", "10", "9", "é", "e\u{301}", "ß", "İ", "😀", "\u{2028}", "/", "\\", "\"", "\n", "\t",
                          "\r", "\u{8}", "\u{c}", "\u{0}", "\u{1f}", "\u{7f}", " ", "Muñoz", "O'Neil", "+13125550101", "<tag>&"]
@@ -49,7 +39,7 @@ struct JSONValueWriterTests {
     }
 
     @Test func writesExactlyTheEncodersBytesForGeneratedValues() throws {
-        var random = Random(state: 20_261_206)
+        var random = Random(seed: 20_261_206)
         for _ in 0..<3_000 {
             let value = Self.value(&random, depth: 0)
             let written = try value.jsonBytes()
@@ -85,4 +75,9 @@ extension JSONValue {
         default: self
         }
     }
+}
+
+extension SeededGenerator {
+    /// A number in `0..<n`.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -107,6 +107,7 @@ public struct CustomerExporter {
 
     /// The output took no more bytes: the system's reason (`No space left on device`), when it gave one.
     public struct WriteError: Error, CustomStringConvertible {
+        /// One line: `strerror` of the failed write's `errno`, else that the output took no more bytes.
         public let reason: String
         public var description: String { "cannot write the export: \(reason)" }
     }

@@ -11,11 +11,12 @@ import Foundation
 extension JSONValue {
     /// A number JSON cannot hold (NaN or an infinity, RFC 8259 §6).
     public struct NonFiniteNumber: Error, CustomStringConvertible {
+        /// The number: NaN, +∞ or −∞.
         public let value: Double
         public var description: String { "\(value) cannot be written as JSON (RFC 8259 §6)" }
     }
 
-    /// The compact JSON text of this value, sorted keys.
+    /// The compact JSON text of this value, sorted keys, as UTF-8 bytes (RFC 8259).
     /// - Throws: ``NonFiniteNumber`` for NaN or an infinity anywhere in it.
     public func jsonBytes() throws -> [UInt8] {
         var out: [UInt8] = []
@@ -43,7 +44,7 @@ extension JSONValue {
             out.append(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted(by: Self.utf8Precedes).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, to: &out)
+                Self.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 try members[key]!.write(to: &out)
             }
@@ -62,8 +63,6 @@ extension JSONValue {
             }
         }
     }
-
-    private func writeString(_ value: String, to out: inout [UInt8]) { Self.writeString(value, to: &out) }
 
     static func writeNumber(_ value: Double, to out: inout [UInt8]) throws {
         guard value.isFinite else { throw NonFiniteNumber(value: value) }

@@ -173,11 +173,11 @@ enum CustomerSearch {
     /// The index's terms by first letter, per replica file, with the FTS5 structure record they were
     /// read at and when (monotonic ns).
     struct Vocabulary {
-        var structure: [UInt8]
-        var read: UInt64
-        var terms: [String]
+        let structure: [UInt8]
+        let read: UInt64
+        let terms: [String]
         /// The characters beyond ASCII in `terms`: the variants of a word try them too.
-        var otherLetters: Set<Character>
+        let otherLetters: Set<Character>
 
         init(structure: [UInt8], read: UInt64, terms: [String]) {
             self.structure = structure
@@ -198,11 +198,10 @@ enum CustomerSearch {
     /// The terms starting with `first` that could be one edit from `word`: the letter's cached terms
     /// while the index is unchanged. After a write, the cached terms (for at most
     /// ``vocabularyLifetime``) plus those of `word`'s one-edit variants the index holds now, looked up
-    /// by key (``oneEditVariants(_:)``, about 1 ms): a name written since, here or applied from another
+    /// by key (``oneEditVariants(_:alsoWith:)``, about 1 ms): a name written since, here or applied from another
     /// rooftop, is found with a typo at once, without reading the letter again.
     static func indexedTerms(_ db: Database, startingWith first: String, near word: String) throws -> [String] {
-        let structure = try Data.fetchOne(db.cachedStatement(sql: "SELECT block FROM customerSearchText_data WHERE id = 10")).map { [UInt8]($0) } ?? []
-        let file = sqlite3_db_filename(db.sqliteConnection, "main").map { String(cString: $0) } ?? ""
+        let (structure, file) = try indexVersion(db)
         let now = DispatchTime.now().uptimeNanoseconds
         if let cached = vocabulary.withLock({ $0[file]?[first] }) {
             if cached.structure == structure { return cached.terms }
@@ -219,7 +218,13 @@ enum CustomerSearch {
         return try readTerms(db, startingWith: first, structure: structure, file: file, at: now)
     }
 
-    @discardableResult
+    /// The FTS5 structure record (`_data` row 10: it changes with every write to the index) and the
+    /// replica file the cache keys by.
+    static func indexVersion(_ db: Database) throws -> (structure: [UInt8], file: String) {
+        let structure = try Data.fetchOne(db.cachedStatement(sql: "SELECT block FROM customerSearchText_data WHERE id = 10")).map { [UInt8]($0) } ?? []
+        return (structure, sqlite3_db_filename(db.sqliteConnection, "main").map { String(cString: $0) } ?? "")
+    }
+
     static func readTerms(_ db: Database, startingWith first: String, structure: [UInt8], file: String, at now: UInt64) throws -> [String] {
         let terms = try String.fetchAll(db.cachedStatement(sql: "SELECT term FROM customerSearchTerms WHERE term >= ? AND term < ?"),
                                         arguments: [first, first + "\u{10FFFF}"])
@@ -230,8 +235,7 @@ enum CustomerSearch {
     /// Reads every letter's terms into the cache (about 0.13 s at a million customers): a node does it
     /// when it starts, so its first typo queries do not each read a letter.
     static func warmVocabulary(_ db: Database) throws {
-        let structure = try Data.fetchOne(db, sql: "SELECT block FROM customerSearchText_data WHERE id = 10").map { [UInt8]($0) } ?? []
-        let file = sqlite3_db_filename(db.sqliteConnection, "main").map { String(cString: $0) } ?? ""
+        let (structure, file) = try indexVersion(db)
         let terms = try String.fetchAll(db, sql: "SELECT term FROM customerSearchTerms")
         let now = DispatchTime.now().uptimeNanoseconds
         let byLetter = Dictionary(grouping: terms) { $0.first.map(String.init) ?? "" }

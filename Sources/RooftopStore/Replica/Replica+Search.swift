@@ -19,6 +19,7 @@ extension Replica {
     /// Reads the search index's terms into the typo tier's cache (about 0.13 s at a million
     /// customers), so the first typo queries after a start do not each read them: a node calls it
     /// when it starts.
+    /// - Throws: database errors (the cache is left as it was).
     public func warmSearchVocabulary() throws {
         try pool.read { db in try CustomerSearch.warmVocabulary(db) }
     }
