@@ -85,4 +85,25 @@ import Testing
             #expect(try replica.searchCustomers("stone", limit: 5).isEmpty && replica.searchCustomers("munoz", limit: 5).isEmpty)
         }
     }
+
+    /// A JSON Lines body (`application/x-ndjson`): one `Customer` per line, every phone kept; bad
+    /// lines are numbered from 1; the same body again writes nothing.
+    @Test func aJSONLinesBodyImportsWholeCustomersAndIsRerunnable() async throws {
+        try await API.withAPI { client, replica in
+            let id = "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
+            let body = #"{"id":"\#(id)","firstName":"Ana","lastName":"Muñoz","phoneNumbers":[{"number":"+13125550101"},{"number":"+13125550109","type":"Home"}]}"#
+                + "\n{\"firstName\":\"Bo\",\"email\":\"nope\"}\n"
+            for type in ["application/x-ndjson", "application/jsonl; charset=utf-8"] {
+                let response = try await importCSV(client, body, query: "", contentType: type)
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                let report = try API.body(response)
+                #expect(report["rejected"] == [["line": .number(2), "reason": "/email: expected an e-mail address"]])
+                #expect(report["customersCreated"] == .number(type == "application/x-ndjson" ? 1 : 0), "\(report)")
+            }
+            let anaID = try #require(RowID(id))
+            let ana = try #require(try replica.customer(id: anaID))
+            #expect(ana.phones.count == 2)
+            #expect(try await importCSV(client, body, query: "?map=a%3DfirstName", contentType: "application/x-ndjson").status == .badRequest)
+        }
+    }
 }

@@ -27,7 +27,7 @@ import Testing
         let t = try TestReplica("north")
         defer { t.remove() }
         let path = try Self.file(Self.sample, in: t.directory)
-        let importer = try CustomerCSVImporter(replica: t.replica, mapping: ["First Name": "firstName"])
+        let importer = try CustomerImporter(replica: t.replica, mapping: ["First Name": "firstName"])
         let report = try importer.importFile(at: path)
         #expect(report.customersCreated == 2 && report.alreadyImported == 0)
         #expect(report.rejected == ["line 3: /email: expected an e-mail address",
@@ -51,7 +51,7 @@ import Testing
         // The first 1,200 rows got in before the interruption.
         let partial = try Self.file("externalId,firstName,lastName,email\n" + lines.prefix(1_200).joined(separator: "\n") + "\n", in: t.directory, "partial.csv")
         let full = try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: t.directory, "full.csv")
-        var importer = try CustomerCSVImporter(replica: t.replica)
+        var importer = try CustomerImporter(replica: t.replica)
         importer.batchSize = 500
         _ = try importer.importFile(at: partial)
         var batches: [Int] = []
@@ -64,16 +64,16 @@ import Testing
     @Test func aMappingToAnUnknownFieldAndAFileWithoutFieldsAreRefusedWithTheReason() throws {
         let t = try TestReplica("north")
         defer { t.remove() }
-        #expect(throws: CustomerCSVError.self) { try CustomerCSVImporter(replica: t.replica, mapping: ["Name": "fullName"]) }
+        #expect(throws: CustomerImportError.self) { try CustomerImporter(replica: t.replica, mapping: ["Name": "fullName"]) }
         let path = try Self.file("a,b,c\n1,2,3\n", in: t.directory)
-        #expect(throws: CustomerCSVError.self) { try CustomerCSVImporter(replica: t.replica).importFile(at: path) }
+        #expect(throws: CustomerImportError.self) { try CustomerImporter(replica: t.replica).importFile(at: path) }
         #expect(try t.replica.customerCount() == 0)
     }
 
     @Test func anExportReadsBackThroughTheImportAndJSONLinesAreTheAPIsCustomers() throws {
         let north = try TestReplica("north"), south = try TestReplica("south")
         defer { north.remove(); south.remove() }
-        _ = try CustomerCSVImporter(replica: north.replica, mapping: ["First Name": "firstName"]).importFile(at: try Self.file(Self.sample, in: north.directory))
+        _ = try CustomerImporter(replica: north.replica, mapping: ["First Name": "firstName"]).importFile(at: try Self.file(Self.sample, in: north.directory))
         let csvPath = north.directory.path("export.csv"), jsonlPath = north.directory.path("export.jsonl")
         for (format, path) in [(CustomerExporter.Format.csv, csvPath), (.jsonl, jsonlPath)] {
             let stream = try #require(OutputStream(toFileAtPath: path, append: false))
@@ -85,7 +85,7 @@ import Testing
         let records = try north.replica.customers(limit: 10)
         #expect(lines.map(String.init) == records.map { String(decoding: try! $0.json.encoded(), as: UTF8.self) })
         // The CSV export imports into another rooftop with the same names, e-mails, phones and cities.
-        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: csvPath)
+        let report = try CustomerImporter(replica: south.replica).importFile(at: csvPath)
         #expect(report.customersCreated == 2 && report.rejected.isEmpty)
         let summary = { (r: Replica) in try r.customers(limit: 10).map { [$0.customer["lastName"], $0.customer["email"], $0.phones.first?["number"], $0.addresses.first?["city"]] } }
         #expect(try Set(summary(south.replica).map { "\($0)" }) == Set(summary(north.replica).map { "\($0)" }))
@@ -97,7 +97,7 @@ import Testing
         let north = try TestReplica("north"), south = try TestReplica("south")
         defer { north.remove(); south.remove() }
         let lines = (1...2_345).map { "e\($0),Person\($0),\"Test, \"\"Q\"\" \($0)\",p\($0)@example.com" }
-        _ = try CustomerCSVImporter(replica: north.replica).importFile(
+        _ = try CustomerImporter(replica: north.replica).importFile(
             at: try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: north.directory))
         let csvPath = north.directory.path("export.csv"), jsonlPath = north.directory.path("export.jsonl")
         for (format, path) in [(CustomerExporter.Format.csv, csvPath), (.jsonl, jsonlPath)] {
@@ -113,7 +113,7 @@ import Testing
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         // No blank line between pages, none at the end.
         #expect(csv.split(separator: "\n", omittingEmptySubsequences: false).count == 2_346 && !csv.hasSuffix("\n"))
-        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: csvPath)
+        let report = try CustomerImporter(replica: south.replica).importFile(at: csvPath)
         #expect(report.customersCreated == 2_345 && report.rejected.isEmpty)
         func names(_ r: Replica) throws -> [String] {
             var all: [String] = [], cursor: RowID?
@@ -139,7 +139,7 @@ import Testing
         stream.open()
         _ = try CustomerExporter(replica: north.replica, format: .csv).export(to: stream)
         stream.close()
-        let report = try CustomerCSVImporter(replica: south.replica).importFile(at: path)
+        let report = try CustomerImporter(replica: south.replica).importFile(at: path)
         #expect(report.customersCreated == 2 && report.rejected.isEmpty)
         #expect(!report.ignoredColumns.contains("tags") && !report.ignoredColumns.contains("loyaltyTier"), "\(report.ignoredColumns)")
         let lee = try #require(try south.replica.searchCustomers("ana lee").first)
@@ -160,7 +160,7 @@ import Testing
             f3,Cy,Day,Active,Showroom,2026-05-01T10:00:00Z
 
             """
-        _ = try CustomerCSVImporter(replica: t.replica).importFile(at: try Self.file(csv, in: t.directory))
+        _ = try CustomerImporter(replica: t.replica).importFile(at: try Self.file(csv, in: t.directory))
         func names(_ filter: CustomerExporter.Filter) throws -> [String] {
             let path = t.directory.path("filtered.csv")
             let stream = try #require(OutputStream(toFileAtPath: path, append: false))
@@ -197,7 +197,7 @@ import Testing
         let path = try Self.peopleFile(3_000, in: bulk.directory)
         let indexes = { (r: Replica) in try r.snapshot { try $0.strings("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name") } }
         let before = try indexes(bulk.replica)
-        var importer = try CustomerCSVImporter(replica: bulk.replica)
+        var importer = try CustomerImporter(replica: bulk.replica)
         importer.bulkLoad = true
         importer.bulkLoadMinimumRows = 1_000  // 3,000 rows here; a rerun's 300 attached rows are fewer
         var rebuilt = 0
@@ -206,7 +206,7 @@ import Testing
         #expect(rebuilt == 1)
         // Beside a node (another open of the file): no bulk load, the same outcome.
         let node = try Replica(path: shared.replica.path, rooftop: shared.replica.rooftop, wallClock: shared.clock)
-        var besideNode = try CustomerCSVImporter(replica: shared.replica)
+        var besideNode = try CustomerImporter(replica: shared.replica)
         besideNode.bulkLoad = true
         besideNode.bulkLoadMinimumRows = 1_000
         besideNode.rebuildingIndexes = { rebuilt += 1 }

@@ -94,11 +94,11 @@ struct ImportDuplicateTests {
             """
         let file = test.directory.path("customers.csv")
         try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
-        let report = try CustomerCSVImporter(replica: test.replica).importFile(at: file)
+        let report = try CustomerImporter(replica: test.replica).importFile(at: file)
         #expect(report.customersCreated == 2)
         #expect(report.customersMatched == 1)
         #expect(try test.replica.customerCount() == 2)
-        var unchecked = try CustomerCSVImporter(replica: test.replica)
+        var unchecked = try CustomerImporter(replica: test.replica)
         unchecked.checkDuplicates = false
         let again = try unchecked.importFile(at: file)
         #expect(again.customersCreated == 1 && again.alreadyImported == 2, "the check off: the row is created")
@@ -115,7 +115,7 @@ struct ImportDuplicateTests {
         let file = test.directory.path("customers.csv")
         try Data(([RecordCSV.customerHeader] + records.map(RecordCSV.customerLine)).joined(separator: "\n").utf8 + [0x0A])
             .write(to: URL(fileURLWithPath: file))
-        let report = try CustomerCSVImporter(replica: test.replica).importFile(at: file)
+        let report = try CustomerImporter(replica: test.replica).importFile(at: file)
         let created = Set(try test.replica.snapshot { try $0.strings("SELECT id FROM customer") }.compactMap(RowID.init))
         var seen = Set<String>(), typedAgain = 0, attached = 0, wronglyAttached = 0
         for record in records {
@@ -131,7 +131,7 @@ struct ImportDuplicateTests {
                 "\(wronglyAttached) different people attached to someone else, \(attached) duplicates")
         // A rerun (a user trial: it created 60 of 1,987 attached rows when the rows already imported
         // were counted into the model's population a second time).
-        let again = try CustomerCSVImporter(replica: test.replica).importFile(at: file)
+        let again = try CustomerImporter(replica: test.replica).importFile(at: file)
         #expect(again.alreadyImported == report.customersCreated)
         #expect(again.customersCreated == 0, "\(again.customersCreated) of \(report.customersMatched) attached rows created on a rerun")
     }

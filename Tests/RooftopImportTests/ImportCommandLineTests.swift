@@ -64,4 +64,26 @@ import Testing
         let (status, text) = try Self.run(["export", "customers", "--data", data, "--format", "jsonl", "--status", "active", "--tag", "vip"])
         #expect(status == 0 && text.split(separator: "\n").count == 1 && text.contains("\"lastName\":\"Lee\""), "\(text)")
     }
+
+    /// `rooftop export customers --format jsonl` then `rooftop import customers FILE.jsonl` into
+    /// another rooftop: the same customers, phones and addresses; a wrong `--format` or a `--map`
+    /// for a JSON Lines file is refused in one line.
+    @Test func aJSONLinesExportImportsIntoAnotherRooftopThroughTheCommandLine() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let ana = try north.replica.createCustomer(try CustomerInput(json: [
+            "firstName": "Ana", "lastName": "Lee", "communicationPreferences": ["doNotContact": true],
+            "phoneNumbers": [["number": "+13125550101", "type": "Mobile"], ["number": "+13125550102", "type": "Home"]]]))
+        let file = north.directory.path("north.jsonl")
+        let (exported, exportText) = try Self.run(["export", "customers", "--data", north.directory.url.path, "--format", "jsonl", "-o", file])
+        #expect(exported == 0, "\(exportText)")
+        let (status, output) = try Self.run(["import", "customers", "--data", south.directory.url.path, file])
+        #expect(status == 0 && output.contains("1 customer created"), "\(output)")
+        let copy = try #require(try south.replica.customer(id: ana))
+        #expect(copy.phones.count == 2 && copy.customer["doNotContact"] == .integer(1))
+        for (arguments, reason) in [(["--format", "xml"], "--format must be csv or jsonl"), (["--map", "a=firstName"], "--map maps CSV columns")] {
+            let (failed, text) = try Self.run(["import", "customers", "--data", south.directory.url.path, file] + arguments)
+            #expect(failed != 0 && text.split(separator: "\n").count == 1 && text.contains(reason), "\(text)")
+        }
+    }
 }

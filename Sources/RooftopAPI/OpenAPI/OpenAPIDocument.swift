@@ -48,13 +48,16 @@ public enum OpenAPIDocument {
     // MARK: Building blocks
 
     static func op(_ summary: String, _ description: String, parameters: [JSONValue] = [], body: JSONValue? = nil,
-                   bodyType: String = "application/json", ok: JSONValue?, okStatus: String = "200") -> Object {
+                   bodyType: String = "application/json", alsoBodyTypes: [String] = [], ok: JSONValue?, okStatus: String = "200") -> Object {
         var responses: Object = ["default": ["description": "a problem (RFC 9457): 400 VALIDATION, 404, 409, 410, 412, 413, 415, 421, 422, 428, 503 CLOCK_SKEW",
                                              "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]]]
         responses[okStatus] = ok ?? ["description": "done"]
         var operation: Object = ["summary": .string(summary), "description": .string(description), "responses": .object(responses)]
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
-        if let body { operation["requestBody"] = ["required": true, "content": .object([bodyType: ["schema": body]])] }
+        if let body {
+            let content = Dictionary(uniqueKeysWithValues: ([bodyType] + alsoBodyTypes).map { ($0, JSONValue.object(["schema": body])) })
+            operation["requestBody"] = ["required": true, "content": .object(content)]
+        }
         return operation
     }
 

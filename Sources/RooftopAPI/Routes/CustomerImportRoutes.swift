@@ -6,20 +6,23 @@ import RooftopModel
 import RooftopStore
 
 /// `POST /api/crm/customers/import`: a customer CSV in the body (`Content-Type: text/csv`, RFC 4180,
-/// UTF-8, a header row; at most ``maxBytes``, a few thousand rows: larger files go through
-/// `rooftop import customers`, which streams). The same importer as the CLI
-/// (``CustomerCSVImporter``): columns named like the customer's fields or mapped with repeated
-/// `map=column=field` query parameters (`?map=First%20Name=firstName`); each row is written whole or
-/// not at all; a row already imported (same `externalId`, else same content) is counted, not written again.
+/// UTF-8, a header row) or JSON Lines (``jsonLinesTypes``: one `Customer` object per line); at most
+/// ``maxBytes``, a few thousand rows: larger files go through `rooftop import customers`, which
+/// streams. The same importer as the CLI (``CustomerImporter``): CSV columns named like the
+/// customer's fields or mapped with repeated `map=column=field` query parameters
+/// (`?map=First%20Name=firstName`); each row is written whole or not at all; a row already imported
+/// (its `id`, else same `externalId`, else same content) is counted, not written again.
 ///
 /// Answers 200 with `{"customersCreated": int, "alreadyImported": int, "rejected": [{"line": int,
-/// "reason": string}], "ignoredColumns": [string]}`, rejected lines numbered as in the file (the
+/// "reason": string}], "ignoredColumns": [string]}`, rejected lines numbered as in the file (a CSV's
 /// header is line 1). 400 `VALIDATION` when no column names a field or a mapping names no field;
 /// 413 when the body is larger than ``maxBytes``; 415 for another media type.
 struct CustomerImportRoutes: Sendable {
     static let path = "/api/crm/customers/import"
     /// Largest accepted CSV body: 8 MiB (about 40,000 rows of a typical export).
     static let maxBytes = 8 << 20
+    /// The JSON Lines media types read (`application/x-ndjson` is the common one; <https://jsonlines.org>).
+    static let jsonLinesTypes = ["application/x-ndjson", "application/jsonl"]
 
     let replica: Replica
 
@@ -30,13 +33,17 @@ struct CustomerImportRoutes: Sendable {
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: Self.maxBytes) } catch {
                 throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE",
-                                     detail: "the CSV is larger than \(Self.maxBytes) bytes: import it with `rooftop import customers FILE`, which streams")
+                                     detail: "the body is larger than \(Self.maxBytes) bytes: import it with `rooftop import customers FILE`, which streams")
             }
             let data = Data(buffer: buffer)
+            let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? "text/csv"
+            let format: CustomerFileFormat = Self.jsonLinesTypes.contains(mediaType) ? .jsonl : .csv
             let report: ImportReport = try await replica.run { replica in
                 do {
-                    return try CustomerCSVImporter(replica: replica, mapping: mapping).importData(data, name: "the body")
-                } catch let error as CustomerCSVError {
+                    var importer = try CustomerImporter(replica: replica, mapping: mapping)
+                    importer.format = format
+                    return try importer.importData(data, name: "the body")
+                } catch let error as CustomerImportError {
                     throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: error.description)
                 }
             }

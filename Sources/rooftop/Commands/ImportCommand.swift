@@ -64,18 +64,22 @@ struct ImportCommand: ParsableCommand {
 
     struct Customers: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "customers", abstract: "Import customers from a CSV file, streamed (any size), every rejected line reported.",
+            commandName: "customers", abstract: "Import customers from a CSV or JSON Lines file, streamed (any size), every rejected line reported.",
             discussion: """
-                Columns named like the fields (firstName, lastName, businessName, email, phone, phoneType, street, city, state, \
-                postalCode, country, birthDate, contactType, sourceType, status, notes, createdAt, externalId) are read; map \
-                others with --map "First Name=firstName". A row is written whole or not at all; running the same file again \
-                (or after an interruption) writes nothing twice. `rooftop fixtures generate --csv` writes this format. \
+                CSV: columns named like the fields (id, externalId, firstName, lastName, businessName, email, phone, phoneType, \
+                street, city, state, postalCode, country, birthDate, contactType, sourceType, status, notes, createdAt, \
+                loyaltyTier, tags, doNotContact, optInEmail, ...) are read; map others with --map "First Name=firstName". \
+                JSON Lines (.jsonl, .ndjson, or --format jsonl): one Customer object per line, as \
+                `rooftop export customers --format jsonl` writes it: every phone, address, tag and consent flag. \
+                A row is written whole or not at all; running the same file again (or after an interruption) writes nothing \
+                twice, and a customer already here is left as it is. `rooftop fixtures generate --csv` writes the CSV format. \
                 When no node or other command has the replica open, the import has it to itself (others wait) and loads in \
                 bulk: large transactions, and the indexes it does not read built at the end.
                 """)
         @OptionGroup var data: DataOptions
-        @Argument(help: "The CSV file.") var file: String
-        @Option(help: "column=field; repeatable.") var map: [String] = []
+        @Argument(help: "The CSV or JSON Lines file.") var file: String
+        @Option(help: "csv or jsonl (default: jsonl for a .jsonl or .ndjson file, else csv).") var format: String?
+        @Option(help: "column=field (CSV); repeatable.") var map: [String] = []
         @Flag(help: "Create every valid row, even one that confidently duplicates an existing customer (a first load into an empty replica).")
         var noDuplicateCheck = false
         @Option(name: .customLong("matches"), help: ArgumentHelp("Write the rows attached to an existing customer to this CSV file: line,customerId,probability.",
@@ -88,13 +92,18 @@ struct ImportCommand: ParsableCommand {
                 guard let eq = pair.lastIndex(of: "=") else { throw CLIError("--map expects column=field, got \(pair)") }
                 mapping[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
             }
+            let fileFormat = try format.map { name in
+                guard let parsed = CustomerFileFormat(rawValue: name.lowercased()) else { throw CLIError("--format must be csv or jsonl, got \(name)") }
+                return parsed
+            } ?? CustomerFileFormat.implied(byPath: file)
+            if fileFormat == .jsonl && !map.isEmpty { throw CLIError("--map maps CSV columns: a JSON Lines file names the fields themselves") }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             if let matchesFile { try requireWritableFile(matchesFile, notTheSameAs: file) }  // before a long import, not after; nothing written yet
             let replica = try data.openReplica()
             // The import's own process: a larger page cache for the indexes every row lands in
             // (peak RSS stays under 300 MB at a million rows; README "A million customers").
             try replica.setWriterCache(mebibytes: Self.writerCacheMiB)
-            let total = try Self.dataLines(file)
+            let total = try Self.dataLines(file, header: fileFormat == .csv)
             // With the duplicate check, a first pass samples the file for the check's model (how
             // common each name is); the import's own bar starts after it, so its rate is the import's.
             let sampling = CountProgress("reading for the duplicate check", total: total, unit: "rows")
@@ -107,7 +116,8 @@ struct ImportCommand: ParsableCommand {
             }
             let report: ImportReport
             do {
-                var importer = try CustomerCSVImporter(replica: replica, mapping: mapping)
+                var importer = try CustomerImporter(replica: replica, mapping: mapping)
+                importer.format = fileFormat
                 importer.checkDuplicates = !noDuplicateCheck
                 importer.samplingProgress = { sampling.update($0) }
                 importer.estimatingModel = {
@@ -121,7 +131,7 @@ struct ImportCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("building the indexes left to the end of the bulk load\n".utf8))
                 }
                 report = try importer.importFile(at: file) { progress().update($0) }
-            } catch let error as CustomerCSVError {
+            } catch let error as CustomerImportError {
                 throw CLIError(error.description)
             }
             progress().finish(total)
@@ -140,13 +150,13 @@ struct ImportCommand: ParsableCommand {
         /// The writer's page cache during a CLI import, MiB.
         static let writerCacheMiB = 128
 
-        /// The data lines of the file (line breaks minus the header), read in 1 MiB chunks.
-        static func dataLines(_ path: String) throws -> Int {
+        /// The data lines of the file (line breaks, minus the header's when it has one), read in 1 MiB chunks.
+        static func dataLines(_ path: String, header: Bool) throws -> Int {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("\(path): cannot be read") }
             defer { try? handle.close() }
             var lines = 0
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
-            return max(0, lines - 1)
+            return max(0, lines - (header ? 1 : 0))
         }
     }
 }

@@ -4,15 +4,21 @@ import RooftopModel
 import RooftopStore
 
 /// Streams every visible customer out, in id order, a page at a time (constant memory): as CSV with
-/// the columns ``CustomerCSVImporter`` reads back (plus `id`, loyalty and tags), or as JSON Lines
-/// (RFC 8259 objects, one per line: the design document's `Customer` JSON, as the REST API answers).
+/// the columns ``CustomerImporter`` reads back (plus `loyaltyPoints`, `homeRooftop`, `updatedAt`), or
+/// as JSON Lines (RFC 8259 objects, one per line: the design document's `Customer` JSON, as the REST
+/// API answers; the importer reads it back whole).
 public struct CustomerExporter {
-    /// `csv` (RFC 4180, header ``columns``) or `jsonl` (JSON Lines: one `Customer` object per line).
-    public enum Format: String, CaseIterable, Sendable { case csv, jsonl }
+    /// `csv` (RFC 4180, header ``columns``: the first phone and address) or `jsonl` (one `Customer` object per line: all of them).
+    public typealias Format = CustomerFileFormat
 
+    /// The CSV header: `id`, every customer field the importer reads, the first phone and address,
+    /// the loyalty balance and tier, `tags` (``CSVCustomerRows/tagsCell(_:)``), and the read-only
+    /// `homeRooftop`, `createdAt`, `updatedAt`.
     public static let columns = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                                 "street", "city", "state", "postalCode", "country", "birthDate", "sourceType", "status", "notes",
-                                 "loyaltyPoints", "loyaltyTier", "tags", "homeRooftop", "createdAt", "updatedAt"]
+                                 "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
+                                 "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
+                                 "sourceType", "leadScore", "lifetimeValue", "status", "notes", "loyaltyPoints", "loyaltyTier", "tags",
+                                 "homeRooftop", "createdAt", "updatedAt"]
 
     /// Which customers an export takes: every condition set must hold (nil: any).
     public struct Filter: Sendable, Equatable {
@@ -127,14 +133,29 @@ public struct CustomerExporter {
 
     static func row(_ record: CustomerRecord) -> [String] {
         let c = record.customer, phone = record.phones.first, address = record.addresses.first
-        let account = record.loyalty
-        let values: [String?] = [
-            c.id.string, nil, c["contactType"].textValue, c["firstName"].textValue, c["lastName"].textValue, c["businessName"].textValue,
-            c["email"].textValue, phone?["number"].textValue, phone?["type"].textValue, address?["street"].textValue, address?["city"].textValue,
-            address?["state"].textValue, address?["postalCode"].textValue, address?["country"].textValue, c["birthDate"].textValue,
-            c["sourceType"].textValue, c["status"].textValue, c["notes"].textValue, String(account.loyaltyPoints), account.loyaltyTier,
-            record.tags.joined(separator: ";"), c["homeRooftop"].textValue, c["createdAt"].textValue, c["updatedAt"].textValue,
-        ]
-        return values.map { $0 ?? "" }
+        return columns.map { column in
+            switch column {
+            case "externalId": ""
+            case "id": c.id.string
+            case "phone": phone?["number"].textValue ?? ""
+            case "phoneType": phone?["type"].textValue ?? ""
+            case "street", "city", "state", "postalCode", "country": address?[column].textValue ?? ""
+            case "loyaltyPoints": String(record.loyalty.loyaltyPoints)
+            case "loyaltyTier": record.loyalty.loyaltyTier ?? ""
+            case "tags": CSVCustomerRows.tagsCell(record.tags)
+            default: cell(c[column], CRMSchema.customer.field(column)?.type)
+            }
+        }
+    }
+
+    /// A stored value as the importer reads it back: `true`/`false` for a boolean, digits for an integer.
+    static func cell(_ value: FieldValue, _ type: FieldType?) -> String {
+        switch (value, type) {
+        case (.integer(let i), .boolean?): i != 0 ? "true" : "false"
+        case (.integer(let i), _): String(i)
+        case (.text(let text), _): text
+        case (.real(let d), _): String(d)
+        default: ""
+        }
     }
 }

@@ -1,0 +1,161 @@
+import CSV
+import Foundation
+import RooftopModel
+import RooftopStore
+
+/// A customer CSV's data rows (RFC 4180, UTF-8, a header row), read by `yaslab/CSV.swift` from a
+/// stream: each row's non-empty cells by field (columns named like ``fields`` or mapped), as the
+/// customer they describe.
+///
+/// - `id`: the customer's id when it is a UUID (a file `rooftop export customers` wrote: importing
+///   it again finds each customer already there); another value is the source system's key, as
+///   `externalId` is.
+/// - Booleans (`optInEmail`, `doNotContact`, …) read `true`/`false`, `yes`/`no` or `1`/`0`.
+/// - `tags`: separated by `;`; a `;` or `\` inside a tag is written `\;` or `\\` (``tagsCell(_:)``).
+/// - One phone (`phone`, `phoneType`) and one address; the JSON Lines format carries them all.
+struct CSVCustomerRows: CustomerRowSource {
+    /// The fields a column can map to.
+    static let fields = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
+                         "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
+                         "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
+                         "sourceType", "leadScore", "lifetimeValue", "status", "notes", "createdAt", "loyaltyTier", "tags"]
+
+    /// Customer fields read from a cell as text, as the REST API reads them.
+    private static let textFields = ["contactType", "firstName", "lastName", "businessName", "email", "gender", "occupation", "incomeRange",
+                                     "educationLevel", "preferredMethod", "sourceId", "sourceType", "lifetimeValue", "status", "notes",
+                                     "loyaltyTier", "birthDate"]
+    private static let booleanFields = ["optInEmail", "optInSMS", "optInMail", "doNotContact"]
+
+    let reader: CSVReader
+    let stream: InputStream
+    let path: String
+    let header: [String]
+    let fieldOf: [Int: String]
+    private(set) var rows = 0
+    var line: Int { rows + 1 }
+    var ignoredColumns: [String] { header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element) }
+
+    /// - Throws: ``CustomerImportError`` when the stream cannot be read, is not CSV with a header, or
+    ///   no column names (or is mapped to) a field.
+    init(_ stream: InputStream?, name path: String, mapping: [String: String]) throws {
+        guard let stream else { throw CustomerImportError("\(path): cannot be read") }
+        do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
+            throw CustomerImportError("\(path): not a CSV file with a header row (\(error))")
+        }
+        guard let header = reader.headerRow else { throw CustomerImportError("\(path): empty file") }
+        self.stream = stream
+        self.path = path
+        self.header = header
+        fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
+            let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
+            if let field = mapping[clean] { return (index, field) }
+            return Self.fields.contains(clean) ? (index, clean) : nil
+        })
+        guard !fieldOf.isEmpty else {
+            throw CustomerImportError("\(path): no column names a customer field: name them \(Self.fields.dropFirst(2).prefix(6).joined(separator: ", ")), ... or map them with --map column=field")
+        }
+    }
+
+    mutating func next() -> CustomerRow? {
+        guard let row = reader.next() else { return nil }
+        rows += 1
+        var values: [String: String] = [:]
+        for (index, field) in fieldOf where index < row.count {
+            let value = row[index].trimmedWhitespace
+            if !value.isEmpty { values[field] = value }
+        }
+        let content = row.map(\.trimmedWhitespace)
+        if values.isEmpty && content.allSatisfy(\.isEmpty) { return .blank }
+        do {
+            let (id, input) = try Self.customer(values, rowContent: content)
+            return .customer(id, input)
+        } catch {
+            return .rejected(error)
+        }
+    }
+
+    func checkEnd(importing: Bool) throws {
+        if let error = reader.error, stream.streamStatus == .error {
+            throw CustomerImportError("\(path): unreadable after line \(rows + 1) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
+        }
+    }
+
+    /// A row's customer, and its id: its `id` when a UUID, else from `externalId` (or a non-UUID
+    /// `id`), else from the row's content.
+    static func customer(_ values: [String: String], rowContent: [String]) throws(FieldInputError) -> (RowID, CustomerInput) {
+        var json: [String: JSONValue] = [:]
+        for spec in CRMSchema.customer.fields {
+            guard let cell = values[spec.name] else { continue }
+            let value: JSONValue
+            if booleanFields.contains(spec.name) {
+                switch cell.lowercased() {
+                case "true", "yes", "1": value = .bool(true)
+                case "false", "no", "0": value = .bool(false)
+                default: throw FieldInputError(pointer: "/\(spec.name)", reason: "expected true or false")
+                }
+            } else if spec.name == "leadScore" {
+                guard let number = Int(cell) else { throw FieldInputError(pointer: "/leadScore", reason: "expected a whole number") }
+                value = .number(Double(number))
+            } else if textFields.contains(spec.name) {
+                value = .string(cell)
+            } else {
+                continue
+            }
+            if let group = spec.group {
+                var object = json[group]?.objectValue ?? [:]
+                object[spec.name] = value
+                json[group] = .object(object)
+            } else {
+                json[spec.name] = value
+            }
+        }
+        if let tags = values["tags"] { json["tags"] = .array(tagsOfCell(tags).map(JSONValue.string)) }
+        if let phone = values["phone"] {
+            json["phoneNumbers"] = .array([.object(["number": .string(phone), "type": values["phoneType"].map(JSONValue.string) ?? .null])])
+        }
+        if values["street"] != nil || values["city"] != nil || values["postalCode"] != nil {
+            var address: [String: JSONValue] = [:]
+            for name in ["street", "city", "state", "postalCode", "country"] { address[name] = values[name].map(JSONValue.string) }
+            json["addresses"] = .array([.object(address)])
+        }
+        let ownID = values["id"].flatMap { RowID($0) }
+        let external = values["externalId"] ?? (ownID == nil ? values["id"] : nil)
+        let key = ownID.map { "id:" + $0.string } ?? external.map { "csv:" + $0 } ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
+        var input = try CustomerInput(json: json)
+        if let createdAt = values["createdAt"] {
+            guard let normalised = Timestamp.normaliseDateTime(createdAt) else {
+                throw FieldInputError(pointer: "/createdAt", reason: "not an RFC 3339 date-time")
+            }
+            input.fields["createdAt"] = .text(normalised)
+        }
+        input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
+        input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
+        return (ownID ?? StableID.make(key), input)
+    }
+
+    /// A `tags` cell: the tags joined by `;`, a `\` or `;` inside a tag escaped with `\`.
+    static func tagsCell(_ tags: [String]) -> String {
+        tags.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;") }.joined(separator: ";")
+    }
+
+    /// The tags of a `tags` cell (``tagsCell(_:)``), trimmed, empty ones dropped.
+    static func tagsOfCell(_ cell: String) -> [String] {
+        var tags: [String] = [], current = "", escaped = false
+        for character in cell {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == ";" {
+                tags.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if escaped { current.append("\\") }
+        tags.append(current)
+        return tags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import RooftopModel
+import RooftopStore
+
+/// The formats `rooftop import customers` reads and `rooftop export customers` writes.
+public enum CustomerFileFormat: String, CaseIterable, Sendable {
+    /// RFC 4180 CSV with a header row: one phone and one address per customer
+    /// (``CSVCustomerRows``, ``CustomerExporter/columns``).
+    case csv
+    /// JSON Lines (<https://jsonlines.org>): one design-document `Customer` object per line, as
+    /// `GET /api/crm/customers/{id}` answers it: every field, phone, address and tag
+    /// (``JSONLinesCustomerRows``).
+    case jsonl
+
+    /// The format a file's name implies: `jsonl` for `.jsonl` and `.ndjson`, else `csv`.
+    public static func implied(byPath path: String) -> CustomerFileFormat {
+        ["jsonl", "ndjson"].contains(URL(fileURLWithPath: path).pathExtension.lowercased()) ? .jsonl : .csv
+    }
+}
+
+/// What one data line of an import file holds.
+enum CustomerRow {
+    /// Nothing to import and nothing wrong (an empty line).
+    case blank
+    /// A valid customer and the id it gets (re-running the file gives the same id).
+    case customer(RowID, CustomerInput)
+    /// Not importable: the first bad value's JSON Pointer (empty for the whole line) and reason.
+    case rejected(FieldInputError)
+}
+
+/// One pass over an import file: its data rows in order, in constant memory.
+protocol CustomerRowSource {
+    /// Data rows read so far.
+    var rows: Int { get }
+    /// The file's line number of the row returned last (a CSV's header is line 1).
+    var line: Int { get }
+    /// Columns no field reads (CSV), for the report.
+    var ignoredColumns: [String] { get }
+    /// The next data row, or nil at the end (or when the input failed: ``checkEnd(importing:)``).
+    mutating func next() -> CustomerRow?
+    /// Throws when the input failed before its end.
+    /// - Parameter importing: whether this pass imports (the message says the lines before were imported).
+    func checkEnd(importing: Bool) throws
+}
+
+extension FieldInputError {
+    /// `line N: /pointer: reason` (no pointer for a whole line).
+    func reported(line: Int) -> String {
+        pointer.isEmpty ? "line \(line): \(reason)" : "line \(line): \(pointer): \(reason)"
+    }
+}

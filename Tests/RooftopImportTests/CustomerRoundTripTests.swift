@@ -1,0 +1,129 @@
+import Foundation
+import RooftopImport
+import RooftopModel
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// Export → import carries a customer to another rooftop: JSON Lines whole (every field, phone,
+/// address, tag and consent flag, the same ids), CSV every customer field with the first phone and
+/// address; a second import writes nothing.
+@Suite struct CustomerRoundTripTests {
+    /// A customer with every field set, two phones, two addresses, and tags holding `;` and `\`.
+    static let full: [String: JSONValue] = [
+        "contactType": "Individual", "firstName": "Zoë", "lastName": "Ó Briain", "email": "zoe@example.com",
+        "communicationPreferences": ["preferredMethod": "SMS", "optInEmail": false, "optInSMS": true, "optInMail": false, "doNotContact": true],
+        "demographicInfo": ["birthDate": "1979-05-06", "gender": "F", "occupation": "Engineer", "incomeRange": "100k+", "educationLevel": "MSc"],
+        "sourceId": "0b0e9d39-8f64-4a7c-9d61-2f8a8b6f3c11", "sourceType": "Showroom", "leadScore": 420, "lifetimeValue": "45230.5",
+        "loyaltyTier": "Silver", "status": "Active", "notes": "line one\nline \"two\"; ✓, =1+1",
+        "tags": ["VIP; fleet", "a\\b", "service"],
+        "phoneNumbers": [["number": "+13125550101", "type": "Mobile", "primary": true, "consentToCall": true, "consentDate": "2024-01-02T03:04:05.000Z"],
+                         ["number": "+13125550102", "type": "Work", "consentToCall": false]],
+        "addresses": [["type": "Home", "street": "1 Main St", "city": "Chicago", "state": "IL", "postalCode": "60601", "country": "US", "primary": true],
+                      ["type": "Work", "street": "2 Oak Ave", "city": "Evanston", "state": "IL", "postalCode": "60201"]],
+    ]
+
+    static func seed(_ replica: Replica) throws -> [RowID] {
+        [try replica.createCustomer(try CustomerInput(json: full)),
+         try replica.createCustomer(try CustomerInput(json: ["contactType": "Business", "businessName": "Acme Fleet; Inc.", "email": "fleet@acme.example",
+                                                              "phoneNumbers": [["number": "+16175550123", "type": "Work"]]])),
+         try replica.createCustomer(try CustomerInput(json: ["firstName": "Bo", "lastName": "Ray"]))]
+    }
+
+    static func export(_ replica: Replica, _ format: CustomerFileFormat, to path: String) throws {
+        let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+        stream.open()
+        defer { stream.close() }
+        _ = try CustomerExporter(replica: replica, format: format).export(to: stream)
+    }
+
+    /// What a rooftop's copy may differ in: where it was created and written last.
+    static func carried(_ record: CustomerRecord) -> [String: JSONValue] {
+        (record.json.objectValue ?? [:]).filter { !["homeRooftop", "updatedAt"].contains($0.key) }
+    }
+
+    @Test func jsonLinesCarryEveryFieldPhoneAddressAndTagWithTheSameIds() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let ids = try Self.seed(north.replica)
+        let path = north.directory.path("customers.jsonl")
+        try Self.export(north.replica, .jsonl, to: path)
+        var importer = try CustomerImporter(replica: south.replica)
+        importer.format = CustomerFileFormat.implied(byPath: path)
+        let report = try importer.importFile(at: path)
+        #expect(report.customersCreated == 3 && report.rejected.isEmpty && report.customersMatched == 0, "\(report)")
+        for id in ids {
+            let original = try #require(try north.replica.customer(id: id)), copy = try #require(try south.replica.customer(id: id))
+            #expect(Self.carried(copy) == Self.carried(original))
+            #expect(copy.customer["homeRooftop"] == .text("south"))
+        }
+        let zoe = try #require(try south.replica.customer(id: ids[0]))
+        #expect(zoe.phones.count == 2 && zoe.addresses.count == 2 && zoe.customer["doNotContact"] == .integer(1))
+        #expect(try south.replica.searchCustomers("zoe o briain").first?.customer.id == ids[0])
+        // Again: every row is already there, nothing is written.
+        let again = try importer.importFile(at: path)
+        #expect(again.customersCreated == 0 && again.alreadyImported == 3)
+        #expect(try south.replica.customerCount() == 3)
+        // A customer erased here (DSAR) is not brought back by the file.
+        _ = try south.replica.erase(customer: ids[2])
+        let afterErasure = try importer.importFile(at: path)
+        #expect(afterErasure.customersCreated == 0 && afterErasure.alreadyImported == 3)
+        #expect(try south.replica.customer(id: ids[2]) == nil && south.replica.customerCount() == 2)
+    }
+
+    @Test func csvCarriesEveryCustomerFieldTheFirstPhoneAndAddressAndTagsHoldingSeparators() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let ids = try Self.seed(north.replica)
+        let path = north.directory.path("customers.csv")
+        try Self.export(north.replica, .csv, to: path)
+        let report = try CustomerImporter(replica: south.replica).importFile(at: path)
+        #expect(report.customersCreated == 3 && report.rejected.isEmpty, "\(report)")
+        #expect(report.ignoredColumns == ["loyaltyPoints", "homeRooftop", "updatedAt"])
+        for id in ids {
+            let original = try #require(try north.replica.customer(id: id)), copy = try #require(try south.replica.customer(id: id))
+            var expected = Self.carried(original), got = Self.carried(copy)
+            // CSV holds the first phone and address (their number, type; street to country), not their ids.
+            for key in ["phoneNumbers", "addresses"] { expected[key] = nil; got[key] = nil }
+            #expect(got == expected)
+            #expect(copy.phones.first?["number"] == original.phones.first?["number"] && copy.phones.first?["type"] == original.phones.first?["type"])
+            for field in ["street", "city", "state", "postalCode", "country"] {
+                #expect(copy.addresses.first?[field] == original.addresses.first?[field])
+            }
+        }
+        #expect(try south.replica.customer(id: ids[0])?.tags == ["a\\b", "service", "VIP; fleet"])
+        let again = try CustomerImporter(replica: south.replica).importFile(at: path)
+        #expect(again.customersCreated == 0 && again.alreadyImported == 3)
+    }
+
+    @Test func aJSONLinesFileReportsEachBadLineWithItsNumberAndWritesTheOthersOnce() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let lines = [
+            #"{"firstName":"Ann","lastName":"Lee","email":"ann@example.com"}"#,
+            "",
+            "not json",
+            "[1,2]",
+            #"{"id":"nope","firstName":"Xi"}"#,
+            #"{"firstName":"Bo","email":"bad"}"#,
+            #"{"firstName":"Cy","lastName":"Day","phoneNumbers":[{"number":"(617) 555-0123"}],"createdAt":"2020-01-02T03:04:05Z"}"#,
+        ]
+        let path = t.directory.path("leads.ndjson")
+        try Data(lines.joined(separator: "\r\n").utf8).write(to: URL(fileURLWithPath: path))  // CRLF, no line break after the last
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.format = CustomerFileFormat.implied(byPath: path)
+        let report = try importer.importFile(at: path)
+        #expect(report.customersCreated == 2, "\(report)")
+        #expect(report.rejected == ["line 3: not JSON", "line 4: expected a Customer object, got array",
+                                    "line 5: /id: expected a UUID", "line 6: /email: expected an e-mail address"])
+        let cy = try #require(try t.replica.searchCustomers("cy day").first)
+        #expect(cy.phones.first?["number"] == .text("+16175550123") && cy.customer["createdAt"] == .text("2020-01-02T03:04:05.000Z"))
+        let again = try importer.importFile(at: path)
+        #expect(again.customersCreated == 0 && again.alreadyImported == 2 && again.rejected.count == 4)
+        #expect(try t.replica.customerCount() == 2)
+        // A mapping is for CSV columns.
+        var mapped = try CustomerImporter(replica: t.replica, mapping: ["Name": "firstName"])
+        mapped.format = .jsonl
+        #expect(throws: CustomerImportError.self) { try mapped.importFile(at: path) }
+    }
+}
