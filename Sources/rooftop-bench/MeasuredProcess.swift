@@ -46,10 +46,18 @@ struct MeasuredProcess {
 
 /// `VmRSS` and `VmHWM` (peak) of a running process from `/proc/<pid>/status`, in MB.
 func residentMB(pid: Int32) -> (current: Double, peak: Double) {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
+    let split = residentSplitMB(pid: pid)
+    return (split.current, split.peak)
+}
+
+/// A process's resident set (MB): all of it, its peak, and of it the private (anonymous) memory and
+/// the mapped file pages (a node reads its replica through a memory map: those pages are the
+/// kernel's page cache, shared, given back under memory pressure).
+func residentSplitMB(pid: Int32) -> (current: Double, peak: Double, anonymous: Double, file: Double) {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0, 0, 0) }
     func value(_ key: String) -> Double {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
         return Double(line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * 1024 / 1e6
     }
-    return (value("VmRSS"), value("VmHWM"))
+    return (value("VmRSS"), value("VmHWM"), value("RssAnon"), value("RssFile"))
 }

@@ -140,8 +140,9 @@ struct ScaleRun {
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
         guard ready else { throw BenchError("the node did not answer on \(base) (see \(path("node.log")))") }
-        let started = residentMB(pid: node.processIdentifier)
-        print(String(format: "node: serving %d customers, RSS %.0f MB after start", customers, started.current))
+        let started = residentSplitMB(pid: node.processIdentifier)
+        print(String(format: "node: serving %d customers, RSS %.0f MB after start (%.0f MB private, %.0f MB mapped replica pages)",
+                     customers, started.current, started.anonymous, started.file))
 
         var samples: [GeneratedRecord] = []
         for record in DealershipGenerator(count: min(customers, 100_000), seed: 1) where record.recordID.hasSuffix("7") {
@@ -177,8 +178,9 @@ struct ScaleRun {
                       + String(format: " %7.2f %7.2f   %7.2f %7.2f   %d", one.times.p50, one.times.p99, eight.times.p50, eight.times.p99, rows))
             }
         }
-        let after = residentMB(pid: node.processIdentifier)
-        print(String(format: "node: RSS %.0f MB after the queries, peak %.0f MB", after.current, after.peak))
+        let after = residentSplitMB(pid: node.processIdentifier)
+        print(String(format: "node: RSS %.0f MB after the queries (%.0f MB private, %.0f MB mapped replica pages), peak %.0f MB",
+                     after.current, after.anonymous, after.file, after.peak))
     }
 
     static func encode(_ text: String) -> String {

@@ -75,6 +75,7 @@ import Testing
                 (Self.csv, "?map=Ref", "text/csv", .badRequest),  // not column=field
                 (Self.csv, "?dryRun=true", "text/csv", .badRequest),  // unknown parameter
                 (Self.csv, "", "text/plain", .unsupportedMediaType),
+                (Self.csv, "", "application/json", .unsupportedMediaType),  // not CSV: JSON Lines is application/x-ndjson
                 (String(repeating: "a", count: (8 << 20) + 1), "", "text/csv", .contentTooLarge),
             ]
             for (body, query, type, status) in cases {
@@ -82,7 +83,12 @@ import Testing
                 #expect(response.status == status, "\(query) \(type): \(String(buffer: response.body))")
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
+            // A Latin-1 body (not UTF-8): refused whole, the line named.
+            let latin1 = try await client.execute(uri: "/api/crm/customers/import", method: .post, headers: [.contentType: "text/csv"],
+                                                  body: ByteBuffer(bytes: Array("firstName,lastName\nAnn,Lee\nJos".utf8) + [0xE9] + Array(",Latin\n".utf8)))
+            #expect(latin1.status == .badRequest && String(buffer: latin1.body).contains("line 3 is not UTF-8 text"), "\(String(buffer: latin1.body))")
             #expect(try replica.searchCustomers("stone", limit: 5).isEmpty && replica.searchCustomers("munoz", limit: 5).isEmpty)
+            #expect(try replica.searchCustomers("lee", limit: 5).isEmpty)
         }
     }
 

@@ -17,10 +17,11 @@ import Testing
         "sourceId": "0b0e9d39-8f64-4a7c-9d61-2f8a8b6f3c11", "sourceType": "Showroom", "leadScore": 420, "lifetimeValue": "45230.5",
         "loyaltyTier": "Silver", "status": "Active", "notes": "line one\nline \"two\"; ✓, =1+1",
         "tags": ["VIP; fleet", "a\\b", "service"],
-        "phoneNumbers": [["number": "+13125550101", "type": "Mobile", "primary": true, "consentToCall": true, "consentDate": "2024-01-02T03:04:05.000Z"],
-                         ["number": "+13125550102", "type": "Work", "consentToCall": false]],
-        "addresses": [["type": "Home", "street": "1 Main St", "city": "Chicago", "state": "IL", "postalCode": "60601", "country": "US", "primary": true],
-                      ["type": "Work", "street": "2 Oak Ave", "city": "Evanston", "state": "IL", "postalCode": "60201"]],
+        "phoneNumbers": [["number": "+13125550102", "type": "Work", "consentToCall": false],
+                         ["number": "+13125550101", "type": "Mobile", "primary": true, "consentToCall": true, "consentDate": "2024-01-02T03:04:05.000Z"],
+                         ["number": "+13125550103", "type": "Home"]],
+        "addresses": [["type": "Work", "street": "2 Oak Ave", "city": "Evanston", "state": "IL", "postalCode": "60201"],
+                      ["type": "Billing", "street": "1 Main St", "city": "Chicago", "state": "IL", "postalCode": "60601", "country": "US", "primary": true]],
     ]
 
     static func seed(_ replica: Replica) throws -> [RowID] {
@@ -58,7 +59,7 @@ import Testing
             #expect(copy.customer["homeRooftop"] == .text("south"))
         }
         let zoe = try #require(try south.replica.customer(id: ids[0]))
-        #expect(zoe.phones.count == 2 && zoe.addresses.count == 2 && zoe.customer["doNotContact"] == .integer(1))
+        #expect(zoe.phones.count == 3 && zoe.addresses.count == 2 && zoe.customer["doNotContact"] == .integer(1))
         #expect(try south.replica.searchCustomers("zoe o briain").first?.customer.id == ids[0])
         // Again: every row is already there, nothing is written.
         let again = try importer.importFile(at: path)
@@ -83,12 +84,16 @@ import Testing
         for id in ids {
             let original = try #require(try north.replica.customer(id: id)), copy = try #require(try south.replica.customer(id: id))
             var expected = Self.carried(original), got = Self.carried(copy)
-            // CSV holds the first phone and address (their number, type; street to country), not their ids.
+            // CSV holds the primary phone and address (else the first), without their ids.
             for key in ["phoneNumbers", "addresses"] { expected[key] = nil; got[key] = nil }
             #expect(got == expected)
-            #expect(copy.phones.first?["number"] == original.phones.first?["number"] && copy.phones.first?["type"] == original.phones.first?["type"])
-            for field in ["street", "city", "state", "postalCode", "country"] {
-                #expect(copy.addresses.first?[field] == original.addresses.first?[field])
+            let primary = { (rows: [StoredRow]) in rows.first { $0["primary"] == .integer(1) } ?? rows.first }
+            #expect(copy.phones.count == min(1, original.phones.count) && copy.addresses.count == min(1, original.addresses.count))
+            for field in ["number", "type", "consentToCall", "consentDate"] {
+                #expect(copy.phones.first?[field] == primary(original.phones)?[field], "\(field)")
+            }
+            for field in ["type", "street", "city", "state", "postalCode", "country"] {
+                #expect(copy.addresses.first?[field] == primary(original.addresses)?[field], "\(field)")
             }
         }
         #expect(try south.replica.customer(id: ids[0])?.tags == ["a\\b", "service", "VIP; fleet"])
@@ -125,5 +130,74 @@ import Testing
         var mapped = try CustomerImporter(replica: t.replica, mapping: ["Name": "firstName"])
         mapped.format = .jsonl
         #expect(throws: CustomerImportError.self) { try mapped.importFile(at: path) }
+    }
+
+    /// An export's rows name their customers: each is restored, even one the duplicate check would
+    /// attach to another (the source kept them apart); a row without an id is checked as before.
+    @Test func rowsNamingTheirOwnIdsAreRestoredNotAttachedToADuplicate() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let person = #""firstName":"Ana","lastName":"Muñoz","email":"ana@example.com","phoneNumbers":[{"number":"+13125550101"}],"demographicInfo":{"birthDate":"1980-02-03"}"#
+        let lines = ["{\"id\":\"5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f\"," + person + "}", "{\"id\":\"6f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f\"," + person + "}",
+                     "{" + person + "}"]
+        let path = t.directory.path("two.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.format = .jsonl
+        let report = try importer.importFile(at: path)
+        #expect(report.customersCreated == 2 && report.customersMatched == 1 && report.matches.first?.line == 3, "\(report)")
+    }
+
+    /// A phone or address id already held here (a file from before a merge moved the phone), or
+    /// twice in a file, rejects its row with the line and the pointer; the other rows are imported.
+    @Test func aPhoneOrAddressIdAlreadyTakenRejectsOnlyItsRow() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let held = try t.replica.createCustomer(try CustomerInput(json: ["firstName": "Held", "lastName": "Phone", "phoneNumbers": [["number": "+13125550100"]]]))
+        let heldPhone = try #require(try t.replica.customer(id: held)?.phones.first?.id.string)
+        let lines = [
+            #"{"firstName":"Ann","lastName":"One","phoneNumbers":[{"id":"\#(heldPhone)","number":"+13125550101"}]}"#,
+            #"{"firstName":"Bo","lastName":"Two","phoneNumbers":[{"id":"7f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f","number":"+13125550102"}],"addresses":[{"id":"7f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f","city":"Austin"}]}"#,
+            #"{"firstName":"Cy","lastName":"Three","phoneNumbers":[{"id":"8f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f","number":"+13125550103"}]}"#,
+            #"{"firstName":"Di","lastName":"Four","phoneNumbers":[{"id":"8f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f","number":"+13125550104"}]}"#,
+            #"{"firstName":"Ed","lastName":"Five"}"#,
+        ]
+        let path = t.directory.path("ids.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.format = .jsonl
+        importer.checkDuplicates = false
+        let report = try importer.importFile(at: path)
+        #expect(report.customersCreated == 2, "\(report)")
+        #expect(Set(report.rejected) == ["line 1: /phoneNumbers/0/id: a phone or address with this id already exists here (another customer's)",
+                                         "line 2: /addresses/0/id: the id of another phone or address of this customer",
+                                         "line 4: /phoneNumbers/0/id: the id of a phone or address on an earlier line"])
+        #expect(try t.replica.customer(id: held)?.phones.first?["number"] == .text("+13125550100"))
+        #expect(try t.replica.searchCustomers("cy three").count == 1 && t.replica.searchCustomers("ed five").count == 1)
+    }
+
+    /// A file that is not UTF-8 (Latin-1, UTF-16), or not JSON Lines, is refused whole, naming the
+    /// line; a CSV row whose field count is not the header's (a quote left open) is rejected.
+    @Test func filesInAnotherEncodingOrFormatAreRefusedAndBrokenRowsRejected() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        func write(_ bytes: [UInt8], _ name: String) throws -> String {
+            let path = t.directory.path(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let latin1 = try write(Array("firstName,lastName,city\nAnna,One,Austin\nJos".utf8) + [0xE9] + Array(",Latin,Dallas\n".utf8), "latin1.csv")
+        let utf16 = try write([0xFF, 0xFE] + Array(#"{"firstName":"Ann"}"#.utf8).flatMap { [$0, 0] }, "utf16.jsonl")
+        let csvAsJSONL = try write(Array("firstName,lastName\nAnn,Lee\n".utf8), "customers.jsonl")
+        for (path, reason) in [(latin1, "line 3 is not UTF-8 text"), (utf16, "line 1 is not UTF-8 text (UTF-16?)"), (csvAsJSONL, "not JSON Lines: line 1 is not a JSON object")] {
+            var importer = try CustomerImporter(replica: t.replica)
+            importer.format = CustomerFileFormat.implied(byPath: path)
+            #expect { try importer.importFile(at: path) } throws: { "\($0)".contains(reason) && "\($0)".contains("nothing imported") }
+        }
+        #expect(try t.replica.customerCount() == 0)
+        let broken = try write(Array("firstName,lastName,email\nAnn,Lee,ann@example.com\nBo,Ray\nCy,\"Day,cy@example.com\nDee,Park,dee@example.com\n".utf8), "broken.csv")
+        let report = try CustomerImporter(replica: t.replica).importFile(at: broken)
+        #expect(report.customersCreated == 1, "\(report)")
+        #expect(report.rejected == ["line 3: 2 fields where the header has 3 (a quote left open?)", "line 4: 2 fields where the header has 3 (a quote left open?)"])
     }
 }

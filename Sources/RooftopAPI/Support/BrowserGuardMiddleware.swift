@@ -78,7 +78,7 @@ public struct BrowserGuardMiddleware<Context: RequestContext>: RouterMiddleware 
     static func accepted(_ request: Request) -> [String] {
         var accepted = request.method == .patch ? ["application/json", "application/merge-patch+json"] : ["application/json"]
         // A CSV import (not a CORS-safelisted type either: a cross-site page must ask first).
-        if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted += ["text/csv"] + CustomerImportRoutes.jsonLinesTypes }
+        if request.method == .post, request.uri.path == CustomerImportRoutes.path { accepted = ["text/csv"] + CustomerImportRoutes.jsonLinesTypes }
         // A lead provider's ADF post: XML, or text/plain and form bodies (providers send those; a
         // cross-site page was refused above by its Origin or Sec-Fetch-Site).
         if request.method == .post, request.uri.path == LeadRoutes.path { accepted = LeadRoutes.mediaTypes }

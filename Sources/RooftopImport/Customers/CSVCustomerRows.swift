@@ -12,11 +12,12 @@ import RooftopStore
 ///   `externalId` is.
 /// - Booleans (`optInEmail`, `doNotContact`, …) read `true`/`false`, `yes`/`no` or `1`/`0`.
 /// - `tags`: separated by `;`; a `;` or `\` inside a tag is written `\;` or `\\` (``tagsCell(_:)``).
-/// - One phone (`phone`, `phoneType`) and one address; the JSON Lines format carries them all.
+/// - One phone (`phone`, `phoneType`, `consentToCall`, `consentDate`) and one address (`addressType`,
+///   `street` … `country`); the JSON Lines format carries them all.
 struct CSVCustomerRows: CustomerRowSource {
     /// The fields a column can map to.
     static let fields = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                         "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
+                         "consentToCall", "consentDate", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
                          "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
                          "sourceType", "leadScore", "lifetimeValue", "status", "notes", "createdAt", "loyaltyTier", "tags"]
 
@@ -32,6 +33,8 @@ struct CSVCustomerRows: CustomerRowSource {
     let header: [String]
     let fieldOf: [Int: String]
     private(set) var rows = 0
+    /// Fields in the header: a row with another count is rejected (RFC 4180 §2.4).
+    var fieldCount: Int { header.count }
     var line: Int { rows + 1 }
     var ignoredColumns: [String] { header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element) }
 
@@ -40,7 +43,7 @@ struct CSVCustomerRows: CustomerRowSource {
     init(_ stream: InputStream?, name path: String, mapping: [String: String]) throws {
         guard let stream else { throw CustomerImportError("\(path): cannot be read") }
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
-            throw CustomerImportError("\(path): not a CSV file with a header row (\(error))")
+            throw CustomerImportError("\(path): not a CSV file with a header row" + (stream.hasBytesAvailable ? "" : " (an empty file)"))
         }
         guard let header = reader.headerRow else { throw CustomerImportError("\(path): empty file") }
         self.stream = stream
@@ -66,9 +69,12 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         let content = row.map(\.trimmedWhitespace)
         if values.isEmpty && content.allSatisfy(\.isEmpty) { return .blank }
-        do {
+        do throws(FieldInputError) {
+            if fieldCount != row.count {
+                throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (a quote left open?)")
+            }
             let (id, input) = try Self.customer(values, rowContent: content)
-            return .customer(id, input)
+            return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil)
         } catch {
             return .rejected(error)
         }
@@ -88,11 +94,8 @@ struct CSVCustomerRows: CustomerRowSource {
             guard let cell = values[spec.name] else { continue }
             let value: JSONValue
             if booleanFields.contains(spec.name) {
-                switch cell.lowercased() {
-                case "true", "yes", "1": value = .bool(true)
-                case "false", "no", "0": value = .bool(false)
-                default: throw FieldInputError(pointer: "/\(spec.name)", reason: "expected true or false")
-                }
+                guard let parsed = boolean(cell) else { throw FieldInputError(pointer: "/\(spec.name)", reason: "expected true or false") }
+                value = .bool(parsed)
             } else if spec.name == "leadScore" {
                 guard let number = Int(cell) else { throw FieldInputError(pointer: "/leadScore", reason: "expected a whole number") }
                 value = .number(Double(number))
@@ -111,10 +114,16 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         if let tags = values["tags"] { json["tags"] = .array(tagsOfCell(tags).map(JSONValue.string)) }
         if let phone = values["phone"] {
-            json["phoneNumbers"] = .array([.object(["number": .string(phone), "type": values["phoneType"].map(JSONValue.string) ?? .null])])
+            var object: [String: JSONValue] = ["number": .string(phone), "type": values["phoneType"].map(JSONValue.string) ?? .null,
+                                               "consentDate": values["consentDate"].map(JSONValue.string) ?? .null]
+            if let consent = values["consentToCall"] {
+                guard let value = boolean(consent) else { throw FieldInputError(pointer: "/phoneNumbers/0/consentToCall", reason: "expected true or false") }
+                object["consentToCall"] = .bool(value)
+            }
+            json["phoneNumbers"] = .array([.object(object)])
         }
         if values["street"] != nil || values["city"] != nil || values["postalCode"] != nil {
-            var address: [String: JSONValue] = [:]
+            var address: [String: JSONValue] = ["type": values["addressType"].map(JSONValue.string) ?? .null]
             for name in ["street", "city", "state", "postalCode", "country"] { address[name] = values[name].map(JSONValue.string) }
             json["addresses"] = .array([.object(address)])
         }
@@ -131,6 +140,15 @@ struct CSVCustomerRows: CustomerRowSource {
         input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
         input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
         return (ownID ?? StableID.make(key), input)
+    }
+
+    /// `true`/`false`, `yes`/`no`, `1`/`0`, letter case aside; nil for anything else.
+    static func boolean(_ cell: String) -> Bool? {
+        switch cell.lowercased() {
+        case "true", "yes", "1": true
+        case "false", "no", "0": false
+        default: nil
+        }
     }
 
     /// A `tags` cell: the tags joined by `;`, a `\` or `;` inside a tag escaped with `\`.

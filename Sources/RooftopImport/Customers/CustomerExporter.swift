@@ -8,14 +8,15 @@ import RooftopStore
 /// as JSON Lines (RFC 8259 objects, one per line: the design document's `Customer` JSON, as the REST
 /// API answers; the importer reads it back whole).
 public struct CustomerExporter {
-    /// `csv` (RFC 4180, header ``columns``: the first phone and address) or `jsonl` (one `Customer` object per line: all of them).
+    /// `csv` (RFC 4180, header ``columns``: the primary phone and address) or `jsonl` (one `Customer` object per line: all of them).
     public typealias Format = CustomerFileFormat
 
-    /// The CSV header: `id`, every customer field the importer reads, the first phone and address,
+    /// The CSV header: `id`, every customer field the importer reads, the primary phone and address
+    /// (else the first),
     /// the loyalty balance and tier, `tags` (``CSVCustomerRows/tagsCell(_:)``), and the read-only
     /// `homeRooftop`, `createdAt`, `updatedAt`.
     public static let columns = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                                 "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
+                                 "consentToCall", "consentDate", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
                                  "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
                                  "sourceType", "leadScore", "lifetimeValue", "status", "notes", "loyaltyPoints", "loyaltyTier", "tags",
                                  "homeRooftop", "createdAt", "updatedAt"]
@@ -132,13 +133,18 @@ public struct CustomerExporter {
     }
 
     static func row(_ record: CustomerRecord) -> [String] {
-        let c = record.customer, phone = record.phones.first, address = record.addresses.first
+        let c = record.customer
+        let phone = record.phones.first { $0["primary"] == .integer(1) } ?? record.phones.first
+        let address = record.addresses.first { $0["primary"] == .integer(1) } ?? record.addresses.first
         return columns.map { column in
             switch column {
             case "externalId": ""
             case "id": c.id.string
             case "phone": phone?["number"].textValue ?? ""
             case "phoneType": phone?["type"].textValue ?? ""
+            case "consentToCall": phone.map { cell($0["consentToCall"], .boolean) } ?? ""
+            case "consentDate": phone?["consentDate"].textValue ?? ""
+            case "addressType": address?["type"].textValue ?? ""
             case "street", "city", "state", "postalCode", "country": address?[column].textValue ?? ""
             case "loyaltyPoints": String(record.loyalty.loyaltyPoints)
             case "loyaltyTier": record.loyalty.loyaltyTier ?? ""

@@ -61,6 +61,10 @@ public struct CustomerImporter {
     /// more than a smaller import saves (a rerun's attached rows count: they are checked again).
     public var bulkLoadMinimumRows = Self.bulkBatchSize
 
+    /// The input's data lines when the caller counted them (the CLI does, for its progress bar):
+    /// without the duplicate check's first pass, what decides a bulk load (``bulkLoadMinimumRows``).
+    public var dataLines: Int?
+
     /// Called after the first pass, as the duplicate check's model is estimated from its sample.
     public var estimatingModel: () -> Void = {}
 
@@ -106,7 +110,7 @@ public struct CustomerImporter {
         var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
         var valid = 0, picked = 0, pickedKnown = 0
         while let row = pass.next() {
-            if case .customer(let id, let input) = row {
+            if case .customer(let id, let input, _) = row {
                 valid += 1
                 if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
                     picked += 1
@@ -129,6 +133,18 @@ public struct CustomerImporter {
         return (sample, Int((Double(valid) * newShare).rounded()))
     }
 
+    /// A phone's or address's id in a row, with its JSON Pointer.
+    struct ChildID {
+        let id: RowID
+        let pointer: String
+        let entity: EntitySchema
+    }
+
+    static func childIDs(_ input: CustomerInput) -> [ChildID] {
+        (input.phones ?? []).enumerated().compactMap { i, phone in phone.id.map { ChildID(id: $0, pointer: "/phoneNumbers/\(i)/id", entity: CRMSchema.customerPhone) } }
+            + (input.addresses ?? []).enumerated().compactMap { i, address in address.id.map { ChildID(id: $0, pointer: "/addresses/\(i)/id", entity: CRMSchema.customerAddress) } }
+    }
+
     /// The rows of `stream` in ``format``.
     private func rowSource(_ stream: InputStream?, name path: String) throws -> any CustomerRowSource {
         switch format {
@@ -142,6 +158,7 @@ public struct CustomerImporter {
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
     /// names the input in errors.
     func importStreams(name path: String, open: () -> InputStream?, progress: (Int) -> Void) throws -> ImportReport {
+        try ImportFileCheck.check(open(), name: path, format: format)
         var pass = try rowSource(open(), name: path)
         var report = ImportReport()
         report.ignoredColumns = pass.ignoredColumns
@@ -160,7 +177,7 @@ public struct CustomerImporter {
         }
         // A rerun, or a small file, writes fewer rows than building the replica's indexes again costs:
         // no bulk load for it (the rows the sample did not pick are still checked and written).
-        guard bulkLoad, (newRows ?? .max) >= bulkLoadMinimumRows else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
+        guard bulkLoad, (newRows ?? dataLines ?? .max) >= bulkLoadMinimumRows else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
         let deferring = checkDuplicates ? Replica.indexesNotReadByTheDuplicateCheck : Replica.indexesNotReadWithoutTheDuplicateCheck
         return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
             try importPass(&pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
@@ -179,30 +196,42 @@ public struct CustomerImporter {
         progress(0)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
-        var batch: [(line: Int, id: RowID, input: CustomerInput, writes: [LocalWrite])] = [], batchIDs = Set<RowID>()
+        var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, children: [ChildID], writes: [LocalWrite])] = []
+        var batchIDs = Set<RowID>(), batchChildIDs = Set<RowID>()
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let (created, known, matched) = try replica.transaction { tx in
-                var created = 0, known = 0, matched: [ImportedMatch] = []
-                for (index, (line, id, input, writes)) in batch.enumerated() {
+            let (created, known, matched, rejected) = try replica.transaction { tx in
+                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [String] = []
+                rows: for (index, (line, id, input, ownID, children, writes)) in batch.enumerated() {
                     // A large batch takes seconds: the bar counts the rows done, not read.
                     if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
                     if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
-                    if let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
+                    // A phone or address id another customer holds (a file from before a merge moved
+                    // it): this row is rejected, not the batch.
+                    for child in children where try tx.isKnown(child.entity, id: child.id) {
+                        rejected.append(FieldInputError(pointer: child.pointer, reason: "a phone or address with this id already exists here (another customer's)")
+                            .reported(line: line))
+                        continue rows
+                    }
+                    // A row naming its own customer id is that customer, restored as it was; another
+                    // row that confidently duplicates a customer is attached to it.
+                    if !ownID, let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
                         matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
                         continue
                     }
                     _ = try tx.write(writes)
                     created += 1
                 }
-                return (created, known, matched)
+                return (created, known, matched, rejected)
             }
             report.customersCreated += created
             report.alreadyImported += known
             report.customersMatched += matched.count
             report.matches += matched
+            report.rejected += rejected
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
+            batchChildIDs.removeAll(keepingCapacity: true)
         }
         while let row = pass.next() {
             let line = pass.line
@@ -210,12 +239,17 @@ public struct CustomerImporter {
                 switch row {
                 case .blank: break  // nothing to import, nothing wrong
                 case .rejected(let error): throw error
-                case .customer(let id, let input):
+                case .customer(let id, let input, let ownID):
                     if batchIDs.contains(id) {
                         report.alreadyImported += 1
                     } else {
-                        batch.append((line, id, input, try service.customerCreationWrites(input, id: id)))
+                        let children = Self.childIDs(input)
+                        if let taken = children.first(where: { batchChildIDs.contains($0.id) }) {
+                            throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
+                        }
+                        batch.append((line, id, input, ownID, children, try service.customerCreationWrites(input, id: id)))
                         batchIDs.insert(id)
+                        batchChildIDs.formUnion(children.map(\.id))
                     }
                 }
             } catch let error as FieldInputError {

@@ -12,9 +12,9 @@ public enum CustomerFileFormat: String, CaseIterable, Sendable {
     /// (``JSONLinesCustomerRows``).
     case jsonl
 
-    /// The format a file's name implies: `jsonl` for `.jsonl` and `.ndjson`, else `csv`.
+    /// The format a file's name implies: `jsonl` for `.jsonl`, `.ndjson` and `.json`, else `csv`.
     public static func implied(byPath path: String) -> CustomerFileFormat {
-        ["jsonl", "ndjson"].contains(URL(fileURLWithPath: path).pathExtension.lowercased()) ? .jsonl : .csv
+        ["jsonl", "ndjson", "json"].contains(URL(fileURLWithPath: path).pathExtension.lowercased()) ? .jsonl : .csv
     }
 }
 
@@ -22,8 +22,10 @@ public enum CustomerFileFormat: String, CaseIterable, Sendable {
 enum CustomerRow {
     /// Nothing to import and nothing wrong (an empty line).
     case blank
-    /// A valid customer and the id it gets (re-running the file gives the same id).
-    case customer(RowID, CustomerInput)
+    /// A valid customer and the id it gets (re-running the file gives the same id); `ownID` when
+    /// the row names the customer's id itself (a Rooftop export: a customer record, restored as it
+    /// is, not a new contact the duplicate check attaches to another).
+    case customer(RowID, CustomerInput, ownID: Bool)
     /// Not importable: the first bad value's JSON Pointer (empty for the whole line) and reason.
     case rejected(FieldInputError)
 }

@@ -125,7 +125,13 @@ struct JSONLinesCustomerRows: CustomerRowSource {
             }
             input.phones = input.phones?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):phoneNumbers:\($0)"), fields: $1.fields) }
             input.addresses = input.addresses?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):addresses:\($0)"), fields: $1.fields) }
-            return .customer(id, input)
+            var childIDs = Set<RowID>()
+            for (key, children) in [("phoneNumbers", input.phones ?? []), ("addresses", input.addresses ?? [])] {
+                for (i, child) in children.enumerated() where !childIDs.insert(child.id!).inserted {
+                    throw FieldInputError(pointer: "/\(key)/\(i)/id", reason: "the id of another phone or address of this customer")
+                }
+            }
+            return .customer(id, input, ownID: object["id"].map { $0 != .null } ?? false)
         } catch let error as FieldInputError {
             return .rejected(error)
         } catch {
