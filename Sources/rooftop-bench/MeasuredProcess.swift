@@ -51,8 +51,7 @@ func residentMB(pid: Int32) -> (current: Double, peak: Double) {
 }
 
 /// A process's resident set (MB): all of it, its peak, and of it the private (anonymous) memory and
-/// the mapped file pages (a node reads its replica through a memory map: those pages are the
-/// kernel's page cache, shared, given back under memory pressure).
+/// the mapped file pages (the binary, its libraries; shared, given back under memory pressure).
 func residentSplitMB(pid: Int32) -> (current: Double, peak: Double, anonymous: Double, file: Double) {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0, 0, 0) }
     func value(_ key: String) -> Double {

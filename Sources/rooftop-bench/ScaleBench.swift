@@ -141,7 +141,7 @@ struct ScaleRun {
         }
         guard ready else { throw BenchError("the node did not answer on \(base) (see \(path("node.log")))") }
         let started = residentSplitMB(pid: node.processIdentifier)
-        print(String(format: "node: serving %d customers, RSS %.0f MB after start (%.0f MB private, %.0f MB mapped replica pages)",
+        print(String(format: "node: serving %d customers, RSS %.0f MB after start (%.0f MB private, %.0f MB mapped files)",
                      customers, started.current, started.anonymous, started.file))
 
         var samples: [GeneratedRecord] = []
@@ -179,7 +179,7 @@ struct ScaleRun {
             }
         }
         let after = residentSplitMB(pid: node.processIdentifier)
-        print(String(format: "node: RSS %.0f MB after the queries (%.0f MB private, %.0f MB mapped replica pages), peak %.0f MB",
+        print(String(format: "node: RSS %.0f MB after the queries (%.0f MB private, %.0f MB mapped files), peak %.0f MB",
                      after.current, after.anonymous, after.file, after.peak))
     }
 

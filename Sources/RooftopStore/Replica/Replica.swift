@@ -67,10 +67,6 @@ public final class Replica: Sendable {
     /// The writer connection's page cache: 64 MiB (SQLite `cache_size`, negative: KiB).
     static let writerCacheSize = -65536
 
-    /// The memory map every connection asks for: 64 GiB (SQLite `mmap_size`, bytes), which SQLite
-    /// lowers to its build's maximum.
-    static let mmapBytes: Int64 = 1 << 36
-
     /// Opens the file's connections: WAL mode (GRDB's pool), `busy_timeout` 10 s.
     static func openPool(path: String) throws -> DatabasePool {
         var configuration = Configuration()
@@ -93,12 +89,6 @@ public final class Replica: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = \(writerCacheSize)") }
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
-            // Pages are read through a memory map of the file instead of `pread` into each
-            // connection's cache: a node answering searches and lists of a million-customer replica
-            // spent over half its CPU copying pages out of the kernel's page cache (README "A million
-            // customers"). SQLite caps the map at its build's maximum (2 GiB, 0x7fff0000, in
-            // Debian's); pages beyond it are read as before. Writes still go through the WAL.
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
         }
         return try DatabasePool(path: path, configuration: configuration)
     }
@@ -123,15 +113,6 @@ public final class Replica: Sendable {
     /// - Throws: `DatabaseError` when SQLite fails.
     public func setWriterCache(mebibytes: Int) throws {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(-max(1, mebibytes) * 1024)") }
-    }
-
-    /// Stops this process's writer connection reading through the memory map (SQLite
-    /// `mmap_size = 0`), for a bulk write such as a CLI import: it reads as much as it writes, the
-    /// map saves it nothing measurable (a 100,000-row import: 128.5 s against 129.7 s), and the
-    /// mapped pages would count in its resident set (1.28 GB against 0.40 GB peak).
-    /// - Throws: `DatabaseError` when SQLite fails.
-    public func disableWriterMemoryMap() throws {
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA mmap_size = 0") }
     }
 
     /// After an upgrade to a newer schema, rebuilds the rows that changes written with that schema

@@ -103,7 +103,6 @@ struct ImportCommand: ParsableCommand {
             // The import's own process: a larger page cache for the indexes every row lands in
             // (peak RSS stays under 300 MB at a million rows; README "A million customers").
             try replica.setWriterCache(mebibytes: Self.writerCacheMiB)
-            try replica.disableWriterMemoryMap()
             let total = try Self.dataLines(file, header: fileFormat == .csv)
             // With the duplicate check, a first pass samples the file for the check's model (how
             // common each name is); the import's own bar starts after it, so its rate is the import's.
