@@ -43,12 +43,18 @@ import Testing
         (record.json.objectValue ?? [:]).filter { !["homeRooftop", "updatedAt"].contains($0.key) }
     }
 
+    /// North seeded (``seed(_:)``) and exported in `format`: the ids and the file.
+    static func exported(_ format: CustomerFileFormat, _ north: TestReplica) throws -> (ids: [RowID], path: String) {
+        let ids = try seed(north.replica)
+        let path = north.directory.path("customers." + format.rawValue)
+        try export(north.replica, format, to: path)
+        return (ids, path)
+    }
+
     @Test func jsonLinesCarryEveryFieldPhoneAddressAndTagWithTheSameIds() throws {
         let north = try TestReplica("north"), south = try TestReplica("south")
         defer { north.remove(); south.remove() }
-        let ids = try Self.seed(north.replica)
-        let path = north.directory.path("customers.jsonl")
-        try Self.export(north.replica, .jsonl, to: path)
+        let (ids, path) = try Self.exported(.jsonl, north)
         var importer = try CustomerImporter(replica: south.replica)
         importer.format = CustomerFileFormat.implied(byPath: path)
         let report = try importer.importFile(at: path)
@@ -72,12 +78,10 @@ import Testing
         #expect(try south.replica.customer(id: ids[2]) == nil && south.replica.customerCount() == 2)
     }
 
-    @Test func csvCarriesEveryCustomerFieldTheFirstPhoneAndAddressAndTagsHoldingSeparators() throws {
+    @Test func csvCarriesEveryCustomerFieldThePrimaryPhoneAndAddressAndTagsHoldingSeparators() throws {
         let north = try TestReplica("north"), south = try TestReplica("south")
         defer { north.remove(); south.remove() }
-        let ids = try Self.seed(north.replica)
-        let path = north.directory.path("customers.csv")
-        try Self.export(north.replica, .csv, to: path)
+        let (ids, path) = try Self.exported(.csv, north)
         let report = try CustomerImporter(replica: south.replica).importFile(at: path)
         #expect(report.customersCreated == 3 && report.rejected.isEmpty, "\(report)")
         #expect(report.ignoredColumns == ["loyaltyPoints", "homeRooftop", "updatedAt"])
