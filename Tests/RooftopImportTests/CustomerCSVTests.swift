@@ -222,6 +222,7 @@ import Testing
         let ids = { (r: Replica) in Set(try r.snapshot { try $0.strings("SELECT id FROM customer") }) }
         #expect(try ids(bulk.replica) == ids(shared.replica))
         #expect(try indexes(bulk.replica) == before)
+        #expect(try Self.searchRows(bulk.replica) == Self.searchRows(shared.replica))
         // What the rebuilt indexes serve: the last 4 phone digits, a name, the list in name order.
         #expect(try bulk.replica.searchCustomers("0123").map { $0.customer["email"] } == [.text("p123@example.com")])
         #expect(try bulk.replica.searchCustomers("given2999 family89").first?.customer["email"] == .text("p2999@example.com"))
@@ -230,5 +231,41 @@ import Testing
         let again = try importer.importFile(at: path)
         #expect(rebuilt == 1, "a rerun with nothing new rebuilt the indexes")
         #expect(again.customersCreated == 0 && again.alreadyImported == 2_700 && again.customersMatched == 300)
+    }
+
+    /// The search box's rows (customer id, folded name words, places) in docid order.
+    static func searchRows(_ replica: Replica) throws -> [[String]] {
+        try replica.snapshot { tx in
+            try tx.strings("""
+                SELECT d.customerId || '|' || t.name || '|' || coalesce(t.place, '') FROM customerSearchText t
+                JOIN customerSearchDoc d ON d.docid = t.rowid ORDER BY d.docid
+                """).map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        }
+    }
+
+    @Test func aBulkLoadWithoutTheCheckIndexesForTheSearchBoxWhatAnImportBesideANodeDoes() throws {
+        let bulk = try TestReplica("north"), shared = try TestReplica("north")
+        defer { bulk.remove(); shared.remove() }
+        let path = try Self.peopleFile(3_000, in: bulk.directory)
+        var importer = try CustomerImporter(replica: bulk.replica)
+        importer.bulkLoad = true
+        importer.checkDuplicates = false
+        importer.dataLines = 3_000
+        importer.bulkLoadMinimumRows = 1_000
+        var rebuilt = 0
+        importer.rebuildingIndexes = { rebuilt += 1 }
+        let report = try importer.importFile(at: path)
+        let node = try Replica(path: shared.replica.path, rooftop: shared.replica.rooftop, wallClock: shared.clock)
+        var besideNode = try CustomerImporter(replica: shared.replica)
+        besideNode.bulkLoad = true
+        besideNode.checkDuplicates = false
+        let other = try besideNode.importFile(at: path)
+        _ = node
+        #expect(rebuilt == 1 && report.customersCreated == 3_000 && other.customersCreated == 3_000)
+        let rows = try Self.searchRows(bulk.replica)
+        let expected = try Self.searchRows(shared.replica)
+        #expect(rows.count == 3_000 && rows == expected)
+        #expect(rows.first?.dropFirst() == ["given1 family1 ", "chicago"])
+        #expect(try bulk.replica.searchCustomers("given2999 family89 chicago").first?.customer["email"] == .text("p2999@example.com"))
     }
 }

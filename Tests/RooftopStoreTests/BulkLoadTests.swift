@@ -1,16 +1,34 @@
 import Foundation
 import GRDB
+import RooftopModel
 @testable import RooftopStore
 import RooftopTesting
 import Testing
 
-/// A bulk load (`Replica.bulkLoad`) drops the indexes it names only while the replica is its own,
-/// always builds them again, and a load killed midway leaves a replica whose next open builds them.
+/// A bulk load (`Replica.bulkLoad`) drops the indexes and triggers it names only while the replica
+/// is its own, always builds them again, writes the search rows of the customers it loaded, and a
+/// load killed midway leaves a replica whose next open does all of that.
 @Suite struct BulkLoadTests {
-    static let deferring = Replica.indexesNotReadByTheDuplicateCheck
+    static let deferring = Replica.deferredByAnUncheckedLoad
 
+    /// The replica's indexes and triggers.
     static func indexes(_ replica: Replica) throws -> Set<String> {
-        Set(try replica.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") })
+        Set(try replica.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')") })
+    }
+
+    /// Every search document: customer id, folded name words, places, in docid order.
+    static func searchRows(_ replica: Replica) throws -> [[String?]] {
+        try replica.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.customerId, t.name, t.place FROM customerSearchText t JOIN customerSearchDoc d ON d.docid = t.rowid ORDER BY d.docid
+                """).map { [$0[0], $0[1], $0[2]] }
+        }
+    }
+
+    static func person(_ first: String, _ last: String, city: String?) throws -> CustomerInput {
+        var json: [String: JSONValue] = ["firstName": .string(first), "lastName": .string(last)]
+        if let city { json["addresses"] = [["street": "1 Main St", "city": .string(city)]] }
+        return try CustomerInput(json: json)
     }
 
     static func pending(_ replica: Replica) throws -> String? {
@@ -25,12 +43,44 @@ import Testing
         let (exclusive, during) = try t.replica.bulkLoad(deferring: Self.deferring) { exclusive throws -> (Bool, Set<String>) in
             (exclusive, try Self.indexes(t.replica))
         }
-        #expect(exclusive && during.isDisjoint(with: Self.deferring) && during == before.subtracting(Self.deferring))
+        // The search box's triggers stand in for the deferred ones (`CustomerSearchDeferral`).
+        #expect(exclusive)
+        #expect(during.symmetricDifference(before.subtracting(Self.deferring)) == ["customerSearchPending_insert", "customerSearchPending_addressInsert", "sqlite_autoindex_customerSearchPending_1"])
         #expect(try Self.indexes(t.replica) == before)
         #expect(try Self.pending(t.replica) == nil)
         // The definitions are the same: the rebuilt ones are what the migrations made.
         let sql = try t.replica.pool.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'changeLog_row'") }
         #expect(sql == "CREATE INDEX changeLog_row ON changeLog(tableName, rowId)")
+    }
+
+    @Test func theSearchRowsOfALoadAreWhatTheTriggersWriteOneByOne() throws {
+        let bulk = try TestReplica("north"), plain = try TestReplica("north")
+        defer { bulk.remove(); plain.remove() }
+        let ana = try [bulk, plain].map { try $0.replica.createCustomer(try Self.person("Ana", "Peña", city: "Zoë Falls")) }
+        let load = { (t: TestReplica, ana: RowID) in
+            _ = try t.replica.createCustomer(try Self.person("José", "Muñoz", city: "Chicago"))
+            _ = try t.replica.createCustomer(try Self.person("Mary", "Lake", city: nil))
+            // An address added to a customer indexed before the load refreshes her places.
+            _ = try t.replica.createCustomer(try Self.person("Bo", "Li", city: "Peoria"))
+            // (Its id sorts after her first address's, so her places list them in that order.)
+            try t.replica.write([LocalWrite(.insert, CRMSchema.customerAddress, id: RowID("ffffffff-ffff-7fff-bfff-ffffffffffff")!,
+                                            values: ["customerId": .text(ana.string), "city": .text("Springfield")])])
+        }
+        let loaded = try bulk.replica.bulkLoad(deferring: Self.deferring) { exclusive in
+            #expect(try bulk.replica.searchCustomers("munoz").isEmpty == true, "the search rows are written at the end")
+            try load(bulk, ana[0])
+            return exclusive
+        }
+        try load(plain, ana[1])
+        #expect(loaded)
+        let rows = try Self.searchRows(bulk.replica), expected = try Self.searchRows(plain.replica)
+        // (The replicas' customer ids differ: compared as each replica's names, in docid order.)
+        #expect(rows.map { Array($0.dropFirst()) } == expected.map { Array($0.dropFirst()) })
+        #expect(rows.map { $0[2] } == ["zoe falls springfield", "chicago", nil, "peoria"])
+        #expect(try bulk.replica.searchCustomers("munoz chicago").map { $0.customer["lastName"] } == [.text("Muñoz")])
+        #expect(try bulk.replica.searchCustomers("ana springfield").count == 1)
+        #expect(try Self.indexes(bulk.replica) == Self.indexes(plain.replica))
+        #expect(try bulk.replica.pool.read { try $0.tableExists("customerSearchPending") } == false)
     }
 
     @Test func aLoadThatFailsStillBuildsTheIndexesAgain() throws {
@@ -67,16 +117,22 @@ import Testing
         try queue.write { db in
             var pending: [String: String] = [:]
             for name in Self.deferring {
-                pending[name] = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [name])
-                try db.execute(sql: "DROP INDEX \(name)")
+                let row = try Row.fetchOne(db, sql: "SELECT type, sql FROM sqlite_master WHERE name = ?", arguments: [name])
+                pending[name] = row?["sql"]
+                try db.execute(sql: "DROP \(row?["type"] == "trigger" ? "TRIGGER" : "INDEX") \(name)")
             }
+            try CustomerSearchDeferral.begin(db, deferred: CustomerSearchDeferral.triggers)
             let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
             try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('deferredIndexes', ?)", arguments: [text])
         }
         try queue.close()
         #expect(try Self.indexes(t.replica).isDisjoint(with: Self.deferring))
+        // A customer the load wrote before it was killed: noted, not yet searchable.
+        _ = try t.replica.createCustomer(try Self.person("José", "Muñoz", city: "Chicago"))
+        #expect(try t.replica.searchCustomers("munoz").isEmpty)
         let reopened = try Replica(path: path, rooftop: rooftop, wallClock: t.clock)
         #expect(try Self.indexes(reopened) == before)
         #expect(try Self.pending(reopened) == nil)
+        #expect(try reopened.searchCustomers("munoz chicago").map { $0.customer["firstName"] } == [.text("José")])
     }
 }

@@ -178,7 +178,7 @@ public struct CustomerImporter {
         // A rerun, or a small file, writes fewer rows than building the replica's indexes again costs:
         // no bulk load for it (the rows the sample did not pick are still checked and written).
         guard bulkLoad, (newRows ?? dataLines ?? .max) >= bulkLoadMinimumRows else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
-        let deferring = checkDuplicates ? Replica.indexesNotReadByTheDuplicateCheck : Replica.indexesNotReadWithoutTheDuplicateCheck
+        let deferring = checkDuplicates ? Replica.deferredByACheckedLoad : Replica.deferredByAnUncheckedLoad
         return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
             try importPass(&pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
                            progress: progress)
@@ -202,6 +202,10 @@ public struct CustomerImporter {
             guard !batch.isEmpty else { return }
             let (created, known, matched, rejected) = try replica.transaction { tx in
                 var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [String] = []
+                // Without the check no row reads what an earlier one wrote: the batch's rows are
+                // written 3,000 writes a call (the clock, version vector and merge checks once a
+                // call, not per row; what a call returns is held until it ends).
+                var unchecked: [LocalWrite] = []
                 rows: for (index, (line, id, input, ownID, children, writes)) in batch.enumerated() {
                     // A large batch takes seconds: the bar counts the rows done, not read.
                     if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
@@ -219,9 +223,16 @@ public struct CustomerImporter {
                         matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
                         continue
                     }
-                    _ = try tx.write(writes)
+                    if model == nil {
+                        unchecked += writes
+                        if unchecked.count >= 3_000 { _ = try tx.write(unchecked); unchecked.removeAll(keepingCapacity: true) }
+                    } else {
+                        _ = try tx.write(writes)
+                    }
                     created += 1
                 }
+                if !unchecked.isEmpty { _ = try tx.write(unchecked) }
+                try tx.writeDeferredSearchRows()
                 return (created, known, matched, rejected)
             }
             report.customersCreated += created

@@ -106,7 +106,9 @@ enum RowIO {
     /// building the state (the common case: a row new to this replica). Writes nothing when the
     /// table holds a row with this id (visible or not); the caller then merges into that row.
     /// - Returns: false when the row was there (nothing written).
-    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID) throws -> Bool {
+    /// - Parameter merges: what the caller knows of merges in the replica (``CustomerMerges/Presence``).
+    static func insertNew(_ db: Database, _ entity: EntitySchema, id: RowID, change: RowChange, origin: RooftopID,
+                          merges: CustomerMerges.Presence = .assumed) throws -> Bool {
         precondition(change.kind == .insert, "insertNew takes an insert")
         var values = [FieldValue](repeating: .null, count: entity.fields.count)
         var present = [Bool](repeating: false, count: entity.fields.count)
@@ -118,7 +120,7 @@ enum RowIO {
         }
         let stamp = FieldStamp(hlc: change.hlc, origin: origin)
         return try write(db, entity, id: id, values: values, created: stamp, stamps: StampCodec.encode(stamp, positions: present),
-                         deleted: nil, tombstoned: false, ifAbsent: true)
+                         deleted: nil, tombstoned: false, ifAbsent: true, merges: merges)
     }
 
     /// Upserts one row: `values` in field order, then the replication columns. A child of a customer
@@ -127,9 +129,10 @@ enum RowIO {
     /// - Returns: false when `ifAbsent` and the id was taken (nothing written).
     @discardableResult
     private static func write(_ db: Database, _ entity: EntitySchema, id: RowID, values: [FieldValue], created: FieldStamp?,
-                              stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool) throws -> Bool {
+                              stamps: [UInt8], deleted: FieldStamp?, tombstoned: Bool, ifAbsent: Bool,
+                              merges: CustomerMerges.Presence = .assumed) throws -> Bool {
         var values = values
-        if entity.parentTable == CRMSchema.customer.table, let parentField = entity.parentField, let index = entity.fieldIndex[parentField],
+        if merges.anyAlias, entity.parentTable == CRMSchema.customer.table, let parentField = entity.parentField, let index = entity.fieldIndex[parentField],
             case .text(let parent) = values[index] {
             values[index] = .text(try CustomerMerges.storedParent(db, entity, id: id, parent: parent))
         }
@@ -147,7 +150,7 @@ enum RowIO {
             try binding.execute(in: db)
         }
         guard !ifAbsent || sqlite3_changes(db.sqliteConnection) == 1 else { return false }
-        try CustomerMerges.afterWrite(db, entity, id: id, values: values)
+        if merges.anyMergeRecord || entity.table == CustomerMerges.table { try CustomerMerges.afterWrite(db, entity, id: id, values: values) }
         return true
     }
 }

@@ -19,6 +19,21 @@ enum CustomerMerges {
     static let live = "_created IS NOT NULL AND _deleted IS NULL AND coalesce(unmerged, 0) = 0"
 
     /// The survivor an absorbed customer resolves to; nil when `id` is not absorbed.
+    /// Whether any customer is absorbed (an alias) and whether any merge record exists. With
+    /// neither, a write needs no survivor lookup and no re-projection: a local write of many rows
+    /// (an import's batch) asks once, ``Replica/write(_:)``, and again after writing a merge record.
+    struct Presence {
+        var anyAlias: Bool
+        var anyMergeRecord: Bool
+        /// Assume both (the writes that do not ask).
+        static let assumed = Presence(anyAlias: true, anyMergeRecord: true)
+
+        static func current(_ db: Database) throws -> Presence {
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM customerAlias), EXISTS (SELECT 1 FROM \(table.quotedDatabaseIdentifier))"))
+            return Presence(anyAlias: row?[0] ?? true, anyMergeRecord: row?[1] ?? true)
+        }
+    }
+
     static func survivor(_ db: Database, of id: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT survivorId FROM customerAlias WHERE id = ?"), arguments: [id])
     }

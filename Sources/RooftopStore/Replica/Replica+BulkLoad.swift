@@ -2,33 +2,36 @@ import Foundation
 import GRDB
 
 extension Replica {
-    /// The secondary indexes a bulk load of customers leaves to the end when nothing reads them
-    /// while it writes: list order and tier filters, the phone-suffix search, a row's change-log
-    /// lookup. The duplicate check's keys (e-mail, birth date, phone, postal code and street, the
-    /// full-text name index) and the indexes the write path reads stay.
-    public static let indexesNotReadByTheDuplicateCheck = [
+    /// What a bulk load of customers with the duplicate check leaves to the end, as nothing it
+    /// reads: the indexes of list order and tier filters, the phone-suffix search and a row's
+    /// change-log lookup, and the search box's refresh of a customer's places as an address is
+    /// written (``CustomerSearchDeferral``). The duplicate check's keys (e-mail, birth date, phone,
+    /// postal code and street, the full-text name index) and the indexes the write path reads stay.
+    public static let deferredByACheckedLoad = [
         "customer_lastName", "customer_firstName", "customer_businessName", "customer_tierRank",
-        "customerPhone_reversed", "changeLog_row",
+        "customerPhone_reversed", "changeLog_row", "customerSearch_addressInsert",
     ]
 
-    /// With `--no-duplicate-check`, the duplicate check's keys too (the full-text index stays: its
-    /// triggers write it with each row).
-    public static let indexesNotReadWithoutTheDuplicateCheck = indexesNotReadByTheDuplicateCheck + [
-        "customer_email", "customer_birthDate", "customerPhone_number", "customerAddress_place",
+    /// With `--no-duplicate-check`, the duplicate check's keys too, and the whole full-text index
+    /// of names and places (written for the loaded customers at the end, ``CustomerSearchDeferral``).
+    public static let deferredByAnUncheckedLoad = deferredByACheckedLoad + [
+        "customer_email", "customer_birthDate", "customerPhone_number", "customerAddress_place", "customerSearch_insert",
     ]
 
     /// Runs `body` as a bulk load when this process can have the replica file to itself.
     ///
     /// When no other process (a node, another CLI command) has the replica open, its open lock is
     /// taken exclusively for the whole of `body` (a process opening the replica meanwhile waits,
-    /// ``ReplicaOpenLock``), the indexes named in `deferring` are dropped, `body(true)` runs (it may
-    /// write in large transactions: nobody waits for the writer), and the indexes are built again
-    /// (`CREATE INDEX` sorts once: a million random inserts into each index cost far more). Their
-    /// definitions are kept in `replicaMeta` (`deferredIndexes`) until then, so a load killed midway
-    /// leaves a replica whose next open builds them (``restoreDeferredIndexes()``). When another
-    /// process has the replica open, `body(false)` runs with every index in place.
+    /// ``ReplicaOpenLock``), the indexes and triggers named in `deferring` are dropped, `body(true)`
+    /// runs (it may write in large transactions: nobody waits for the writer), and the indexes are
+    /// built again (`CREATE INDEX` sorts once: a million random inserts into each index cost far
+    /// more) and the triggers created again. The search box's triggers are replaced meanwhile by
+    /// ones noting the customers to index at the end (``CustomerSearchDeferral``). The definitions
+    /// are kept in `replicaMeta` (`deferredIndexes`) until then, so a load killed midway leaves a
+    /// replica whose next open builds them (``restoreDeferredIndexes()``). When another process has
+    /// the replica open, `body(false)` runs with every index and trigger in place.
     /// - Parameters:
-    ///   - deferring: index names (those absent are skipped).
+    ///   - deferring: index and trigger names (those absent are skipped).
     ///   - rebuilding: called before the indexes are built again (a CLI shows it).
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws (the indexes are built again first); database errors.
@@ -38,13 +41,16 @@ extension Replica {
         try pool.write { db in
             var deferred = try Self.deferredIndexes(db)
             let marks = Array(repeating: "?", count: deferring.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name",
-                                        arguments: StatementArguments(deferring))
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name
+                """, arguments: StatementArguments(deferring))
             for row in rows {
-                let name: String = row["name"], sql: String = row["sql"]
+                let type: String = row["type"], name: String = row["name"], sql: String = row["sql"]
                 deferred[name] = sql
-                try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
+                try db.execute(sql: "DROP \(type == "trigger" ? "TRIGGER" : "INDEX") \(name.quotedDatabaseIdentifier)")
             }
+            let searchTriggers = CustomerSearchDeferral.triggers.intersection(rows.map { $0["name"] as String })
+            if !searchTriggers.isEmpty { try CustomerSearchDeferral.begin(db, deferred: searchTriggers) }
             try Self.storeDeferredIndexes(db, deferred)
         }
         let result: T
@@ -58,8 +64,9 @@ extension Replica {
         return result
     }
 
-    /// Builds the indexes a bulk load dropped (``bulkLoad(deferring:rebuilding:_:)``) and forgets
-    /// them; nothing to do when none is pending. Runs at every open: a load killed midway left them.
+    /// Builds the indexes and creates the triggers a bulk load dropped (``bulkLoad(deferring:rebuilding:_:)``),
+    /// writes the search box's rows of the customers it noted (``CustomerSearchDeferral/catchUp(_:)``),
+    /// and forgets them; nothing to do when none is pending. Runs at every open: a load killed midway left them.
     /// - Throws: database errors (the indexes stay pending).
     func restoreDeferredIndexes() throws {
         guard !(try pool.read { try Self.deferredIndexes($0) }).isEmpty else { return }
@@ -73,9 +80,10 @@ extension Replica {
             try db.inTransaction {
                 let deferred = try Self.deferredIndexes(db)
                 for (name, sql) in deferred.sorted(by: { $0.key < $1.key })
-                where try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", arguments: [name]) == 0 {
+                where try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = ?", arguments: [name]) == 0 {
                     try db.execute(sql: sql)
                 }
+                try CustomerSearchDeferral.catchUp(db)
                 try db.execute(sql: "DELETE FROM replicaMeta WHERE key = 'deferredIndexes'")
                 return .commit
             }

@@ -25,14 +25,20 @@ extension Replica {
         let anyPurged = try Retention.anyPurged(db)
         // A child of a deleted parent takes no edit (decision 4); checked only once some parent had a delete.
         let anyTombstonedParent = try ChildRecords.anyTombstonedParent(db)
+        // Most replicas hold no merge: skip the survivor lookups then.
+        var merges = try CustomerMerges.Presence.current(db)
         for var write in writes {
             // A child written for a customer a merge absorbed goes to the survivor (`customer-merge.md`).
-            if write.kind == .insert, write.entity.parentTable == CRMSchema.customer.table, let parentField = write.entity.parentField,
+            if merges.anyAlias, write.kind == .insert, write.entity.parentTable == CRMSchema.customer.table, let parentField = write.entity.parentField,
                 case .text(let parent) = write.values[parentField] ?? .null, let survivor = try CustomerMerges.survivor(db, of: parent) {
                 write.values[parentField] = .text(survivor)
             }
             if anyTombstonedParent { try requireVisibleParent(db, write) }
-            if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged) { changes.append(change) }
+            if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged, merges: merges) { changes.append(change) }
+            // A merge record, or a customer one names, may have made an alias.
+            if write.entity.table == CustomerMerges.table || (merges.anyMergeRecord && write.entity.table == CRMSchema.customer.table) {
+                merges = try CustomerMerges.Presence.current(db)
+            }
         }
         if let last = changes.last {
             try storeClock(db, clock)
@@ -52,7 +58,8 @@ extension Replica {
         if deleted { throw ReplicaError(.gone, "\(parentTable) \(parent) is deleted: restore it first") }
     }
 
-    private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool) throws -> RowChange? {
+    private func applyLocal(_ db: Database, _ write: LocalWrite, clock: inout HybridLogicalClock, anyPurged: Bool,
+                            merges: CustomerMerges.Presence) throws -> RowChange? {
         let entity = write.entity
         if write.kind == .update && entity.merge == .appendOnly {
             throw ReplicaError(.invalid, "\(entity.table) rows are append-only events: they are never updated")
@@ -85,7 +92,7 @@ extension Replica {
             let hlc = clock.tick(wallMilliseconds: wallClock.nowMilliseconds())
             // The common case, a new row: written without looking for it first (one B-tree descent, not two).
             let change = localChange(write, current: [:], hlc: hlc)
-            if try RowIO.insertNew(db, entity, id: write.rowID, change: change, origin: rooftop) {
+            if try RowIO.insertNew(db, entity, id: write.rowID, change: change, origin: rooftop, merges: merges) {
                 try ChangeLog.append(db, origin: rooftop, change: change)
                 return change
             }
