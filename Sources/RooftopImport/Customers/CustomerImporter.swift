@@ -171,7 +171,7 @@ public struct CustomerImporter {
         if checkDuplicates {
             let (sample, rows) = try self.sample(&pass)
             estimatingModel()
-            model = try service.duplicateModel(importing: sample, incomingCount: rows)
+            model = try service.duplicateModel(importing: consume sample, incomingCount: rows)
             newRows = rows
             pass = try rowSource(open(), name: path)
         }

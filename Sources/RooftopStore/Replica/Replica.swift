@@ -122,7 +122,8 @@ public final class Replica: Sendable {
         try pool.write { db in
             let current = Int(CRMSchema.version)
             let recorded = try Int.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'schemaVersion'")
-            let hasHistory = (try Int.fetchOne(db, sql: "SELECT count(*) FROM changeLog") ?? 0) > 0
+            // (EXISTS, not count(*): at every open, a count read the whole log, 36 MB of pages at 200,000 customers.)
+            let hasHistory = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM changeLog)") ?? false
             // A file from before the version was recorded is schema 1; a new file is current.
             let stored = recorded ?? (hasHistory ? 1 : current)
             if stored < current {
