@@ -38,14 +38,24 @@ enum CustomerSearchDeferral {
         }
     }
 
-    /// Drops the noting triggers, writes the rows still noted (``writeNoted(_:)``) and drops the
-    /// table. Nothing to do when no load left `customerSearchPending`. Runs inside the caller's
-    /// transaction, after the deferred triggers are created again.
+    /// Drops the bulk load's noting triggers and writes the rows still noted (``writeNoted(_:)``).
+    /// Runs inside the caller's transaction, after the deferred triggers are created again.
     static func catchUp(_ db: Database) throws {
         try db.execute(sql: "DROP TRIGGER IF EXISTS customerSearchPending_insert; DROP TRIGGER IF EXISTS customerSearchPending_addressInsert")
-        guard try db.tableExists("customerSearchPending") else { return }
         try writeNoted(db)
-        try db.execute(sql: "DROP TABLE customerSearchPending")
+    }
+
+    /// Runs `body` (inside the caller's write transaction) with the search box's rows of the
+    /// customers it writes deferred to its end, when `deferring` (migration
+    /// `v20-deferred-search-rows`): the flag row is written and removed within the transaction, so
+    /// no other connection ever sees it. A changeset's apply of many customers runs this way.
+    static func deferring<T>(_ db: Database, _ deferring: Bool, _ body: () throws -> T) throws -> T {
+        guard deferring else { return try body() }
+        try db.execute(sql: "INSERT INTO customerSearchDeferred (deferred) VALUES (1)")
+        let result = try body()
+        try writeNoted(db)
+        try db.execute(sql: "DELETE FROM customerSearchDeferred")
+        return result
     }
 
     /// Writes the FTS row of every noted customer, as the deferred triggers would have, and forgets

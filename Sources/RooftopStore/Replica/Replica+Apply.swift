@@ -47,11 +47,16 @@ extension Replica {
             }
             var fieldsWritten = 0, ignored: [HLC] = []
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
-            for change in fresh {
-                switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
-                case .merged(let fields): fieldsWritten += fields
-                case .purged: ignored.append(change.hlc)
-                case .erased: break  // an erasure wins over every edit (decision 7)
+            // Many new customers or addresses: their search rows are written once, at the end
+            // (`CustomerSearchDeferral`; an apply with an erasure keeps them row by row).
+            let searchInserts = fresh.lazy.filter { $0.kind == .insert && ($0.table == CRMSchema.customer.table || $0.table == CRMSchema.customerAddress.table) }
+            try CustomerSearchDeferral.deferring(db, !erases && searchInserts.prefix(Self.deferredSearchMinimum).count == Self.deferredSearchMinimum) {
+                for change in fresh {
+                    switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
+                    case .merged(let fields): fieldsWritten += fields
+                    case .purged: ignored.append(change.hlc)
+                    case .erased: break  // an erasure wins over every edit (decision 7)
+                    }
                 }
             }
             if rooftop == .hub {
@@ -78,6 +83,9 @@ extension Replica {
                                 ignoredChanges: ignored)
         }
     }
+
+    /// The new customers and addresses from which an apply writes their search rows at its end.
+    static let deferredSearchMinimum = 16
 
     /// Checks a changeset as ``apply(_:acceptingOwnChangesUpTo:)`` would, without writing: its
     /// structure, schema and values, and its clock skew.

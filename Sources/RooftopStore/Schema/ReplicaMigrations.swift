@@ -361,6 +361,40 @@ enum ReplicaMigrations {
                 DROP TABLE phoneSearchDoc;
                 """)
         }
+        migrator.registerMigration("v20-deferred-search-rows") { db in
+            // A transaction writing many customers (a changeset's apply) defers the search box's FTS5
+            // rows to its end (`CustomerSearchDeferral`): SQLite ends each trigger-firing statement
+            // with a savepoint release, at which FTS5 wrote a segment per customer (half of an
+            // apply's time). While `customerSearchDeferred` holds a row (only ever inside one
+            // transaction, so no other connection sees it), the two insert triggers only note the
+            // customer in `customerSearchPending`. Local, derived: nothing replicated changes.
+            let insertBody = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'customerSearch_insert'") ?? ""
+            let addressBody = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'customerSearch_addressInsert'") ?? ""
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS customerSearchPending (seq INTEGER PRIMARY KEY, customerId TEXT NOT NULL UNIQUE);
+                CREATE TABLE customerSearchDeferred (deferred INTEGER NOT NULL);
+                DROP TRIGGER customerSearch_insert;
+                DROP TRIGGER customerSearch_addressInsert;
+                """)
+            // The same bodies, each now firing only while nothing defers it.
+            try db.execute(sql: insertBody.replacingOccurrences(of: "WHEN NEW._created IS NOT NULL BEGIN",
+                                                                with: "WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN"))
+            try db.execute(sql: addressBody.replacingOccurrences(of: "AFTER INSERT ON customerAddress BEGIN",
+                                                                 with: "AFTER INSERT ON customerAddress WHEN NOT EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN"))
+            try db.execute(sql: """
+                CREATE TRIGGER customerSearchDeferred_insert AFTER INSERT ON customer
+                  WHEN NEW._created IS NOT NULL AND EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN
+                  INSERT INTO customerSearchPending (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id);
+                END;
+                CREATE TRIGGER customerSearchDeferred_addressInsert AFTER INSERT ON customerAddress
+                  WHEN EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN
+                  INSERT INTO customerSearchPending (customerId) SELECT NEW.customerId WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.customerId);
+                END;
+                """)
+            guard try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'customerSearch_insert'")?.contains("customerSearchDeferred") == true,
+                  try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'customerSearch_addressInsert'")?.contains("customerSearchDeferred") == true
+            else { throw ReplicaError(.corrupt, "the search triggers are not those of v13") }
+        }
         return migrator
     }
 
