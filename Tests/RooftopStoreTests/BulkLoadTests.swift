@@ -104,6 +104,24 @@ import Testing
         #expect(try south.replica.searchCustomers("zed peoria").count == 1)
     }
 
+    @Test func aWriteOfManyCustomersAtOnceWritesTheSearchRowsOfOneByOne() throws {
+        let batch = try TestReplica("north"), single = try TestReplica("north")
+        defer { batch.remove(); single.remove() }
+        var writes: [LocalWrite] = []
+        for i in 0..<20 {
+            let id = RowID("00000000-0000-7000-8000-\(String(format: "%012d", i))")!
+            writes.append(LocalWrite(.insert, CRMSchema.customer, id: id, values: ["firstName": .text("Given\(i)"), "lastName": .text("Peña")]))
+            writes.append(LocalWrite(.insert, CRMSchema.customerAddress, id: RowID("00000000-0000-7000-9000-\(String(format: "%012d", i))")!,
+                                     values: ["customerId": .text(id.string), "city": .text(i % 2 == 0 ? "Zoë Falls" : "Peoria")]))
+        }
+        try batch.replica.write(writes)
+        for pair in stride(from: 0, to: writes.count, by: 2) { try single.replica.write(Array(writes[pair...pair + 1])) }
+        let rows = try Self.searchRows(batch.replica), expected = try Self.searchRows(single.replica)
+        #expect(rows.count == 20 && rows == expected)
+        #expect(rows.first == ["00000000-0000-7000-8000-000000000000", "given0 pena ", "zoe falls"])
+        #expect(try batch.replica.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM customerSearchPending") } == 0)
+    }
+
     @Test func aLoadThatFailsStillBuildsTheIndexesAgain() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

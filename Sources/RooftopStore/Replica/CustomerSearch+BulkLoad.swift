@@ -1,4 +1,6 @@
 import GRDB
+import RooftopModel
+import RooftopReplication
 
 /// The search box's full-text index during a bulk load (``Replica/bulkLoad(deferring:rebuilding:_:)``).
 ///
@@ -48,9 +50,20 @@ enum CustomerSearchDeferral {
     /// Runs `body` (inside the caller's write transaction) with the search box's rows of the
     /// customers it writes deferred to its end, when `deferring` (migration
     /// `v20-deferred-search-rows`): the flag row is written and removed within the transaction, so
-    /// no other connection ever sees it. A changeset's apply of many customers runs this way.
+    /// no other connection ever sees it. A changeset's apply and a local write of many customers
+    /// run this way (``minimumInserts``).
+    /// The new customers and addresses from which a write or an apply defers their search rows.
+    static let minimumInserts = 16
+
+    /// True when `changes` insert at least ``minimumInserts`` customers or addresses.
+    static func worthDeferring(_ inserts: some Sequence<(kind: RowChange.Kind, table: String)>) -> Bool {
+        inserts.lazy.filter { $0.kind == .insert && ($0.table == CRMSchema.customer.table || $0.table == CRMSchema.customerAddress.table) }
+            .prefix(minimumInserts).count == minimumInserts
+    }
+
     static func deferring<T>(_ db: Database, _ deferring: Bool, _ body: () throws -> T) throws -> T {
-        guard deferring else { return try body() }
+        // Inside another deferral (a write within an apply), that one writes the rows.
+        guard deferring, !(try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customerSearchDeferred)") ?? false) else { return try body() }
         try db.execute(sql: "INSERT INTO customerSearchDeferred (deferred) VALUES (1)")
         let result = try body()
         try writeNoted(db)

@@ -49,8 +49,7 @@ extension Replica {
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
             // Many new customers or addresses: their search rows are written once, at the end
             // (`CustomerSearchDeferral`; an apply with an erasure keeps them row by row).
-            let searchInserts = fresh.lazy.filter { $0.kind == .insert && ($0.table == CRMSchema.customer.table || $0.table == CRMSchema.customerAddress.table) }
-            try CustomerSearchDeferral.deferring(db, !erases && searchInserts.prefix(Self.deferredSearchMinimum).count == Self.deferredSearchMinimum) {
+            try CustomerSearchDeferral.deferring(db, !erases && CustomerSearchDeferral.worthDeferring(fresh.lazy.map { ($0.kind, $0.table) })) {
                 for change in fresh {
                     switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
                     case .merged(let fields): fieldsWritten += fields
@@ -83,9 +82,6 @@ extension Replica {
                                 ignoredChanges: ignored)
         }
     }
-
-    /// The new customers and addresses from which an apply writes their search rows at its end.
-    static let deferredSearchMinimum = 16
 
     /// Checks a changeset as ``apply(_:acceptingOwnChangesUpTo:)`` would, without writing: its
     /// structure, schema and values, and its clock skew.
