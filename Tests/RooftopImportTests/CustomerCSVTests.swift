@@ -111,8 +111,9 @@ import Testing
         let json = try String(contentsOfFile: jsonlPath, encoding: .utf8)
         #expect(json.hasSuffix("}\n") && json.split(separator: "\n", omittingEmptySubsequences: false).count == 2_346)
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
-        // No blank line between pages, none at the end.
-        #expect(csv.split(separator: "\n", omittingEmptySubsequences: false).count == 2_346 && !csv.hasSuffix("\n"))
+        // No blank line between pages; the file ends with its last row's line break (`wc -l` counts 2,346 lines).
+        #expect(csv.split(separator: "\n", omittingEmptySubsequences: false).count == 2_347 && csv.hasSuffix("\n") && !csv.hasSuffix("\n\n"))
+        #expect(csv.split(separator: "\n", omittingEmptySubsequences: true).count == 2_346)
         let report = try CustomerImporter(replica: south.replica).importFile(at: csvPath)
         #expect(report.customersCreated == 2_345 && report.rejected.isEmpty)
         func names(_ r: Replica) throws -> [String] {

@@ -100,6 +100,8 @@ public struct CustomerExporter {
             try Self.write(format == .csv ? (rows.isEmpty ? [] : [0x0A] + (try Self.csv(rows))) : lines, to: stream)
             progress(written)
         }
+        // A CSV file ends with a line break, as a text file does (`wc -l` counts its rows).
+        if format == .csv { try Self.write([0x0A], to: stream) }
         return written
     }
 

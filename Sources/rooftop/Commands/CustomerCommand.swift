@@ -102,7 +102,7 @@ struct CustomerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Find customers by name, e-mail or phone: one line each (id, name, e-mail, phone).")
         @OptionGroup var data: DataOptions
         @Argument(help: "Name words, an e-mail (prefix) or a phone number.") var query: String
-        @Option var limit: Int = 20
+        @Option(help: "At most this many customers, best first (1-200).") var limit: Int = 20
         @Flag(help: "Print the customers as JSON.") var json = false
 
         func run() throws {
