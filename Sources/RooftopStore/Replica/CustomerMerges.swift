@@ -18,7 +18,6 @@ enum CustomerMerges {
     /// The condition that a merge record joins its two customers.
     static let live = "_created IS NOT NULL AND _deleted IS NULL AND coalesce(unmerged, 0) = 0"
 
-    /// The survivor an absorbed customer resolves to; nil when `id` is not absorbed.
     /// Whether any customer is absorbed (an alias) and whether any merge record exists. With
     /// neither, a write needs no survivor lookup and no re-projection: a local write of many rows
     /// (an import's batch) asks once, ``Replica/write(_:)``, and again after writing a merge record.
@@ -34,6 +33,7 @@ enum CustomerMerges {
         }
     }
 
+    /// The survivor an absorbed customer resolves to; nil when `id` is not absorbed.
     static func survivor(_ db: Database, of id: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT survivorId FROM customerAlias WHERE id = ?"), arguments: [id])
     }

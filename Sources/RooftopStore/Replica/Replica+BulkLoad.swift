@@ -22,16 +22,16 @@ extension Replica {
     ///
     /// When no other process (a node, another CLI command) has the replica open, its open lock is
     /// taken exclusively for the whole of `body` (a process opening the replica meanwhile waits,
-    /// ``ReplicaOpenLock``), the indexes and triggers named in `deferring` are dropped, `body(true)`
-    /// runs (it may write in large transactions: nobody waits for the writer), and the indexes are
-    /// built again (`CREATE INDEX` sorts once: a million random inserts into each index cost far
-    /// more) and the triggers created again. The search box's triggers are replaced meanwhile by
-    /// ones noting the customers to index at the end (``CustomerSearchDeferral``). The definitions
-    /// are kept in `replicaMeta` (`deferredIndexes`) until then, so a load killed midway leaves a
-    /// replica whose next open builds them (``restoreDeferredIndexes()``). When another process has
-    /// the replica open, `body(false)` runs with every index and trigger in place.
+    /// ``ReplicaOpenLock``), the indexes named in `deferring` are dropped, `body(true)` runs (it may
+    /// write in large transactions: nobody waits for the writer), and the indexes are built again
+    /// (`CREATE INDEX` sorts once: a million random inserts into each index cost far more). Their
+    /// definitions are kept in `replicaMeta` (`deferredIndexes`) until then, so a load killed midway
+    /// leaves a replica whose next open builds them (``restoreDeferredIndexes()``). The search box's
+    /// trigger names in `deferring` (`customerSearch_addressInsert`: places; `customerSearch_insert`:
+    /// names too) defer those rows meanwhile instead (``CustomerSearchDeferral``). When another
+    /// process has the replica open, `body(false)` runs with every index and trigger in place.
     /// - Parameters:
-    ///   - deferring: index and trigger names (those absent are skipped).
+    ///   - deferring: index names (those absent are skipped) and search trigger names.
     ///   - rebuilding: called before the indexes are built again (a CLI shows it).
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws (the indexes are built again first); database errors.
@@ -41,17 +41,17 @@ extension Replica {
         try pool.write { db in
             var deferred = try Self.deferredIndexes(db)
             let marks = Array(repeating: "?", count: deferring.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name
-                """, arguments: StatementArguments(deferring))
+            let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name",
+                                        arguments: StatementArguments(deferring))
             for row in rows {
-                let type: String = row["type"], name: String = row["name"], sql: String = row["sql"]
+                let name: String = row["name"], sql: String = row["sql"]
                 deferred[name] = sql
-                try db.execute(sql: "DROP \(type == "trigger" ? "TRIGGER" : "INDEX") \(name.quotedDatabaseIdentifier)")
+                try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
             }
-            let searchTriggers = CustomerSearchDeferral.triggers.intersection(rows.map { $0["name"] as String })
-            if !searchTriggers.isEmpty { try CustomerSearchDeferral.begin(db, deferred: searchTriggers) }
             try Self.storeDeferredIndexes(db, deferred)
+            if deferring.contains(CustomerSearchDeferral.places) || deferring.contains(CustomerSearchDeferral.names), !(try CustomerSearchDeferral.isDeferring(db)) {
+                try CustomerSearchDeferral.begin(db, names: deferring.contains(CustomerSearchDeferral.names))
+            }
         }
         let result: T
         do { result = try body(true) } catch {
@@ -64,12 +64,12 @@ extension Replica {
         return result
     }
 
-    /// Builds the indexes and creates the triggers a bulk load dropped (``bulkLoad(deferring:rebuilding:_:)``),
-    /// writes the search box's rows of the customers it noted (``CustomerSearchDeferral/catchUp(_:)``),
+    /// Builds the indexes a bulk load dropped (``bulkLoad(deferring:rebuilding:_:)``), writes the
+    /// search box's rows of the customers it noted and ends that deferral (``CustomerSearchDeferral/end(_:)``),
     /// and forgets them; nothing to do when none is pending. Runs at every open: a load killed midway left them.
     /// - Throws: database errors (the indexes stay pending).
     func restoreDeferredIndexes() throws {
-        guard !(try pool.read { try Self.deferredIndexes($0) }).isEmpty else { return }
+        guard try pool.read({ try !Self.deferredIndexes($0).isEmpty || CustomerSearchDeferral.isDeferring($0) }) else { return }
         try pool.writeWithoutTransaction { db in
             // The sort of each `CREATE INDEX` takes up to a page cache's worth of memory on top of
             // what the load's cache left allocated: it sorts in 16 MiB runs (spilled to temporary
@@ -83,7 +83,7 @@ extension Replica {
                 where try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = ?", arguments: [name]) == 0 {
                     try db.execute(sql: sql)
                 }
-                try CustomerSearchDeferral.catchUp(db)
+                if try CustomerSearchDeferral.isDeferring(db) { try CustomerSearchDeferral.end(db) }
                 try db.execute(sql: "DELETE FROM replicaMeta WHERE key = 'deferredIndexes'")
                 return .commit
             }

@@ -362,21 +362,21 @@ enum ReplicaMigrations {
                 """)
         }
         migrator.registerMigration("v20-deferred-search-rows") { db in
-            // A transaction writing many customers (a changeset's apply) defers the search box's FTS5
-            // rows to its end (`CustomerSearchDeferral`): SQLite ends each trigger-firing statement
-            // with a savepoint release, at which FTS5 wrote a segment per customer (half of an
-            // apply's time). While `customerSearchDeferred` holds a row (only ever inside one
-            // transaction, so no other connection sees it), the two insert triggers only note the
-            // customer in `customerSearchPending`. Local, derived: nothing replicated changes.
-            // The v13 triggers, each now firing only while nothing defers it (created whether or not a
-            // bulk load killed midway had dropped them: its pending definitions are then skipped).
+            // A transaction writing many customers (a changeset's apply) or a bulk load defers the
+            // search box's FTS5 rows (`CustomerSearchDeferral`): SQLite ends each trigger-firing
+            // statement with a savepoint release, at which FTS5 wrote a segment per customer (half of
+            // an apply's time). While `customerSearchDeferred` holds a row (inside one transaction, or
+            // a bulk load that has the file to itself), the address trigger, and with `names` the
+            // customer trigger too, only note the customer in `customerSearchPending`. Local,
+            // derived: nothing replicated changes.
+            // The v13 triggers, each now firing only while nothing defers it.
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS customerSearchPending (seq INTEGER PRIMARY KEY, customerId TEXT NOT NULL UNIQUE);
-                CREATE TABLE customerSearchDeferred (deferred INTEGER NOT NULL);
+                CREATE TABLE customerSearchDeferred (names INTEGER NOT NULL);
                 DROP TRIGGER IF EXISTS customerSearch_insert;
                 DROP TRIGGER IF EXISTS customerSearch_addressInsert;
                 CREATE TRIGGER customerSearch_insert AFTER INSERT ON customer
-                  WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN
+                  WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
                   INSERT INTO customerSearchDoc (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id);
                   DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id);
                   INSERT INTO customerSearchText (rowid, name, place)
@@ -392,7 +392,7 @@ enum ReplicaMigrations {
                 """)
             try db.execute(sql: """
                 CREATE TRIGGER customerSearchDeferred_insert AFTER INSERT ON customer
-                  WHEN NEW._created IS NOT NULL AND EXISTS (SELECT 1 FROM customerSearchDeferred) BEGIN
+                  WHEN NEW._created IS NOT NULL AND EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
                   INSERT INTO customerSearchPending (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id);
                 END;
                 CREATE TRIGGER customerSearchDeferred_addressInsert AFTER INSERT ON customerAddress
