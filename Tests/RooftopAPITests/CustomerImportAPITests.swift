@@ -112,4 +112,26 @@ import Testing
             #expect(try await importCSV(client, body, query: "?map=a%3DfirstName", contentType: "application/x-ndjson").status == .badRequest)
         }
     }
+
+    @Test func anotherSystemsKeysAreRejectedUntilTheSystemIsNamed() async throws {
+        try await API.withAPI { client, replica in
+            #expect(try await importCSV(client, Self.csv).status == .ok)
+            // Another DMS numbering its customers A-1, A-2, … too.
+            let other = """
+                Ref,First Name,lastName,email
+                A-1,Kai,Brandt,kai@example.com
+                A-3,Lu,Ferro,lu@example.com
+
+                """
+            let rejected = try API.body(try await importCSV(client, other))
+            #expect(rejected["customersCreated"] == .number(0) && rejected["alreadyImported"] == .number(0), "\(rejected)")
+            guard case .array(let lines)? = rejected["rejected"] else { Issue.record("no rejected lines"); return }
+            #expect(lines.count == 2 && lines.first?.objectValue?["line"] == .number(2))
+            let named = try API.body(try await importCSV(client, other, query: "?map=Ref%3DexternalId&map=First%20Name%3DfirstName&externalSystem=dms-b"))
+            #expect(named["customersCreated"] == .number(2) && named["rejected"] == [], "\(named)")
+            #expect(try replica.searchCustomers("kai brandt", limit: 5).count == 1)
+            let blank = try await importCSV(client, other, query: "?map=Ref%3DexternalId&externalSystem=%20")
+            #expect(blank.status == .badRequest && blank.headers[.contentType] == "application/problem+json")
+        }
+    }
 }

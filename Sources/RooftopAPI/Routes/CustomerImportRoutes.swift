@@ -11,7 +11,9 @@ import RooftopStore
 /// streams. The same importer as the CLI (``CustomerImporter``): CSV columns named like the
 /// customer's fields or mapped with repeated `map=column=field` query parameters
 /// (`?map=First%20Name=firstName`); each row is written whole or not at all; a row already imported
-/// (its `id`, else same `externalId`, else same content) is counted, not written again.
+/// (its `id`, else same `externalId`, else same content) is counted, not written again; a row whose
+/// `externalId` was imported before from other values is rejected. `externalSystem=NAME` names the
+/// system whose keys the `externalId` column holds (two systems' `rec-1` are two customers).
 ///
 /// Answers 200 with `{"customersCreated": int, "alreadyImported": int, "rejected": [{"line": int,
 /// "reason": string}], "ignoredColumns": [string]}`, rejected lines numbered as in the file (a CSV's
@@ -28,8 +30,12 @@ struct CustomerImportRoutes: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.post(RouterPath(Self.path)) { request, _ in
-            try ListParameters.refuseUnknown(request, allowed: ["map"])
+            try ListParameters.refuseUnknown(request, allowed: ["map", "externalSystem"])
             let mapping = try Self.mapping(request.uri.queryParameters.getAll("map").map { String($0) })
+            let externalSystem = request.uri.queryParameters.get("externalSystem")
+            if let externalSystem, externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || externalSystem.count > 200 {
+                throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "externalSystem: expected a name of 1 to 200 characters")
+            }
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: Self.maxBytes) } catch {
                 throw ProblemDetails(.contentTooLarge, code: "CONTENT_TOO_LARGE",
@@ -42,6 +48,7 @@ struct CustomerImportRoutes: Sendable {
                 do {
                     var importer = try CustomerImporter(replica: replica, mapping: mapping)
                     importer.format = format
+                    importer.externalSystem = externalSystem
                     return try importer.importData(data, name: "the body")
                 } catch let error as CustomerImportError {
                     throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: error.description)

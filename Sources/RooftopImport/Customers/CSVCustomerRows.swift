@@ -1,4 +1,5 @@
 import CSV
+import Crypto
 import Foundation
 import RooftopModel
 import RooftopStore
@@ -32,6 +33,8 @@ struct CSVCustomerRows: CustomerRowSource {
     let path: String
     let header: [String]
     let fieldOf: [Int: String]
+    /// The system the file's `externalId`s number (``CustomerImporter/externalSystem``).
+    let externalSystem: String?
     private(set) var rows = 0
     /// Fields in the header: a row with another count is rejected (RFC 4180 §2.4).
     var fieldCount: Int { header.count }
@@ -40,7 +43,7 @@ struct CSVCustomerRows: CustomerRowSource {
 
     /// - Throws: ``CustomerImportError`` when the stream cannot be read, is not CSV with a header, or
     ///   no column names (or is mapped to) a field.
-    init(_ stream: InputStream?, name path: String, mapping: [String: String]) throws {
+    init(_ stream: InputStream?, name path: String, mapping: [String: String], externalSystem: String? = nil) throws {
         guard let stream else { throw CustomerImportError("\(path): cannot be read") }
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
             throw CustomerImportError("\(path): not a CSV file with a header row" + (stream.hasBytesAvailable ? "" : " (an empty file)"))
@@ -48,6 +51,7 @@ struct CSVCustomerRows: CustomerRowSource {
         guard let header = reader.headerRow else { throw CustomerImportError("\(path): empty file") }
         self.stream = stream
         self.path = path
+        self.externalSystem = externalSystem
         self.header = header
         fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
             let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
@@ -73,8 +77,8 @@ struct CSVCustomerRows: CustomerRowSource {
             if fieldCount != row.count {
                 throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (a quote left open?)")
             }
-            let (id, input) = try Self.customer(values, rowContent: content)
-            return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil)
+            let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem)
+            return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil, keyed: keyed)
         } catch {
             return .rejected(error)
         }
@@ -87,8 +91,9 @@ struct CSVCustomerRows: CustomerRowSource {
     }
 
     /// A row's customer, and its id: its `id` when a UUID, else from `externalId` (or a non-UUID
-    /// `id`), else from the row's content.
-    static func customer(_ values: [String: String], rowContent: [String]) throws(FieldInputError) -> (RowID, CustomerInput) {
+    /// `id`) and `externalSystem` (with the ``ExternalKey``), else from the row's content.
+    static func customer(_ values: [String: String], rowContent: [String], externalSystem: String? = nil)
+        throws(FieldInputError) -> (RowID, CustomerInput, ExternalKey?) {
         var json: [String: JSONValue] = [:]
         for spec in CRMSchema.customer.fields {
             guard let cell = values[spec.name] else { continue }
@@ -129,7 +134,10 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         let ownID = values["id"].flatMap { RowID($0) }
         let external = values["externalId"] ?? (ownID == nil ? values["id"] : nil)
-        let key = ownID.map { "id:" + $0.string } ?? external.map { "csv:" + $0 } ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
+        // Another system's keys are another namespace (`csv:` alone stays the key of a file imported
+        // without one, so its reruns find what it created).
+        let keyOf = { (external: String) in externalSystem.map { "csv-system:" + $0 + "\u{1F}" + external } ?? "csv:" + external }
+        let key = ownID.map { "id:" + $0.string } ?? external.map(keyOf) ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
         var input = try CustomerInput(json: json)
         if let createdAt = values["createdAt"] {
             guard let normalised = Timestamp.normaliseDateTime(createdAt) else {
@@ -139,7 +147,14 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
         input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
-        return (ownID ?? StableID.make(key), input)
+        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, contentHash: contentHash(values)) } : nil
+        return (ownID ?? StableID.make(key), input, keyed)
+    }
+
+    /// SHA-256 of a row's fields (name, value), in name order: column order and unmapped columns aside.
+    static func contentHash(_ values: [String: String]) -> Data {
+        let text = values.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "\u{1F}")
+        return Data(SHA256.hash(data: Array(text.utf8)))
     }
 
     /// `true`/`false`, `yes`/`no`, `1`/`0`, letter case aside; nil for anything else.

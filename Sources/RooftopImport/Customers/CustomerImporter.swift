@@ -39,6 +39,12 @@ public struct CustomerImporter {
     /// creating them (default true; `rooftop import customers --no-duplicate-check` turns it off for
     /// a first load into an empty replica).
     public var checkDuplicates = true
+    /// The system whose keys the file's `externalId` column holds (CSV; `rooftop import customers
+    /// --external-system`, REST `externalSystem=`). Ids derive from the key within this system's
+    /// namespace: two systems' `rec-1` are two customers. Default nil: the namespace of every file
+    /// imported without one. A row whose `externalId` was imported before from another row (another
+    /// system numbering the same way) is rejected with its line, never silently counted as imported.
+    public var externalSystem: String?
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
     /// - Throws: ``CustomerImportError`` when a mapping names a field that is not one of ``fields``.
@@ -110,7 +116,7 @@ public struct CustomerImporter {
         var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
         var valid = 0, picked = 0, pickedKnown = 0
         while let row = pass.next() {
-            if case .customer(let id, let input, _) = row {
+            if case .customer(let id, let input, _, _) = row {
                 valid += 1
                 if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
                     picked += 1
@@ -148,9 +154,10 @@ public struct CustomerImporter {
     /// The rows of `stream` in ``format``.
     private func rowSource(_ stream: InputStream?, name path: String) throws -> any CustomerRowSource {
         switch format {
-        case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping)
+        case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem)
         case .jsonl:
             guard mapping.isEmpty else { throw CustomerImportError("--map maps CSV columns: a JSON Lines file names the fields themselves") }
+            guard externalSystem == nil else { throw CustomerImportError("an external system names the system of a CSV's externalId column: JSON Lines carries ids") }
             return try JSONLinesCustomerRows(stream, name: path)
         }
     }
@@ -185,6 +192,12 @@ public struct CustomerImporter {
         }
     }
 
+    /// A keyed row whose `externalId` names a customer made from another row.
+    static func keyTaken(_ keyed: ExternalKey, earlier: String) -> FieldInputError {
+        FieldInputError(pointer: "/externalId", reason: "\(keyed.externalId) was \(earlier) with other values: not written. "
+                        + "A file from another system that numbers its customers the same way: name that system (--external-system NAME; REST externalSystem=NAME)")
+    }
+
     /// Rows a transaction holds in a bulk load (``bulkLoad``, with the replica to itself): a page of an
     /// index takes many rows before it is written, not one or two.
     public static let bulkBatchSize = 20_000
@@ -196,8 +209,9 @@ public struct CustomerImporter {
         progress(0)
         // Rows of the batch in flight: whether each was imported before is checked in the batch's
         // own transaction (one transaction per batch, not a read per row).
-        var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, children: [ChildID], writes: [LocalWrite])] = []
-        var batchIDs = Set<RowID>(), batchChildIDs = Set<RowID>()
+        var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, keyed: ExternalKey?, children: [ChildID], writes: [LocalWrite])] = []
+        // The batch's customer ids, with the hash of a keyed row (``ExternalKey``).
+        var batchIDs: [RowID: Data?] = [:], batchChildIDs = Set<RowID>()
         func flush() throws {
             guard !batch.isEmpty else { return }
             let (created, known, matched, rejected) = try replica.transaction { tx in
@@ -206,10 +220,18 @@ public struct CustomerImporter {
                 // written 3,000 writes a call (the clock, version vector and merge checks once a
                 // call, not per row; what a call returns is held until it ends).
                 var unchecked: [LocalWrite] = []
-                rows: for (index, (line, id, input, ownID, children, writes)) in batch.enumerated() {
+                rows: for (index, (line, id, input, ownID, keyed, children, writes)) in batch.enumerated() {
                     // A large batch takes seconds: the bar counts the rows done, not read.
                     if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
-                    if try tx.isKnown(CRMSchema.customer, id: id) { known += 1; continue }
+                    if try tx.isKnown(CRMSchema.customer, id: id) {
+                        // The same key from another row: another system's numbering, not this row again.
+                        if let keyed, let stored = try tx.importedRowHash(customer: id), stored != keyed.contentHash {
+                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))").reported(line: line))
+                        } else {
+                            known += 1
+                        }
+                        continue
+                    }
                     // A phone or address id another customer holds (a file from before a merge moved
                     // it): this row is rejected, not the batch.
                     for child in children where try tx.isKnown(child.entity, id: child.id) {
@@ -229,6 +251,7 @@ public struct CustomerImporter {
                     } else {
                         _ = try tx.write(writes)
                     }
+                    if let keyed { try tx.recordImportedRow(customer: id, contentHash: keyed.contentHash) }
                     created += 1
                 }
                 if !unchecked.isEmpty { _ = try tx.write(unchecked) }
@@ -250,16 +273,17 @@ public struct CustomerImporter {
                 switch row {
                 case .blank: break  // nothing to import, nothing wrong
                 case .rejected(let error): throw error
-                case .customer(let id, let input, let ownID):
-                    if batchIDs.contains(id) {
+                case .customer(let id, let input, let ownID, let keyed):
+                    if let earlier = batchIDs[id] {
+                        if let keyed, let earlier, earlier != keyed.contentHash { throw Self.keyTaken(keyed, earlier: "on an earlier line") }
                         report.alreadyImported += 1
                     } else {
                         let children = Self.childIDs(input)
                         if let taken = children.first(where: { batchChildIDs.contains($0.id) }) {
                             throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
                         }
-                        batch.append((line, id, input, ownID, children, try service.customerCreationWrites(input, id: id)))
-                        batchIDs.insert(id)
+                        batch.append((line, id, input, ownID, keyed, children, try service.customerCreationWrites(input, id: id)))
+                        batchIDs[id] = .some(keyed?.contentHash)
                         batchChildIDs.formUnion(children.map(\.id))
                     }
                 }

@@ -25,9 +25,19 @@ enum CustomerRow {
     /// A valid customer and the id it gets (re-running the file gives the same id); `ownID` when
     /// the row names the customer's id itself (a Rooftop export: a customer record, restored as it
     /// is, not a new contact the duplicate check attaches to another).
-    case customer(RowID, CustomerInput, ownID: Bool)
+    /// `keyed` when the id derives from the source system's `externalId` (CSV).
+    case customer(RowID, CustomerInput, ownID: Bool, keyed: ExternalKey? = nil)
     /// Not importable: the first bad value's JSON Pointer (empty for the whole line) and reason.
     case rejected(FieldInputError)
+}
+
+/// A row keyed by its source system's `externalId` (CSV): its customer id derives from the key (and
+/// the `--external-system` naming that system), so a rerun finds the customer; `contentHash`
+/// (SHA-256 of the row's fields, 32 bytes) tells the same row again from another record under the
+/// same key, such as another system numbering its customers the same way.
+struct ExternalKey: Equatable {
+    let externalId: String
+    let contentHash: Data
 }
 
 /// One pass over an import file: its data rows in order, in constant memory.

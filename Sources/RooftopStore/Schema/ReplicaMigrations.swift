@@ -401,6 +401,19 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v21-imported-customer-rows") { db in
+            // A customer an import created from a row keyed by its source system's `externalId`, with a
+            // SHA-256 of that row's fields: a rerun finds the customer by the id the key derives, and the
+            // hash tells the same row again (already imported) from another record under the same key
+            // (another system's numbering: rejected, not silently skipped). Local: nothing replicated
+            // changes. The row goes with its customer (an erasure, a purge).
+            try db.execute(sql: """
+                CREATE TABLE importedCustomerRow (customerId TEXT PRIMARY KEY, contentHash BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TRIGGER importedCustomerRow_purge AFTER DELETE ON customer BEGIN
+                  DELETE FROM importedCustomerRow WHERE customerId = OLD.id;
+                END;
+                """)
+        }
         return migrator
     }
 

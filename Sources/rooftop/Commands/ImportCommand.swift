@@ -72,7 +72,10 @@ struct ImportCommand: ParsableCommand {
                 JSON Lines (.jsonl, .ndjson, or --format jsonl): one Customer object per line, as \
                 `rooftop export customers --format jsonl` writes it: every phone, address, tag and consent flag. \
                 A row is written whole or not at all; running the same file again (or after an interruption) writes nothing \
-                twice, and a customer already here is left as it is. `rooftop fixtures generate --csv` writes the CSV format. \
+                twice, and a customer already here is left as it is. A CSV's externalId is its source system's key: the \
+                customer's id derives from it, and a row whose externalId was imported before from another row is rejected; \
+                a file from another system numbering its customers the same way is imported with --external-system NAME. \
+                `rooftop fixtures generate --csv` writes the CSV format. \
                 When no node or other command has the replica open, the import has it to itself (others wait) and loads in \
                 bulk: large transactions, and the indexes it does not read built at the end.
                 """)
@@ -85,6 +88,9 @@ struct ImportCommand: ParsableCommand {
         @Option(name: .customLong("matches"), help: ArgumentHelp("Write the rows attached to an existing customer to this CSV file: line,customerId,probability.",
                                                                 valueName: "file"))
         var matchesFile: String?
+        @Option(help: ArgumentHelp("The system whose keys the CSV's externalId column holds (a DMS's name): two systems' keys name different customers.",
+                                   valueName: "name"))
+        var externalSystem: String?
 
         func run() throws {
             var mapping: [String: String] = [:]
@@ -97,6 +103,8 @@ struct ImportCommand: ParsableCommand {
                 return parsed
             } ?? CustomerFileFormat.implied(byPath: file)
             if fileFormat == .jsonl && !map.isEmpty { throw CLIError("--map maps CSV columns: a JSON Lines file names the fields themselves") }
+            if fileFormat == .jsonl && externalSystem != nil { throw CLIError("--external-system names the system of a CSV's externalId column: a JSON Lines file carries ids") }
+            if let externalSystem, externalSystem.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("--external-system needs a name") }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             if let matchesFile { try requireWritableFile(matchesFile, notTheSameAs: file) }  // before a long import, not after; nothing written yet
             let replica = try data.openReplica()
@@ -121,6 +129,7 @@ struct ImportCommand: ParsableCommand {
                 importer.format = fileFormat
                 importer.dataLines = total
                 importer.checkDuplicates = !noDuplicateCheck
+                importer.externalSystem = externalSystem
                 importer.samplingProgress = { sampling.update($0) }
                 importer.estimatingModel = {
                     sampling.finish(total)

@@ -1,0 +1,96 @@
+import Foundation
+import RooftopImport
+import RooftopModel
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// A CSV's `externalId` is its source system's key: a rerun finds what that key created, another
+/// row under the same key (another system numbering its customers the same way) is rejected with its
+/// line, never counted as already imported, and `externalSystem` gives a system its own keys.
+@Suite struct ExternalKeyTests {
+    static let dmsA = """
+        externalId,firstName,lastName,email,city
+        rec-1,Ann,Lee,ann.lee@example.com,Chicago
+        rec-2,Bob,Marsh,bob.marsh@example.com,Boston
+        rec-3,Cara,Diaz,cara.diaz@example.com,Denver
+
+        """
+
+    /// Another DMS: the same keys for other people, and rec-3 as DMS A wrote it (columns in another order).
+    static let dmsB = """
+        lastName,externalId,firstName,email,city
+        Okafor,rec-1,Ngozi,ngozi.okafor@example.com,Austin
+        Quist,rec-2,Pavel,pavel.quist@example.com,Tulsa
+        Diaz,rec-3,Cara,cara.diaz@example.com,Denver
+
+        """
+
+    @Test func anotherSystemsRowUnderAKeyImportedBeforeIsRejectedWithItsLineNotSkipped() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let a = try CustomerCSVTests.file(Self.dmsA, in: t.directory, "a.csv")
+        let b = try CustomerCSVTests.file(Self.dmsB, in: t.directory, "b.csv")
+        var importer = try CustomerImporter(replica: t.replica)
+        #expect(try importer.importFile(at: a).customersCreated == 3)
+        let report = try importer.importFile(at: b)
+        #expect(report.customersCreated == 0 && report.alreadyImported == 1)  // rec-3: the same row again
+        #expect(report.rejected.count == 2)
+        #expect(report.rejected.allSatisfy { $0.contains("/externalId: rec-") && $0.contains("was imported before") && $0.contains("--external-system") })
+        #expect(report.rejected.first?.hasPrefix("line 2: /externalId: rec-1") == true)
+        #expect(try t.replica.customerCount() == 3)
+        #expect(try t.replica.searchCustomers("okafor").isEmpty)
+
+        // Named as its own system, the file's keys are its own: its people are created, and a rerun finds them.
+        importer.externalSystem = "dms-b"
+        let named = try importer.importFile(at: b)
+        #expect(named.customersCreated + named.customersMatched == 3 && named.rejected.isEmpty)
+        #expect(try t.replica.searchCustomers("ngozi okafor").count == 1)
+        let again = try importer.importFile(at: b)
+        #expect(again.customersCreated == 0 && again.alreadyImported == named.customersCreated && again.rejected.isEmpty)
+        // DMS A's file again, without a system: its own keys, nothing twice.
+        importer.externalSystem = nil
+        let rerunA = try importer.importFile(at: a)
+        #expect(rerunA.alreadyImported == 3 && rerunA.rejected.isEmpty)
+    }
+
+    @Test func aKeyRepeatedWithOtherValuesInOneFileRejectsTheLaterLine() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let path = try CustomerCSVTests.file("""
+            externalId,firstName,lastName,email
+            k1,Dana,Holt,dana.holt@example.com
+            k1,Dana,Holt,dana.holt@example.com
+            k1,Eli,Stone,eli.stone@example.com
+
+            """, in: t.directory)
+        let report = try CustomerImporter(replica: t.replica).importFile(at: path)
+        #expect(report.customersCreated == 1 && report.alreadyImported == 1)
+        #expect(report.rejected.count == 1 && report.rejected.first?.hasPrefix("line 4: /externalId: k1 was on an earlier line") == true)
+    }
+
+    @Test func anErasedCustomersImportRecordGoesWithHer() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let a = try CustomerCSVTests.file(Self.dmsA, in: t.directory, "a.csv")
+        _ = try CustomerImporter(replica: t.replica).importFile(at: a)
+        let ann = try #require(try t.replica.searchCustomers("ann lee").first?.customer.id)
+        #expect(try t.replica.transaction { try $0.importedRowHash(customer: ann) }?.count == 32)
+        _ = try t.replica.erase(customer: ann)
+        #expect(try t.replica.transaction { try $0.importedRowHash(customer: ann) } == nil)
+        // Her row again is neither rejected nor brought back.
+        let rerun = try CustomerImporter(replica: t.replica).importFile(at: a)
+        #expect(rerun.alreadyImported == 3 && rerun.rejected.isEmpty && rerun.customersCreated == 0)
+        #expect(try t.replica.searchCustomers("ann lee").isEmpty)
+    }
+
+    @Test func anExternalSystemIsRefusedForJSONLines() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let path = try CustomerCSVTests.file("{\"firstName\":\"Ann\"}\n", in: t.directory, "c.jsonl")
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.format = .jsonl
+        importer.externalSystem = "dms-b"
+        #expect(throws: CustomerImportError.self) { try importer.importFile(at: path) }
+    }
+}
