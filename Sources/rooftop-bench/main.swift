@@ -214,7 +214,7 @@ if phases.contains("bootstrap") || phases.contains("bootstrap-paged") {
 //    10 interactions each), and resuming after a kill at 50% (simulated: the first half of the changesets applied).
 let bootstrapCustomers = customers
 let interactionsPerCustomer = 10
-let origin = try await TestCluster(rooftops: ["north", "south", "east"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
+let origin = try await TestCluster(rooftops: ["north", "south", "east", "west"], clock: ManualWallClock(milliseconds: SystemWallClock().nowMilliseconds()))
 let source = try Replica(path: origin.directory.path("north-boot.sqlite"), rooftop: RooftopID(rawValue: "north")!)
 var interactionNumber = 0
 for start in stride(from: 0, to: bootstrapCustomers, by: batch) {

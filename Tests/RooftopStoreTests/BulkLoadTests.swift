@@ -175,4 +175,46 @@ import Testing
         #expect(try Self.pending(reopened) == nil)
         #expect(try reopened.searchCustomers("munoz chicago").map { $0.customer["firstName"] } == [.text("José")])
     }
+
+    /// Every interaction's and VIN's full-text row: id, then its words, in docid order.
+    static func textRows(_ replica: Replica) throws -> [[String?]] {
+        try replica.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.interactionId, t.subject, t.content FROM customerInteractionText t JOIN customerInteractionDoc d ON d.docid = t.rowid ORDER BY d.docid
+                """).map { [$0[0], $0[1], $0[2]] }
+                + Row.fetchAll(db, sql: "SELECT d.vehicleId, t.vin FROM vinSearchText t JOIN vinSearchDoc d ON d.docid = t.rowid ORDER BY d.docid").map { [$0[0], $0[1]] }
+        }
+    }
+
+    @Test func aChangesetOfManyInteractionsAndVehiclesAppliesTheTextRowsTheOriginWroteOneByOne() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let ana = try north.replica.createCustomer(try Self.person("Ana", "Peña", city: "Chicago"))
+        for i in 0..<20 {
+            try north.replica.write([LocalWrite(.insert, CRMSchema.customerInteraction, id: RowID("00000000-0000-7000-8000-\(String(format: "%012d", i))")!,
+                                                values: ["customerId": .text(ana.string), "subject": .text("Service visit \(i)"),
+                                                         "content": .text(i % 2 == 0 ? "Brake pads and rotors" : "Oil change, tire rotation")])])
+            // A VIN with a check digit per 49 CFR 565 is not needed here: the index holds what is stored.
+            try north.replica.write([LocalWrite(.insert, CRMSchema.vehicle, id: RowID("00000000-0000-7000-9000-\(String(format: "%012d", i))")!,
+                                                values: ["vin": .text("1HGCM82633A\(String(format: "%06d", 100_000 + i))"), "make": .text("Honda")])])
+        }
+        // One interaction edited after it was written: its row holds the new words (and keeps its
+        // place: an update of a row noted in the same apply leaves it to the deferral's end).
+        try north.replica.write([LocalWrite(.update, CRMSchema.customerInteraction, id: RowID("00000000-0000-7000-8000-000000000003")!,
+                                            values: ["content": .text("Transmission flush")])])
+        // Customers written after Ana, one renamed since: the search box's rows in the same order too.
+        for i in 0..<16 { _ = try north.replica.createCustomer(try Self.person("Given\(i)", "Lake", city: "Peoria")) }
+        try north.replica.write([LocalWrite(.update, CRMSchema.customer, id: ana, values: ["lastName": .text("Peña-Ruiz")])])
+        let changeset = try north.replica.changeset(origin: north.replica.rooftop, after: .zero, limit: 100_000)
+        try south.replica.apply(changeset)
+        let rows = try Self.textRows(south.replica), expected = try Self.textRows(north.replica)
+        #expect(rows.count == 40 && rows == expected)
+        #expect(rows.contains { $0.last == "Transmission flush" })
+        let people = try Self.searchRows(south.replica), peopleAtNorth = try Self.searchRows(north.replica)
+        #expect(people.count == 17 && people == peopleAtNorth)
+        #expect(people.first?[1] == "ana pena-ruiz ")
+        #expect(try south.replica.pool.read { try Int.fetchOne($0, sql: "SELECT (SELECT count(*) FROM customerInteractionTextPending) + (SELECT count(*) FROM vinSearchPending)") } == 0)
+        // The VINs are found by their last 6 as at the origin.
+        #expect(try south.replica.searchCustomers("100007").count == (try north.replica.searchCustomers("100007").count))
+    }
 }

@@ -2,7 +2,8 @@ import GRDB
 import RooftopModel
 import RooftopReplication
 
-/// The search box's full-text rows written once for many customers, not row by row.
+/// The search box's full-text rows written once for many customers, not row by row (and, since
+/// migration `v22-deferred-text-rows`, the interactions' words and the VINs' trigrams with them).
 ///
 /// The triggers of migration `v13-customer-search-index` write a customer's FTS5 row as each
 /// customer and each address is written, and SQLite ends every such statement with a savepoint
@@ -27,13 +28,18 @@ enum CustomerSearchDeferral {
     /// duplicate check reads names as it imports), or names and places.
     static let places = "customerSearch_addressInsert", names = "customerSearch_insert"
 
-    /// The new customers and addresses from which a write or an apply defers their search rows.
+    /// The new rows with full-text rows (customers, addresses, interactions, vehicles) from which a
+    /// write or an apply defers those rows.
     static let minimumInserts = 16
 
-    /// True when `inserts` hold at least ``minimumInserts`` inserts of customers or addresses.
+    /// The tables whose inserts write full-text rows: the search box's (customers and their
+    /// addresses' cities), the interactions' words (migration v11) and the VINs' trigrams (v13).
+    static let indexedTables: Set<String> = [CRMSchema.customer.table, CRMSchema.customerAddress.table,
+                                             CRMSchema.customerInteraction.table, CRMSchema.vehicle.table]
+
+    /// True when `inserts` hold at least ``minimumInserts`` inserts into ``indexedTables``.
     static func worthDeferring(_ inserts: some Sequence<(kind: RowChange.Kind, table: String)>) -> Bool {
-        inserts.lazy.filter { $0.kind == .insert && ($0.table == CRMSchema.customer.table || $0.table == CRMSchema.customerAddress.table) }
-            .prefix(minimumInserts).count == minimumInserts
+        inserts.lazy.filter { $0.kind == .insert && indexedTables.contains($0.table) }.prefix(minimumInserts).count == minimumInserts
     }
 
     /// True while some write defers the search rows (a bulk load, or the caller's own transaction).
@@ -80,6 +86,32 @@ enum CustomerSearchDeferral {
               WHERE c._created IS NOT NULL
               ORDER BY d.docid;
             DELETE FROM customerSearchPending;
+            """)
+        // Interactions and VINs noted with `names` (migration v22): each a document if it has none,
+        // then its row written anew (an update of the row in the same transaction may have written one).
+        try db.execute(sql: """
+            INSERT INTO customerInteractionDoc (interactionId)
+              SELECT p.interactionId FROM customerInteractionTextPending p JOIN customerInteraction i ON i.id = p.interactionId
+              WHERE i._created IS NOT NULL AND i._deleted IS NULL AND NOT EXISTS (SELECT 1 FROM customerInteractionDoc d WHERE d.interactionId = p.interactionId)
+              ORDER BY p.seq;
+            DELETE FROM customerInteractionText WHERE rowid IN
+              (SELECT d.docid FROM customerInteractionTextPending p JOIN customerInteractionDoc d ON d.interactionId = p.interactionId);
+            INSERT INTO customerInteractionText (rowid, subject, content)
+              SELECT d.docid, i.subject, i.content FROM customerInteractionTextPending p
+              JOIN customerInteractionDoc d ON d.interactionId = p.interactionId JOIN customerInteraction i ON i.id = p.interactionId
+              WHERE i._created IS NOT NULL AND i._deleted IS NULL
+              ORDER BY d.docid;
+            DELETE FROM customerInteractionTextPending;
+            INSERT INTO vinSearchDoc (vehicleId)
+              SELECT p.vehicleId FROM vinSearchPending p JOIN vehicle v ON v.id = p.vehicleId
+              WHERE v.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vinSearchDoc d WHERE d.vehicleId = p.vehicleId)
+              ORDER BY p.seq;
+            DELETE FROM vinSearchText WHERE rowid IN (SELECT d.docid FROM vinSearchPending p JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId);
+            INSERT INTO vinSearchText (rowid, vin)
+              SELECT d.docid, v.vin FROM vinSearchPending p JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId JOIN vehicle v ON v.id = p.vehicleId
+              WHERE v.vin IS NOT NULL
+              ORDER BY d.docid;
+            DELETE FROM vinSearchPending;
             """)
     }
 }

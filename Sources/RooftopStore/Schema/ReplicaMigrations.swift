@@ -414,6 +414,70 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v22-deferred-text-rows") { db in
+            // The interactions' and VINs' FTS5 rows deferred as the customers' are (v20,
+            // `CustomerSearchDeferral`): while `customerSearchDeferred` holds a row with `names`, an
+            // inserted interaction or vehicle is only noted, and its row written at the end of the
+            // transaction with the others. Their v6 and v16 insert triggers, now firing only while
+            // nothing defers them. Local, derived: nothing replicated changes.
+            try db.execute(sql: """
+                CREATE TABLE customerInteractionTextPending (seq INTEGER PRIMARY KEY, interactionId TEXT NOT NULL UNIQUE);
+                CREATE TABLE vinSearchPending (seq INTEGER PRIMARY KEY, vehicleId TEXT NOT NULL UNIQUE);
+                DROP TRIGGER IF EXISTS customerInteractionText_insert;
+                CREATE TRIGGER customerInteractionText_insert AFTER INSERT ON customerInteraction
+                  WHEN NEW._created IS NOT NULL AND NEW._deleted IS NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
+                  INSERT INTO customerInteractionDoc (interactionId) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id);
+                  INSERT INTO customerInteractionText (rowid, subject, content)
+                    VALUES ((SELECT docid FROM customerInteractionDoc WHERE interactionId = NEW.id), NEW.subject, NEW.content);
+                END;
+                CREATE TRIGGER customerInteractionTextDeferred_insert AFTER INSERT ON customerInteraction
+                  WHEN NEW._created IS NOT NULL AND NEW._deleted IS NULL AND EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
+                  INSERT INTO customerInteractionTextPending (interactionId) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM customerInteractionTextPending WHERE interactionId = NEW.id);
+                END;
+                DROP TRIGGER IF EXISTS vinSearch_insert;
+                CREATE TRIGGER vinSearch_insert AFTER INSERT ON vehicle
+                  WHEN NEW.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
+                  INSERT INTO vinSearchDoc (vehicleId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  INSERT INTO vinSearchText (rowid, vin) VALUES ((SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id), NEW.vin);
+                END;
+                -- An update of a row noted in the same transaction leaves it to the deferral's end, which
+                -- writes it from its final values: written here, it would take a document (docid) before
+                -- the rows noted ahead of it.
+                DROP TRIGGER IF EXISTS customerSearch_update;
+                CREATE TRIGGER customerSearch_update AFTER UPDATE OF firstName, lastName, businessName, _created ON customer
+                  WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id) BEGIN
+                  INSERT INTO customerSearchDoc (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id);
+                  DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id);
+                  INSERT INTO customerSearchText (rowid, name, place)
+                    VALUES ((SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id), rooftop_fold(coalesce(NEW.firstName, '') || ' ' || coalesce(NEW.lastName, '') || ' ' || coalesce(NEW.businessName, '')),
+                            (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = NEW.id AND a._created IS NOT NULL AND a._deleted IS NULL));
+                END;
+                DROP TRIGGER IF EXISTS customerInteractionText_update;
+                CREATE TRIGGER customerInteractionText_update AFTER UPDATE OF subject, content, _created, _deleted ON customerInteraction
+                  WHEN NOT EXISTS (SELECT 1 FROM customerInteractionTextPending WHERE interactionId = NEW.id) BEGIN
+                  DELETE FROM customerInteractionText WHERE rowid = (SELECT docid FROM customerInteractionDoc WHERE interactionId = OLD.id);
+                  INSERT INTO customerInteractionDoc (interactionId) SELECT NEW.id WHERE NEW._created IS NOT NULL AND NEW._deleted IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id);
+                  INSERT INTO customerInteractionText (rowid, subject, content)
+                    SELECT d.docid, NEW.subject, NEW.content FROM customerInteractionDoc d
+                    WHERE d.interactionId = NEW.id AND NEW._created IS NOT NULL AND NEW._deleted IS NULL;
+                END;
+                DROP TRIGGER IF EXISTS vinSearch_update;
+                CREATE TRIGGER vinSearch_update AFTER UPDATE OF vin ON vehicle
+                  WHEN NOT EXISTS (SELECT 1 FROM vinSearchPending WHERE vehicleId = NEW.id) BEGIN
+                  INSERT INTO vinSearchDoc (vehicleId) SELECT NEW.id WHERE NEW.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  INSERT INTO vinSearchText (rowid, vin) SELECT docid, NEW.vin FROM vinSearchDoc WHERE vehicleId = NEW.id AND NEW.vin IS NOT NULL;
+                END;
+                CREATE TRIGGER vinSearchDeferred_insert AFTER INSERT ON vehicle
+                  WHEN NEW.vin IS NOT NULL AND EXISTS (SELECT 1 FROM customerSearchDeferred WHERE names) BEGIN
+                  INSERT INTO vinSearchPending (vehicleId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM vinSearchPending WHERE vehicleId = NEW.id);
+                END;
+                """)
+        }
         return migrator
     }
 
