@@ -44,6 +44,22 @@ import Testing
         #expect(try t.replica.customerCount() == 2)
     }
 
+    @Test func aRejectedRowIsReportedAtItsLineInTheFileAfterNotesOfSeveralLines() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        // Row 2's note spans three lines (LF: lines 3–5), row 3's two (CRLF: lines 6–7): row 4 is line 8.
+        let path = try Self.file("externalId,firstName,lastName,email,notes\n"
+                                 + "n1,Ann,Lee,ann@example.com,plain\n"
+                                 + "n2,Bob,Ray,bob@example.com,\"Called twice:\nfirst about the recall,\nthen about tires\"\n"
+                                 + "n3,Cy,Day,cy@example.com,\"Prefers SMS\r\nafter 5 pm\"\n"
+                                 + "n4,Dee,Fox,not-an-email,\n", in: t.directory)
+        let report = try CustomerImporter(replica: t.replica).importFile(at: path)
+        #expect(report.customersCreated == 3)
+        #expect(report.rejected == ["line 8: /email: expected an e-mail address"])
+        let bob = try #require(try t.replica.searchCustomers("bob ray").first)
+        #expect(bob.customer["notes"] == .text("Called twice:\nfirst about the recall,\nthen about tires"))
+    }
+
     @Test func anInterruptedImportRunAgainCompletesWithoutDuplicates() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

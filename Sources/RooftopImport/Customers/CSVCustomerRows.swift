@@ -38,7 +38,11 @@ struct CSVCustomerRows: CustomerRowSource {
     private(set) var rows = 0
     /// Fields in the header: a row with another count is rejected (RFC 4180 §2.4).
     var fieldCount: Int { header.count }
-    var line: Int { rows + 1 }
+    /// The file line the row returned last starts on: a quoted field may hold line breaks (a note
+    /// of several lines), so a row can span several lines and the next starts after them.
+    private(set) var line = 1
+    /// The file line the next row starts on.
+    private var nextLine: Int
     var ignoredColumns: [String] { header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element) }
 
     /// - Throws: ``CustomerImportError`` when the stream cannot be read, is not CSV with a header, or
@@ -51,6 +55,7 @@ struct CSVCustomerRows: CustomerRowSource {
         guard let header = reader.headerRow else { throw CustomerImportError("\(path): empty file") }
         self.stream = stream
         self.path = path
+        nextLine = 2 + Self.lineBreaks(in: header)
         self.externalSystem = externalSystem
         self.header = header
         fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
@@ -66,6 +71,8 @@ struct CSVCustomerRows: CustomerRowSource {
     mutating func next() -> CustomerRow? {
         guard let row = reader.next() else { return nil }
         rows += 1
+        line = nextLine
+        nextLine += 1 + Self.lineBreaks(in: row)
         var values: [String: String] = [:]
         for (index, field) in fieldOf where index < row.count {
             let value = row[index].trimmedWhitespace
@@ -86,7 +93,7 @@ struct CSVCustomerRows: CustomerRowSource {
 
     func checkEnd(importing: Bool) throws {
         if let error = reader.error, stream.streamStatus == .error {
-            throw CustomerImportError("\(path): unreadable after line \(rows + 1) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
+            throw CustomerImportError("\(path): unreadable after line \(line) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
         }
     }
 
@@ -155,6 +162,19 @@ struct CSVCustomerRows: CustomerRowSource {
     static func contentHash(_ values: [String: String]) -> Data {
         let text = values.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "\u{1F}")
         return Data(SHA256.hash(data: Array(text.utf8)))
+    }
+
+    /// The line breaks inside a row's fields (CRLF, LF or CR each one; RFC 4180 §2.6).
+    static func lineBreaks(in fields: [String]) -> Int {
+        var breaks = 0
+        for field in fields {
+            var previous: UInt8 = 0
+            for byte in field.utf8 {
+                if byte == 10 && previous != 13 || byte == 13 { breaks += 1 }
+                previous = byte
+            }
+        }
+        return breaks
     }
 
     /// `true`/`false`, `yes`/`no`, `1`/`0`, letter case aside; nil for anything else.
