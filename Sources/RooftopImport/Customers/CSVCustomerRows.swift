@@ -64,7 +64,7 @@ struct CSVCustomerRows: CustomerRowSource {
             return Self.fields.contains(clean) ? (index, clean) : nil
         })
         guard !fieldOf.isEmpty else {
-            throw CustomerImportError("\(path): no column names a customer field: name them \(Self.fields.dropFirst(2).prefix(6).joined(separator: ", ")), ... or map them with --map column=field")
+            throw CustomerImportError("\(path): no column names a customer field: name them \(Self.fields.dropFirst(2).prefix(6).joined(separator: ", ")), ... or map them, column=field (CLI --map, REST map=)")
         }
     }
 

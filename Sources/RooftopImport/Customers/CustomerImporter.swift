@@ -50,7 +50,7 @@ public struct CustomerImporter {
     /// - Throws: ``CustomerImportError`` when a mapping names a field that is not one of ``fields``.
     public init(replica: Replica, mapping: [String: String] = [:]) throws(CustomerImportError) {
         for (column, field) in mapping where !Self.fields.contains(field) {
-            throw CustomerImportError("--map \(column)=\(field): \(field) is not a customer field (one of \(Self.fields.joined(separator: ", ")))")
+            throw CustomerImportError("map \(column)=\(field): \(field) is not a customer field (one of \(Self.fields.joined(separator: ", ")))")
         }
         self.replica = replica
         self.mapping = mapping
@@ -156,7 +156,7 @@ public struct CustomerImporter {
         switch format {
         case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem)
         case .jsonl:
-            guard mapping.isEmpty else { throw CustomerImportError("--map maps CSV columns: a JSON Lines file names the fields themselves") }
+            guard mapping.isEmpty else { throw CustomerImportError("a column mapping (map column=field) maps CSV columns: a JSON Lines file names the fields themselves") }
             guard externalSystem == nil else { throw CustomerImportError("an external system names the system of a CSV's externalId column: JSON Lines carries ids") }
             return try JSONLinesCustomerRows(stream, name: path)
         }
