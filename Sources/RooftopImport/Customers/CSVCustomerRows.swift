@@ -143,7 +143,8 @@ struct CSVCustomerRows: CustomerRowSource {
         let external = values["externalId"] ?? (ownID == nil ? values["id"] : nil)
         // Another system's keys are another namespace (`csv:` alone stays the key of a file imported
         // without one, so its reruns find what it created).
-        let keyOf = { (external: String) in externalSystem.map { "csv-system:" + $0 + "\u{1F}" + external } ?? "csv:" + external }
+        let system = externalSystem.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        let keyOf = { (external: String) in system.map { "csv-system:" + $0 + "\u{1F}" + external } ?? "csv:" + external }
         let key = ownID.map { "id:" + $0.string } ?? external.map(keyOf) ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
         var input = try CustomerInput(json: json)
         if let createdAt = values["createdAt"] {

@@ -45,6 +45,9 @@ public struct CustomerImporter {
     /// imported without one. A row whose `externalId` was imported before from another row (another
     /// system numbering the same way) is rejected with its line, never silently counted as imported.
     public var externalSystem: String?
+    /// The longest ``externalSystem`` name (characters); letter case and surrounding spaces aside
+    /// (`DMS-B` and `dms-b` are one system).
+    public static let externalSystemMaximumLength = 200
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
     /// - Throws: ``CustomerImportError`` when a mapping names a field that is not one of ``fields``.
@@ -165,6 +168,9 @@ public struct CustomerImporter {
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
     /// names the input in errors.
     func importStreams(name path: String, open: () -> InputStream?, progress: (Int) -> Void) throws -> ImportReport {
+        if let externalSystem, !(1...Self.externalSystemMaximumLength).contains(externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).count) {
+            throw CustomerImportError("an external system's name has 1 to \(Self.externalSystemMaximumLength) characters")
+        }
         try ImportFileCheck.check(open(), name: path, format: format)
         var pass = try rowSource(open(), name: path)
         var report = ImportReport()
@@ -193,9 +199,16 @@ public struct CustomerImporter {
     }
 
     /// A keyed row whose `externalId` names a customer made from another row.
-    static func keyTaken(_ keyed: ExternalKey, earlier: String) -> FieldInputError {
-        FieldInputError(pointer: "/externalId", reason: "\(keyed.externalId) was \(earlier) with other values: not written. "
-                        + "A file from another system that numbers its customers the same way: name that system (--external-system NAME; REST externalSystem=NAME)")
+    static func keyTaken(_ keyed: ExternalKey, earlier: String, hint: String? = nil) -> FieldInputError {
+        FieldInputError(pointer: "/externalId", reason: "\(keyed.externalId) was \(earlier) with other values: not written" + (hint.map { ". " + $0 } ?? ""))
+    }
+
+    /// What a row whose key was imported before from other values is told to do.
+    var keyTakenHint: String {
+        if let externalSystem {
+            return "This import names its system \(externalSystem): a file from yet another system needs a name of its own"
+        }
+        return "A file from another system that numbers its customers the same way: name that system (--external-system NAME; REST externalSystem=NAME)"
     }
 
     /// Rows a transaction holds in a bulk load (``bulkLoad``, with the replica to itself): a page of an
@@ -211,7 +224,7 @@ public struct CustomerImporter {
         // own transaction (one transaction per batch, not a read per row).
         var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, keyed: ExternalKey?, children: [ChildID], writes: [LocalWrite])] = []
         // The batch's customer ids, with the hash of a keyed row (``ExternalKey``).
-        var batchIDs: [RowID: Data?] = [:], batchChildIDs = Set<RowID>()
+        var batchIDs: [RowID: (line: Int, hash: Data?)] = [:], batchChildIDs = Set<RowID>()
         func flush() throws {
             guard !batch.isEmpty else { return }
             let (created, known, matched, rejected) = try replica.transaction { tx in
@@ -226,7 +239,7 @@ public struct CustomerImporter {
                     if try tx.isKnown(CRMSchema.customer, id: id) {
                         // The same key from another row: another system's numbering, not this row again.
                         if let keyed, let stored = try tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))").reported(line: line))
+                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: keyTakenHint).reported(line: line))
                         } else {
                             known += 1
                         }
@@ -275,7 +288,7 @@ public struct CustomerImporter {
                 case .rejected(let error): throw error
                 case .customer(let id, let input, let ownID, let keyed):
                     if let earlier = batchIDs[id] {
-                        if let keyed, let earlier, earlier != keyed.contentHash { throw Self.keyTaken(keyed, earlier: "on an earlier line") }
+                        if let keyed, let hash = earlier.hash, hash != keyed.contentHash { throw Self.keyTaken(keyed, earlier: "on line \(earlier.line)") }
                         report.alreadyImported += 1
                     } else {
                         let children = Self.childIDs(input)
@@ -283,7 +296,7 @@ public struct CustomerImporter {
                             throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
                         }
                         batch.append((line, id, input, ownID, keyed, children, try service.customerCreationWrites(input, id: id)))
-                        batchIDs[id] = .some(keyed?.contentHash)
+                        batchIDs[id] = (line, keyed?.contentHash)
                         batchChildIDs.formUnion(children.map(\.id))
                     }
                 }
