@@ -63,6 +63,21 @@ import Testing
         #expect(rerunA.alreadyImported == 3 && rerunA.rejected.isEmpty)
     }
 
+    @Test func aRowTypedAnotherWayIsTheSameRowAgain() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let first = try CustomerCSVTests.file("externalId,firstName,lastName,email,phone\nd-1,Ann,Lee,Ann.Lee@Example.com,(312) 555-0101\n", in: t.directory, "1.csv")
+        let again = try CustomerCSVTests.file("phone,email,lastName,firstName,externalId\n+13125550101,ann.lee@example.com,Lee,Ann,d-1\n", in: t.directory, "2.csv")
+        let changed = try CustomerCSVTests.file("externalId,firstName,lastName,email,phone\nd-1,Ann,Lee,ann@newmail.example,(312) 555-0101\n", in: t.directory, "3.csv")
+        let importer = try CustomerImporter(replica: t.replica)
+        #expect(try importer.importFile(at: first).customersCreated == 1)
+        let report = try importer.importFile(at: again)
+        #expect(report.alreadyImported == 1 && report.rejected.isEmpty, "\(report.rejected)")
+        // A changed e-mail is other values: rejected, and the customer is left as she is.
+        #expect(try importer.importFile(at: changed).rejected.first?.contains("An import never changes a customer") == true)
+        #expect(try t.replica.searchCustomers("ann lee").first?.customer["email"] == .text("ann.lee@example.com"))
+    }
+
     @Test func aKeyRepeatedWithOtherValuesInOneFileRejectsTheLaterLine() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

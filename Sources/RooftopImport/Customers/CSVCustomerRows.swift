@@ -155,14 +155,20 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
         input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
-        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, contentHash: contentHash(values)) } : nil
+        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, contentHash: contentHash(input)) } : nil
         return (ownID ?? StableID.make(key), input, keyed)
     }
 
-    /// SHA-256 of a row's fields (name, value), in name order: column order and unmapped columns aside.
-    static func contentHash(_ values: [String: String]) -> Data {
-        let text = values.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "\u{1F}")
-        return Data(SHA256.hash(data: Array(text.utf8)))
+    /// SHA-256 of the customer a row describes, as it would be stored (E.164 phone, e-mail as
+    /// normalised, dates): the values by field name, the phone's and the address's, the tags. Column
+    /// order, unmapped columns and how a value was typed (`312-555-0101`, `+13125550101`) aside.
+    static func contentHash(_ input: CustomerInput) -> Data {
+        func text(_ fields: [String: FieldValue]) -> String {
+            fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        }
+        let parts = [text(input.fields)] + (input.phones ?? []).map { "phone:" + text($0.fields) }
+            + (input.addresses ?? []).map { "address:" + text($0.fields) } + ["tags:" + (input.tags ?? []).joined(separator: "\u{1F}")]
+        return Data(SHA256.hash(data: Array(parts.joined(separator: "\u{1E}").utf8)))
     }
 
     /// The line breaks inside a row's fields (CRLF, LF or CR each one; RFC 4180 §2.6).

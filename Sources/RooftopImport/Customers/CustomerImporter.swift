@@ -239,7 +239,8 @@ public struct CustomerImporter {
                     if try tx.isKnown(CRMSchema.customer, id: id) {
                         // The same key from another row: another system's numbering, not this row again.
                         if let keyed, let stored = try tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: keyTakenHint).reported(line: line))
+                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: "An import never changes a customer. " + keyTakenHint)
+                                .reported(line: line))
                         } else {
                             known += 1
                         }
