@@ -1,4 +1,5 @@
 import RooftopCRM
+import RooftopImport
 import RooftopModel
 
 /// The hand-written operations of the OpenAPI document: customers, journeys, interactions,
@@ -80,7 +81,7 @@ enum CRMOperations {
                               "schema": ["type": "array", "maxItems": 64, "items": ["type": "string", "pattern": "^.+=.+$", "maxLength": 256]],
                               "description": "column=field, repeated"],
                              ["name": "externalSystem", "in": "query", "required": false,
-                              "schema": ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"],
+                              "schema": ["type": "string", "minLength": 1, "maxLength": .number(Double(CustomerImporter.externalSystemMaximumLength)), "pattern": "\\S"],
                               "description": "the system whose keys the CSV's externalId column holds (a DMS's name): two systems' keys name different customers"]],
                 body: ["type": "string", "maxLength": 8388608], bodyType: "text/csv", alsoBodyTypes: CustomerImportRoutes.jsonLinesTypes,
                 ok: Doc.response(object(["customersCreated": ["type": "integer", "minimum": 0], "customersMatched": ["type": "integer", "minimum": 0],

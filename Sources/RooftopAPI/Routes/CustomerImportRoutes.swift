@@ -33,8 +33,8 @@ struct CustomerImportRoutes: Sendable {
             try ListParameters.refuseUnknown(request, allowed: ["map", "externalSystem"])
             let mapping = try Self.mapping(request.uri.queryParameters.getAll("map").map { String($0) })
             let externalSystem = request.uri.queryParameters.get("externalSystem")
-            if let externalSystem, externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || externalSystem.count > 200 {
-                throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "externalSystem: expected a name of 1 to 200 characters")
+            if let problem = externalSystem.flatMap(CustomerImporter.externalSystemProblem) {
+                throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "externalSystem: " + problem)
             }
             let buffer: ByteBuffer
             do { buffer = try await request.body.collect(upTo: Self.maxBytes) } catch {

@@ -49,6 +49,14 @@ public struct CustomerImporter {
     /// (`DMS-B` and `dms-b` are one system).
     public static let externalSystemMaximumLength = 200
 
+    /// What is wrong with `name` as an ``externalSystem`` (the CLI and REST check it before reading
+    /// a file), or nil: 1 to ``externalSystemMaximumLength`` characters once surrounding spaces are
+    /// trimmed.
+    public static func externalSystemProblem(_ name: String) -> String? {
+        (1...externalSystemMaximumLength).contains(name.trimmingCharacters(in: .whitespacesAndNewlines).count)
+            ? nil : "expected a name of 1 to \(externalSystemMaximumLength) characters"
+    }
+
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
     /// - Throws: ``CustomerImportError`` when a mapping names a field that is not one of ``fields``.
     public init(replica: Replica, mapping: [String: String] = [:]) throws(CustomerImportError) {
@@ -168,9 +176,7 @@ public struct CustomerImporter {
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
     /// names the input in errors.
     func importStreams(name path: String, open: () -> InputStream?, progress: (Int) -> Void) throws -> ImportReport {
-        if let externalSystem, !(1...Self.externalSystemMaximumLength).contains(externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).count) {
-            throw CustomerImportError("an external system's name has 1 to \(Self.externalSystemMaximumLength) characters")
-        }
+        if let problem = externalSystem.flatMap(Self.externalSystemProblem) { throw CustomerImportError("external system: " + problem) }
         try ImportFileCheck.check(open(), name: path, format: format)
         var pass = try rowSource(open(), name: path)
         var report = ImportReport()
@@ -205,10 +211,8 @@ public struct CustomerImporter {
 
     /// What a row whose key was imported before from other values is told to do.
     var keyTakenHint: String {
-        if let externalSystem {
-            return "This import names its system \(externalSystem): a file from yet another system needs a name of its own"
-        }
-        return "A file from another system that numbers its customers the same way: name that system (--external-system NAME; REST externalSystem=NAME)"
+        "An import never changes a customer. " + (externalSystem.map { "This import names its system \($0): a file from yet another system needs a name of its own" }
+            ?? "A file from another system that numbers its customers the same way: name that system (--external-system NAME; REST externalSystem=NAME)")
     }
 
     /// Rows a transaction holds in a bulk load (``bulkLoad``, with the replica to itself): a page of an
@@ -239,8 +243,7 @@ public struct CustomerImporter {
                     if try tx.isKnown(CRMSchema.customer, id: id) {
                         // The same key from another row: another system's numbering, not this row again.
                         if let keyed, let stored = try tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: "An import never changes a customer. " + keyTakenHint)
-                                .reported(line: line))
+                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: keyTakenHint).reported(line: line))
                         } else {
                             known += 1
                         }

@@ -418,7 +418,7 @@ enum ReplicaMigrations {
             // The interactions' and VINs' FTS5 rows deferred as the customers' are (v20,
             // `CustomerSearchDeferral`): while `customerSearchDeferred` holds a row with `names`, an
             // inserted interaction or vehicle is only noted, and its row written at the end of the
-            // transaction with the others. Their v6 and v16 insert triggers, now firing only while
+            // transaction with the others. Their insert triggers (v11, v13), now firing only while
             // nothing defers them. Local, derived: nothing replicated changes.
             try db.execute(sql: """
                 CREATE TABLE customerInteractionTextPending (seq INTEGER PRIMARY KEY, interactionId TEXT NOT NULL UNIQUE);

@@ -104,10 +104,7 @@ struct ImportCommand: ParsableCommand {
             } ?? CustomerFileFormat.implied(byPath: file)
             if fileFormat == .jsonl && !map.isEmpty { throw CLIError("--map maps CSV columns: a JSON Lines file names the fields themselves") }
             if fileFormat == .jsonl && externalSystem != nil { throw CLIError("--external-system names the system of a CSV's externalId column: a JSON Lines file carries ids") }
-            if let externalSystem, externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw CLIError("--external-system needs a name") }
-            if let externalSystem, externalSystem.trimmingCharacters(in: .whitespacesAndNewlines).count > CustomerImporter.externalSystemMaximumLength {
-                throw CLIError("--external-system: a name of at most \(CustomerImporter.externalSystemMaximumLength) characters")
-            }
+            if let problem = externalSystem.flatMap(CustomerImporter.externalSystemProblem) { throw CLIError("--external-system: " + problem) }
             try requireReadableFile(file)  // a missing or unreadable file: one-line reason, nothing read yet
             if let matchesFile { try requireWritableFile(matchesFile, notTheSameAs: file) }  // before a long import, not after; nothing written yet
             let replica = try data.openReplica()
