@@ -1,5 +1,5 @@
 import Foundation
-import RooftopImport
+@testable import RooftopImport
 import RooftopModel
 import RooftopStore
 import RooftopTesting
@@ -102,9 +102,10 @@ import Testing
         #expect(try t.replica.transaction { try $0.importedRowHash(customer: ann) }?.count == 32)
         _ = try t.replica.erase(customer: ann)
         #expect(try t.replica.transaction { try $0.importedRowHash(customer: ann) } == nil)
-        // Her row again is neither rejected nor brought back.
+        // Her row again is not brought back, and the report says why (not "already imported").
         let rerun = try CustomerImporter(replica: t.replica).importFile(at: a)
-        #expect(rerun.alreadyImported == 3 && rerun.rejected.isEmpty && rerun.customersCreated == 0)
+        #expect(rerun.alreadyImported == 2 && rerun.customersCreated == 0)
+        #expect(rerun.rejected == ["line 2: customer \(ann.string) was erased here (a DSAR erasure): not imported again"])
         #expect(try t.replica.searchCustomers("ann lee").isEmpty)
     }
 
@@ -116,5 +117,30 @@ import Testing
         importer.format = .jsonl
         importer.externalSystem = "dms-b"
         #expect(throws: CustomerImportError.self) { try importer.importFile(at: path) }
+    }
+
+    /// A row imported before the rooftop was part of its key (under `csv:` and the key alone) is found
+    /// by that id in this rooftop's ledger: a rerun writes nothing twice; other values are rejected.
+    @Test func aKeyImportedBeforeTheRooftopWasInItsIdIsFoundInThisRooftopsLedger() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        // DMS A's rows as an earlier version imported them: ids from `csv:` and the key, in the ledger.
+        let rows = [["rec-1", "Ann", "Lee", "ann.lee@example.com", "Chicago"], ["rec-2", "Bob", "Marsh", "bob.marsh@example.com", "Boston"],
+                    ["rec-3", "Cara", "Diaz", "cara.diaz@example.com", "Denver"]]
+        for row in rows {
+            let values = Dictionary(uniqueKeysWithValues: zip(["externalId", "firstName", "lastName", "email", "city"], row))
+            let (id, input, keyed) = try CSVCustomerRows.customer(values, rowContent: row, rooftop: "north")
+            let key = try #require(keyed)
+            #expect(key.earlierID != id)
+            _ = try t.replica.createCustomer(input, id: key.earlierID)
+            try t.replica.transaction { try $0.recordImportedRow(customer: key.earlierID, contentHash: key.contentHash) }
+        }
+        let a = try CustomerCSVTests.file(Self.dmsA, in: t.directory, "a.csv")
+        let rerun = try CustomerImporter(replica: t.replica).importFile(at: a)
+        #expect(rerun.alreadyImported == 3 && rerun.customersCreated == 0 && rerun.customersMatched == 0 && rerun.rejected.isEmpty, "\(rerun)")
+        let b = try CustomerCSVTests.file(Self.dmsB, in: t.directory, "b.csv")
+        let other = try CustomerImporter(replica: t.replica).importFile(at: b)
+        #expect(other.rejected.count == 2 && other.alreadyImported == 1 && other.customersCreated == 0, "\(other)")
+        #expect(try t.replica.customerCount() == 3)
     }
 }

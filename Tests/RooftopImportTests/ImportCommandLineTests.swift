@@ -86,4 +86,36 @@ import Testing
             #expect(failed != 0 && text.split(separator: "\n").count == 1 && text.contains(reason), "\(text)")
         }
     }
+
+    /// A script sees rejected rows: the import writes the others, lists every rejected line in line
+    /// order (rows rejected as read and as written, together) and exits 1; an export read back lists
+    /// none of its own columns as unmapped.
+    @Test func rejectedRowsAreListedInLineOrderAndTheImportExitsOne() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let data = t.directory.url.path
+        let first = t.directory.path("first.csv"), second = t.directory.path("second.csv")
+        try Data("externalId,firstName,lastName,email\nk9,Carla,Diaz,carla@example.com\n".utf8).write(to: URL(fileURLWithPath: first))
+        let (firstStatus, firstOutput) = try Self.run(["import", "customers", "--data", data, first])
+        #expect(firstStatus == 0, "\(firstOutput)")
+        // Line 2 is rejected as it is written (k9 holds Carla), line 3 as it is read.
+        try Data("externalId,firstName,lastName,email\nk9,Zed,Quinn,zed@example.com\nk2,Bob,Marsh,not-an-email\nk3,Dee,Holt,dee@example.com\n".utf8)
+            .write(to: URL(fileURLWithPath: second))
+        let (status, output) = try Self.run(["import", "customers", "--data", data, second])
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("1 customer created") && output.contains("2 row(s) rejected"), "\(output)")
+        let line2 = try #require(output.range(of: "rejected line 2: /externalId"), "\(output)")
+        let line3 = try #require(output.range(of: "rejected line 3: /email"), "\(output)")
+        #expect(line2.lowerBound < line3.lowerBound, "\(output)")
+        #expect(try t.replica.customerCount() == 2)
+
+        // Export → import into another rooftop: every column is read or known to be the export's own.
+        let south = try TestReplica("south")
+        defer { south.remove() }
+        let export = t.directory.path("export.csv")
+        let (exportStatus, exportOutput) = try Self.run(["export", "customers", "--data", data, "-o", export])
+        #expect(exportStatus == 0, "\(exportOutput)")
+        let (roundStatus, round) = try Self.run(["import", "customers", "--data", south.directory.url.path, export])
+        #expect(roundStatus == 0 && round.contains("2 customers created") && !round.contains("columns not imported"), "\(round)")
+    }
 }

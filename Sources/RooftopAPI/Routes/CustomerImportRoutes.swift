@@ -11,8 +11,9 @@ import RooftopStore
 /// streams. The same importer as the CLI (``CustomerImporter``): CSV columns named like the
 /// customer's fields or mapped with repeated `map=column=field` query parameters
 /// (`?map=First%20Name=firstName`); each row is written whole or not at all; a row already imported
-/// (its `id`, else same `externalId`, else same content) is counted, not written again; a row whose
-/// `externalId` was imported before from other values is rejected. `externalSystem=NAME` names the
+/// (its `id`, else the same `externalId` imported at this rooftop, else the same content) is counted,
+/// not written again; a row whose `externalId` was imported here before from other values, or of a
+/// customer erased here, is rejected (`sync-protocol/import-ids.md`). `externalSystem=NAME` names the
 /// system whose keys the `externalId` column holds (two systems' `rec-1` are two customers).
 ///
 /// Answers 200 with `{"customersCreated": int, "alreadyImported": int, "rejected": [{"line": int,

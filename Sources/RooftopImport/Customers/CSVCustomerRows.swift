@@ -35,6 +35,8 @@ struct CSVCustomerRows: CustomerRowSource {
     let fieldOf: [Int: String]
     /// The system the file's `externalId`s number (``CustomerImporter/externalSystem``).
     let externalSystem: String?
+    /// The importing rooftop's id: part of a keyed row's id (``key(externalId:system:rooftop:)``).
+    let rooftop: String
     private(set) var rows = 0
     /// Fields in the header: a row with another count is rejected (RFC 4180 §2.4).
     var fieldCount: Int { header.count }
@@ -43,11 +45,25 @@ struct CSVCustomerRows: CustomerRowSource {
     private(set) var line = 1
     /// The file line the next row starts on.
     private var nextLine: Int
-    var ignoredColumns: [String] { header.enumerated().filter { fieldOf[$0.offset] == nil }.map(\.element) }
+    /// Columns no field reads, but for ``exportOnlyColumns``.
+    var ignoredColumns: [String] {
+        header.enumerated().filter { fieldOf[$0.offset] == nil && !Self.exportOnlyColumns.contains(Self.columnName($0.element)) }.map(\.element)
+    }
+
+    /// Columns `rooftop export customers` writes that an import does not write, so a round trip does
+    /// not list them as unmapped: `loyaltyPoints` (the balance comes from the loyalty ledger's events,
+    /// which the file does not hold), `homeRooftop` (a created customer's home is the importing
+    /// rooftop) and `updatedAt` (the time of the write).
+    static let exportOnlyColumns: Set = ["loyaltyPoints", "homeRooftop", "updatedAt"]
+
+    /// A header cell as a column name: surrounding spaces and a byte-order mark aside.
+    static func columnName(_ cell: String) -> String {
+        cell.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
+    }
 
     /// - Throws: ``CustomerImportError`` when the stream cannot be read, is not CSV with a header, or
     ///   no column names (or is mapped to) a field.
-    init(_ stream: InputStream?, name path: String, mapping: [String: String], externalSystem: String? = nil) throws {
+    init(_ stream: InputStream?, name path: String, mapping: [String: String], externalSystem: String? = nil, rooftop: String) throws {
         guard let stream else { throw CustomerImportError("\(path): cannot be read") }
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
             throw CustomerImportError("\(path): not a CSV file with a header row" + (stream.hasBytesAvailable ? "" : " (an empty file)"))
@@ -57,9 +73,10 @@ struct CSVCustomerRows: CustomerRowSource {
         self.path = path
         nextLine = 2 + Self.lineBreaks(in: header)
         self.externalSystem = externalSystem
+        self.rooftop = rooftop
         self.header = header
         fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
-            let clean = name.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\u{FEFF}", with: "")
+            let clean = Self.columnName(name)
             if let field = mapping[clean] { return (index, field) }
             return Self.fields.contains(clean) ? (index, clean) : nil
         })
@@ -84,7 +101,7 @@ struct CSVCustomerRows: CustomerRowSource {
             if fieldCount != row.count {
                 throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (a quote left open?)")
             }
-            let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem)
+            let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem, rooftop: rooftop)
             return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil, keyed: keyed)
         } catch {
             return .rejected(error)
@@ -99,7 +116,7 @@ struct CSVCustomerRows: CustomerRowSource {
 
     /// A row's customer, and its id: its `id` when a UUID, else from `externalId` (or a non-UUID
     /// `id`) and `externalSystem` (with the ``ExternalKey``), else from the row's content.
-    static func customer(_ values: [String: String], rowContent: [String], externalSystem: String? = nil)
+    static func customer(_ values: [String: String], rowContent: [String], externalSystem: String? = nil, rooftop: String)
         throws(FieldInputError) -> (RowID, CustomerInput, ExternalKey?) {
         var json: [String: JSONValue] = [:]
         for spec in CRMSchema.customer.fields {
@@ -141,11 +158,9 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         let ownID = values["id"].flatMap { RowID($0) }
         let external = values["externalId"] ?? (ownID == nil ? values["id"] : nil)
-        // Another system's keys are another namespace (`csv:` alone stays the key of a file imported
-        // without one, so its reruns find what it created).
-        let system = externalSystem.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-        let keyOf = { (external: String) in system.map { "csv-system:" + $0 + "\u{1F}" + external } ?? "csv:" + external }
-        let key = ownID.map { "id:" + $0.string } ?? external.map(keyOf) ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
+        let key = ownID.map { "id:" + $0.string }
+            ?? external.map { Self.key(externalId: $0, system: externalSystem, rooftop: rooftop) }
+            ?? "csv-row:" + rowContent.joined(separator: "\u{1F}")
         var input = try CustomerInput(json: json)
         if let createdAt = values["createdAt"] {
             guard let normalised = Timestamp.normaliseDateTime(createdAt) else {
@@ -155,8 +170,29 @@ struct CSVCustomerRows: CustomerRowSource {
         }
         input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
         input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
-        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, contentHash: contentHash(input)) } : nil
+        let keyed = ownID == nil ? external.map {
+            ExternalKey(externalId: $0, contentHash: contentHash(input), earlierID: StableID.make(earlierKey(externalId: $0, system: externalSystem)))
+        } : nil
         return (ownID ?? StableID.make(key), input, keyed)
+    }
+
+    /// The key a row's id derives from when it is keyed by `externalId`: the importing `rooftop`, the
+    /// `system` (trimmed, lower case; empty when none is named) and the key, joined by U+001F
+    /// (`sync-protocol/import-ids.md`). The rooftop is part of it: two stores' DMSs both number
+    /// from `rec-1`, and one id for both would make two people one customer after sync.
+    static func key(externalId: String, system: String?, rooftop: String) -> String {
+        "csv@" + rooftop + "\u{1F}" + (system.map(normalisedSystem) ?? "") + "\u{1F}" + externalId
+    }
+
+    /// The key rows were imported under before the rooftop was part of it; an id derived from it is
+    /// looked up in this rooftop's ledger of imported rows only (``ExternalKey/earlierID``).
+    static func earlierKey(externalId: String, system: String?) -> String {
+        system.map { "csv-system:" + normalisedSystem($0) + "\u{1F}" + externalId } ?? "csv:" + externalId
+    }
+
+    /// A system's name as keys use it: letter case and surrounding white space aside.
+    static func normalisedSystem(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
     /// SHA-256 of the customer a row describes, as it would be stored (E.164 phone, e-mail as

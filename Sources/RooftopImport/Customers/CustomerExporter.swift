@@ -14,8 +14,9 @@ public struct CustomerExporter {
     /// The CSV header: `id`, every customer field the importer reads, the primary phone and address
     /// (else the first),
     /// the loyalty balance and tier, `tags` (``CSVCustomerRows/tagsCell(_:)``), and the read-only
-    /// `homeRooftop`, `createdAt`, `updatedAt`.
-    public static let columns = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
+    /// `homeRooftop`, `createdAt`, `updatedAt`. No `externalId`: a customer does not keep its source
+    /// system's key (`sync-protocol/import-ids.md`); `id` is what an import restores it by.
+    public static let columns = ["id", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
                                  "consentToCall", "consentDate", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
                                  "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
                                  "sourceType", "leadScore", "lifetimeValue", "status", "notes", "loyaltyPoints", "loyaltyTier", "tags",
@@ -140,7 +141,6 @@ public struct CustomerExporter {
         let address = record.addresses.first { $0["primary"] == .integer(1) } ?? record.addresses.first
         return columns.map { column in
             switch column {
-            case "externalId": ""
             case "id": c.id.string
             case "phone": phone?["number"].textValue ?? ""
             case "phoneType": phone?["type"].textValue ?? ""

@@ -17,9 +17,10 @@ import RooftopStore
 ///   e-mails, dates); a row with an invalid value is not written and is reported with its line number
 ///   and reason (`line 12: /email: not an e-mail address`); the others are.
 /// - **Re-runnable**: a row's id is its own `id` (an exported file), else derives from its
-///   `externalId`, else from its content, so running the same file again, or again after an
-///   interruption, writes nothing twice (`alreadyImported`). A customer already here (or erased
-///   here) is counted, never changed nor brought back.
+///   `externalId` and the importing rooftop, else from its content (`sync-protocol/import-ids.md`),
+///   so running the same file again, or again after an interruption, writes nothing twice
+///   (`alreadyImported`). A customer already here is counted, never changed; a row of a customer
+///   erased here is rejected, never brought back.
 /// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
 /// - **No second customer**: a row that confidently duplicates a customer already in the replica (or
 ///   an earlier row) attaches to it: nothing is written, `customersMatched` counts it and `matches` names
@@ -41,7 +42,7 @@ public struct CustomerImporter {
     public var checkDuplicates = true
     /// The system whose keys the file's `externalId` column holds (CSV; `rooftop import customers
     /// --external-system`, REST `externalSystem=`). Ids derive from the key within this system's
-    /// namespace: two systems' `rec-1` are two customers. Default nil: the namespace of every file
+    /// namespace at this rooftop: two systems' `rec-1` are two customers. Default nil: the namespace of every file
     /// imported without one. A row whose `externalId` was imported before from another row (another
     /// system numbering the same way) is rejected with its line, never silently counted as imported.
     public var externalSystem: String?
@@ -51,10 +52,25 @@ public struct CustomerImporter {
 
     /// What is wrong with `name` as an ``externalSystem`` (the CLI and REST check it before reading
     /// a file), or nil: 1 to ``externalSystemMaximumLength`` characters once surrounding spaces are
-    /// trimmed.
+    /// trimmed, none a control character (Unicode category Cc) or U+FFFD (what bytes that were not
+    /// UTF-8 decode to).
     public static func externalSystemProblem(_ name: String) -> String? {
-        (1...externalSystemMaximumLength).contains(name.trimmingCharacters(in: .whitespacesAndNewlines).count)
-            ? nil : "expected a name of 1 to \(externalSystemMaximumLength) characters"
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...externalSystemMaximumLength).contains(trimmed.count) else { return "expected a name of 1 to \(externalSystemMaximumLength) characters" }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{FFFD}" }) else {
+            return "expected a name without control characters or bytes that are not UTF-8"
+        }
+        return nil
+    }
+
+    /// ``externalSystemProblem(_:)`` as a JSON Schema `pattern` (ECMA-262): a character that is not
+    /// white space, none a control character or U+FFFD.
+    public static let externalSystemPattern = "^[^\\x00-\\x1F\\x7F-\\x9F\\uFFFD]*[^\\s\\x00-\\x1F\\x7F-\\x9F\\uFFFD][^\\x00-\\x1F\\x7F-\\x9F\\uFFFD]*$"
+
+    /// The id a CSV row keyed by `externalId` gets from this import: derived from this replica's
+    /// rooftop, ``externalSystem`` and the key (`sync-protocol/import-ids.md`), a UUIDv8.
+    public func customerID(externalId: String) -> RowID {
+        StableID.make(CSVCustomerRows.key(externalId: externalId, system: externalSystem, rooftop: replica.rooftop.rawValue))
     }
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
@@ -165,7 +181,7 @@ public struct CustomerImporter {
     /// The rows of `stream` in ``format``.
     private func rowSource(_ stream: InputStream?, name path: String) throws -> any CustomerRowSource {
         switch format {
-        case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem)
+        case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem, rooftop: replica.rooftop.rawValue)
         case .jsonl:
             guard mapping.isEmpty else { throw CustomerImportError("a column mapping (map column=field) maps CSV columns: a JSON Lines file names the fields themselves") }
             guard externalSystem == nil else { throw CustomerImportError("an external system names the system of a CSV's externalId column: JSON Lines carries ids") }
@@ -229,10 +245,16 @@ public struct CustomerImporter {
         var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, keyed: ExternalKey?, children: [ChildID], writes: [LocalWrite])] = []
         // The batch's customer ids, with the hash of a keyed row (``ExternalKey``).
         var batchIDs: [RowID: (line: Int, hash: Data?)] = [:], batchChildIDs = Set<RowID>()
+        // Lines of the batch in flight rejected as they were read, reported with the batch's own.
+        var readRejected: [(line: Int, reason: String)] = []
         func flush() throws {
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty else {
+                report.rejected += readRejected.map(\.reason)  // already in line order
+                readRejected.removeAll(keepingCapacity: true)
+                return
+            }
             let (created, known, matched, rejected) = try replica.transaction { tx in
-                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [String] = []
+                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = []
                 // Without the check no row reads what an earlier one wrote: the batch's rows are
                 // written 3,000 writes a call (the clock, version vector and merge checks once a
                 // call, not per row; what a call returns is held until it ends).
@@ -240,10 +262,20 @@ public struct CustomerImporter {
                 rows: for (index, (line, id, input, ownID, keyed, children, writes)) in batch.enumerated() {
                     // A large batch takes seconds: the bar counts the rows done, not read.
                     if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
-                    if try tx.isKnown(CRMSchema.customer, id: id) {
+                    let exists = try tx.isKnown(CRMSchema.customer, id: id)
+                    // A keyed row imported here before the rooftop was part of its key is found by the
+                    // id it had then, in this rooftop's ledger only (`sync-protocol/import-ids.md`).
+                    let earlier = exists ? nil : try keyed.flatMap { keyed in try tx.importedRowHash(customer: keyed.earlierID).map { (id: keyed.earlierID, hash: $0) } }
+                    if exists || earlier != nil {
+                        if exists, try tx.isErased(customer: id) {
+                            // Never brought back, and said so: not counted as imported.
+                            rejected.append((line, "line \(line): customer \(id.string) was erased here (a DSAR erasure): not imported again"))
+                            continue
+                        }
                         // The same key from another row: another system's numbering, not this row again.
-                        if let keyed, let stored = try tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                            rejected.append(Self.keyTaken(keyed, earlier: "imported before (customer \(id.string))", hint: keyTakenHint).reported(line: line))
+                        if let keyed, let stored = try earlier?.hash ?? tx.importedRowHash(customer: id), stored != keyed.contentHash {
+                            let customer = earlier?.id ?? id
+                            rejected.append((line, Self.keyTaken(keyed, earlier: "imported before (customer \(customer.string))", hint: keyTakenHint).reported(line: line)))
                         } else {
                             known += 1
                         }
@@ -252,8 +284,8 @@ public struct CustomerImporter {
                     // A phone or address id another customer holds (a file from before a merge moved
                     // it): this row is rejected, not the batch.
                     for child in children where try tx.isKnown(child.entity, id: child.id) {
-                        rejected.append(FieldInputError(pointer: child.pointer, reason: "a phone or address with this id already exists here (another customer's)")
-                            .reported(line: line))
+                        rejected.append((line, FieldInputError(pointer: child.pointer, reason: "a phone or address with this id already exists here (another customer's)")
+                            .reported(line: line)))
                         continue rows
                     }
                     // A row naming its own customer id is that customer, restored as it was; another
@@ -279,7 +311,9 @@ public struct CustomerImporter {
             report.alreadyImported += known
             report.customersMatched += matched.count
             report.matches += matched
-            report.rejected += rejected
+            // In line order with the rows rejected as they were read (a reader sees the file top down).
+            report.rejected += (readRejected + rejected).sorted { $0.line < $1.line }.map(\.reason)
+            readRejected.removeAll(keepingCapacity: true)
             batch.removeAll(keepingCapacity: true)
             batchIDs.removeAll(keepingCapacity: true)
             batchChildIDs.removeAll(keepingCapacity: true)
@@ -305,7 +339,7 @@ public struct CustomerImporter {
                     }
                 }
             } catch let error as FieldInputError {
-                report.rejected.append(error.reported(line: line))
+                readRejected.append((line, error.reported(line: line)))
             }
             if pass.rows % batchSize == 0 { try flush() }
             if pass.rows % min(batchSize, 1_000) == 0 { progress(pass.rows - batch.count) }

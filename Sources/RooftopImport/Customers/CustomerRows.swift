@@ -31,13 +31,17 @@ enum CustomerRow {
     case rejected(FieldInputError)
 }
 
-/// A row keyed by its source system's `externalId` (CSV): its customer id derives from the key (and
-/// the `--external-system` naming that system), so a rerun finds the customer; `contentHash`
-/// (SHA-256 of the row's fields, 32 bytes) tells the same row again from another record under the
-/// same key, such as another system numbering its customers the same way.
+/// A row keyed by its source system's `externalId` (CSV): its customer id derives from the key, the
+/// `--external-system` naming that system and the importing rooftop, so a rerun here finds the
+/// customer (`sync-protocol/import-ids.md`); `contentHash` (SHA-256 of the row's fields, 32 bytes)
+/// tells the same row again from another record under the same key, such as another system
+/// numbering its customers the same way.
 struct ExternalKey: Equatable {
     let externalId: String
     let contentHash: Data
+    /// The id the key gave before the rooftop was part of it: the row's customer when this
+    /// rooftop's ledger of imported rows holds it.
+    let earlierID: RowID
 }
 
 /// One pass over an import file: its data rows in order, in constant memory.

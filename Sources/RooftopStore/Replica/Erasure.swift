@@ -178,3 +178,11 @@ extension Replica {
         }
     }
 }
+
+extension StoreTransaction {
+    /// True when customer `id` was erased (a DSAR erasure applied here: its marker in `erasedCustomer`).
+    /// - Throws: database errors.
+    public func isErased(customer id: RowID) throws -> Bool {
+        try Erasure.isErased(db, customer: id.string)
+    }
+}

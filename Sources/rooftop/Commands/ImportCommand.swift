@@ -72,10 +72,12 @@ struct ImportCommand: ParsableCommand {
                 JSON Lines (.jsonl, .ndjson, or --format jsonl): one Customer object per line, as \
                 `rooftop export customers --format jsonl` writes it: every phone, address, tag and consent flag. \
                 A row is written whole or not at all; running the same file again (or after an interruption) writes nothing \
-                twice, and a customer already here is left as it is. A CSV's externalId is its source system's key: the \
-                customer's id derives from it, and a row whose externalId was imported before from another row is rejected; \
+                twice, and a customer already here is left as it is. A CSV's externalId is its source system's key at this rooftop: the \
+                customer's id derives from it and the rooftop (another store's rec-1 is another person), and a row whose externalId \
+                was imported here before from another row is rejected; \
                 a file from another system numbering its customers the same way is imported with --external-system NAME. \
                 `rooftop fixtures generate --csv` writes the CSV format. \
+                Exits 1 when a row was rejected (every rejected line is listed on stderr; the other rows are imported). \
                 When no node or other command has the replica open, the import has it to itself (others wait) and loads in \
                 bulk: large transactions, and the indexes it does not read built at the end.
                 """)
@@ -156,6 +158,10 @@ struct ImportCommand: ParsableCommand {
             }
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }
+            // A script sees that rows were left out (as `import adf` does for a file), after the report.
+            if !report.rejected.isEmpty {
+                throw CLIError("\(report.rejected.count) row(s) rejected (listed above, by line): not imported; the other rows were")
+            }
         }
 
         /// The writer's page cache during a CLI import without the duplicate check, MiB.
