@@ -48,7 +48,7 @@ public struct DealershipGenerator: Sequence, Sendable {
             if pending.isEmpty { pending = entityRecords(nextEntity); nextEntity += 1 }
             var record = pending.removeFirst()
             emitted += 1
-            record.recordID = "rec-" + String(emitted).leftPadded(to: 7)
+            record.recordID = "rec-\(generator.seed)-" + String(emitted).leftPadded(to: 7)
             return record
         }
 

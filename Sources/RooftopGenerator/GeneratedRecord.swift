@@ -11,7 +11,8 @@ public struct GeneratedRecord: Sendable, Hashable {
         case duplicate([Variation])
     }
 
-    /// `rec-0000001`, in generation order.
+    /// `rec-S-0000001` for seed S, in generation order: the seed in it, so two generated files'
+    /// records never share an `externalId` (importing both at one rooftop makes both sets of people).
     public var recordID: String
     /// `ent-0000001` (a household member: `ent-0000001-h1`).
     public var entity: String
