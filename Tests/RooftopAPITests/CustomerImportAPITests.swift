@@ -130,8 +130,8 @@ import Testing
             let named = try API.body(try await importCSV(client, other, query: "?map=Ref%3DexternalId&map=First%20Name%3DfirstName&externalSystem=dms-b"))
             #expect(named["customersCreated"] == .number(2) && named["rejected"] == [], "\(named)")
             #expect(try replica.searchCustomers("kai brandt", limit: 5).count == 1)
-            // Blank, a control character, bytes that are not UTF-8: 400 problem+json, nothing imported.
-            for bad in ["%20", "dms%0Ab", "dms%01", "dms%FF"] {
+            // Blank, a control character, bytes that are not UTF-8, two systems: 400 problem+json, nothing imported.
+            for bad in ["%20", "dms%0Ab", "dms%01", "dms%FF", "dms-a&externalSystem=dms-b"] {
                 let refused = try await importCSV(client, other, query: "?map=Ref%3DexternalId&externalSystem=" + bad)
                 #expect(refused.status == .badRequest && refused.headers[.contentType] == "application/problem+json", "\(bad)")
             }

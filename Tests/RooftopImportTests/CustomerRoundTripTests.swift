@@ -38,9 +38,9 @@ import Testing
         _ = try CustomerExporter(replica: replica, format: format).export(to: stream)
     }
 
-    /// What a rooftop's copy may differ in: where it was created and written last.
+    /// What a rooftop's copy may differ in: when it was written last.
     static func carried(_ record: CustomerRecord) -> [String: JSONValue] {
-        (record.json.objectValue ?? [:]).filter { !["homeRooftop", "updatedAt"].contains($0.key) }
+        (record.json.objectValue ?? [:]).filter { $0.key != "updatedAt" }
     }
 
     /// North seeded (``seed(_:)``) and exported in `format`: the ids and the file.
@@ -62,7 +62,8 @@ import Testing
         for id in ids {
             let original = try #require(try north.replica.customer(id: id)), copy = try #require(try south.replica.customer(id: id))
             #expect(Self.carried(copy) == Self.carried(original))
-            #expect(copy.customer["homeRooftop"] == .text("south"))
+            // Restored as it was: its home is still north.
+            #expect(copy.customer["homeRooftop"] == .text("north"))
         }
         let zoe = try #require(try south.replica.customer(id: ids[0]))
         #expect(zoe.phones.count == 3 && zoe.addresses.count == 2 && zoe.customer["doNotContact"] == .integer(1))
@@ -75,7 +76,7 @@ import Testing
         _ = try south.replica.erase(customer: ids[2])
         let afterErasure = try importer.importFile(at: path)
         #expect(afterErasure.customersCreated == 0 && afterErasure.alreadyImported == 2)
-        #expect(afterErasure.rejected.count == 1 && afterErasure.rejected.first?.contains("customer \(ids[2].string) was erased here") == true, "\(afterErasure.rejected)")
+        #expect(afterErasure.rejected.count == 1 && afterErasure.rejected.first?.contains("customer \(ids[2].string) was erased (a DSAR erasure)") == true, "\(afterErasure.rejected)")
         #expect(try south.replica.customer(id: ids[2]) == nil && south.replica.customerCount() == 2)
     }
 
@@ -89,11 +90,12 @@ import Testing
         for id in ids {
             let original = try #require(try north.replica.customer(id: id)), copy = try #require(try south.replica.customer(id: id))
             var expected = Self.carried(original), got = Self.carried(copy)
-            // CSV holds the primary phone and address (else the first), without their ids.
+            // CSV holds the primary phone and address (else the first), with their ids.
             for key in ["phoneNumbers", "addresses"] { expected[key] = nil; got[key] = nil }
             #expect(got == expected)
             let primary = { (rows: [StoredRow]) in rows.first { $0["primary"] == .integer(1) } ?? rows.first }
             #expect(copy.phones.count == min(1, original.phones.count) && copy.addresses.count == min(1, original.addresses.count))
+            #expect(copy.phones.first?.id == primary(original.phones)?.id && copy.addresses.first?.id == primary(original.addresses)?.id)
             for field in ["number", "type", "consentToCall", "consentDate"] {
                 #expect(copy.phones.first?[field] == primary(original.phones)?[field], "\(field)")
             }
@@ -204,5 +206,32 @@ import Testing
         let report = try CustomerImporter(replica: t.replica).importFile(at: broken)
         #expect(report.customersCreated == 1, "\(report)")
         #expect(report.rejected == ["line 3: 2 fields where the header has 3 (a quote left open?)", "line 4: 2 fields where the header has 3 (a quote left open?)"])
+    }
+
+    /// A cell a spreadsheet would run as a formula is written with a leading `'` (OWASP "CSV
+    /// injection"), plain signed numbers are not, and the import takes the `'` off: the values come
+    /// back as they were, `'Tis` from another system's file included.
+    @Test func cellsASpreadsheetWouldRunAreGuardedAndReadBackAsTheyWere() throws {
+        let north = try TestReplica("north"), south = try TestReplica("south")
+        defer { north.remove(); south.remove() }
+        let notes = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3", "'=kept", "'Tis Motors", "\tindented"]
+        var ids: [RowID] = []
+        for (i, note) in notes.enumerated() {
+            ids.append(try north.replica.createCustomer(try CustomerInput(json: ["firstName": "N\(i)", "lastName": "Lee", "notes": .string(note),
+                                                                                   "lifetimeValue": "-12.5", "phoneNumbers": [["number": "+13125550100"]]])))
+        }
+        let path = north.directory.path("guarded.csv")
+        try Self.export(north.replica, .csv, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for guarded in ["'=HYPERLINK", "'@SUM", "'+cmd", "'-2+3", "''=kept"] { #expect(text.contains(guarded), "\(guarded)") }
+        #expect(text.contains(",-12.5,") && text.contains(",+13125550100,") && text.contains(",'Tis Motors,") && !text.contains("''Tis"))
+        let report = try CustomerImporter(replica: south.replica).importFile(at: path)
+        #expect(report.customersCreated == notes.count && report.rejected.isEmpty, "\(report)")
+        for (id, note) in zip(ids, notes) {
+            let copy = try #require(try south.replica.customer(id: id))
+            // The import trims a cell's surrounding white space, as it always has.
+            #expect(copy.customer["notes"] == .text(note.trimmingCharacters(in: .whitespaces)), "\(note)")
+            #expect(copy.customer["lifetimeValue"] == (try north.replica.customer(id: id))?.customer["lifetimeValue"])
+        }
     }
 }

@@ -105,7 +105,7 @@ import Testing
         // Her row again is not brought back, and the report says why (not "already imported").
         let rerun = try CustomerImporter(replica: t.replica).importFile(at: a)
         #expect(rerun.alreadyImported == 2 && rerun.customersCreated == 0)
-        #expect(rerun.rejected == ["line 2: customer \(ann.string) was erased here (a DSAR erasure): not imported again"])
+        #expect(rerun.rejected == ["line 2: customer \(ann.string) was erased (a DSAR erasure): not imported again"])
         #expect(try t.replica.searchCustomers("ann lee").isEmpty)
     }
 

@@ -33,7 +33,11 @@ struct CustomerImportRoutes: Sendable {
         router.post(RouterPath(Self.path)) { request, _ in
             try ListParameters.refuseUnknown(request, allowed: ["map", "externalSystem"])
             let mapping = try Self.mapping(request.uri.queryParameters.getAll("map").map { String($0) })
-            let externalSystem = request.uri.queryParameters.get("externalSystem")
+            let systems = request.uri.queryParameters.getAll("externalSystem")
+            guard systems.count <= 1 else {
+                throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "externalSystem: named \(systems.count) times; a file holds one system's keys")
+            }
+            let externalSystem = systems.first.map { String($0) }
             if let problem = externalSystem.flatMap(CustomerImporter.externalSystemProblem) {
                 throw ProblemDetails(.badRequest, code: "VALIDATION", title: "Invalid request", detail: "externalSystem: " + problem)
             }

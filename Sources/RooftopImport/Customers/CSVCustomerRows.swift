@@ -17,10 +17,10 @@ import RooftopStore
 ///   `street` … `country`); the JSON Lines format carries them all.
 struct CSVCustomerRows: CustomerRowSource {
     /// The fields a column can map to.
-    static let fields = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                         "consentToCall", "consentDate", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
-                         "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
-                         "sourceType", "leadScore", "lifetimeValue", "status", "notes", "createdAt", "loyaltyTier", "tags"]
+    static let fields = ["id", "externalId", "contactType", "firstName", "lastName", "businessName", "email", "phoneId", "phone", "phoneType",
+                         "consentToCall", "consentDate", "addressId", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender",
+                         "occupation", "incomeRange", "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
+                         "sourceType", "leadScore", "lifetimeValue", "status", "notes", "createdAt", "loyaltyTier", "tags", "homeRooftop"]
 
     /// Customer fields read from a cell as text, as the REST API reads them.
     private static let textFields = ["contactType", "firstName", "lastName", "businessName", "email", "gender", "occupation", "incomeRange",
@@ -52,9 +52,8 @@ struct CSVCustomerRows: CustomerRowSource {
 
     /// Columns `rooftop export customers` writes that an import does not write, so a round trip does
     /// not list them as unmapped: `loyaltyPoints` (the balance comes from the loyalty ledger's events,
-    /// which the file does not hold), `homeRooftop` (a created customer's home is the importing
-    /// rooftop) and `updatedAt` (the time of the write).
-    static let exportOnlyColumns: Set = ["loyaltyPoints", "homeRooftop", "updatedAt"]
+    /// which the file does not hold) and `updatedAt` (the time of the write).
+    static let exportOnlyColumns: Set = ["loyaltyPoints", "updatedAt"]
 
     /// A header cell as a column name: surrounding spaces and a byte-order mark aside.
     static func columnName(_ cell: String) -> String {
@@ -92,7 +91,7 @@ struct CSVCustomerRows: CustomerRowSource {
         nextLine += 1 + Self.lineBreaks(in: row)
         var values: [String: String] = [:]
         for (index, field) in fieldOf where index < row.count {
-            let value = row[index].trimmedWhitespace
+            let value = SpreadsheetFormulaGuard.unguarded(row[index].trimmedWhitespace).trimmedWhitespace
             if !value.isEmpty { values[field] = value }
         }
         let content = row.map(\.trimmedWhitespace)
@@ -168,8 +167,22 @@ struct CSVCustomerRows: CustomerRowSource {
             }
             input.fields["createdAt"] = .text(normalised)
         }
-        input.phones = input.phones?.map { ChildInput(id: StableID.make(key + ":phone"), fields: $0.fields) }
-        input.addresses = input.addresses?.map { ChildInput(id: StableID.make(key + ":address"), fields: $0.fields) }
+        input.fields["homeRooftop"] = try homeRooftopField(values["homeRooftop"])
+        // An export's phone and address keep their ids: a customer restored at a rooftop that has not
+        // yet synced it must not get a second copy of each after sync.
+        func childID(_ column: String, _ pointer: String, derived: String) throws(FieldInputError) -> RowID {
+            guard let text = values[column] else { return StableID.make(derived) }
+            guard let id = RowID(text) else { throw FieldInputError(pointer: pointer, reason: "expected a UUID") }
+            return id
+        }
+        if let phones = input.phones {
+            let id = try childID("phoneId", "/phoneNumbers/0/id", derived: key + ":phone")
+            input.phones = phones.map { ChildInput(id: id, fields: $0.fields) }
+        }
+        if let addresses = input.addresses {
+            let id = try childID("addressId", "/addresses/0/id", derived: key + ":address")
+            input.addresses = addresses.map { ChildInput(id: id, fields: $0.fields) }
+        }
         let keyed = ownID == nil ? external.map {
             ExternalKey(externalId: $0, contentHash: contentHash(input), earlierID: StableID.make(earlierKey(externalId: $0, system: externalSystem)))
         } : nil

@@ -4,7 +4,8 @@ import RooftopModel
 import RooftopStore
 
 /// Streams every visible customer out, in id order, a page at a time (constant memory): as CSV with
-/// the columns ``CustomerImporter`` reads back (plus `loyaltyPoints`, `homeRooftop`, `updatedAt`), or
+/// the columns ``CustomerImporter`` reads back (plus `loyaltyPoints` and `updatedAt`), cells a
+/// spreadsheet would run as formulas guarded (``SpreadsheetFormulaGuard``), or
 /// as JSON Lines (RFC 8259 objects, one per line: the design document's `Customer` JSON, as the REST
 /// API answers; the importer reads it back whole).
 public struct CustomerExporter {
@@ -12,12 +13,11 @@ public struct CustomerExporter {
     public typealias Format = CustomerFileFormat
 
     /// The CSV header: `id`, every customer field the importer reads, the primary phone and address
-    /// (else the first),
-    /// the loyalty balance and tier, `tags` (``CSVCustomerRows/tagsCell(_:)``), and the read-only
-    /// `homeRooftop`, `createdAt`, `updatedAt`. No `externalId`: a customer does not keep its source
+    /// (else the first) with their ids, the loyalty balance and tier, `tags`
+    /// (``CSVCustomerRows/tagsCell(_:)``), `homeRooftop`, `createdAt` and the read-only `updatedAt`. No `externalId`: a customer does not keep its source
     /// system's key (`sync-protocol/import-ids.md`); `id` is what an import restores it by.
-    public static let columns = ["id", "contactType", "firstName", "lastName", "businessName", "email", "phone", "phoneType",
-                                 "consentToCall", "consentDate", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
+    public static let columns = ["id", "contactType", "firstName", "lastName", "businessName", "email", "phoneId", "phone", "phoneType",
+                                 "consentToCall", "consentDate", "addressId", "addressType", "street", "city", "state", "postalCode", "country", "birthDate", "gender", "occupation", "incomeRange",
                                  "educationLevel", "preferredMethod", "optInEmail", "optInSMS", "optInMail", "doNotContact", "sourceId",
                                  "sourceType", "leadScore", "lifetimeValue", "status", "notes", "loyaltyPoints", "loyaltyTier", "tags",
                                  "homeRooftop", "createdAt", "updatedAt"]
@@ -139,9 +139,11 @@ public struct CustomerExporter {
         let c = record.customer
         let phone = record.phones.first { $0["primary"] == .integer(1) } ?? record.phones.first
         let address = record.addresses.first { $0["primary"] == .integer(1) } ?? record.addresses.first
-        return columns.map { column in
+        return columns.map { column -> String in
             switch column {
             case "id": c.id.string
+            case "phoneId": phone?.id.string ?? ""
+            case "addressId": address?.id.string ?? ""
             case "phone": phone?["number"].textValue ?? ""
             case "phoneType": phone?["type"].textValue ?? ""
             case "consentToCall": phone.map { cell($0["consentToCall"], .boolean) } ?? ""
@@ -153,7 +155,7 @@ public struct CustomerExporter {
             case "tags": CSVCustomerRows.tagsCell(record.tags)
             default: cell(c[column], CRMSchema.customer.field(column)?.type)
             }
-        }
+        }.map(SpreadsheetFormulaGuard.guarded)
     }
 
     /// A stored value as the importer reads it back: `true`/`false` for a boolean, digits for an integer.

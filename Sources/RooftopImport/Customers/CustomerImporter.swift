@@ -269,7 +269,7 @@ public struct CustomerImporter {
                     if exists || earlier != nil {
                         if exists, try tx.isErased(customer: id) {
                             // Never brought back, and said so: not counted as imported.
-                            rejected.append((line, "line \(line): customer \(id.string) was erased here (a DSAR erasure): not imported again"))
+                            rejected.append((line, "line \(line): customer \(id.string) was erased (a DSAR erasure): not imported again"))
                             continue
                         }
                         // The same key from another row: another system's numbering, not this row again.

@@ -1,5 +1,6 @@
 import Foundation
 import RooftopModel
+import RooftopReplication
 import RooftopStore
 
 /// The formats `rooftop import customers` reads and `rooftop export customers` writes.
@@ -64,4 +65,15 @@ extension FieldInputError {
     func reported(line: Int) -> String {
         pointer.isEmpty ? "line \(line): \(reason)" : "line \(line): \(pointer): \(reason)"
     }
+}
+
+/// A file's `homeRooftop` (an export's: the rooftop the customer belongs to), kept on import so that
+/// a restored customer is restored as it was; nil (the importing rooftop) when the file has none.
+/// - Throws: ``FieldInputError`` at `/homeRooftop` when it is not a rooftop id (1–63 of `a-z`, `0-9`, `-`).
+func homeRooftopField(_ text: String?) throws(FieldInputError) -> FieldValue? {
+    guard let text, !text.isEmpty else { return nil }
+    guard let rooftop = RooftopID(rawValue: text) else {
+        throw FieldInputError(pointer: "/homeRooftop", reason: "expected a rooftop id (1-63 of a-z, 0-9 and -)")
+    }
+    return .text(rooftop.rawValue)
 }

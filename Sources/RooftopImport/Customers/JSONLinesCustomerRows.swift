@@ -10,9 +10,10 @@ import RooftopStore
 /// - `id`: the customer's id (a UUID); without one, an id derived from the line's bytes, so a rerun
 ///   finds the row imported. Phones and addresses keep their `id`s; one without gets an id derived
 ///   from the customer's and its position.
-/// - `createdAt` is kept; `updatedAt`, `homeRooftop`, `loyaltyPoints`, `mergedFrom` and
-///   `mergedInto` are read-only and ignored (the importing rooftop is the customer's home here; points
-///   come from loyalty events, which a customer export does not hold).
+/// - `createdAt` and `homeRooftop` are kept (a restored customer keeps the rooftop it belongs to;
+///   without one, the importing rooftop); `updatedAt`, `loyaltyPoints`, `mergedFrom` and `mergedInto`
+///   are read-only and ignored (the time of the write; points come from loyalty events, which a
+///   customer export does not hold).
 /// - A line that is not a JSON object, or holds an invalid value, is rejected with its line number
 ///   and the value's JSON Pointer, as the REST API would reject it.
 struct JSONLinesCustomerRows: CustomerRowSource {
@@ -122,6 +123,10 @@ struct JSONLinesCustomerRows: CustomerRowSource {
                     throw FieldInputError(pointer: "/createdAt", reason: "expected an RFC 3339 date-time with offset")
                 }
                 input.fields["createdAt"] = .text(normalised)
+            }
+            if let raw = object["homeRooftop"], raw != .null {
+                guard let text = raw.stringValue else { throw FieldInputError(pointer: "/homeRooftop", reason: "expected a rooftop id") }
+                input.fields["homeRooftop"] = try homeRooftopField(text)
             }
             input.phones = input.phones?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):phoneNumbers:\($0)"), fields: $1.fields) }
             input.addresses = input.addresses?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):addresses:\($0)"), fields: $1.fields) }

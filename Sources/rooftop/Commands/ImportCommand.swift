@@ -77,7 +77,8 @@ struct ImportCommand: ParsableCommand {
                 was imported here before from another row is rejected; \
                 a file from another system numbering its customers the same way is imported with --external-system NAME. \
                 `rooftop fixtures generate --csv` writes the CSV format. \
-                Exits 1 when a row was rejected (every rejected line is listed on stderr; the other rows are imported). \
+                Exits 2 when rows were rejected (each listed on stderr with its line; the other rows are imported), \
+                1 when the import could not run. \
                 When no node or other command has the replica open, the import has it to itself (others wait) and loads in \
                 bulk: large transactions, and the indexes it does not read built at the end.
                 """)
@@ -158,11 +159,17 @@ struct ImportCommand: ParsableCommand {
             }
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }
-            // A script sees that rows were left out (as `import adf` does for a file), after the report.
+            // A script tells rows left out (exit 2) from an import that could not run at all (exit 1).
             if !report.rejected.isEmpty {
-                throw CLIError("\(report.rejected.count) row(s) rejected (listed above, by line): not imported; the other rows were")
+                let rows = report.customersCreated + report.customersMatched + report.alreadyImported + report.rejected.count
+                FileHandle.standardError.write(Data("\(report.rejected.count) of \(rows) rows rejected (listed above by line); the other rows were imported\n".utf8))
+                throw ExitCode(Self.rowsRejectedExitCode)
             }
         }
+
+        /// The exit status when the import ran but rejected rows (1: it could not run, nothing or
+        /// only the lines before a failure imported).
+        static let rowsRejectedExitCode: Int32 = 2
 
         /// The writer's page cache during a CLI import without the duplicate check, MiB.
         static let writerCacheMiB = 128
