@@ -47,12 +47,7 @@ import Testing
             let data = directory.url.appendingPathComponent("south-\(trial)")
             try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
             _ = try Replica(path: data.appendingPathComponent("replica.sqlite").path, rooftop: RooftopID(rawValue: "south")!)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["sync", "apply", "--data", data.path, file]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try ChildProcess.run(process)
+            let process = try ChildProcess.spawn(Self.binary, ["sync", "apply", "--data", data.path, file])
             try await Task.sleep(for: .milliseconds(Int(50 + random.next() % 700)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

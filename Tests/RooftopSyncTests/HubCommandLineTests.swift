@@ -11,15 +11,8 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: binary), "build the rooftop executable first (scripts/test does)")
         let directory = try TemporaryDirectory("hub-cli")
         defer { directory.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["hub", "serve", "--data", directory.path("hub")] + arguments
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try ChildProcess.run(process)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let process = try ChildProcess.spawn(binary, ["hub", "serve", "--data", directory.path("hub")] + arguments, standardError: .pipe)
+        let message = String(decoding: try #require(process.standardError).readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus != 0)
         #expect(message.contains(arguments[0]), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: directory.path("hub/" + NodeConfiguration.replicaFileName)))

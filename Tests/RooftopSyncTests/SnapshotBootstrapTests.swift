@@ -235,15 +235,8 @@ import Testing
             #expect(!partial.complete)
         }
         let kept = try #require(try FileManager.default.attributesOfItem(atPath: path + ".snapshot.part")[.size] as? NSNumber).intValue
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BootstrapTests.binary)
-        process.arguments = ["sync", "--data", data.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ChildProcess.run(process)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let process = try ChildProcess.spawn(BootstrapTests.binary, ["sync", "--data", data.path], standardOutput: .pipe)
+        let text = String(decoding: try #require(process.standardOutput).readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("started from the hub's snapshot") && text.contains("resumed: \(kept) bytes kept"), "\(text)")
         let south = try Replica(path: path, rooftop: RooftopID(rawValue: "south")!, wallClock: cluster.clock)

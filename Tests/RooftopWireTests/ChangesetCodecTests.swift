@@ -37,14 +37,8 @@ import Testing
         defer { directory.remove() }
         let file = directory.path("sample.changeset")
         try Data(try ChangesetCodec.encode(changeset)).write(to: URL(fileURLWithPath: file))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zstd", "-q", "-d", "-c", file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try ChildProcess.run(process)
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let process = try ChildProcess.spawn("/usr/bin/env", ["zstd", "-q", "-d", "-c", file], standardOutput: .pipe)
+        let output = try #require(process.standardOutput).readDataToEndOfFile()
         #expect(process.terminationStatus == 0)
         #expect(Array(output) == (try ChangesetCodec.encodePayload(changeset)))
         #expect(Array(output.prefix(4)) == ChangesetCodec.magic)

@@ -30,11 +30,7 @@ import Testing
         #expect(size == observed && size == onDisk && size < original.count)
         #expect(try Zstd.decompressFile(at: frame, to: back, limit: 1 << 30) == original.count)
         #expect(try Data(contentsOf: back) == original)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zstd", "-q", "-t", frame.path]  // test integrity, checksum included
-        try ChildProcess.run(process)
-        process.waitUntilExit()
+        let process = try ChildProcess.spawn("/usr/bin/env", ["zstd", "-q", "-t", frame.path])  // test integrity, checksum included
         #expect(process.terminationStatus == 0)
     }
 
