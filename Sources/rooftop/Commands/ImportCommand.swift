@@ -72,7 +72,9 @@ struct ImportCommand: ParsableCommand {
                 JSON Lines (.jsonl, .ndjson, or --format jsonl): one Customer object per line, as \
                 `rooftop export customers --format jsonl` writes it: every phone, address, tag and consent flag. \
                 A row is written whole or not at all; running the same file again (or after an interruption) writes nothing \
-                twice, and a customer already here is left as it is. A CSV's externalId is its source system's key at this rooftop: the \
+                twice, and a customer already here is left as it is. An export restored at a rooftop that has not yet synced \
+                its customers writes them anew: after sync those writes win over edits made elsewhere since the export \
+                (sync moves customers between rooftops; a restore is for a new group or a rebuilt replica). A CSV's externalId is its source system's key at this rooftop: the \
                 customer's id derives from it and the rooftop (another store's rec-1 is another person), and a row whose externalId \
                 was imported here before from another row is rejected; \
                 a file from another system numbering its customers the same way is imported with --external-system NAME. \
@@ -162,7 +164,8 @@ struct ImportCommand: ParsableCommand {
             // A script tells rows left out (exit 2) from an import that could not run at all (exit 1).
             if !report.rejected.isEmpty {
                 let rows = report.customersCreated + report.customersMatched + report.alreadyImported + report.rejected.count
-                FileHandle.standardError.write(Data("\(report.rejected.count) of \(rows) rows rejected (listed above by line); the other rows were imported\n".utf8))
+                let others = rows == report.rejected.count ? "nothing imported" : "the other rows were imported"
+                FileHandle.standardError.write(Data("\(report.rejected.count) of \(rows) rows rejected (listed above by line); \(others)\n".utf8))
                 throw ExitCode(Self.rowsRejectedExitCode)
             }
         }
