@@ -118,4 +118,15 @@ import Testing
         let (roundStatus, round) = try Self.run(["import", "customers", "--data", south.directory.url.path, export])
         #expect(roundStatus == 0 && round.contains("2 customers created") && !round.contains("columns not imported"), "\(round)")
     }
+
+    /// A text value may start with `-`: `--notes "-5 discount"` is the note, not an unknown option.
+    @Test func aTextOptionTakesAValueStartingWithADash() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let (status, output) = try Self.run(["customer", "add", "--data", t.directory.url.path, "--first-name", "Ann", "--last-name", "-Dash",
+                                             "--notes", "-5 discount given", "--tag", "-vip"])
+        #expect(status == 0, "\(output)")
+        let ann = try #require(try t.replica.searchCustomers("ann").first)
+        #expect(ann.customer["lastName"] == .text("-Dash") && ann.customer["notes"] == .text("-5 discount given") && ann.tags == ["-vip"])
+    }
 }

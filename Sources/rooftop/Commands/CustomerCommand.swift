@@ -11,26 +11,28 @@ struct CustomerCommand: ParsableCommand {
         subcommands: [Add.self, Show.self, Search.self, Update.self, Delete.self, Restore.self, Erase.self, RemovePhone.self, RemoveAddress.self,
                       Merge.self, Unmerge.self])
 
-    /// Options shared by add and update: the common fields, phones, and any field by name.
+    /// Options shared by add and update: the common fields, phones, and any field by name. Text
+    /// options take the next argument whatever it starts with (`--notes "-5 off"`, `--last-name -Dash`):
+    /// only `--notes=-5` worked before.
     struct Fields: ParsableArguments {
-        @Option(name: .customLong("first-name")) var firstName: String?
-        @Option(name: .customLong("last-name")) var lastName: String?
-        @Option(name: .customLong("business-name")) var businessName: String?
+        @Option(name: .customLong("first-name"), parsing: .unconditional) var firstName: String?
+        @Option(name: .customLong("last-name"), parsing: .unconditional) var lastName: String?
+        @Option(name: .customLong("business-name"), parsing: .unconditional) var businessName: String?
         @Option var email: String?
         @Option(help: "A phone number (any common format) of no stated type; repeat for several.") var phone: [String] = []
         @Option(help: "A mobile phone number (a personal phone: duplicate detection tells people apart by it); repeatable.") var mobile: [String] = []
         @Option(name: .customLong("home-phone"), help: "A home phone number (shared by a household); repeatable.") var homePhone: [String] = []
         @Option(name: .customLong("work-phone"), help: "A work phone number; repeatable.") var workPhone: [String] = []
         @Option(name: .customLong("birth-date"), help: "Birth date, YYYY-MM-DD.") var birthDate: String?
-        @Option(help: "Street line of the (home) address.") var street: String?
-        @Option(help: "City of the address.") var city: String?
+        @Option(parsing: .unconditional, help: "Street line of the (home) address.") var street: String?
+        @Option(parsing: .unconditional, help: "City of the address.") var city: String?
         @Option(help: "State or province of the address.") var state: String?
         @Option(name: .customLong("postal-code"), help: "Postal code of the address (ZIP, Canadian, …).") var postalCode: String?
         @Option(help: "Country of the address.") var country: String?
-        @Option var notes: String?
-        @Option(help: "Any customer field as name=value (e.g. --set doNotContact=true); repeatable.") var set: [String] = []
-        @Option(name: .customLong("tag"), help: "Add a tag; repeatable.") var addTags: [String] = []
-        @Option(name: .customLong("remove-tag"), help: "Remove a tag (update only); repeatable.") var removeTags: [String] = []
+        @Option(parsing: .unconditional, help: "Free text; may start with - (--notes \"-5 off\").") var notes: String?
+        @Option(parsing: .unconditionalSingleValue, help: "Any customer field as name=value (e.g. --set doNotContact=true); repeatable.") var set: [String] = []
+        @Option(name: .customLong("tag"), parsing: .unconditionalSingleValue, help: "Add a tag; repeatable.") var addTags: [String] = []
+        @Option(name: .customLong("remove-tag"), parsing: .unconditionalSingleValue, help: "Remove a tag (update only); repeatable.") var removeTags: [String] = []
 
         func json() throws -> [String: JSONValue] {
             var object = try Output.jsonObject(from: set, entity: CRMSchema.customer)
