@@ -106,6 +106,13 @@ import Testing
         #expect(try south.replica.customer(id: ids[0])?.tags == ["a\\b", "service", "VIP; fleet"])
         let again = try CustomerImporter(replica: south.replica).importFile(at: path)
         #expect(again.customersCreated == 0 && again.alreadyImported == 3)
+        // Restored at another rooftop too, each tag is the same element row: after sync one per tag
+        // from the restores, not one per rooftop.
+        let west = try TestReplica("west")
+        defer { west.remove() }
+        #expect(try CustomerImporter(replica: west.replica).importFile(at: path).customersCreated == 3)
+        let tagIDs = { (r: Replica) in Set(try r.snapshot { try $0.strings("SELECT id FROM customerTag") }) }
+        #expect(try tagIDs(west.replica) == tagIDs(south.replica) && tagIDs(south.replica).count == 3)
     }
 
     @Test func aJSONLinesFileReportsEachBadLineWithItsNumberAndWritesTheOthersOnce() throws {

@@ -1,3 +1,4 @@
+import Crypto
 import RooftopModel
 import RooftopReplication
 import RooftopStore
@@ -21,8 +22,11 @@ extension CRMService {
     }
 
     /// The writes that create a customer (for batching many customers into one transaction).
+    /// - Parameter derivedTagIDs: give each tag's element row an id derived from the customer and the
+    ///   tag (``derivedTagElementID(customer:tag:)``) instead of a new one: an import restoring one
+    ///   customer at several rooftops then writes one element row per tag, not one per rooftop.
     /// - Throws: ``FieldInputError`` as ``createCustomer(_:id:)``.
-    public func customerCreationWrites(_ input: CustomerInput, id: RowID) throws -> [LocalWrite] {
+    public func customerCreationWrites(_ input: CustomerInput, id: RowID, derivedTagIDs: Bool = false) throws -> [LocalWrite] {
         var fields = input.fields
         let hasPersonName = !(fields["firstName"] ?? .null).isNull || !(fields["lastName"] ?? .null).isNull
         let hasBusinessName = !(fields["businessName"] ?? .null).isNull
@@ -34,7 +38,7 @@ extension CRMService {
         var writes = [LocalWrite(.insert, CRMSchema.customer, id: id, values: fields)]
         writes += try childCreationWrites(input.phones ?? [], entity: CRMSchema.customerPhone, customer: id, pointer: "/phoneNumbers")
         writes += try childCreationWrites(input.addresses ?? [], entity: CRMSchema.customerAddress, customer: id, pointer: "/addresses")
-        writes += tagWrites(setting: input.tags ?? [], current: [], customer: id)
+        writes += tagWrites(setting: input.tags ?? [], current: [], customer: id, derivedIDs: derivedTagIDs)
         return writes
     }
 
@@ -109,19 +113,25 @@ extension CRMService {
     /// The writes that make the customer's tag set equal `tags` (add-wins set,
     /// `sync-protocol/merge-rules.md#add-wins-set`): a new element row for each tag not present;
     /// `removed` on every present element row of each tag not wanted.
-    public func tagWrites(setting tags: [String], current: [StoredRow], customer: RowID) -> [LocalWrite] {
+    public func tagWrites(setting tags: [String], current: [StoredRow], customer: RowID, derivedIDs: Bool = false) -> [LocalWrite] {
         let present = current.filter { $0["removed"] != .integer(1) }
         let wanted = Set(tags.map { $0.lowercased() })
         let presentKeys = Set(present.compactMap { $0["tag"].textValue?.lowercased() })
         var writes: [LocalWrite] = []
         for tag in tags where !presentKeys.contains(tag.lowercased()) {
-            writes.append(LocalWrite(.insert, CRMSchema.customerTag, id: replica.newRowID(),
+            writes.append(LocalWrite(.insert, CRMSchema.customerTag, id: derivedIDs ? Self.derivedTagElementID(customer: customer, tag: tag) : replica.newRowID(),
                                      values: ["customerId": .text(customer.string), "tag": .text(tag), "removed": .integer(0)]))
         }
         for element in present where !wanted.contains(element["tag"].textValue?.lowercased() ?? "") {
             writes.append(LocalWrite(.update, CRMSchema.customerTag, id: element.id, values: ["removed": .integer(1)]))
         }
         return writes
+    }
+
+    /// A tag element's id derived from its customer and the tag, letter case aside (the add-wins
+    /// set's key): a UUIDv8 from SHA-256 (RFC 9562 §5.8).
+    public static func derivedTagElementID(customer: RowID, tag: String) -> RowID {
+        RowID.v8(digest: Array(SHA256.hash(data: Array("customerTag:\(customer.string):\(tag.lowercased())".utf8))))
     }
 
     /// - Parameter listed: receives the ids of the children the input names (changed or added).

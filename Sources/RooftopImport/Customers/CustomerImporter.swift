@@ -333,7 +333,7 @@ public struct CustomerImporter {
                         if let taken = children.first(where: { batchChildIDs.contains($0.id) }) {
                             throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
                         }
-                        batch.append((line, id, input, ownID, keyed, children, try service.customerCreationWrites(input, id: id)))
+                        batch.append((line, id, input, ownID, keyed, children, try service.customerCreationWrites(input, id: id, derivedTagIDs: true)))
                         batchIDs[id] = (line, keyed?.contentHash)
                         batchChildIDs.formUnion(children.map(\.id))
                     }
