@@ -325,6 +325,15 @@ public final class SyncClient: Sendable {
                     }
                 }
                 if !answer.more {
+                    // After a last page that held changes, one more pull, once they are committed,
+                    // tells the hub what was applied: its erasure acknowledgements (`rooftop
+                    // erasures`) are current when this sync ends, not after the next one. It
+                    // brings what arrived at the hub meanwhile, if anything.
+                    if !answer.changesets.isEmpty {
+                        let request = PullRequest(versionVector: applied, maxChanges: pageSize, bootstrapping: bootstrapping, appliedVector: applied)
+                        page = Task { try await self.fetchPage(request) }
+                        continue
+                    }
                     if let held = answer.held {
                         try await replica.perform { [rooftop = replica.rooftop] in
                             try $0.advanceVersionVector(to: VersionVector(held.entries.filter { $0.key != rooftop }))
