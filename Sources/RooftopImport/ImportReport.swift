@@ -14,6 +14,9 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     public var alreadyImported = 0
     /// Records skipped, with the reason (line or prospect number first).
     public var rejected: [String] = []
+    /// Rows counted in ``alreadyImported`` whose values differ from the customer here (an export
+    /// edited since): each line and customer, left as it is (an import never changes a customer).
+    public var differing: [DifferingRow] = []
     /// CSV rows attached to an existing customer (or an earlier row) by the duplicate check, in file
     /// order: nothing of them was written (their e-mail or phone included), so staff can look.
     public var matches: [ImportedMatch] = []
@@ -34,6 +37,7 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         copy.leads = []
         copy.warnings = []
         copy.matches = []
+        copy.differing = []
         return copy
     }
 
@@ -43,12 +47,24 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         if customersMatched > 0 { parts.append(count(customersMatched, "matched to an existing customer", "matched to existing customers")) }
         if interactions > 0 { parts.append(count(interactions, "interaction", "interactions")) }
         if vehicles > 0 { parts.append(count(vehicles, "vehicle", "vehicles")) }
-        if alreadyImported > 0 { parts.append("\(alreadyImported) already imported") }
+        // Left as they are even when the file's values differ (an edited export): an import never changes a record.
+        if alreadyImported > 0 {
+            parts.append("\(alreadyImported) already imported (left as they are" + (differing.isEmpty ? ")" : "; \(differing.count) of them differ from the customer here)"))
+        }
         if !rejected.isEmpty { parts.append("\(rejected.count) rejected") }
         if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
         if !warnings.isEmpty { parts.append(count(warnings.count, "warning", "warnings")) }
         return parts.joined(separator: ", ")
     }
+}
+
+/// A row naming a customer already here (its own `id`: an export) whose values differ from that
+/// customer's: counted as already imported and left as it is.
+public struct DifferingRow: Sendable, Equatable {
+    /// The row's line in the file (a CSV's header is line 1).
+    public var line: Int
+    /// The customer it names.
+    public var customerId: String
 }
 
 /// A CSV row the duplicate check attached to a customer already in the replica.

@@ -241,4 +241,26 @@ import Testing
             #expect(copy.customer["lifetimeValue"] == (try north.replica.customer(id: id))?.customer["lifetimeValue"])
         }
     }
+
+    /// An export edited since (a note changed in a spreadsheet) imported again: the customer is left
+    /// as it is, and the report names the row that differs; the unedited rows are simply already here.
+    @Test func anEditedExportRowIsLeftAsItIsAndNamed() throws {
+        let north = try TestReplica("north")
+        defer { north.remove() }
+        for format in [CustomerFileFormat.csv, .jsonl] {
+            let (ids, path) = try Self.exported(format, north)
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            let before = try #require(try north.replica.customer(id: ids[2]))
+            text = text.replacingOccurrences(of: "Ray", with: "Rae")  // Bo Ray's last name, in his row only
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            var importer = try CustomerImporter(replica: north.replica)
+            importer.format = format
+            let report = try importer.importFile(at: path)
+            #expect(report.customersCreated == 0 && report.alreadyImported == 3 && report.rejected.isEmpty, "\(format) \(report)")
+            #expect(report.differing.map(\.customerId) == [ids[2].string], "\(format) \(report.differing)")
+            #expect(report.description.contains("1 of them differ"))
+            #expect(try north.replica.customer(id: ids[2])?.customer["lastName"] == before.customer["lastName"])
+            for id in ids { _ = try north.replica.erase(customer: id) }
+        }
+    }
 }

@@ -17,7 +17,7 @@ import RooftopStore
 /// system whose keys the `externalId` column holds (two systems' `rec-1` are two customers).
 ///
 /// Answers 200 with `{"customersCreated": int, "alreadyImported": int, "rejected": [{"line": int,
-/// "reason": string}], "ignoredColumns": [string]}`, rejected lines numbered as in the file (a CSV's
+/// "reason": string}], "ignoredColumns": [string], "differing": [{"line": int, "customerId": string}]}`, rejected lines numbered as in the file (a CSV's
 /// header is line 1). 400 `VALIDATION` when no column names a field or a mapping names no field;
 /// 413 when the body is larger than ``maxBytes``; 415 for another media type.
 struct CustomerImportRoutes: Sendable {
@@ -88,6 +88,7 @@ struct CustomerImportRoutes: Sendable {
         return ["customersCreated": .number(Double(report.customersCreated)), "customersMatched": .number(Double(report.customersMatched)),
                 "alreadyImported": .number(Double(report.alreadyImported)),
                 "matched": .array(report.matches.map { ["line": .number(Double($0.line)), "customerId": .string($0.customerId), "probability": .number($0.probability)] }),
-                "rejected": .array(rejected), "ignoredColumns": .array(report.ignoredColumns.map(JSONValue.string))]
+                "rejected": .array(rejected), "ignoredColumns": .array(report.ignoredColumns.map(JSONValue.string)),
+                "differing": .array(report.differing.map { ["line": .number(Double($0.line)), "customerId": .string($0.customerId)] })]
     }
 }

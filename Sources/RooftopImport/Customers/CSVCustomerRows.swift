@@ -107,6 +107,16 @@ struct CSVCustomerRows: CustomerRowSource {
         }
     }
 
+    func storedInput(_ record: CustomerRecord) -> CustomerInput? {
+        let mapped = Set(fieldOf.values)
+        var values: [String: String] = [:]
+        for (column, cell) in zip(CustomerExporter.columns, CustomerExporter.row(record)) where mapped.contains(column) {
+            let value = SpreadsheetFormulaGuard.unguarded(cell).trimmedWhitespace
+            if !value.isEmpty { values[column] = value }
+        }
+        return try? Self.customer(values, rowContent: [], rooftop: rooftop).1
+    }
+
     func checkEnd(importing: Bool) throws {
         if let error = reader.error, stream.streamStatus == .error {
             throw CustomerImportError("\(path): unreadable after line \(line) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))

@@ -253,8 +253,8 @@ public struct CustomerImporter {
                 readRejected.removeAll(keepingCapacity: true)
                 return
             }
-            let (created, known, matched, rejected) = try replica.transaction { tx in
-                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = []
+            let (created, known, matched, rejected, differing) = try replica.transaction { tx in
+                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = [], differing: [DifferingRow] = []
                 // Without the check no row reads what an earlier one wrote: the batch's rows are
                 // written 3,000 writes a call (the clock, version vector and merge checks once a
                 // call, not per row; what a call returns is held until it ends).
@@ -271,6 +271,11 @@ public struct CustomerImporter {
                             // Never brought back, and said so: not counted as imported.
                             rejected.append((line, "line \(line): customer \(id.string) was erased (a DSAR erasure): not imported again"))
                             continue
+                        }
+                        // A customer's own row (an export) edited since: said so, and left as it is.
+                        if ownID, let record = try tx.customers(ids: [id]).first, record.customer.id == id,
+                           let stored = pass.storedInput(record), CSVCustomerRows.contentHash(stored) != CSVCustomerRows.contentHash(input) {
+                            differing.append(DifferingRow(line: line, customerId: id.string))
                         }
                         // The same key from another row: another system's numbering, not this row again.
                         if let keyed, let stored = try earlier?.hash ?? tx.importedRowHash(customer: id), stored != keyed.contentHash {
@@ -305,12 +310,13 @@ public struct CustomerImporter {
                 }
                 if !unchecked.isEmpty { _ = try tx.write(unchecked) }
                 try tx.writeDeferredSearchRows()
-                return (created, known, matched, rejected)
+                return (created, known, matched, rejected, differing)
             }
             report.customersCreated += created
             report.alreadyImported += known
             report.customersMatched += matched.count
             report.matches += matched
+            report.differing += differing
             // In line order with the rows rejected as they were read (a reader sees the file top down).
             report.rejected += (readRejected + rejected).sorted { $0.line < $1.line }.map(\.reason)
             readRejected.removeAll(keepingCapacity: true)

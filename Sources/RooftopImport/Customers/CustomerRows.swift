@@ -58,6 +58,10 @@ protocol CustomerRowSource {
     /// Throws when the input failed before its end.
     /// - Parameter importing: whether this pass imports (the message says the lines before were imported).
     func checkEnd(importing: Bool) throws
+    /// The customer as a row of this source would describe it, only the fields this source reads
+    /// (a CSV's mapped columns), or nil: to tell a row edited since its export from the same row
+    /// again (``ImportReport/differing``).
+    func storedInput(_ record: CustomerRecord) -> CustomerInput?
 }
 
 extension FieldInputError {

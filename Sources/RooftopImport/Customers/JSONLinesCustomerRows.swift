@@ -90,6 +90,27 @@ struct JSONLinesCustomerRows: CustomerRowSource {
         }
     }
 
+    /// A `Customer` object's input: its fields, phones, addresses and tags, `createdAt` and `homeRooftop` kept.
+    /// - Throws: ``FieldInputError`` naming the first invalid value.
+    static func input(_ object: [String: JSONValue]) throws -> CustomerInput {
+        var input = try CustomerInput(json: object)
+        if let raw = object["createdAt"], raw != .null {
+            guard let text = raw.stringValue, let normalised = Timestamp.normaliseDateTime(text) else {
+                throw FieldInputError(pointer: "/createdAt", reason: "expected an RFC 3339 date-time with offset")
+            }
+            input.fields["createdAt"] = .text(normalised)
+        }
+        if let raw = object["homeRooftop"], raw != .null {
+            guard let text = raw.stringValue else { throw FieldInputError(pointer: "/homeRooftop", reason: "expected a rooftop id") }
+            input.fields["homeRooftop"] = try homeRooftopField(text)
+        }
+        return input
+    }
+
+    func storedInput(_ record: CustomerRecord) -> CustomerInput? {
+        record.json.objectValue.flatMap { try? Self.input($0) }
+    }
+
     func checkEnd(importing: Bool) throws {
         if let failure {
             throw CustomerImportError("\(path): unreadable after line \(rows) (\(failure))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
@@ -117,17 +138,7 @@ struct JSONLinesCustomerRows: CustomerRowSource {
             } else {
                 id = StableID.make("jsonl-row:" + String(decoding: text, as: UTF8.self))
             }
-            var input = try CustomerInput(json: object)
-            if let raw = object["createdAt"], raw != .null {
-                guard let text = raw.stringValue, let normalised = Timestamp.normaliseDateTime(text) else {
-                    throw FieldInputError(pointer: "/createdAt", reason: "expected an RFC 3339 date-time with offset")
-                }
-                input.fields["createdAt"] = .text(normalised)
-            }
-            if let raw = object["homeRooftop"], raw != .null {
-                guard let text = raw.stringValue else { throw FieldInputError(pointer: "/homeRooftop", reason: "expected a rooftop id") }
-                input.fields["homeRooftop"] = try homeRooftopField(text)
-            }
+            var input = try Self.input(object)
             input.phones = input.phones?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):phoneNumbers:\($0)"), fields: $1.fields) }
             input.addresses = input.addresses?.enumerated().map { ChildInput(id: $1.id ?? StableID.make("\(id.string):addresses:\($0)"), fields: $1.fields) }
             var childIDs = Set<RowID>()

@@ -160,6 +160,10 @@ struct ImportCommand: ParsableCommand {
                 print("rows matched to a customer: --matches FILE lists each line with the customer")
             }
             if !report.ignoredColumns.isEmpty { print("columns not imported (map them with --map): \(report.ignoredColumns.joined(separator: ", "))") }
+            for row in report.differing {
+                print("  left as it is: line \(row.line): customer \(row.customerId) here differs from this row (an import never changes a customer: "
+                      + "rooftop customer update, or PUT /api/crm/customers/{id})")
+            }
             for reason in report.rejected { FileHandle.standardError.write(Data("  rejected \(reason)\n".utf8)) }
             // A script tells rows left out (exit 2) from an import that could not run at all (exit 1).
             if !report.rejected.isEmpty {
