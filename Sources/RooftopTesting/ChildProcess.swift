@@ -82,7 +82,7 @@ public final class ChildProcess: Sendable {
             return FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        var output: FileHandle?, error: FileHandle?
+        var output: FileHandle?, error: FileHandle?  // the parent's ends, closed with their FileHandles on a throw
         switch standardOutput {
         case .pipe: output = try pipeTo(1)
         case .discard, .standardOutput: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
@@ -96,11 +96,7 @@ public final class ChildProcess: Sendable {
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard code == 0 else {
-            output = nil
-            error = nil
-            throw SpawnError("\(executable): " + String(cString: strerror(code)))
-        }
+        guard code == 0 else { throw SpawnError("\(executable): " + String(cString: strerror(code))) }
         return ChildProcess(pid: pid, standardOutput: output, standardError: error)
     }
 

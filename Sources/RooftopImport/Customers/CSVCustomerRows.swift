@@ -33,6 +33,8 @@ struct CSVCustomerRows: CustomerRowSource {
     let path: String
     let header: [String]
     let fieldOf: [Int: String]
+    /// The fields some column maps to.
+    let mappedFields: Set<String>
     /// The system the file's `externalId`s number (``CustomerImporter/externalSystem``).
     let externalSystem: String?
     /// The importing rooftop's id: part of a keyed row's id (``key(externalId:system:rooftop:)``).
@@ -79,6 +81,7 @@ struct CSVCustomerRows: CustomerRowSource {
             if let field = mapping[clean] { return (index, field) }
             return Self.fields.contains(clean) ? (index, clean) : nil
         })
+        mappedFields = Set(fieldOf.values)
         guard !fieldOf.isEmpty else {
             throw CustomerImportError("\(path): no column names a customer field: name them \(Self.fields.dropFirst(2).prefix(6).joined(separator: ", ")), ... or map them, column=field (CLI --map, REST map=)")
         }
@@ -108,9 +111,8 @@ struct CSVCustomerRows: CustomerRowSource {
     }
 
     func storedInput(_ record: CustomerRecord) -> CustomerInput? {
-        let mapped = Set(fieldOf.values)
         var values: [String: String] = [:]
-        for (column, cell) in zip(CustomerExporter.columns, CustomerExporter.row(record)) where mapped.contains(column) {
+        for (column, cell) in zip(CustomerExporter.columns, CustomerExporter.row(record)) where mappedFields.contains(column) {
             let value = SpreadsheetFormulaGuard.unguarded(cell).trimmedWhitespace
             if !value.isEmpty { values[column] = value }
         }
@@ -193,9 +195,7 @@ struct CSVCustomerRows: CustomerRowSource {
             let id = try childID("addressId", "/addresses/0/id", derived: key + ":address")
             input.addresses = addresses.map { ChildInput(id: id, fields: $0.fields) }
         }
-        let keyed = ownID == nil ? external.map {
-            ExternalKey(externalId: $0, contentHash: contentHash(input), earlierID: StableID.make(earlierKey(externalId: $0, system: externalSystem)))
-        } : nil
+        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, system: externalSystem, contentHash: input.contentHash) } : nil
         return (ownID ?? StableID.make(key), input, keyed)
     }
 
@@ -216,18 +216,6 @@ struct CSVCustomerRows: CustomerRowSource {
     /// A system's name as keys use it: letter case and surrounding white space aside.
     static func normalisedSystem(_ name: String) -> String {
         name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
-
-    /// SHA-256 of the customer a row describes, as it would be stored (E.164 phone, e-mail as
-    /// normalised, dates): the values by field name, the phone's and the address's, the tags. Column
-    /// order, unmapped columns and how a value was typed (`312-555-0101`, `+13125550101`) aside.
-    static func contentHash(_ input: CustomerInput) -> Data {
-        func text(_ fields: [String: FieldValue]) -> String {
-            fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
-        }
-        let parts = [text(input.fields)] + (input.phones ?? []).map { "phone:" + text($0.fields) }
-            + (input.addresses ?? []).map { "address:" + text($0.fields) } + ["tags:" + (input.tags ?? []).joined(separator: "\u{1F}")]
-        return Data(SHA256.hash(data: Array(parts.joined(separator: "\u{1E}").utf8)))
     }
 
     /// The line breaks inside a row's fields (CRLF, LF or CR each one; RFC 4180 §2.6).

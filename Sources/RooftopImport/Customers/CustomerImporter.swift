@@ -259,10 +259,12 @@ public struct CustomerImporter {
                 // written 3,000 writes a call (the clock, version vector and merge checks once a
                 // call, not per row; what a call returns is held until it ends).
                 var unchecked: [LocalWrite] = []
-                // The customers the batch's own-id rows name that are here, read at once (a rerun of
-                // an export compares each row with its customer: one read per batch, not per row).
+                // Whether each row's customer is here (visible, deleted or purged), read once.
+                let here = try batch.map { try tx.isKnown(CRMSchema.customer, id: $0.id) }
+                // The customers here that the batch's own-id rows name (an export run again), read a
+                // thousand at a time: each such row is compared with its customer.
                 var storedRecords: [RowID: CustomerRecord] = [:]
-                let ownIDs = batch.filter(\.ownID).map(\.id)
+                let ownIDs = batch.indices.filter { batch[$0].ownID && here[$0] }.map { batch[$0].id }
                 for start in Swift.stride(from: 0, to: ownIDs.count, by: 1_000) {
                     for record in try tx.customers(ids: Array(ownIDs[start..<min(start + 1_000, ownIDs.count)])) where record.mergedInto == nil {
                         storedRecords[record.customer.id] = record
@@ -271,7 +273,7 @@ public struct CustomerImporter {
                 rows: for (index, (line, id, input, ownID, keyed, children, writes)) in batch.enumerated() {
                     // A large batch takes seconds: the bar counts the rows done, not read.
                     if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
-                    let exists = try tx.isKnown(CRMSchema.customer, id: id)
+                    let exists = here[index]
                     // A keyed row imported here before the rooftop was part of its key is found by the
                     // id it had then, in this rooftop's ledger only (`sync-protocol/import-ids.md`).
                     let earlier = exists ? nil : try keyed.flatMap { keyed in try tx.importedRowHash(customer: keyed.earlierID).map { (id: keyed.earlierID, hash: $0) } }
@@ -283,7 +285,7 @@ public struct CustomerImporter {
                         }
                         // A customer's own row (an export) edited since: said so, and left as it is.
                         if ownID, let record = storedRecords[id],
-                           let stored = pass.storedInput(record), CSVCustomerRows.contentHash(stored) != CSVCustomerRows.contentHash(input) {
+                           let stored = pass.storedInput(record), stored.contentHash != input.contentHash {
                             differing.append(DifferingRow(line: line, customerId: id.string))
                         }
                         // The same key from another row: another system's numbering, not this row again.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RooftopModel
 import RooftopReplication
@@ -39,10 +40,13 @@ enum CustomerRow {
 /// numbering its customers the same way.
 struct ExternalKey: Equatable {
     let externalId: String
+    /// The system named for the file's keys (``CustomerImporter/externalSystem``), or nil.
+    let system: String?
     let contentHash: Data
     /// The id the key gave before the rooftop was part of it: the row's customer when this
-    /// rooftop's ledger of imported rows holds it.
-    let earlierID: RowID
+    /// rooftop's ledger of imported rows holds it (derived when asked: only a row whose own id is
+    /// not here needs it).
+    var earlierID: RowID { StableID.make(CSVCustomerRows.earlierKey(externalId: externalId, system: system)) }
 }
 
 /// One pass over an import file: its data rows in order, in constant memory.
@@ -80,4 +84,18 @@ func homeRooftopField(_ text: String?) throws(FieldInputError) -> FieldValue? {
         throw FieldInputError(pointer: "/homeRooftop", reason: "expected a rooftop id (1-63 of a-z, 0-9 and -)")
     }
     return .text(rooftop.rawValue)
+}
+
+extension CustomerInput {
+    /// SHA-256 (32 bytes) of the customer a row describes, as it would be stored (E.164 phone, e-mail as
+    /// normalised, dates): the values by field name, the phone's and the address's, the tags. Column
+    /// order, unmapped columns and how a value was typed (`312-555-0101`, `+13125550101`) aside.
+    var contentHash: Data {
+        func text(_ fields: [String: FieldValue]) -> String {
+            fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}")
+        }
+        let parts = [text(fields)] + (phones ?? []).map { "phone:" + text($0.fields) }
+            + (addresses ?? []).map { "address:" + text($0.fields) } + ["tags:" + (tags ?? []).joined(separator: "\u{1F}")]
+        return Data(SHA256.hash(data: Array(parts.joined(separator: "\u{1E}").utf8)))
+    }
 }
