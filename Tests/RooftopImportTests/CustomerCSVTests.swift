@@ -77,6 +77,31 @@ import Testing
         #expect(try t.replica.customerCount() == 2_500)
     }
 
+    /// A batch is read a thousand rows at a time on another thread while the rows before are written:
+    /// what one batch finds across its chunks is found as when it was read in one piece.
+    @Test func aBatchReadInChunksFindsRepeatsAcrossThemAndReportsInLineOrder() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        var lines = (1...3_000).map { "e\($0),Person\($0),Test,p\($0)@example.com" }
+        lines[1_799] = lines[4]                                   // row 5 again, 1,795 rows later: the same customer
+        lines[2_199] = "e10,Someone,Else,else@example.com"         // row 10's key with other values
+        lines[1_499] = "e1500,Bad,Mail,not-an-email"              // rejected as it is read
+        let path = try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: t.directory)
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.batchSize = 2_500
+        var progress: [Int] = []
+        let report = try importer.importFile(at: path) { progress.append($0) }
+        #expect(report.customersCreated == 2_997 && report.alreadyImported == 1)
+        #expect(report.rejected.count == 2)
+        #expect(report.rejected.first == "line 1501: /email: expected an e-mail address")
+        #expect(report.rejected.last?.hasPrefix("line 2201: /externalId: e10 was on line 11 with other values") == true)
+        #expect(progress == [0, 1_000, 2_000, 2_500, 3_000, 3_000])
+        #expect(try t.replica.customerCount() == 2_997)
+        // Run again: every row is found, none written twice.
+        let again = try importer.importFile(at: path)
+        #expect(again.customersCreated == 0 && again.alreadyImported == 2_998 && again.rejected.count == 2)
+    }
+
     @Test func aMappingToAnUnknownFieldAndAFileWithoutFieldsAreRefusedWithTheReason() throws {
         let t = try TestReplica("north")
         defer { t.remove() }

@@ -240,131 +240,119 @@ public struct CustomerImporter {
                             progress: (Int) -> Void) throws -> ImportReport {
         var report = report
         progress(0)
-        // Rows of the batch in flight: whether each was imported before is checked in the batch's
-        // own transaction (one transaction per batch, not a read per row).
-        var batch: [(line: Int, id: RowID, input: CustomerInput, ownID: Bool, keyed: ExternalKey?, children: [ChildID], writes: [LocalWrite])] = []
-        // The batch's customer ids, with the hash of a keyed row (``ExternalKey``).
-        var batchIDs: [RowID: (line: Int, hash: Data?)] = [:], batchChildIDs = Set<RowID>()
-        // Lines of the batch in flight rejected as they were read, reported with the batch's own.
-        var readRejected: [(line: Int, reason: String)] = []
-        func flush() throws {
-            guard !batch.isEmpty else {
-                report.rejected += readRejected.map(\.reason)  // already in line order
-                readRejected.removeAll(keepingCapacity: true)
-                return
+        // The rows are read on another thread, a chunk ahead of the chunk being written (``ReadAhead``);
+        // this copy of the source only describes stored customers as its rows would (``CustomerRowSource/storedInput(_:)``).
+        let source = pass
+        let reader = ReadAhead(pass, batchSize: batchSize, service: service)
+        defer { reader.stop() }
+        while let first = try reader.next() {
+            guard !first.rows.isEmpty || !first.endsBatch else {
+                report.alreadyImported += first.repeated
+                report.rejected += first.rejected.map(\.reason)  // already in line order
+                progress(first.rowsRead)
+                continue
             }
-            let (created, known, matched, rejected, differing) = try replica.transaction { tx in
-                var created = 0, known = 0, matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = [], differing: [DifferingRow] = []
-                // Without the check no row reads what an earlier one wrote: the batch's rows are
-                // written 3,000 writes a call (the clock, version vector and merge checks once a
-                // call, not per row; what a call returns is held until it ends).
-                var unchecked: [LocalWrite] = []
-                // Whether each row's customer is here (visible, deleted or purged), read once.
-                let here = try batch.map { try tx.isKnown(CRMSchema.customer, id: $0.id) }
-                // The customers here that the batch's own-id rows name (an export run again), read a
-                // thousand at a time: each such row is compared with its customer.
-                var storedRecords: [RowID: CustomerRecord] = [:]
-                let ownIDs = batch.indices.filter { batch[$0].ownID && here[$0] }.map { batch[$0].id }
-                for start in Swift.stride(from: 0, to: ownIDs.count, by: 1_000) {
-                    for record in try tx.customers(ids: Array(ownIDs[start..<min(start + 1_000, ownIDs.count)])) where record.mergedInto == nil {
-                        storedRecords[record.customer.id] = record
-                    }
+            // A batch's chunks in one transaction: its outcome counts once it is committed.
+            let outcome = try replica.transaction { tx in
+                var outcome = BatchOutcome(), chunk = first
+                while true {
+                    try write(chunk, source: source, model: model, tx, into: &outcome)
+                    progress(chunk.rowsRead)
+                    guard !chunk.endsBatch, let next = try reader.next() else { break }
+                    chunk = next
                 }
-                rows: for (index, (line, id, input, ownID, keyed, children, writes)) in batch.enumerated() {
-                    // A large batch takes seconds: the bar counts the rows done, not read.
-                    if index > 0 && index % 1_000 == 0 { progress(pass.rows - (batch.count - index)) }
-                    let exists = here[index]
-                    // A keyed row imported here before the rooftop was part of its key is found by the
-                    // id it had then, in this rooftop's ledger only (`sync-protocol/import-ids.md`).
-                    let earlier = exists ? nil : try keyed.flatMap { keyed in try tx.importedRowHash(customer: keyed.earlierID).map { (id: keyed.earlierID, hash: $0) } }
-                    if exists || earlier != nil {
-                        if exists, try tx.isErased(customer: id) {
-                            // Never brought back, and said so: not counted as imported.
-                            rejected.append((line, "line \(line): customer \(id.string) was erased (a DSAR erasure): not imported again"))
-                            continue
-                        }
-                        // A customer's own row (an export) edited since: said so, and left as it is.
-                        if ownID, let record = storedRecords[id],
-                           let stored = pass.storedInput(record), stored.contentHash != input.contentHash {
-                            differing.append(DifferingRow(line: line, customerId: id.string))
-                        }
-                        // The same key from another row: another system's numbering, not this row again.
-                        if let keyed, let stored = try earlier?.hash ?? tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                            let customer = earlier?.id ?? id
-                            rejected.append((line, Self.keyTaken(keyed, earlier: "imported before (customer \(customer.string))", hint: keyTakenHint).reported(line: line)))
-                        } else {
-                            known += 1
-                        }
-                        continue
-                    }
-                    // A phone or address id another customer holds (a file from before a merge moved
-                    // it): this row is rejected, not the batch.
-                    for child in children where try tx.isKnown(child.entity, id: child.id) {
-                        rejected.append((line, FieldInputError(pointer: child.pointer, reason: "a phone or address with this id already exists here (another customer's)")
-                            .reported(line: line)))
-                        continue rows
-                    }
-                    // A row naming its own customer id is that customer, restored as it was; another
-                    // row that confidently duplicates a customer is attached to it.
-                    if !ownID, let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
-                        matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
-                        continue
-                    }
-                    if model == nil {
-                        unchecked += writes
-                        if unchecked.count >= 3_000 { _ = try tx.write(unchecked); unchecked.removeAll(keepingCapacity: true) }
-                    } else {
-                        _ = try tx.write(writes)
-                    }
-                    if let keyed { try tx.recordImportedRow(customer: id, contentHash: keyed.contentHash) }
-                    created += 1
-                }
-                if !unchecked.isEmpty { _ = try tx.write(unchecked) }
                 try tx.writeDeferredSearchRows()
-                return (created, known, matched, rejected, differing)
+                return outcome
             }
-            report.customersCreated += created
-            report.alreadyImported += known
-            report.customersMatched += matched.count
-            report.matches += matched
-            report.differing += differing
+            report.customersCreated += outcome.created
+            report.alreadyImported += outcome.known
+            report.customersMatched += outcome.matched.count
+            report.matches += outcome.matched
+            report.differing += outcome.differing
             // In line order with the rows rejected as they were read (a reader sees the file top down).
-            report.rejected += (readRejected + rejected).sorted { $0.line < $1.line }.map(\.reason)
-            readRejected.removeAll(keepingCapacity: true)
-            batch.removeAll(keepingCapacity: true)
-            batchIDs.removeAll(keepingCapacity: true)
-            batchChildIDs.removeAll(keepingCapacity: true)
+            report.rejected += outcome.rejected.sorted { $0.line < $1.line }.map(\.reason)
         }
-        while let row = pass.next() {
-            let line = pass.line
-            do {
-                switch row {
-                case .blank: break  // nothing to import, nothing wrong
-                case .rejected(let error): throw error
-                case .customer(let id, let input, let ownID, let keyed):
-                    if let earlier = batchIDs[id] {
-                        if let keyed, let hash = earlier.hash, hash != keyed.contentHash { throw Self.keyTaken(keyed, earlier: "on line \(earlier.line)") }
-                        report.alreadyImported += 1
-                    } else {
-                        let children = Self.childIDs(input)
-                        if let taken = children.first(where: { batchChildIDs.contains($0.id) }) {
-                            throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
-                        }
-                        batch.append((line, id, input, ownID, keyed, children, try service.customerCreationWrites(input, id: id, derivedTagIDs: true)))
-                        batchIDs[id] = (line, keyed?.contentHash)
-                        batchChildIDs.formUnion(children.map(\.id))
-                    }
-                }
-            } catch let error as FieldInputError {
-                readRejected.append((line, error.reported(line: line)))
-            }
-            if pass.rows % batchSize == 0 { try flush() }
-            if pass.rows % min(batchSize, 1_000) == 0 { progress(pass.rows - batch.count) }
-        }
-        try pass.checkEnd(importing: true)
-        try flush()
-        progress(pass.rows)
         return report
+    }
+
+    /// What a batch's transaction did, counted into the report once it is committed.
+    private struct BatchOutcome {
+        var created = 0, known = 0
+        var matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = [], differing: [DifferingRow] = []
+    }
+
+    /// Writes a chunk of rows in its batch's transaction `tx`, adding what it did to `outcome`:
+    /// whether each row was imported before is read for the chunk at once, not per row.
+    private func write(_ chunk: ReadBatch, source pass: any CustomerRowSource, model: MatchModel?, _ tx: StoreTransaction,
+                       into outcome: inout BatchOutcome) throws {
+        outcome.known += chunk.repeated
+        outcome.rejected += chunk.rejected
+        let rows = chunk.rows
+        guard !rows.isEmpty else { return }
+        // Without the check no row reads what an earlier one wrote: the chunk's rows are
+        // written 3,000 writes a call (the clock, version vector and merge checks once a
+        // call, not per row; what a call returns is held until it ends).
+        var unchecked: [LocalWrite] = []
+        // Whether each row's customer is here (visible, deleted or purged), read once.
+        let here = try rows.map { try tx.isKnown(CRMSchema.customer, id: $0.id) }
+        // The customers here that the chunk's own-id rows name (an export run again), read at
+        // once: each such row is compared with its customer.
+        var storedRecords: [RowID: CustomerRecord] = [:]
+        let ownIDs = rows.indices.filter { rows[$0].ownID && here[$0] }.map { rows[$0].id }
+        if !ownIDs.isEmpty {
+            for record in try tx.customers(ids: ownIDs) where record.mergedInto == nil {
+                storedRecords[record.customer.id] = record
+            }
+        }
+        rows: for (index, row) in rows.enumerated() {
+            let (line, id, input, keyed) = (row.line, row.id, row.input, row.keyed)
+            let exists = here[index]
+            // A keyed row imported here before the rooftop was part of its key is found by the
+            // id it had then, in this rooftop's ledger only (`sync-protocol/import-ids.md`).
+            let earlier = exists ? nil : try keyed.flatMap { keyed in try tx.importedRowHash(customer: keyed.earlierID).map { (id: keyed.earlierID, hash: $0) } }
+            if exists || earlier != nil {
+                if exists, try tx.isErased(customer: id) {
+                    // Never brought back, and said so: not counted as imported.
+                    outcome.rejected.append((line, "line \(line): customer \(id.string) was erased (a DSAR erasure): not imported again"))
+                    continue
+                }
+                // A customer's own row (an export) edited since: said so, and left as it is.
+                if row.ownID, let record = storedRecords[id],
+                   let stored = pass.storedInput(record), stored.contentHash != input.contentHash {
+                    outcome.differing.append(DifferingRow(line: line, customerId: id.string))
+                }
+                // The same key from another row: another system's numbering, not this row again.
+                if let keyed, let stored = try earlier?.hash ?? tx.importedRowHash(customer: id), stored != keyed.contentHash {
+                    let customer = earlier?.id ?? id
+                    outcome.rejected.append((line, Self.keyTaken(keyed, earlier: "imported before (customer \(customer.string))", hint: keyTakenHint).reported(line: line)))
+                } else {
+                    outcome.known += 1
+                }
+                continue
+            }
+            // A phone or address id another customer holds (a file from before a merge moved
+            // it): this row is rejected, not the batch.
+            for child in row.children where try tx.isKnown(child.entity, id: child.id) {
+                outcome.rejected.append((line, FieldInputError(pointer: child.pointer, reason: "a phone or address with this id already exists here (another customer's)")
+                    .reported(line: line)))
+                continue rows
+            }
+            // A row naming its own customer id is that customer, restored as it was; another
+            // row that confidently duplicates a customer is attached to it.
+            if !row.ownID, let model, let match = try CRMService.duplicates(of: input, model: model, tx).first(where: \.isConfident) {
+                outcome.matched.append(ImportedMatch(line: line, customerId: match.customerId, probability: match.score.probability))
+                continue
+            }
+            if model == nil {
+                unchecked += row.writes
+                if unchecked.count >= 3_000 { _ = try tx.write(unchecked); unchecked.removeAll(keepingCapacity: true) }
+            } else {
+                _ = try tx.write(row.writes)
+            }
+            if let keyed { try tx.recordImportedRow(customer: id, contentHash: keyed.contentHash) }
+            outcome.created += 1
+        }
+        if !unchecked.isEmpty { _ = try tx.write(unchecked) }
     }
 }
 

@@ -1,0 +1,157 @@
+import Foundation
+import RooftopCRM
+import RooftopModel
+import RooftopStore
+
+/// A chunk of an import file's rows (a thousand, or a whole batch when smaller), read, validated
+/// and turned into writes; the batch (a transaction) the chunk belongs to ends with it when ``endsBatch``.
+struct ReadBatch {
+    /// A valid row, with what writing it takes.
+    struct Row {
+        let line: Int
+        let id: RowID
+        let input: CustomerInput
+        let ownID: Bool
+        let keyed: ExternalKey?
+        let children: [CustomerImporter.ChildID]
+        let writes: [LocalWrite]
+    }
+
+    var rows: [Row] = []
+    /// Lines rejected as they were read, in line order.
+    var rejected: [(line: Int, reason: String)] = []
+    /// Rows naming the same customer as an earlier row of the batch: counted as already imported.
+    var repeated = 0
+    /// The source's data rows read when the chunk ended (blank and rejected lines included).
+    var rowsRead = 0
+    /// Whether the chunk ends its batch: its rows and the rows of the chunks before it since the
+    /// last batch's end are written in one transaction.
+    var endsBatch = false
+}
+
+/// Reads an import's rows on a thread of its own, a chunk ahead of the chunk being written, so
+/// that parsing and validating the file (CSV or JSON Lines; about a third of an unchecked import's
+/// CPU) runs on one core while SQLite writes on the other.
+///
+/// Rows come out as they would from reading in line: batches end where the source's data row count
+/// reaches a multiple of `batchSize`, chunks there and where it reaches a multiple of 1,000; a repeated id or a phone or address id repeated inside a batch is found in it; the
+/// source's failure (``CustomerRowSource/checkEnd(importing:)``) is thrown by ``next()`` after the
+/// chunks read before it and instead of the last one. At most two chunks are held, whatever the
+/// batch size: the one being written and the one read ahead.
+final class ReadAhead: @unchecked Sendable {
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var ready: ReadBatch?
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+    private var exited = false
+
+    /// Starts reading `source` (which the reader's thread then owns) in batches of `batchSize` rows.
+    init(_ source: consuming any CustomerRowSource, batchSize: Int, service: CRMService) {
+        final class Handoff: @unchecked Sendable {
+            var source: any CustomerRowSource
+            init(_ source: any CustomerRowSource) { self.source = source }
+        }
+        let handoff = Handoff(source)
+        let thread = Thread { [self] in
+            self.read(&handoff.source, batchSize: batchSize, service: service)
+        }
+        thread.name = "rooftop-import-reader"
+        thread.start()
+    }
+
+    /// The next batch, waiting for it to be read; nil after the last.
+    /// - Throws: what reading failed with (the input unreadable midway: ``CustomerImportError``).
+    func next() throws -> ReadBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready == nil && !finished { condition.wait() }
+        if let batch = ready {
+            ready = nil
+            condition.broadcast()
+            return batch
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops reading and waits for the reader's thread to end (at most a batch's reading later).
+    func stop() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while !exited { condition.wait() }
+        condition.unlock()
+    }
+
+    private func read(_ source: inout any CustomerRowSource, batchSize: Int, service: CRMService) {
+        var batch = ReadBatch()
+        // The batch's customer ids, with the hash of a keyed row (``ExternalKey``), and its phone and address ids.
+        var ids: [RowID: (line: Int, hash: Data?)] = [:], childIDs = Set<RowID>()
+        var failure: (any Error)?
+        let chunkSize = min(batchSize, 1_000)
+        reading: do {
+            while let row = source.next() {
+                let line = source.line
+                do {
+                    switch row {
+                    case .blank: break  // nothing to import, nothing wrong
+                    case .rejected(let error): throw error
+                    case .customer(let id, let input, let ownID, let keyed):
+                        if let earlier = ids[id] {
+                            if let keyed, let hash = earlier.hash, hash != keyed.contentHash {
+                                throw CustomerImporter.keyTaken(keyed, earlier: "on line \(earlier.line)")
+                            }
+                            batch.repeated += 1
+                        } else {
+                            let children = CustomerImporter.childIDs(input)
+                            if let taken = children.first(where: { childIDs.contains($0.id) }) {
+                                throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
+                            }
+                            let writes = try service.customerCreationWrites(input, id: id, derivedTagIDs: true)
+                            batch.rows.append(ReadBatch.Row(line: line, id: id, input: input, ownID: ownID, keyed: keyed, children: children, writes: writes))
+                            ids[id] = (line, keyed?.contentHash)
+                            childIDs.formUnion(children.map(\.id))
+                        }
+                    }
+                } catch let error as FieldInputError {
+                    batch.rejected.append((line, error.reported(line: line)))
+                }
+                if source.rows % chunkSize == 0 || source.rows % batchSize == 0 {
+                    batch.rowsRead = source.rows
+                    batch.endsBatch = source.rows % batchSize == 0
+                    guard hand(batch) else { break reading }
+                    if batch.endsBatch {
+                        ids.removeAll(keepingCapacity: true)
+                        childIDs.removeAll(keepingCapacity: true)
+                    }
+                    batch = ReadBatch()
+                }
+            }
+            try source.checkEnd(importing: true)
+            batch.rowsRead = source.rows
+            batch.endsBatch = true
+            _ = hand(batch)
+        } catch {
+            failure = error
+        }
+        condition.lock()
+        self.failure = failure
+        finished = true
+        exited = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Hands `batch` to the writer once it has taken the one before; false when stopped meanwhile.
+    private func hand(_ batch: ReadBatch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready != nil && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        ready = batch
+        condition.broadcast()
+        return true
+    }
+}
