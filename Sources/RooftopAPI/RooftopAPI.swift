@@ -18,6 +18,7 @@ public enum RooftopAPI {
         let router = Router()
         router.add(middleware: ProblemDetailsMiddleware())
         router.add(middleware: BrowserGuardMiddleware(policy: hosts))
+        router.add(middleware: QueryEncodingMiddleware())
         let service = CRMService(replica: replica)
         CustomerRoutes(replica: replica).register(on: router)
         CustomerMergeRoutes(replica: replica).register(on: router)

@@ -219,6 +219,26 @@ import RooftopHTTP
         }
     }
 
+    /// A query string that is not percent-encoding (`%zz`, a lone `%`, bytes that are not UTF-8) is a
+    /// 400 problem naming the escape, not a search for the characters as typed.
+    @Test func aMalformedPercentEscapeInTheQueryIsA400Problem() async throws {
+        try await Self.withAPI { client, _ in
+            _ = try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(["lastName": .string("Sample%zz")]))
+            for (query, escape) in [("q=Sample%zz", "'%zz'"), ("q=100%", "'%'"), ("limit=5&q=%e", "'%e'"), ("q=%FF%FE", "not UTF-8")] {
+                let response = try await client.execute(uri: "/api/crm/customers?\(query)", method: .get)
+                #expect(response.status == .badRequest, "\(query)")
+                let problem = try Self.problem(response)
+                #expect(problem.code == "INVALID_QUERY")
+                #expect(problem.detail?.contains(escape) == true, "\(query): \(problem.detail ?? "")")
+            }
+            // Well-encoded: a literal % is %25, and UTF-8 escapes decode.
+            let found = try await client.execute(uri: "/api/crm/customers?q=Sample%25zz", method: .get)
+            #expect(found.status == .ok)
+            #expect(try Self.body(found)["items"]?.arrayValue?.count == 1)
+            #expect(try await client.execute(uri: "/api/crm/customers?q=Mu%C3%B1oz", method: .get).status == .ok)
+        }
+    }
+
     @Test func interactionsAreRecordedForExistingCustomersAndListedNewestFirst() async throws {
         try await Self.withAPI { client, _ in
             let created = try Self.body(try await client.execute(uri: "/api/crm/customers", method: .post, body: try Self.json(Self.ana)))

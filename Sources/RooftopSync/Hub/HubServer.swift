@@ -28,6 +28,7 @@ public enum HubServer {
         }
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: ProblemDetailsMiddleware())
+        router.add(middleware: QueryEncodingMiddleware())
         router.add(middleware: DirectlySignedClientMiddleware(ca: try Certificate(derEncoded: try ca.toDERBytes())))
         HubRoutes(replica: replica, wallClock: wallClock, limits: limits).register(on: router)
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
