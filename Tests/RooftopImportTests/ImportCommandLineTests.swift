@@ -48,6 +48,20 @@ import Testing
         #expect(lines.count == 2 && lines[0] == "line,customerId,probability" && lines[1].hasPrefix("4,\(ana),"), "\(lines)")
     }
 
+    /// The progress counts a file's rows: a header alone is 0 of 0 (not 0 of 1), and a last line
+    /// without a line break is counted (2 of 2, not 2 of 1).
+    @Test func theProgressCountsEveryRowAndNoneInAHeaderOnlyFile() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let headerOnly = t.directory.path("header.csv"), noFinalBreak = t.directory.path("two.csv")
+        try Data("firstName,lastName\n".utf8).write(to: URL(fileURLWithPath: headerOnly))
+        try Data("firstName,lastName\nAna,Lee\nBo,Kim".utf8).write(to: URL(fileURLWithPath: noFinalBreak))
+        let (emptyStatus, empty) = try Self.run(["import", "customers", "--data", t.directory.url.path, headerOnly, "--no-duplicate-check"])
+        #expect(emptyStatus == 0 && empty.contains("0/0 rows") && !empty.contains("/1 rows"), "\(empty)")
+        let (status, two) = try Self.run(["import", "customers", "--data", t.directory.url.path, noFinalBreak, "--no-duplicate-check"])
+        #expect(status == 0 && two.contains("2/2 rows") && two.contains("2 customers created"), "\(two)")
+    }
+
     /// `rooftop export customers`: an output it cannot write fails in one line naming the file and the
     /// system's reason, before or while writing; filter values are read letter case aside, as REST reads them.
     @Test func anExportThatCannotBeWrittenSaysWhereAndWhyInOneLine() throws {

@@ -186,12 +186,17 @@ struct ImportCommand: ParsableCommand {
         /// customers peaked at 404 MB; with 64 MiB at 341 MB, in the same time (README).
         static let checkedWriterCacheMiB = 64
 
-        /// The data lines of the file (line breaks, minus the header's when it has one), read in 1 MiB chunks.
+        /// The data lines of the file (its lines, the last one with or without a line break, minus the header
+        /// when it has one), read in 1 MiB chunks.
         static func dataLines(_ path: String, header: Bool) throws -> Int {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("\(path): cannot be read") }
             defer { try? handle.close() }
-            var lines = 0
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            var lines = 0, last: UInt8?
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                last = chunk.last
+            }
+            if let last, last != 0x0A { lines += 1 }  // the last line without a line break
             return max(0, lines - (header ? 1 : 0))
         }
     }

@@ -15,13 +15,15 @@ final class CountProgress {
 
     init(_ label: String, total: Int, unit: String) {
         self.label = label
-        self.total = max(1, total)
+        self.total = max(0, total)
         self.unit = unit
     }
 
     func update(_ done: Int, force: Bool = false) {
         let now = Date()
-        let percent = min(100, done * 100 / total)
+        // A count that was short (a last line without a line break) grows with what was done.
+        if done > total { total = done }
+        let percent = total == 0 ? 100 : min(100, done * 100 / total)
         if isTerminal {
             guard force || now.timeIntervalSince(lastDraw) >= 0.2 else { return }
         } else {
