@@ -115,14 +115,8 @@ struct ScaleRun {
     // MARK: 2. REST
 
     func serveAndQuery() async throws {
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: binary)
-        node.arguments = ["node", "serve", "--data", path("north")]
-        node.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        _ = FileManager.default.createFile(atPath: path("node.log"), contents: nil)
-        node.standardError = FileHandle(forWritingAtPath: path("node.log"))
-        try node.run()
-        defer { node.terminate(); node.waitUntilExit() }
+        let node = try ServerProcess.start([binary, "node", "serve", "--data", path("north")], log: path("node.log"))
+        defer { node.stop() }
         // Idle connections are let go after 20 s, before the node closes them (30 s): a request on a
         // connection the node has just closed waits for its retry, which a latency would count.
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
@@ -134,7 +128,7 @@ struct ScaleRun {
         try await client.shutdown()
     }
 
-    func query(_ client: HTTPClient, node: Process) async throws {
+    func query(_ client: HTTPClient, node: ServerProcess) async throws {
         let base = "http://127.0.0.1:\(apiPort)"
         var ready = false
         for _ in 0..<6_000 where !ready {  // up to 10 minutes: a migration of a large replica runs first
@@ -331,15 +325,9 @@ struct ScaleRun {
             return
         }
         try? FileManager.default.removeItem(atPath: path("hub"))
-        let hub = Process()
-        hub.executableURL = URL(fileURLWithPath: binary)
-        hub.arguments = ["hub", "serve", "--data", path("hub"), "--certs", path("certs"), "--port", String(hubPort)]
-        hub.currentDirectoryURL = URL(fileURLWithPath: work)
-        hub.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        _ = FileManager.default.createFile(atPath: path("hub.log"), contents: nil)
-        hub.standardError = FileHandle(forWritingAtPath: path("hub.log"))
-        try hub.run()
-        defer { hub.terminate(); hub.waitUntilExit() }
+        let hub = try ServerProcess.start([binary, "hub", "serve", "--data", path("hub"), "--certs", path("certs"), "--port", String(hubPort)],
+                                          log: path("hub.log"))
+        defer { hub.stop() }
         try await Task.sleep(for: .seconds(3))
         try rewritePort("north")
         let push = try rooftop(["sync", "--data", "north"], stdout: path("push.out"))
