@@ -48,6 +48,39 @@ import Testing
         #expect(lines.count == 2 && lines[0] == "line,customerId,probability" && lines[1].hasPrefix("4,\(ana),"), "\(lines)")
     }
 
+    /// `rooftop import customers` killed (`SIGKILL`) halfway through a file: what it committed are whole
+    /// batches, and the same command run again creates the rest, each row once.
+    @Test func anImportKilledMidwayAndRunAgainHoldsEachRowOnce() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let rows = 15_000  // a small import (under 20,000 rows, and the replica open here): transactions of 1,000 rows
+        let csv = "externalId,firstName,lastName,email,phone,street,city,state,postalCode\n" + (1...rows).map { i in
+            "k\(i),Given\(i),Family\(i % 97),person\(i)@example.com,+1312\(200 + i / 10_000)\(String(format: "%04d", i % 10_000)),\(i) Main St,Chicago,IL,60601"
+        }.joined(separator: "\n") + "\n"
+        let input = t.directory.path("customers.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let arguments = ["import", "customers", "--data", t.directory.url.path, input, "--no-duplicate-check"]
+        let child = try ChildProcess.spawn(Self.binary, arguments, standardError: .pipe)
+        // Killed once the progress passes half the file: batches of 1,000 rows are committed, one is in flight.
+        var seen = ""
+        while let chunk = child.standardError?.availableData, !chunk.isEmpty {  // what the pipe holds, not 4 KiB
+            seen += String(decoding: chunk, as: UTF8.self)
+            if ["50%", "60%", "70%"].contains(where: seen.contains) { break }
+        }
+        kill(child.processIdentifier, SIGKILL)
+        #expect(child.waitUntilExit() == .signalled(SIGKILL), "the import ended before it was killed: \(seen)")
+        let committed = try t.replica.customerCount()
+        #expect(committed >= 1_000 && committed < rows && committed % 1_000 == 0, "\(committed) customers after the kill")
+        let phones = try t.replica.snapshot { try $0.strings("SELECT count(*) FROM customerPhone") }
+        #expect(phones == [String(committed)], "a customer without its phone, or a phone without its customer")
+
+        let (status, output) = try Self.run(arguments)
+        #expect(status == 0 && output.contains("\(rows - committed) customers created, \(committed) already imported"), "\(output)")
+        #expect(try t.replica.customerCount() == rows)
+        let distinct = try t.replica.snapshot { try $0.strings("SELECT count(DISTINCT email) || '/' || count(*) FROM customer") }
+        #expect(distinct == ["\(rows)/\(rows)"])
+    }
+
     /// The progress counts a file's rows: a header alone is 0 of 0 (not 0 of 1), and a last line
     /// without a line break is counted (2 of 2, not 2 of 1).
     @Test func theProgressCountsEveryRowAndNoneInAHeaderOnlyFile() throws {
