@@ -8,7 +8,7 @@ import RooftopSync
 
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "node", abstract: "Set up and run a rooftop node.",
-                                                    subcommands: [Init.self, Serve.self, Rebootstrap.self])
+                                                    subcommands: [Init.self, Configure.self, Serve.self, Rebootstrap.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a rooftop's data directory: configuration and empty replica.")
@@ -30,14 +30,10 @@ struct NodeCommand: AsyncParsableCommand {
             guard let id = RooftopID(rawValue: rooftop), id != .hub else {
                 throw CLIError("rooftop id must be 1-63 of a-z, 0-9 and - (and not \"hub\"), got \(rooftop)")
             }
-            guard let url = URL(string: hub), url.scheme == "https", url.host != nil else { throw CLIError("--hub must be an https:// URL") }
+            try NodeCommand.requireHubURL(hub)
             try validatePort(apiPort, "--api-port")
-            guard syncInterval >= 0.1 else { throw CLIError("--sync-interval must be at least 0.1 seconds") }
-            let ca = GroupCA(directory: URL(fileURLWithPath: certs))
-            for file in [ca.caCertificatePath, ca.paths(for: id.rawValue).certificate, ca.paths(for: id.rawValue).key]
-            where !FileManager.default.fileExists(atPath: file.path) {
-                throw CLIError("\(file.path) is missing: issue the certificate first (rooftop certs issue --certs \(certs) --rooftop \(id))")
-            }
+            try NodeCommand.requireSyncInterval(syncInterval)
+            try NodeCommand.requireCertificates(certs, rooftop: id)
             if let existing = try NodeConfiguration.load(from: data.directory), existing.rooftop != id {
                 throw CLIError("\(data.directory.path) already belongs to rooftop \(existing.rooftop)")
             }
@@ -47,6 +43,77 @@ struct NodeCommand: AsyncParsableCommand {
             try configuration.save(to: data.directory)
             _ = try Replica(path: data.replicaPath, rooftop: id)
             print("rooftop \(id) ready in \(data.directory.path) (hub \(hub))")
+        }
+    }
+
+    /// `--hub` must be an `https://` URL with a host.
+    static func requireHubURL(_ hub: String) throws {
+        guard let url = URL(string: hub), url.scheme == "https", url.host != nil else { throw CLIError("--hub must be an https:// URL, got \(hub)") }
+    }
+
+    static func requireSyncInterval(_ seconds: Double) throws {
+        guard seconds >= 0.1 else { throw CLIError("--sync-interval must be at least 0.1 seconds") }
+    }
+
+    /// The group CA's certificate and this rooftop's certificate and key must be in `certs`.
+    static func requireCertificates(_ certs: String, rooftop id: RooftopID) throws {
+        let ca = GroupCA(directory: URL(fileURLWithPath: certs))
+        for file in [ca.caCertificatePath, ca.paths(for: id.rawValue).certificate, ca.paths(for: id.rawValue).key]
+        where !FileManager.default.fileExists(atPath: file.path) {
+            throw CLIError("\(file.path) is missing: issue the certificate first (rooftop certs issue --certs \(certs) --rooftop \(id))")
+        }
+    }
+
+    struct Configure: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a rooftop's settings in rooftop.json (the hub moved, new certificates, another port); the replica is untouched.",
+            discussion: "Only the options given change; with none, prints the settings. A running node reads them when it starts: restart it (rooftop node serve).")
+        @OptionGroup var data: DataOptions
+        @Option(name: .long, help: "The hub's URL (https://HOST:PORT).")
+        var hub: String?
+        @Option(name: .long, help: "Directory with ca.pem and this rooftop's certificate and key.")
+        var certs: String?
+        @Option(name: .customLong("api-port"), help: "Port of the staff REST API (loopback).")
+        var apiPort: Int?
+        @Option(name: .customLong("api-host-name"), help: "The host names staff use to reach the REST API besides loopback (repeatable; replaces the list).")
+        var apiHostNames: [String] = []
+        @Flag(name: .customLong("no-api-host-names"), help: "Forget the further host names: loopback only.")
+        var noAPIHostNames = false
+        @Option(name: .customLong("sync-interval"), help: "Seconds between background syncs.")
+        var syncInterval: Double?
+
+        func run() throws {
+            guard var configuration = try NodeConfiguration.load(from: data.directory) else {
+                throw CLIError("\(data.directory.path) holds no rooftop.json: set the rooftop up first (rooftop node init)")
+            }
+            if noAPIHostNames && !apiHostNames.isEmpty { throw CLIError("--api-host-name and --no-api-host-names: give one or the other") }
+            if let hub {
+                try NodeCommand.requireHubURL(hub)
+                configuration.hubURL = hub
+            }
+            if let certs {
+                try NodeCommand.requireCertificates(certs, rooftop: configuration.rooftop)
+                configuration.certificates = URL(fileURLWithPath: certs).standardizedFileURL.path
+            }
+            if let apiPort {
+                try validatePort(apiPort, "--api-port")
+                configuration.apiPort = apiPort
+            }
+            if !apiHostNames.isEmpty { configuration.apiHosts = apiHostNames }
+            if noAPIHostNames { configuration.apiHosts = nil }
+            if let syncInterval {
+                try NodeCommand.requireSyncInterval(syncInterval)
+                configuration.syncIntervalSeconds = syncInterval
+            }
+            let changed = hub != nil || certs != nil || apiPort != nil || !apiHostNames.isEmpty || noAPIHostNames || syncInterval != nil
+            if changed { try configuration.save(to: data.directory) }
+            print("""
+                rooftop \(configuration.rooftop) in \(data.directory.path)\(changed ? " (saved; restart a running node for it to take effect)" : "")
+                  hub            \(configuration.hubURL)
+                  certificates   \(configuration.certificates)
+                  REST API       http://\(configuration.apiHost):\(configuration.apiPort)\((configuration.apiHosts ?? []).isEmpty ? "" : " (also as \((configuration.apiHosts ?? []).joined(separator: ", ")))")
+                  sync interval  \(configuration.syncIntervalSeconds) s
+                """)
         }
     }
 
