@@ -77,8 +77,8 @@ import Testing
         #expect(try t.replica.customerCount() == 2_500)
     }
 
-    /// A batch is read a thousand rows at a time on another thread while the rows before are written:
-    /// what one batch finds across its chunks is found as when it was read in one piece.
+    /// A bulk load's batch is read a thousand rows at a time on another thread while the rows before
+    /// are written: what one batch finds across its chunks is found as when it was read in one piece.
     @Test func aBatchReadInChunksFindsRepeatsAcrossThemAndReportsInLineOrder() throws {
         let t = try TestReplica("north")
         defer { t.remove() }
@@ -88,14 +88,32 @@ import Testing
         lines[1_499] = "e1500,Bad,Mail,not-an-email"              // rejected as it is read
         let path = try Self.file("externalId,firstName,lastName,email\n" + lines.joined(separator: "\n") + "\n", in: t.directory)
         var importer = try CustomerImporter(replica: t.replica)
-        importer.batchSize = 2_500
+        importer.checkDuplicates = false
+        importer.bulkLoad = true  // alone with the file: one 20,000-row batch, chunks of 1,000
+        importer.bulkLoadMinimumRows = 1
+        var rebuilt = 0
+        importer.rebuildingIndexes = { rebuilt += 1 }
         var progress: [Int] = []
         let report = try importer.importFile(at: path) { progress.append($0) }
+        #expect(rebuilt == 1, "not a bulk load")
         #expect(report.customersCreated == 2_997 && report.alreadyImported == 1)
         #expect(report.rejected.count == 2)
         #expect(report.rejected.first == "line 1501: /email: expected an e-mail address")
         #expect(report.rejected.last?.hasPrefix("line 2201: /externalId: e10 was on line 11 with other values") == true)
-        #expect(progress == [0, 1_000, 2_000, 2_500, 3_000, 3_000])
+        #expect(progress == [0, 1_000, 2_000, 3_000, 3_000])
+        // Beside a node, transactions of 2,500 rows, each read whole before it begins.
+        let shared = try TestReplica("south")
+        defer { shared.remove() }
+        let node = try Replica(path: shared.replica.path, rooftop: shared.replica.rooftop, wallClock: shared.clock)
+        var besideNode = try CustomerImporter(replica: shared.replica)
+        besideNode.batchSize = 2_500
+        besideNode.bulkLoad = true
+        besideNode.bulkLoadMinimumRows = 1
+        var steps: [Int] = []
+        let other = try besideNode.importFile(at: path) { steps.append($0) }
+        _ = node
+        #expect(steps == [0, 2_500, 3_000])
+        #expect(other.customersCreated == 2_997 && other.alreadyImported == 1 && other.rejected == report.rejected)
         #expect(try t.replica.customerCount() == 2_997)
         // Run again: every row is found, none written twice.
         let again = try importer.importFile(at: path)

@@ -110,18 +110,22 @@ struct CSVCustomerRows: CustomerRowSource {
         }
     }
 
-    func storedInput(_ record: CustomerRecord) -> CustomerInput? {
+    var storedInput: @Sendable (CustomerRecord) -> CustomerInput? {
+        { [mappedFields, rooftop] record in Self.storedInput(record, mappedFields: mappedFields, rooftop: rooftop) }
+    }
+
+    static func storedInput(_ record: CustomerRecord, mappedFields: Set<String>, rooftop: String) -> CustomerInput? {
         var values: [String: String] = [:]
         for (column, cell) in zip(CustomerExporter.columns, CustomerExporter.row(record)) where mappedFields.contains(column) {
             let value = SpreadsheetFormulaGuard.unguarded(cell).trimmedWhitespace
             if !value.isEmpty { values[column] = value }
         }
-        return try? Self.customer(values, rowContent: [], rooftop: rooftop).1
+        return try? customer(values, rowContent: [], rooftop: rooftop).1
     }
 
     func checkEnd(importing: Bool) throws {
         if let error = reader.error, stream.streamStatus == .error {
-            throw CustomerImportError("\(path): unreadable after line \(line) (\(error))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
+            throw CustomerImportError("\(path): unreadable after line \(line) (\(error))" + (importing ? CustomerImporter.failedMidway : "; nothing imported"))
         }
     }
 

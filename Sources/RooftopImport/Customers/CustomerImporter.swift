@@ -192,6 +192,7 @@ public struct CustomerImporter {
     /// Imports what `open` reads (opened once more for the sample when checking duplicates); `name`
     /// names the input in errors.
     func importStreams(name path: String, open: () -> InputStream?, progress: (Int) -> Void) throws -> ImportReport {
+        guard batchSize > 0 else { throw CustomerImportError("batch size \(batchSize): expected at least 1 row") }
         if let problem = externalSystem.flatMap(Self.externalSystemProblem) { throw CustomerImportError("external system: " + problem) }
         try ImportFileCheck.check(open(), name: path, format: format)
         var pass = try rowSource(open(), name: path)
@@ -212,11 +213,17 @@ public struct CustomerImporter {
         }
         // A rerun, or a small file, writes fewer rows than building the replica's indexes again costs:
         // no bulk load for it (the rows the sample did not pick are still checked and written).
-        guard bulkLoad, (newRows ?? dataLines ?? .max) >= bulkLoadMinimumRows else { return try importPass(&pass, report, model: model, service: service, batchSize: batchSize, progress: progress) }
+        guard bulkLoad, (newRows ?? dataLines ?? .max) >= bulkLoadMinimumRows else {
+            return try importPass(pass, report, model: model, service: service, batchSize: batchSize, chunkSize: batchSize, progress: progress)
+        }
         let deferring = checkDuplicates ? Replica.deferredByACheckedLoad : Replica.deferredByAnUncheckedLoad
         return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
-            try importPass(&pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
-                           progress: progress)
+            // With the replica to itself, a transaction may wait for the rows being read: it holds
+            // many chunks. Beside a node, a batch is read whole before its transaction begins.
+            exclusive
+                ? try importPass(pass, report, model: model, service: service, batchSize: max(batchSize, Self.bulkBatchSize),
+                                 chunkSize: min(batchSize, Self.chunkSize), progress: progress)
+                : try importPass(pass, report, model: model, service: service, batchSize: batchSize, chunkSize: batchSize, progress: progress)
         }
     }
 
@@ -235,42 +242,53 @@ public struct CustomerImporter {
     /// index takes many rows before it is written, not one or two.
     public static let bulkBatchSize = 20_000
 
-    /// The import's pass: rows written whole, in transactions of `batchSize` rows.
-    private func importPass(_ pass: inout any CustomerRowSource, _ report: ImportReport, model: MatchModel?, service: CRMService, batchSize: Int,
-                            progress: (Int) -> Void) throws -> ImportReport {
+    /// Rows a chunk of a bulk load holds: read on one thread while the chunk before is written.
+    static let chunkSize = 1_000
+
+    /// What a failure to read the input midway says of what was imported.
+    static let failedMidway = "; the batches committed before it stay imported (the batch in flight was not written): "
+        + "run the import again to finish it (rows already imported are not written twice)"
+
+    /// The import's pass: rows written whole, in transactions of `batchSize` rows, read `chunkSize`
+    /// rows ahead on another thread (``ReadAhead``).
+    private func importPass(_ pass: consuming any CustomerRowSource, _ report: ImportReport, model: MatchModel?, service: CRMService,
+                            batchSize: Int, chunkSize: Int, progress: (Int) -> Void) throws -> ImportReport {
         var report = report
         progress(0)
-        // The rows are read on another thread, a chunk ahead of the chunk being written (``ReadAhead``);
-        // this copy of the source only describes stored customers as its rows would (``CustomerRowSource/storedInput(_:)``).
-        let source = pass
-        let reader = ReadAhead(pass, batchSize: batchSize, service: service)
-        defer { reader.stop() }
-        while let first = try reader.next() {
-            guard !first.rows.isEmpty || !first.endsBatch else {
-                report.alreadyImported += first.repeated
-                report.rejected += first.rejected.map(\.reason)  // already in line order
-                progress(first.rowsRead)
-                continue
-            }
-            // A batch's chunks in one transaction: its outcome counts once it is committed.
-            let outcome = try replica.transaction { tx in
-                var outcome = BatchOutcome(), chunk = first
-                while true {
-                    try write(chunk, source: source, model: model, tx, into: &outcome)
-                    progress(chunk.rowsRead)
-                    guard !chunk.endsBatch, let next = try reader.next() else { break }
-                    chunk = next
+        // What the writer needs of the source: a value of its settings, not its reader.
+        let storedInput = pass.storedInput
+        try ReadAhead.reading(pass, batchSize: batchSize, chunkSize: chunkSize, service: service) { reader in
+            while let first = try reader.next() {
+                guard !first.rows.isEmpty || !first.endsBatch else {
+                    report.alreadyImported += first.repeated
+                    report.rejected += first.rejected.map(\.reason)  // already in line order
+                    progress(first.rowsRead)
+                    continue
                 }
-                try tx.writeDeferredSearchRows()
-                return outcome
+                // A batch's chunks in one transaction: its outcome counts once it is committed. Each
+                // chunk is let go once written (the transaction does not hold the first for its length).
+                var carried: ReadBatch? = first
+                let outcome = try replica.transaction { tx in
+                    var outcome = BatchOutcome(), next = carried
+                    carried = nil
+                    while let chunk = next {
+                        next = nil
+                        try write(chunk, storedInput: storedInput, model: model, tx, into: &outcome)
+                        progress(chunk.rowsRead)
+                        if chunk.endsBatch { break }
+                        next = try reader.next()
+                    }
+                    try tx.writeDeferredSearchRows()
+                    return outcome
+                }
+                report.customersCreated += outcome.created
+                report.alreadyImported += outcome.known
+                report.customersMatched += outcome.matched.count
+                report.matches += outcome.matched
+                report.differing += outcome.differing
+                // In line order with the rows rejected as they were read (a reader sees the file top down).
+                report.rejected += outcome.rejected.sorted { $0.line < $1.line }.map(\.reason)
             }
-            report.customersCreated += outcome.created
-            report.alreadyImported += outcome.known
-            report.customersMatched += outcome.matched.count
-            report.matches += outcome.matched
-            report.differing += outcome.differing
-            // In line order with the rows rejected as they were read (a reader sees the file top down).
-            report.rejected += outcome.rejected.sorted { $0.line < $1.line }.map(\.reason)
         }
         return report
     }
@@ -283,7 +301,7 @@ public struct CustomerImporter {
 
     /// Writes a chunk of rows in its batch's transaction `tx`, adding what it did to `outcome`:
     /// whether each row was imported before is read for the chunk at once, not per row.
-    private func write(_ chunk: ReadBatch, source pass: any CustomerRowSource, model: MatchModel?, _ tx: StoreTransaction,
+    private func write(_ chunk: ReadBatch, storedInput: (CustomerRecord) -> CustomerInput?, model: MatchModel?, _ tx: StoreTransaction,
                        into outcome: inout BatchOutcome) throws {
         outcome.known += chunk.repeated
         outcome.rejected += chunk.rejected
@@ -318,7 +336,7 @@ public struct CustomerImporter {
                 }
                 // A customer's own row (an export) edited since: said so, and left as it is.
                 if row.ownID, let record = storedRecords[id],
-                   let stored = pass.storedInput(record), stored.contentHash != input.contentHash {
+                   let stored = storedInput(record), stored.contentHash != input.contentHash {
                     outcome.differing.append(DifferingRow(line: line, customerId: id.string))
                 }
                 // The same key from another row: another system's numbering, not this row again.

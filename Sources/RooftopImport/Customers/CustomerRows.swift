@@ -64,8 +64,9 @@ protocol CustomerRowSource {
     func checkEnd(importing: Bool) throws
     /// The customer as a row of this source would describe it, only the fields this source reads
     /// (a CSV's mapped columns), or nil: to tell a row edited since its export from the same row
-    /// again (``ImportReport/differing``).
-    func storedInput(_ record: CustomerRecord) -> CustomerInput?
+    /// again (``ImportReport/differing``). A value of the source's settings only (never its reader),
+    /// so the import's writer thread calls it while another thread reads rows (``ReadAhead``).
+    var storedInput: @Sendable (CustomerRecord) -> CustomerInput? { get }
 }
 
 extension FieldInputError {

@@ -107,13 +107,13 @@ struct JSONLinesCustomerRows: CustomerRowSource {
         return input
     }
 
-    func storedInput(_ record: CustomerRecord) -> CustomerInput? {
-        record.json.objectValue.flatMap { try? Self.input($0) }
+    var storedInput: @Sendable (CustomerRecord) -> CustomerInput? {
+        { record in record.json.objectValue.flatMap { try? Self.input($0) } }
     }
 
     func checkEnd(importing: Bool) throws {
         if let failure {
-            throw CustomerImportError("\(path): unreadable after line \(rows) (\(failure))" + (importing ? "; the lines before it were imported" : "; nothing imported"))
+            throw CustomerImportError("\(path): unreadable after line \(rows) (\(failure))" + (importing ? CustomerImporter.failedMidway : "; nothing imported"))
         }
     }
 

@@ -34,10 +34,14 @@ struct ReadBatch {
 /// CPU) runs on one core while SQLite writes on the other.
 ///
 /// Rows come out as they would from reading in line: batches end where the source's data row count
-/// reaches a multiple of `batchSize`, chunks there and where it reaches a multiple of 1,000; a repeated id or a phone or address id repeated inside a batch is found in it; the
-/// source's failure (``CustomerRowSource/checkEnd(importing:)``) is thrown by ``next()`` after the
-/// chunks read before it and instead of the last one. At most two chunks are held, whatever the
-/// batch size: the one being written and the one read ahead.
+/// reaches a multiple of `batchSize`, chunks there and where it reaches a multiple of `chunkSize`; a
+/// repeated id or a phone or address id repeated inside a batch is found in it; the source's failure
+/// (``CustomerRowSource/checkEnd(importing:)``) is thrown by ``next()`` after the chunks read before
+/// it and instead of the last one. At most three chunks are held whatever the batch size: the one
+/// being written, the one read ahead, and the one being read.
+///
+/// The reader's thread owns the source (its reader and stream): nothing of it is shared with the
+/// writer (``CustomerRowSource/storedInput`` is a value of the source's settings).
 final class ReadAhead: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
@@ -47,21 +51,36 @@ final class ReadAhead: @unchecked Sendable {
     private var cancelled = false
     private var exited = false
 
-    /// Starts reading `source` (which the reader's thread then owns) in batches of `batchSize` rows.
-    init(_ source: consuming any CustomerRowSource, batchSize: Int, service: CRMService) {
+    /// Runs `body` with a reader of `source` (which the reader's thread then owns), and stops the
+    /// reader and waits for its thread to end when `body` returns or throws.
+    /// - Parameters:
+    ///   - batchSize: rows a transaction holds (at least 1).
+    ///   - chunkSize: rows a chunk holds at most (at least 1).
+    /// - Returns, Throws: what `body` returns or throws.
+    static func reading<T>(_ source: consuming any CustomerRowSource, batchSize: Int, chunkSize: Int, service: CRMService,
+                           _ body: (ReadAhead) throws -> T) throws -> T {
+        precondition(batchSize > 0 && chunkSize > 0, "a batch and a chunk hold at least one row")
+        let reader = ReadAhead(source, batchSize: batchSize, chunkSize: chunkSize, service: service)
+        defer { reader.stop() }
+        return try body(reader)
+    }
+
+    private init(_ source: consuming any CustomerRowSource, batchSize: Int, chunkSize: Int, service: CRMService) {
+        // Moves the source to the reader's thread (`Thread` takes a `@Sendable` block); only that
+        // thread touches it from here on.
         final class Handoff: @unchecked Sendable {
             var source: any CustomerRowSource
-            init(_ source: any CustomerRowSource) { self.source = source }
+            init(_ source: consuming any CustomerRowSource) { self.source = source }
         }
         let handoff = Handoff(source)
         let thread = Thread { [self] in
-            self.read(&handoff.source, batchSize: batchSize, service: service)
+            self.read(&handoff.source, batchSize: batchSize, chunkSize: chunkSize, service: service)
         }
         thread.name = "rooftop-import-reader"
         thread.start()
     }
 
-    /// The next batch, waiting for it to be read; nil after the last.
+    /// The next chunk, waiting for it to be read; nil after the last.
     /// - Throws: what reading failed with (the input unreadable midway: ``CustomerImportError``).
     func next() throws -> ReadBatch? {
         condition.lock()
@@ -76,8 +95,8 @@ final class ReadAhead: @unchecked Sendable {
         return nil
     }
 
-    /// Stops reading and waits for the reader's thread to end (at most a batch's reading later).
-    func stop() {
+    /// Stops reading and waits for the reader's thread to end (it looks every 100 rows).
+    private func stop() {
         condition.lock()
         cancelled = true
         condition.broadcast()
@@ -85,12 +104,11 @@ final class ReadAhead: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func read(_ source: inout any CustomerRowSource, batchSize: Int, service: CRMService) {
+    private func read(_ source: inout any CustomerRowSource, batchSize: Int, chunkSize: Int, service: CRMService) {
         var batch = ReadBatch()
         // The batch's customer ids, with the hash of a keyed row (``ExternalKey``), and its phone and address ids.
         var ids: [RowID: (line: Int, hash: Data?)] = [:], childIDs = Set<RowID>()
         var failure: (any Error)?
-        let chunkSize = min(batchSize, 1_000)
         reading: do {
             while let row = source.next() {
                 let line = source.line
@@ -127,6 +145,8 @@ final class ReadAhead: @unchecked Sendable {
                         childIDs.removeAll(keepingCapacity: true)
                     }
                     batch = ReadBatch()
+                } else if source.rows % 100 == 0, isCancelled {
+                    break reading
                 }
             }
             try source.checkEnd(importing: true)
@@ -142,6 +162,12 @@ final class ReadAhead: @unchecked Sendable {
         exited = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    private var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
     }
 
     /// Hands `batch` to the writer once it has taken the one before; false when stopped meanwhile.
