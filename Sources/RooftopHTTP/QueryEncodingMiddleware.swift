@@ -6,8 +6,11 @@ import Hummingbird
 /// for the three characters `%zz`: the caller gets 400 `INVALID_QUERY` (RFC 9457) naming the first
 /// bad escape, and nothing is read or written.
 public struct QueryEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// A middleware with nothing to configure.
     public init() {}
 
+    /// Passes a request with a well-encoded query (or none) to `next`.
+    /// - Throws: ``ProblemDetails`` 400 `INVALID_QUERY` otherwise (``problem(_:)`` says what is wrong).
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let query = request.uri.query, let problem = Self.problem(query) {
             throw ProblemDetails(.badRequest, code: "INVALID_QUERY", title: "Malformed query string",

@@ -22,6 +22,8 @@ public final class ChildProcess: Sendable {
         case pipe
         /// Standard error only: where standard output goes (one pipe for both).
         case standardOutput
+        /// A file at this path, created or truncated (a server's log).
+        case file(String)
     }
 
     /// How a child ended.
@@ -86,11 +88,13 @@ public final class ChildProcess: Sendable {
         switch standardOutput {
         case .pipe: output = try pipeTo(1)
         case .discard, .standardOutput: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         switch standardError {
         case .pipe: error = try pipeTo(2)
         case .discard: posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         case .standardOutput: posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 2, path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -112,6 +116,13 @@ public final class ChildProcess: Sendable {
             known = ended
             return ended
         }
+    }
+
+    /// Asks the child to stop (`SIGTERM`: a server shuts down gracefully) and waits for it to end.
+    @discardableResult
+    public func terminate() -> Termination {
+        kill(processIdentifier, SIGTERM)
+        return waitUntilExit()
     }
 
     /// Runs `executable` with `arguments` to its end.

@@ -44,38 +44,6 @@ struct MeasuredProcess {
     var peakMB: Double { Double(peakRSSKiB) * 1024 / 1e6 }
 }
 
-/// A server the bench starts and later stops (a node, a hub), spawned with `posix_spawn(3)` as
-/// ``MeasuredProcess`` is: Foundation's `Process.run()` can crash on Linux with Swift 6.3.1
-/// (`RooftopTesting.ChildProcess` says why).
-struct ServerProcess {
-    let processIdentifier: pid_t
-
-    /// Starts `arguments[0]` with the rest: standard output to `/dev/null`, standard error to `log`
-    /// (a path, truncated), in this process's working directory.
-    /// - Throws: `POSIXError` when the process cannot be started.
-    static func start(_ arguments: [String], log: String) throws -> ServerProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
-        return ServerProcess(processIdentifier: pid)
-    }
-
-    /// Asks the server to stop (`SIGTERM`: a graceful shutdown) and waits for it to end.
-    func stop() {
-        kill(processIdentifier, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(processIdentifier, &status, 0) == -1 && errno == EINTR {}
-    }
-}
-
 /// `VmRSS` and `VmHWM` (peak) of a running process from `/proc/<pid>/status`, in MB.
 func residentMB(pid: Int32) -> (current: Double, peak: Double) {
     let split = residentSplitMB(pid: pid)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import RooftopTesting
 import NIOCore
 import RooftopGenerator
 import RooftopModel
@@ -115,8 +116,9 @@ struct ScaleRun {
     // MARK: 2. REST
 
     func serveAndQuery() async throws {
-        let node = try ServerProcess.start([binary, "node", "serve", "--data", path("north")], log: path("node.log"))
-        defer { node.stop() }
+        // Started with posix_spawn: Foundation's Process.run() can crash on Linux (ChildProcess says why).
+        let node = try ChildProcess.spawn(binary, ["node", "serve", "--data", path("north")], standardError: .file(path("node.log")))
+        defer { node.terminate() }
         // Idle connections are let go after 20 s, before the node closes them (30 s): a request on a
         // connection the node has just closed waits for its retry, which a latency would count.
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
@@ -128,7 +130,7 @@ struct ScaleRun {
         try await client.shutdown()
     }
 
-    func query(_ client: HTTPClient, node: ServerProcess) async throws {
+    func query(_ client: HTTPClient, node: ChildProcess) async throws {
         let base = "http://127.0.0.1:\(apiPort)"
         var ready = false
         for _ in 0..<6_000 where !ready {  // up to 10 minutes: a migration of a large replica runs first
@@ -325,9 +327,9 @@ struct ScaleRun {
             return
         }
         try? FileManager.default.removeItem(atPath: path("hub"))
-        let hub = try ServerProcess.start([binary, "hub", "serve", "--data", path("hub"), "--certs", path("certs"), "--port", String(hubPort)],
-                                          log: path("hub.log"))
-        defer { hub.stop() }
+        let hub = try ChildProcess.spawn(binary, ["hub", "serve", "--data", path("hub"), "--certs", path("certs"), "--port", String(hubPort)],
+                                         standardError: .file(path("hub.log")))
+        defer { hub.terminate() }
         try await Task.sleep(for: .seconds(3))
         try rewritePort("north")
         let push = try rooftop(["sync", "--data", "north"], stdout: path("push.out"))

@@ -220,10 +220,8 @@ public struct CustomerImporter {
         return try replica.bulkLoad(deferring: deferring, rebuilding: rebuildingIndexes) { exclusive in
             // With the replica to itself, a transaction may wait for the rows being read: it holds
             // many chunks. Beside a node, a batch is read whole before its transaction begins.
-            exclusive
-                ? try importPass(pass, report, model: model, service: service, batchSize: max(batchSize, Self.bulkBatchSize),
-                                 chunkSize: min(batchSize, Self.chunkSize), progress: progress)
-                : try importPass(pass, report, model: model, service: service, batchSize: batchSize, chunkSize: batchSize, progress: progress)
+            try importPass(pass, report, model: model, service: service, batchSize: exclusive ? max(batchSize, Self.bulkBatchSize) : batchSize,
+                           chunkSize: exclusive ? min(batchSize, Self.chunkSize) : batchSize, progress: progress)
         }
     }
 
@@ -267,7 +265,7 @@ public struct CustomerImporter {
                 }
                 // A batch's chunks in one transaction: its outcome counts once it is committed. Each
                 // chunk is let go once written (the transaction does not hold the first for its length).
-                var carried: ReadBatch? = first
+                var carried: ReadChunk? = first
                 let outcome = try replica.transaction { tx in
                     var outcome = BatchOutcome(), next = carried
                     carried = nil
@@ -301,7 +299,7 @@ public struct CustomerImporter {
 
     /// Writes a chunk of rows in its batch's transaction `tx`, adding what it did to `outcome`:
     /// whether each row was imported before is read for the chunk at once, not per row.
-    private func write(_ chunk: ReadBatch, storedInput: (CustomerRecord) -> CustomerInput?, model: MatchModel?, _ tx: StoreTransaction,
+    private func write(_ chunk: ReadChunk, storedInput: (CustomerRecord) -> CustomerInput?, model: MatchModel?, _ tx: StoreTransaction,
                        into outcome: inout BatchOutcome) throws {
         outcome.known += chunk.repeated
         outcome.rejected += chunk.rejected

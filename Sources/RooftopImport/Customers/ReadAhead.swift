@@ -3,9 +3,9 @@ import RooftopCRM
 import RooftopModel
 import RooftopStore
 
-/// A chunk of an import file's rows (a thousand, or a whole batch when smaller), read, validated
+/// A chunk of an import file's rows (a bulk load's thousand, else a whole batch), read, validated
 /// and turned into writes; the batch (a transaction) the chunk belongs to ends with it when ``endsBatch``.
-struct ReadBatch {
+struct ReadChunk {
     /// A valid row, with what writing it takes.
     struct Row {
         let line: Int
@@ -45,7 +45,7 @@ struct ReadBatch {
 final class ReadAhead: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var ready: ReadBatch?
+    private var ready: ReadChunk?
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -82,14 +82,14 @@ final class ReadAhead: @unchecked Sendable {
 
     /// The next chunk, waiting for it to be read; nil after the last.
     /// - Throws: what reading failed with (the input unreadable midway: ``CustomerImportError``).
-    func next() throws -> ReadBatch? {
+    func next() throws -> ReadChunk? {
         condition.lock()
         defer { condition.unlock() }
         while ready == nil && !finished { condition.wait() }
-        if let batch = ready {
+        if let chunk = ready {
             ready = nil
             condition.broadcast()
-            return batch
+            return chunk
         }
         if let failure { throw failure }
         return nil
@@ -105,7 +105,7 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     private func read(_ source: inout any CustomerRowSource, batchSize: Int, chunkSize: Int, service: CRMService) {
-        var batch = ReadBatch()
+        var chunk = ReadChunk()
         // The batch's customer ids, with the hash of a keyed row (``ExternalKey``), and its phone and address ids.
         var ids: [RowID: (line: Int, hash: Data?)] = [:], childIDs = Set<RowID>()
         var failure: (any Error)?
@@ -121,38 +121,38 @@ final class ReadAhead: @unchecked Sendable {
                             if let keyed, let hash = earlier.hash, hash != keyed.contentHash {
                                 throw CustomerImporter.keyTaken(keyed, earlier: "on line \(earlier.line)")
                             }
-                            batch.repeated += 1
+                            chunk.repeated += 1
                         } else {
                             let children = CustomerImporter.childIDs(input)
                             if let taken = children.first(where: { childIDs.contains($0.id) }) {
                                 throw FieldInputError(pointer: taken.pointer, reason: "the id of a phone or address on an earlier line")
                             }
                             let writes = try service.customerCreationWrites(input, id: id, derivedTagIDs: true)
-                            batch.rows.append(ReadBatch.Row(line: line, id: id, input: input, ownID: ownID, keyed: keyed, children: children, writes: writes))
+                            chunk.rows.append(ReadChunk.Row(line: line, id: id, input: input, ownID: ownID, keyed: keyed, children: children, writes: writes))
                             ids[id] = (line, keyed?.contentHash)
                             childIDs.formUnion(children.map(\.id))
                         }
                     }
                 } catch let error as FieldInputError {
-                    batch.rejected.append((line, error.reported(line: line)))
+                    chunk.rejected.append((line, error.reported(line: line)))
                 }
                 if source.rows % chunkSize == 0 || source.rows % batchSize == 0 {
-                    batch.rowsRead = source.rows
-                    batch.endsBatch = source.rows % batchSize == 0
-                    guard hand(batch) else { break reading }
-                    if batch.endsBatch {
+                    chunk.rowsRead = source.rows
+                    chunk.endsBatch = source.rows % batchSize == 0
+                    guard hand(chunk) else { break reading }
+                    if chunk.endsBatch {
                         ids.removeAll(keepingCapacity: true)
                         childIDs.removeAll(keepingCapacity: true)
                     }
-                    batch = ReadBatch()
+                    chunk = ReadChunk()
                 } else if source.rows % 100 == 0, isCancelled {
                     break reading
                 }
             }
             try source.checkEnd(importing: true)
-            batch.rowsRead = source.rows
-            batch.endsBatch = true
-            _ = hand(batch)
+            chunk.rowsRead = source.rows
+            chunk.endsBatch = true
+            _ = hand(chunk)
         } catch {
             failure = error
         }
@@ -170,13 +170,13 @@ final class ReadAhead: @unchecked Sendable {
         return cancelled
     }
 
-    /// Hands `batch` to the writer once it has taken the one before; false when stopped meanwhile.
-    private func hand(_ batch: ReadBatch) -> Bool {
+    /// Hands `chunk` to the writer once it has taken the one before; false when stopped meanwhile.
+    private func hand(_ chunk: ReadChunk) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while ready != nil && !cancelled { condition.wait() }
         guard !cancelled else { return false }
-        ready = batch
+        ready = chunk
         condition.broadcast()
         return true
     }
