@@ -30,6 +30,9 @@ let package = Package(
         // libzstd from the system (apt: libzstd-dev).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
+        // One process-wide SQLite setting Swift cannot make (sqlite3_config is variadic).
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
+
         // The seed's entities, enums and normalisation (E.164, e-mail, VIN). Foundation only.
         .target(name: "RooftopModel"),
 
@@ -41,7 +44,7 @@ let package = Package(
 
         // The SQLite replica: migrations, change capture, atomic apply, search, digest.
         .target(name: "RooftopStore", dependencies: [
-            "RooftopModel", "RooftopReplication", "RooftopWire",
+            "RooftopModel", "RooftopReplication", "RooftopWire", "CSQLiteTuning",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -12,6 +12,7 @@ import RooftopWire
 /// Writes a line unbuffered, so figures show as they come, also when redirected to a file.
 func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
+SQLiteProcessSettings.apply()  // before any connection opens, the plain baseline's included
 let arguments = CommandLine.arguments
 let customers = arguments.count > 1 ? Int(arguments[1]) ?? 20_000 : 20_000
 /// The sections to run (default all but bootstrap-paged, compaction, search, duplicates and scale): writes, apply, sync, bootstrap, bootstrap-paged (with bootstrap), compaction, search, scale (``ScaleBench``). (`apply` needs `writes`.)

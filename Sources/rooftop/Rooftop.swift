@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Logging
+import RooftopStore
 
 /// The `rooftop` command: a rooftop node, the hub, and staff tools on the local replica.
 @main
@@ -20,6 +21,7 @@ struct Rooftop: AsyncParsableCommand {
     /// is private to its owner from the start: umask 077, so files are 0600 and folders 0700.
     static func main() async {
         umask(0o077)
+        SQLiteProcessSettings.apply()  // before any connection opens
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -69,6 +69,7 @@ public final class Replica: Sendable {
 
     /// Opens the file's connections: WAL mode (GRDB's pool), `busy_timeout` 10 s.
     static func openPool(path: String) throws -> DatabasePool {
+        SQLiteProcessSettings.apply()
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in

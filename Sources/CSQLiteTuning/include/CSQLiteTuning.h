@@ -1,0 +1,12 @@
+#ifndef ROOFTOP_CSQLITE_TUNING_H
+#define ROOFTOP_CSQLITE_TUNING_H
+
+/// Sets SQLite's statement-journal spill threshold for this process
+/// (`sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, bytes)`, https://sqlite.org/c3ref/c_config_covering_index_scan.html):
+/// a statement journal is held in memory until it grows past `bytes`, then written to a temporary file.
+/// `sqlite3_config` is variadic, which Swift cannot call; hence this C function.
+/// Must run before SQLite is initialised (before the process's first connection opens).
+/// Returns SQLite's result code: 0 (`SQLITE_OK`), or 21 (`SQLITE_MISUSE`) when SQLite was already initialised.
+int rooftop_sqlite_set_statement_journal_spill(int bytes);
+
+#endif
