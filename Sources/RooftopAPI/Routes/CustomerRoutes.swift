@@ -213,7 +213,7 @@ struct CustomerRoutes: Sendable {
         let page = try await replica.run { [query] replica in
             try replica.snapshot { tx in
                 let rows = try tx.list(query)
-                return (try tx.customers(ids: rows.rows.map(\.id)), rows.nextCursor)
+                return (try tx.customersToShow(ids: rows.rows.map(\.id)), rows.nextCursor)
             }
         }
         return try Response.json(["items": JSONValue.array(page.0.map(\.json)), "nextCursor": page.1.map(JSONValue.string) ?? .null])

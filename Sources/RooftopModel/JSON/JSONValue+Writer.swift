@@ -42,7 +42,7 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted(by: Self.utf8Precedes).enumerated() {
+            for (index, key) in Self.sortedKeys(members).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &out)
                 out.append(UInt8(ascii: ":"))
@@ -50,6 +50,15 @@ extension JSONValue {
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// The keys in ``utf8Precedes`` order. Keys all ASCII (every field name) are sorted with `<`,
+    /// which orders ASCII strings by their bytes too, without a closure per comparison (sorting was a
+    /// twentieth of a node's CPU answering lists).
+    static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
+        var keys = Array(members.keys)
+        if keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { keys.sort() } else { keys.sort(by: utf8Precedes) }
+        return keys
     }
 
     /// Byte order of the keys' UTF-8 (`memcmp`, then the shorter first): the encoder's order.

@@ -16,6 +16,9 @@ public struct CustomerRecord: Sendable, Hashable {
     public var mergedFrom: [RowID] = []
     /// Set when the record was asked for by an absorbed id: the survivor's id (this record's).
     public var mergedInto: RowID?
+    /// False for a record read to be shown only (a list or search page): the customer's and its tag
+    /// elements' field stamps were not read, so ``entityTag`` is not this version's. ``json`` is the same.
+    public internal(set) var stampsRead = true
 
     public init(customer: StoredRow, phones: [StoredRow], addresses: [StoredRow], tagElements: [StoredRow] = [], loyaltyEvents: [StoredRow] = []) {
         self.customer = customer
@@ -62,7 +65,7 @@ public struct CustomerRecord: Sendable, Hashable {
             return .object(json)
         })
         object["tags"] = .array(tags.map(JSONValue.string))
-        let account = loyalty
+        let account = LoyaltyAccount.summary(tier: customer["loyaltyTier"].textValue, rows: loyaltyEvents)
         object["loyaltyPoints"] = .number(Double(account.loyaltyPoints))
         object["loyaltyTier"] = account.loyaltyTier.map(JSONValue.string) ?? .null
         if !mergedFrom.isEmpty { object["mergedFrom"] = .array(mergedFrom.map { .string($0.string) }) }
@@ -72,8 +75,9 @@ public struct CustomerRecord: Sendable, Hashable {
 
     /// A strong entity tag (RFC 9110 §8.8.3) of this version of the record: SHA-256 over every
     /// row's id and field stamps. Any change to the customer, a phone, an address or a tag (an add
-    /// or a remove of an element) changes it.
+    /// or a remove of an element) changes it. Only for a record read with its stamps (``stampsRead``).
     public var entityTag: String {
+        assert(stampsRead, "the entity tag of a record read without its stamps")
         var hasher = SHA256()
         for absorbed in mergedFrom { hasher.update(data: Array("merged:\(absorbed.string);".utf8)) }
         for row in [customer] + phones + addresses + tagElements {

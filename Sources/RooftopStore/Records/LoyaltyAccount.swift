@@ -62,21 +62,44 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         ["Bronze": 0, "Silver": 1, "Gold": 2, "Platinum": 3][tier]
     }
 
-    /// Builds the account from the customer's visible event rows.
-    init(customerId: RowID, tier: String?, rows: [StoredRow]) {
-        let events = rows.compactMap { row -> (StoredRow, LoyaltyLedger.Event)? in
+    /// The ledger's events in replay order, each with its row.
+    static func ledgerEvents(_ rows: [StoredRow]) -> [(row: StoredRow, event: LoyaltyLedger.Event)] {
+        rows.compactMap { row -> (StoredRow, LoyaltyLedger.Event)? in
             guard let stamp = row.created, case .integer(let points) = row["points"],
                 let kind = row["kind"].textValue.flatMap(LoyaltyLedger.Event.Kind.init(rawValue:))
             else { return nil }
             return (row, LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points))
         }.sorted { $0.1.stamp < $1.1.stamp }
+    }
+
+    /// The shown tier: the higher of the stored floor and the tier earned (nil without ledger events).
+    static func shownTier(stored tier: String?, earned: Int64, hasEvents: Bool) -> String? {
+        let earnedTier = hasEvents ? Self.tierThresholds.first { earned >= $0.earnedPoints }?.tier : nil
+        return [tier, earnedTier].compactMap { $0 }.max { Self.rank($0) < Self.rank($1) }
+    }
+
+    /// The balance and tier alone (what a customer's JSON shows), as ``init(customerId:tier:rows:)``
+    /// computes them, without the entries (their timestamps' text is most of an account's cost).
+    static func summary(tier: String?, rows: [StoredRow]) -> (loyaltyPoints: Int64, loyaltyTier: String?) {
+        let events = rows.compactMap { row -> LoyaltyLedger.Event? in
+            guard let stamp = row.created, case .integer(let points) = row["points"], case .text(let kindText) = row["kind"],
+                let kind = LoyaltyLedger.Event.Kind(rawValue: kindText)
+            else { return nil }
+            return LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points)
+        }.sorted { $0.stamp < $1.stamp }
+        let earned = events.filter { $0.kind == .add }.reduce(Int64(0)) { $0 + $1.points }
+        return (LoyaltyLedger.replay(events).balance, shownTier(stored: tier, earned: earned, hasEvents: !events.isEmpty))
+    }
+
+    /// Builds the account from the customer's visible event rows.
+    init(customerId: RowID, tier: String?, rows: [StoredRow]) {
+        let events = Self.ledgerEvents(rows)
         let outcome = LoyaltyLedger.replay(events.map(\.1))
         self.customerId = customerId
         self.loyaltyPoints = outcome.balance
         let earned = events.filter { $0.1.kind == .add }.reduce(Int64(0)) { $0 + $1.1.points }
         self.earnedPoints = earned
-        let earnedTier = events.isEmpty ? nil : Self.tierThresholds.first { earned >= $0.earnedPoints }?.tier
-        self.loyaltyTier = [tier, earnedTier].compactMap { $0 }.max { Self.rank($0) < Self.rank($1) }
+        self.loyaltyTier = Self.shownTier(stored: tier, earned: earned, hasEvents: !events.isEmpty)
         self.events = events.map { row, event in
             Entry(id: row.id, customerId: customerId, kind: event.kind.rawValue, points: event.points, reason: row["reason"].textValue,
                   status: outcome.declined.contains(event.stamp) ? "declined" : "accepted",

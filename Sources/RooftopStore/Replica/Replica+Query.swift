@@ -13,8 +13,11 @@ extension Replica {
     /// - Parameter cached: keep the prepared statement in the connection's cache: only for SQL text that
     ///   never varies (`id = ?`). A cached statement stays for the connection's life (about 20 KB, 167 KB
     ///   with 1,000 ids in an `IN` list): text with a varying `IN` list or `LIMIT` is prepared each time.
+    /// - Parameter stamps: false reads each row without its field stamps (``StoredRow/stamps`` empty):
+    ///   for rows only shown (see ``customerRecords(_:ids:stamps:)``).
     static func storedRows(_ db: Database, _ entity: EntitySchema, where condition: String, suffix: String = "",
-                           arguments: StatementArguments, includingAbsorbed: Bool = false, cached: Bool = false) throws -> [StoredRow] {
+                           arguments: StatementArguments, includingAbsorbed: Bool = false, cached: Bool = false,
+                           stamps: Bool = true) throws -> [StoredRow] {
         var sql = selectRowsSQL(entity, where: condition, suffix: suffix)
         if includingAbsorbed { sql = sql.replacingOccurrences(of: ReplicaMigrations.visibleCustomer, with: ReplicaMigrations.visible) }
         // Stepped through the SQLite handle: GRDB's rows cost more than the reads of a page of
@@ -31,7 +34,7 @@ extension Replica {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
             }
             guard case .text(let text) = DirectBinding.column(handle, 0), let id = RowID(text) else { throw ReplicaError(.corrupt, "bad id in \(entity.table)") }
-            let state = try RowIO.state(entity: entity) { DirectBinding.column(handle, $0 + 1) }
+            let state = try RowIO.state(entity: entity, stamps: stamps) { DirectBinding.column(handle, $0 + 1) }
             rows.append(StoredRow(entity: entity, id: id, values: state.values, stamps: state.stamps, created: state.created))
         }
     }
@@ -153,10 +156,14 @@ extension Replica {
     /// The customers with these ids, in this order. An id a merge absorbed gives its survivor's
     /// record (with ``CustomerRecord/mergedInto`` set); a survivor's record shows the merged fields
     /// (``MergedCustomer``) and the children of every member.
-    static func customerRecords(_ db: Database, ids requested: [RowID]) throws -> [CustomerRecord] {
+    /// - Parameter stamps: false for records only shown (a list or search page): the customer's and its
+    ///   tags' rows are read without their field stamps, so the records' ``CustomerRecord/json`` is
+    ///   the same and their ``CustomerRecord/entityTag`` is not (``CustomerRecord/stampsRead``).
+    ///   Phones and addresses keep theirs (the primary flag's winner is read from them).
+    static func customerRecords(_ db: Database, ids requested: [RowID], stamps: Bool = true) throws -> [CustomerRecord] {
         guard !requested.isEmpty else { return [] }
         let survivors = try requested.map { try CustomerMerges.resolve(db, $0) }
-        var records = try plainCustomerRecords(db, ids: Array(Set(survivors)))
+        var records = try plainCustomerRecords(db, ids: Array(Set(survivors)), stamps: stamps)
         let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.customer.id, $0) })
         records = []
         for (asked, survivor) in zip(requested, survivors) {
@@ -171,15 +178,16 @@ extension Replica {
     static func applyMerges(_ db: Database, _ records: inout [CustomerRecord]) throws {
         guard !records.isEmpty else { return }
         // One lookup for the whole page: most customers absorbed nobody.
-        let ids = records.map(\.customer.id.string)
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let absorbedBySurvivor = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT id, survivorId FROM customerAlias WHERE survivorId IN (\(placeholders)) ORDER BY id",
-                                                                       arguments: StatementArguments(ids)), by: { $0[1] as String })
+        let absorbedBySurvivor = Dictionary(grouping: try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, survivorId FROM customerAlias WHERE survivorId IN \(idListSQL) ORDER BY id"),
+                                                                       arguments: [idList(records.map(\.customer.id))]), by: { $0[1] as String })
         for index in records.indices {
             let survivor = records[index].customer.id.string
             guard let absorbedRows = absorbedBySurvivor[survivor] else { continue }
             let absorbedIDs = absorbedRows.map { $0[0] as String }
             records[index].mergedFrom = absorbedIDs.compactMap(RowID.init)
+            if !records[index].stampsRead, let withStamps = try storedRows(db, CRMSchema.customer, where: "id = ?", arguments: [survivor]).first {
+                records[index].customer = withStamps  // the merged view picks each field by its stamp
+            }
             let placeholders = Array(repeating: "?", count: absorbedIDs.count).joined(separator: ",")
             let rows = try storedRows(db, CRMSchema.customer, where: "id IN (\(placeholders))", suffix: "ORDER BY id",
                                       arguments: StatementArguments(absorbedIDs), includingAbsorbed: true)
@@ -199,26 +207,47 @@ extension Replica {
         }
     }
 
+    /// `(SELECT value FROM json_each(?))`: the ids of one argument made by ``idList(_:)``, for
+    /// `x IN …` in SQL whose text does not depend on how many ids there are (so it can be cached).
+    static let idListSQL = "(SELECT value FROM json_each(?))"
+
+    /// The JSON array of the ids' text (`["0190…","0190…"]`), the argument of ``idListSQL``. A row id's
+    /// text is hex digits and hyphens, so it needs no escaping.
+    static func idList(_ ids: [RowID]) -> String {
+        var text = "["
+        text.reserveCapacity(ids.count * 39 + 2)
+        for (index, id) in ids.enumerated() {
+            if index > 0 { text += "," }
+            text += "\"" + id.string + "\""
+        }
+        return text + "]"
+    }
+
     /// The visible customers with these ids (absorbed ones are not), each with its children and merged view.
-    static func plainCustomerRecords(_ db: Database, ids: [RowID]) throws -> [CustomerRecord] {
+    static func plainCustomerRecords(_ db: Database, ids: [RowID], stamps: Bool = true) throws -> [CustomerRecord] {
         guard !ids.isEmpty else { return [] }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let arguments = StatementArguments(ids.map(\.string))
-        let customers = try storedRows(db, CRMSchema.customer, where: "id IN (\(placeholders))", arguments: arguments)
-        let phones = try storedRows(db, CRMSchema.customerPhone, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
-        let addresses = try storedRows(db, CRMSchema.customerAddress, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        // The ids as one JSON array argument: the statements' text never varies, so each is prepared
+        // once per connection and cached (preparing them per page, with GRDB's authorizer called for
+        // every column, was about a tenth of a node's CPU answering lists).
+        let arguments: StatementArguments = [idList(ids)]
+        let customers = try storedRows(db, CRMSchema.customer, where: "id IN \(idListSQL)", arguments: arguments, cached: true, stamps: stamps)
+        let phones = try storedRows(db, CRMSchema.customerPhone, where: "customerId IN \(idListSQL)", suffix: "ORDER BY id", arguments: arguments, cached: true)
+        let addresses = try storedRows(db, CRMSchema.customerAddress, where: "customerId IN \(idListSQL)", suffix: "ORDER BY id", arguments: arguments, cached: true)
         let phonesByCustomer = Dictionary(grouping: phones) { $0["customerId"] }
         let addressesByCustomer = Dictionary(grouping: addresses) { $0["customerId"] }
-        let tags = try storedRows(db, CRMSchema.customerTag, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        let tags = try storedRows(db, CRMSchema.customerTag, where: "customerId IN \(idListSQL)", suffix: "ORDER BY id", arguments: arguments, cached: true, stamps: stamps)
         let tagsByCustomer = Dictionary(grouping: tags) { $0["customerId"] }
-        let events = try storedRows(db, CRMSchema.loyaltyEvent, where: "customerId IN (\(placeholders))", suffix: "ORDER BY id", arguments: arguments)
+        // The ledger is replayed by each event's creation stamp; no field stamp of an event is read.
+        let events = try storedRows(db, CRMSchema.loyaltyEvent, where: "customerId IN \(idListSQL)", suffix: "ORDER BY id", arguments: arguments, cached: true, stamps: false)
         let eventsByCustomer = Dictionary(grouping: events) { $0["customerId"] }
         let byID = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0) })
         var records: [CustomerRecord] = ids.compactMap { id in
             guard let customer = byID[id] else { return nil }
             let key = FieldValue.text(id.string)
-            return CustomerRecord(customer: customer, phones: phonesByCustomer[key] ?? [], addresses: addressesByCustomer[key] ?? [],
-                                  tagElements: tagsByCustomer[key] ?? [], loyaltyEvents: eventsByCustomer[key] ?? [])
+            var record = CustomerRecord(customer: customer, phones: phonesByCustomer[key] ?? [], addresses: addressesByCustomer[key] ?? [],
+                                        tagElements: tagsByCustomer[key] ?? [], loyaltyEvents: eventsByCustomer[key] ?? [])
+            record.stampsRead = stamps
+            return record
         }
         try applyMerges(db, &records)
         return records

@@ -9,10 +9,10 @@ extension Replica {
     ///   - query: what staff typed; surrounding space ignored.
     ///   - limit: at most this many results (1...500).
     ///   - offset: results to skip (the pages before).
-    /// - Returns: matching visible customers, best first.
+    /// - Returns: matching visible customers, best first, read to be shown (``CustomerRecord/stampsRead`` false).
     public func searchCustomers(_ query: String, limit: Int = 50, offset: Int = 0) throws -> [CustomerRecord] {
         try pool.read { db in
-            try Self.customerRecords(db, ids: CustomerSearch.ids(db, query: query, limit: limit, offset: offset).compactMap(RowID.init))
+            try Self.customerRecords(db, ids: CustomerSearch.ids(db, query: query, limit: limit, offset: offset).compactMap(RowID.init), stamps: false)
         }
     }
 

@@ -114,6 +114,10 @@ public struct StoreTransaction {
     /// The visible customers with these ids, with phones, addresses, tags and loyalty events, in the given order.
     public func customers(ids: [RowID]) throws -> [CustomerRecord] { try Replica.customerRecords(db, ids: ids) }
 
+    /// The same records to be shown only (a list page), read without the customers' and tags' field
+    /// stamps: the same ``CustomerRecord/json``, no ``CustomerRecord/entityTag``.
+    public func customersToShow(ids: [RowID]) throws -> [CustomerRecord] { try Replica.customerRecords(db, ids: ids, stamps: false) }
+
     /// True when a row with this id is stored in any state (visible, deleted, or known only from updates).
     public func exists(_ entity: EntitySchema, id: RowID) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string]) ?? false
