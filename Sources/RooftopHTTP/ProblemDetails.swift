@@ -132,6 +132,11 @@ extension Response {
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: try value.jsonBytes())))
     }
 
+    /// A JSON response of bytes already written (such as ``JSONValue/jsonBytes()``'s).
+    public static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// A JSON response with sorted keys (stable bytes). A ``JSONValue``, or an object or array of them,
     /// is written directly (the same bytes).
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -57,6 +57,15 @@ import Testing
             return number
         }
         #expect(primaries == ["+12125550299"])
+        // Written straight to bytes (the REST page): the same bytes as the JSON value's writer.
+        for record in shown {
+            var bytes: [UInt8] = []
+            try record.writeJSON(to: &bytes)
+            #expect(bytes == (try record.json.jsonBytes()))
+        }
+        let page = try CustomerRecord.pageJSON(shown, nextCursor: "s50")
+        #expect(page == (try JSONValue.object(["items": .array(full.map(\.json)), "nextCursor": "s50"]).jsonBytes()))
+        #expect(try CustomerRecord.pageJSON([], nextCursor: nil) == Array(#"{"items":[],"nextCursor":null}"#.utf8))
         // Search results are read the same way.
         let found = try north.replica.searchCustomers("okafor")
         #expect(found.map(\.json) == [full[2].json])

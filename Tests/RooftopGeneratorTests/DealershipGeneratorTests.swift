@@ -99,6 +99,17 @@ import Testing
         // Searchable as staff would search: a generated surname finds its customers.
         let surname = try #require(records.compactMap(\.lastName).first)
         #expect(try !t.replica.searchCustomers(surname, limit: 10).isEmpty)
+        // A page of them written straight to bytes is what their JSON values write (accents, non-Latin
+        // names, businesses, loyalty tiers, several phones and addresses).
+        let page = try t.replica.snapshot { tx in
+            try tx.customersToShow(ids: try tx.list(ListQuery(CRMSchema.customer, limit: 300)).rows.map(\.id))
+        }
+        #expect(page.count == 300)
+        for record in page {
+            var bytes: [UInt8] = []
+            try record.writeJSON(to: &bytes)
+            #expect(bytes == (try record.json.jsonBytes()), "customer \(record.customer.id)")
+        }
         // The same records again: refused whole, nothing doubled.
         var again = ReplicaWriter(replica: t.replica, seed: 9)
         #expect(throws: ReplicaError.self) { try again.write(Array(records.prefix(10))) }

@@ -174,8 +174,7 @@ struct CustomerRoutes: Sendable {
             }
             let found = try await replica.run { [offset] in try $0.searchCustomers(String(q), limit: limit + 1, offset: offset) }
             let page = Array(found.prefix(limit))
-            return try Response.json(["items": JSONValue.array(page.map(\.json)),
-                                      "nextCursor": found.count > limit ? .string("s\(offset + limit)") : .null])
+            return Response.json(bytes: try CustomerRecord.pageJSON(page, nextCursor: found.count > limit ? "s\(offset + limit)" : nil))
         }
         var query = ListQuery(CRMSchema.customer, limit: limit)
         if let cursor = parameters.get("cursor") { query.cursor = String(cursor) }
@@ -216,7 +215,7 @@ struct CustomerRoutes: Sendable {
                 return (try tx.customersToShow(ids: rows.rows.map(\.id)), rows.nextCursor)
             }
         }
-        return try Response.json(["items": JSONValue.array(page.0.map(\.json)), "nextCursor": page.1.map(JSONValue.string) ?? .null])
+        return Response.json(bytes: try CustomerRecord.pageJSON(page.0, nextCursor: page.1))
     }
 
     func create(_ request: Request) async throws -> Response {
