@@ -14,8 +14,8 @@ public enum SQLiteProcessSettings {
     /// triggers and changes more than four 16 KiB pages, so with the default its journal went to a
     /// temporary file at every row: about 20 `pwrite` calls per replica row (`strace`, README "Write
     /// overhead"). Measured (`scripts/bench 20000 writes apply`, back to back): write overhead 4.3× →
-    /// 3.7×, changeset apply 252,000 → 290,000 field changes/s. SQLite's sorter (`CREATE INDEX`,
-    /// `ORDER BY`) and temporary tables are unaffected, unlike `PRAGMA temp_store = MEMORY`.
+    /// 3.7×, changeset apply 252,000 → 290,000 field changes/s. Unlike `PRAGMA temp_store = MEMORY`, it
+    /// leaves temporary tables and transient indices where they were.
     ///
     /// Memory: one statement's journal is at most the existing pages it changes (about 250 KiB for a
     /// customer insert), freed when the statement ends; a statement changing most of a large table
