@@ -176,4 +176,27 @@ import Testing
         let ann = try #require(try t.replica.searchCustomers("ann").first)
         #expect(ann.customer["lastName"] == .text("-Dash") && ann.customer["notes"] == .text("-5 discount given") && ann.tags == ["-vip"])
     }
+
+    /// `rooftop import adf DIR`: the directory's `.xml` and `.adf` files in name order (not hidden
+    /// files, not others); a directory without one is refused before anything is written.
+    @Test func aDirectoryOfLeadFilesIsImportedInNameOrder() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let leads = t.directory.path("leads")
+        try FileManager.default.createDirectory(atPath: leads, withIntermediateDirectories: true)
+        try Fixtures.data("adf/06-minimal-phone-only.xml").write(to: URL(fileURLWithPath: leads + "/b.xml"))
+        try Fixtures.data("adf/01-used-suv-web-form.xml").write(to: URL(fileURLWithPath: leads + "/a.ADF"))
+        try Fixtures.data("adf/03-business-fleet-inquiry.xml").write(to: URL(fileURLWithPath: leads + "/.hidden.xml"))
+        try Data("not a lead".utf8).write(to: URL(fileURLWithPath: leads + "/notes.txt"))
+        let (status, output) = try Self.run(["import", "adf", "--data", t.directory.url.path, leads])
+        #expect(status == 0, "\(output)")
+        let a = try #require(output.range(of: "a.ADF: "), "\(output)"), b = try #require(output.range(of: "b.xml: "), "\(output)")
+        #expect(a.lowerBound < b.lowerBound && !output.contains("hidden") && !output.contains("notes.txt"), "\(output)")
+        #expect(try t.replica.storedRowCount(CRMSchema.lead) == 2)
+
+        let empty = t.directory.path("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let (emptyStatus, emptyOutput) = try Self.run(["import", "adf", "--data", t.directory.url.path, empty])
+        #expect(emptyStatus != 0 && emptyOutput.contains("no .xml or .adf file"), "\(emptyOutput)")
+    }
 }

@@ -123,6 +123,19 @@ public struct StoreTransaction {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?", arguments: [id.string]) ?? false
     }
 
+    /// Runs `body` in a savepoint of this transaction (SQLite `SAVEPOINT`): when it throws, what it
+    /// wrote is undone and the error rethrown; the transaction goes on. The replica keeps no state
+    /// outside its file (clock, version vector and change log are rows), so it stays consistent.
+    /// - Throws: what `body` throws, or a database error.
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        return result!
+    }
+
     /// A page of a collection (see ``ListQuery``).
     public func list(_ query: ListQuery) throws -> ListPage { try query.run(db) }
 }

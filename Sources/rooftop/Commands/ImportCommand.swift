@@ -12,35 +12,60 @@ struct ImportCommand: ParsableCommand {
             discussion: """
                 Each usable prospect becomes (or attaches to) a customer with an interaction and a lead record; values that \
                 fail validation are printed as warnings and kept in the interaction; a prospect nobody can be reached at is \
-                quarantined (`rooftop leads rejected`). Each file is one transaction. Exits 1 if a file is not ADF at all \
-                (nothing imported from it).
+                quarantined (`rooftop leads rejected`). Each file is imported whole or not at all (up to 200 files share \
+                a transaction, each in a savepoint). A directory stands for its .xml and .adf files, in name order. \
+                Exits 1 if a file is not ADF at all (nothing imported from it) or cannot be read.
                 """)
         @OptionGroup var data: DataOptions
-        @Argument(help: "ADF XML files.") var files: [String]
+        @Argument(help: "ADF XML files, or directories of them.") var files: [String]
 
         func run() throws {
+            let paths = try Self.expand(files)
             let replica = try data.openReplica()
             var rejected = 0
-            for file in files {
-                let name = URL(fileURLWithPath: file).lastPathComponent
-                do {
-                    try requireReadableFile(file)
-                    let report = try LeadImporter.importDocument(try ADFParser.readFile(at: URL(fileURLWithPath: file)), into: replica, via: .cli)
+            let loaders: [() throws -> Data] = paths.map { file in
+                { try requireReadableFile(file); return try ADFParser.readFile(at: URL(fileURLWithPath: file)) }
+            }
+            try LeadImporter.importDocuments(loaders, into: replica, via: .cli) { index, outcome in
+                let name = URL(fileURLWithPath: paths[index]).lastPathComponent
+                switch outcome {
+                case .success(let report):
                     print("\(name): \(report)")
                     for warning in report.warnings { print("  warning \(warning)") }
                     for lead in report.leads where lead.outcome == "Quarantined" {
                         print("  quarantined prospect \(lead.index): \(lead.reason ?? "?") (lead \(lead.leadId))")
                     }
-                } catch let error as ADFError {
+                case .failure(let error as ADFError):
                     rejected += 1
                     FileHandle.standardError.write(Data("\(name): rejected, nothing imported: \(error)\n".utf8))
-                } catch {
+                case .failure(let error):
                     // Any other failure (unreadable file, database): this file only; the next ones still import.
                     rejected += 1
                     FileHandle.standardError.write(Data("\(name): not imported: \(error)\n".utf8))
                 }
             }
-            if rejected > 0 { throw CLIError("\(rejected) of \(files.count) file(s) rejected") }
+            if rejected > 0 { throw CLIError("\(rejected) of \(paths.count) file(s) rejected") }
+        }
+
+        /// The files named, a directory replaced by its `.xml` and `.adf` files (not hidden) in name order.
+        /// - Throws: ``CLIError`` for a directory that cannot be read or holds no such file.
+        static func expand(_ arguments: [String]) throws -> [String] {
+            var paths: [String] = []
+            for argument in arguments {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    paths.append(argument)  // a missing or unreadable file is reported with its name
+                    continue
+                }
+                let names: [String]
+                do { names = try FileManager.default.contentsOfDirectory(atPath: argument) } catch {
+                    throw CLIError("\(argument): cannot read the directory (\(error.localizedDescription))")
+                }
+                let leads = names.filter { !$0.hasPrefix(".") && ["xml", "adf"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }.sorted()
+                guard !leads.isEmpty else { throw CLIError("\(argument): no .xml or .adf file in this directory") }
+                paths += leads.map { URL(fileURLWithPath: argument).appendingPathComponent($0).path }
+            }
+            return paths
         }
     }
 

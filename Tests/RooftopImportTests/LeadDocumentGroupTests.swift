@@ -1,0 +1,79 @@
+import Foundation
+import RooftopImport
+import RooftopModel
+import RooftopStore
+import RooftopTesting
+import Testing
+
+/// Many lead files imported at once (`rooftop import adf FILE… | DIR`) share transactions, each file in
+/// a savepoint: every file must still be imported whole or not at all, report its own outcome in
+/// order, and leave the replica as importing the files one by one does.
+@Suite struct LeadDocumentGroupTests {
+    static let fixtures = ["01-used-suv-web-form.xml", "02-new-vehicle-full-name-trade-in.xml", "03-business-fleet-inquiry.xml",
+                           "04-two-prospects-one-document.xml", "05-sell-my-car-appraisal.xml", "06-minimal-phone-only.xml",
+                           "07-service-to-sales-accents.xml", "10-provider-junk-phone-extension.xml", "11-batch-one-unreachable.xml",
+                           "90-invalid-missing-contact.xml"]
+    struct Unreadable: Error {}
+
+    /// The fixtures, with a document that is not ADF and a file that cannot be read among them.
+    static func documents() throws -> [() throws -> Data] {
+        var documents: [() throws -> Data] = try fixtures.map { name in
+            let data = try Fixtures.data("adf/\(name)")
+            return { data }
+        }
+        documents.insert({ Data("<lead><prospect/></lead>".utf8) }, at: 4)
+        documents.insert({ throw Unreadable() }, at: 7)
+        // A good prospect (another person's) then XML that breaks: its first lead must not stay.
+        let broken = String(decoding: try Fixtures.data("adf/04-two-prospects-one-document.xml"), as: UTF8.self)
+            .replacingOccurrences(of: "Cara", with: "Brokenfile").replacingOccurrences(of: "5550100102", with: "5550100177")
+            .replacingOccurrences(of: "<prospect status=\"resend\">", with: "<prospect status=\"resend\"><<")
+        documents.insert({ Data(broken.utf8) }, at: 9)
+        return documents
+    }
+
+    static func counts(_ replica: Replica) throws -> [Int] {
+        try [CRMSchema.customer, CRMSchema.customerPhone, CRMSchema.customerAddress, CRMSchema.customerInteraction,
+             CRMSchema.vehicle, CRMSchema.customerVehicle, CRMSchema.lead].map { try replica.storedRowCount($0) }
+    }
+
+    @Test(arguments: [1, 3, 200])
+    func eachDocumentIsWholeOrNothingAndTheReplicaIsAsOneByOne(perTransaction: Int) throws {
+        let documents = try Self.documents()
+        let grouped = try TestReplica("north"), single = try TestReplica("north")
+        defer { grouped.remove(); single.remove() }
+        var outcomes: [Result<ImportReport, any Error>] = []
+        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction) { index, outcome in
+            #expect(index == outcomes.count, "outcomes in document order")
+            outcomes.append(outcome)
+        }
+        #expect(outcomes.count == documents.count)
+        var alone: [Result<ImportReport, any Error>] = []
+        for load in documents { alone.append(Result { try LeadImporter.importDocument(try load(), into: single.replica) }) }
+        for (index, (got, expected)) in zip(outcomes, alone).enumerated() {
+            switch (got, expected) {
+            case (.success(let a), .success(let b)):
+                #expect(a.description == b.description, "document \(index)")
+                #expect(a.leads.map(\.outcome) == b.leads.map(\.outcome) && a.leads.map(\.leadId) == b.leads.map(\.leadId), "document \(index)")
+            case (.failure(let a), .failure(let b)):
+                #expect(type(of: a) == type(of: b), "document \(index): \(a) / \(b)")
+            default:
+                Issue.record("document \(index): \(got) grouped, \(expected) alone")
+            }
+        }
+        #expect({ if case .failure(let error) = outcomes[4] { return error is ADFError } else { return false } }(), "the document that is not ADF")
+        #expect({ if case .failure(let error) = outcomes[7] { return error is Unreadable } else { return false } }(), "the unreadable file")
+        #expect({ if case .failure(let error) = outcomes[9] { return error is ADFError } else { return false } }(), "the document breaking after a prospect")
+        #expect(try grouped.replica.searchCustomers("brokenfile").isEmpty, "the broken document's first prospect was undone")
+        #expect(try Self.counts(grouped.replica) == Self.counts(single.replica))
+        #expect(try grouped.replica.customerCount() > 0)
+
+        // Again: every lead already imported, nothing written.
+        let before = try Self.counts(grouped.replica)
+        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction) { index, outcome in
+            if case .success(let report) = outcome {
+                #expect(report.customersCreated == 0 && report.interactions == 0 && report.alreadyImported == report.leads.count, "document \(index)")
+            }
+        }
+        #expect(try Self.counts(grouped.replica) == before)
+    }
+}
