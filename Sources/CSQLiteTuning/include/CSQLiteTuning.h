@@ -9,4 +9,9 @@
 /// Returns SQLite's result code: 0 (`SQLITE_OK`), or 21 (`SQLITE_MISUSE`) when SQLite was already initialised.
 int rooftop_sqlite_set_statement_journal_spill(int bytes);
 
+/// Turns SQLite's memory statistics on (1) or off (0) for this process
+/// (`sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled)`): with them on, every SQLite allocation and free
+/// takes a process-wide mutex to count bytes (`sqlite3_memory_used`). Same rule and result as above.
+int rooftop_sqlite_set_memory_statistics(int enabled);
+
 #endif
