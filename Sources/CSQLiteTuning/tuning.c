@@ -1,10 +1,6 @@
 #include <sqlite3.h>
 #include "CSQLiteTuning.h"
 
-int rooftop_sqlite_set_statement_journal_spill(int bytes) {
-    return sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, bytes);
-}
-
 int rooftop_sqlite_set_memory_statistics(int enabled) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled);
 }

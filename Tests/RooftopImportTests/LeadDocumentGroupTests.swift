@@ -16,10 +16,11 @@ import Testing
     struct Unreadable: Error {}
 
     /// The fixtures, with a document that is not ADF and a file that cannot be read among them.
-    static func documents() throws -> [() throws -> Data] {
+    /// Each load moves `clock` a second on: the files arrive apart, as a provider's do.
+    static func documents(_ clock: ManualWallClock) throws -> [() throws -> Data] {
         var documents: [() throws -> Data] = try fixtures.map { name in
             let data = try Fixtures.data("adf/\(name)")
-            return { data }
+            return { clock.advance(by: 1_000); return data }
         }
         documents.insert({ Data("<lead><prospect/></lead>".utf8) }, at: 4)
         documents.insert({ throw Unreadable() }, at: 7)
@@ -36,19 +37,23 @@ import Testing
              CRMSchema.vehicle, CRMSchema.customerVehicle, CRMSchema.lead].map { try replica.storedRowCount($0) }
     }
 
-    @Test(arguments: [1, 3, 200])
-    func eachDocumentIsWholeOrNothingAndTheReplicaIsAsOneByOne(perTransaction: Int) throws {
-        let documents = try Self.documents()
-        let grouped = try TestReplica("north"), single = try TestReplica("north")
+    /// Groups of one (its own transaction), of three, as many as the time allows (none: one document a
+    /// group, in a savepoint), and of all.
+    @Test(arguments: [(1, 250), (3, 250), (200, 0), (200, 10_000)])
+    func eachDocumentIsWholeOrNothingAndTheReplicaIsAsOneByOne(perTransaction: Int, groupMilliseconds: Int) throws {
+        let groupedClock = ManualWallClock(), singleClock = ManualWallClock()
+        let documents = try Self.documents(groupedClock)
+        let grouped = try TestReplica("north", clock: groupedClock), single = try TestReplica("north", clock: singleClock)
         defer { grouped.remove(); single.remove() }
         var outcomes: [Result<ImportReport, any Error>] = []
-        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction) { index, outcome in
+        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction,
+                                         groupMilliseconds: groupMilliseconds) { index, outcome in
             #expect(index == outcomes.count, "outcomes in document order")
             outcomes.append(outcome)
         }
         #expect(outcomes.count == documents.count)
         var alone: [Result<ImportReport, any Error>] = []
-        for load in documents { alone.append(Result { try LeadImporter.importDocument(try load(), into: single.replica) }) }
+        for load in try Self.documents(singleClock) { alone.append(Result { try LeadImporter.importDocument(try load(), into: single.replica) }) }
         for (index, (got, expected)) in zip(outcomes, alone).enumerated() {
             switch (got, expected) {
             case (.success(let a), .success(let b)):
@@ -65,11 +70,16 @@ import Testing
         #expect({ if case .failure(let error) = outcomes[9] { return error is ADFError } else { return false } }(), "the document breaking after a prospect")
         #expect(try grouped.replica.searchCustomers("brokenfile").isEmpty, "the broken document's first prospect was undone")
         #expect(try Self.counts(grouped.replica) == Self.counts(single.replica))
+        // Each document keeps its own arrival time (a group does not give all of them its first's).
+        let arrivals = try grouped.replica.snapshot { tx in try tx.strings("SELECT receivedAt FROM lead ORDER BY receivedAt", arguments: []) }
+        let arrivedAlone = try single.replica.snapshot { tx in try tx.strings("SELECT receivedAt FROM lead ORDER BY receivedAt", arguments: []) }
+        #expect(arrivals == arrivedAlone)
         #expect(try grouped.replica.customerCount() > 0)
 
         // Again: every lead already imported, nothing written.
         let before = try Self.counts(grouped.replica)
-        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction) { index, outcome in
+        try LeadImporter.importDocuments(documents, into: grouped.replica, perTransaction: perTransaction,
+                                         groupMilliseconds: groupMilliseconds) { index, outcome in
             if case .success(let report) = outcome {
                 #expect(report.customersCreated == 0 && report.interactions == 0 && report.alreadyImported == report.leads.count, "document \(index)")
             }

@@ -3,10 +3,10 @@ import RooftopStore
 import RooftopTesting
 import Testing
 
-/// Statement journals are kept in memory (``SQLiteProcessSettings``). What a user relies on is that a
-/// statement failing inside a transaction is still undone alone, whatever the size of its journal:
-/// with a spill threshold of 128 KiB or more, SQLite 3.40 failed such a statement with "database or
-/// disk is full" as its journal spilled, instead of the statement's own error.
+/// With this process's SQLite settings (``SQLiteProcessSettings``), a statement failing inside a
+/// transaction is still undone alone, whatever the size of its statement journal. A statement-journal
+/// spill threshold of 128 KiB or more (tried for speed) made SQLite 3.40 fail such a statement with
+/// "database or disk is full" as its journal spilled, instead of the statement's own error.
 @Suite struct StatementJournalTests {
     @Test func aStatementFailingInsideATransactionIsUndoneAloneAndTheTransactionCommits() throws {
         SQLiteProcessSettings.apply()

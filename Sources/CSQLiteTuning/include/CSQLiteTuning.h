@@ -1,17 +1,12 @@
 #ifndef ROOFTOP_CSQLITE_TUNING_H
 #define ROOFTOP_CSQLITE_TUNING_H
 
-/// Sets SQLite's statement-journal spill threshold for this process
-/// (`sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, bytes)`, https://sqlite.org/c3ref/c_config_covering_index_scan.html):
-/// a statement journal is held in memory until it grows past `bytes`, then written to a temporary file.
-/// `sqlite3_config` is variadic, which Swift cannot call; hence this C function.
+/// Turns SQLite's memory statistics on (1) or off (0) for this process
+/// (`sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled)`, https://sqlite.org/c3ref/c_config_covering_index_scan.html):
+/// with them on, every SQLite allocation and free takes a process-wide mutex to count bytes
+/// (`sqlite3_memory_used`). `sqlite3_config` is variadic, which Swift cannot call; hence this C function.
 /// Must run before SQLite is initialised (before the process's first connection opens).
 /// Returns SQLite's result code: 0 (`SQLITE_OK`), or 21 (`SQLITE_MISUSE`) when SQLite was already initialised.
-int rooftop_sqlite_set_statement_journal_spill(int bytes);
-
-/// Turns SQLite's memory statistics on (1) or off (0) for this process
-/// (`sqlite3_config(SQLITE_CONFIG_MEMSTATUS, enabled)`): with them on, every SQLite allocation and free
-/// takes a process-wide mutex to count bytes (`sqlite3_memory_used`). Same rule and result as above.
 int rooftop_sqlite_set_memory_statistics(int enabled);
 
 #endif

@@ -33,33 +33,46 @@ public enum LeadImporter {
     }
 
     /// Imports many documents (files of one lead each, as providers send them), each whole or not at
-    /// all, `perTransaction` documents to a transaction with each in a savepoint: a transaction per
-    /// document rewrote the same 16 KiB pages of the customer, lead and search tables to the WAL for
-    /// every lead. A document that is not ADF (``ADFError``) or cannot be loaded is undone alone; on
-    /// any other error (the database) the group is rolled back and its documents imported one by one
-    /// (``importDocument(_:into:via:)``), so that each reports its own outcome.
+    /// all, several to a transaction with each in a savepoint: a transaction per document rewrote the
+    /// same 16 KiB pages of the customer, lead and search tables to the WAL for every lead. A group ends
+    /// after `perTransaction` documents or once it has held the write lock for `groupMilliseconds`, so a
+    /// node's writes and syncs beside it wait no longer than that (plus one document). A document that is
+    /// not ADF (``ADFError``) or cannot be loaded is undone alone; on any other error (the database) the
+    /// group is rolled back and its documents imported one by one (``importDocument(_:into:via:)``,
+    /// loading them again), so that each reports its own outcome. A lone document is its own transaction.
     /// - Parameters:
-    ///   - documents: each document's loader (a file read), called once, in order.
+    ///   - documents: each document's loader (a file read), in order.
+    ///   - groupMilliseconds: how long one group may hold the write lock before it commits (ms).
     ///   - each: called with each document's index and outcome, in order, once its transaction committed.
     /// - Throws: only what `each` throws.
     public static func importDocuments(_ documents: [() throws -> Data], into replica: Replica, via: Channel = .cli, perTransaction: Int = 200,
-                                       each: (Int, Result<ImportReport, any Error>) throws -> Void) throws {
+                                       groupMilliseconds: Int = 250, each: (Int, Result<ImportReport, any Error>) throws -> Void) throws {
         precondition(perTransaction >= 1, "perTransaction must be at least 1")
         var start = 0
         while start < documents.count {
-            let group = start..<min(start + perTransaction, documents.count)
+            if documents.count - start == 1 || perTransaction == 1 {
+                try each(start, Result { try importDocument(try documents[start](), into: replica, via: via) })
+                start += 1
+                continue
+            }
             var outcomes: [Result<ImportReport, any Error>] = []
+            var end = start
             do {
                 let model = try CRMService(replica: replica).duplicateModel()
-                let receivedAt = Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds())
                 try replica.transaction { tx in
                     outcomes = []
-                    for index in group {
+                    end = start
+                    let began = DispatchTime.now().uptimeNanoseconds
+                    while end < min(start + perTransaction, documents.count),
+                          end == start || DispatchTime.now().uptimeNanoseconds - began < UInt64(groupMilliseconds) * 1_000_000 {
+                        defer { end += 1 }
                         let data: Data
-                        do { data = try documents[index]() } catch {
+                        do { data = try documents[end]() } catch {
                             outcomes.append(.failure(error))
                             continue
                         }
+                        // Each document's own arrival time, as when it was its own transaction.
+                        let receivedAt = Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds())
                         do {
                             outcomes.append(.success(try tx.savepoint { try importDocument(data, tx, model: model, receivedAt: receivedAt, via: via) }))
                         } catch let error as ADFError {
@@ -69,12 +82,13 @@ public enum LeadImporter {
                 }
             } catch {
                 // A database error: the group is undone; each document on its own says which failed.
-                outcomes = group.map { index in
+                end = max(end, start + 1)
+                outcomes = (start..<end).map { index in
                     Result { try importDocument(try documents[index](), into: replica, via: via) }
                 }
             }
-            for (offset, outcome) in outcomes.enumerated() { try each(group.lowerBound + offset, outcome) }
-            start = group.upperBound
+            for (offset, outcome) in outcomes.enumerated() { try each(start + offset, outcome) }
+            start = end
         }
     }
 

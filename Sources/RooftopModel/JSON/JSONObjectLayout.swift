@@ -10,8 +10,9 @@ public struct JSONObjectLayout: Sendable {
         case field(FieldSpec)
         /// A nested object (`communicationPreferences`): its fields in key order.
         case group([(key: [UInt8], spec: FieldSpec)])
-        /// A member the caller writes (``write(id:values:to:extra:)``).
-        case extra(String)
+        /// A member the caller writes (``write(id:values:to:extra:)``); when it writes nothing, the
+        /// entity's field of that name, if any, as the JSON value's dictionary kept it.
+        indirect case extra(String, otherwise: Member?)
     }
 
     /// `"key":` as bytes, and what follows it; in key order.
@@ -20,19 +21,19 @@ public struct JSONObjectLayout: Sendable {
     /// - Parameters:
     ///   - entity: the declaration whose ``EntitySchema/json(id:values:)`` shape this writes.
     ///   - omitting: fields (or groups) left out, such as a child's `customerId`.
-    ///   - extras: members the caller writes; one named like a field replaces it.
+    ///   - extras: members the caller writes; one named like a field replaces it where the caller writes
+    ///     it, and leaves the field where it writes nothing (as assigning into the JSON value's dictionary does).
     public init(_ entity: EntitySchema, omitting: Set<String> = [], extras: [String] = []) {
-        let left = omitting.union(extras)
         var byKey: [String: Member] = ["id": .id]
         var groups: [String: [FieldSpec]] = [:]
         for spec in entity.fields {
-            if let group = spec.group { groups[group, default: []].append(spec) } else if !left.contains(spec.name) { byKey[spec.name] = .field(spec) }
+            if let group = spec.group { groups[group, default: []].append(spec) } else if !omitting.contains(spec.name) { byKey[spec.name] = .field(spec) }
         }
-        for (group, specs) in groups where !left.contains(group) {
+        for (group, specs) in groups where !omitting.contains(group) {
             let sorted = specs.sorted { JSONValue.utf8Precedes($0.name, $1.name) }
             byKey[group] = .group(sorted.map { (Self.keyBytes($0.name), $0) })
         }
-        for extra in extras { byKey[extra] = .extra(extra) }
+        for extra in extras { byKey[extra] = .extra(extra, otherwise: byKey[extra]) }
         members = byKey.keys.sorted(by: JSONValue.utf8Precedes).map { (Self.keyBytes($0), byKey[$0]!) }
     }
 
@@ -57,27 +58,36 @@ public struct JSONObjectLayout: Sendable {
             let mark = out.count
             if !first { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: key)
-            switch member {
-            case .id:
-                JSONValue.writeString(id.string, to: &out)
-            case .field(let spec):
-                try spec.type.jsonValue(for: values[spec.name] ?? .null).write(to: &out)
-            case .group(let specs):
-                out.append(UInt8(ascii: "{"))
-                for (index, (innerKey, spec)) in specs.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: innerKey)
-                    try spec.type.jsonValue(for: values[spec.name] ?? .null).write(to: &out)
-                }
-                out.append(UInt8(ascii: "}"))
-            case .extra(let name):
-                guard try extra(name, &out) else {
-                    out.removeSubrange(mark...)
-                    continue
-                }
+            guard try writeValue(member, id: id, values: values, to: &out, extra: extra) else {
+                out.removeSubrange(mark...)
+                continue
             }
             first = false
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes one member's value; false when an extra member (with no field of its name) is left out.
+    private func writeValue(_ member: Member, id: RowID, values: [String: FieldValue], to out: inout [UInt8],
+                            extra: (String, inout [UInt8]) throws -> Bool) throws -> Bool {
+        switch member {
+        case .id:
+            JSONValue.writeString(id.string, to: &out)
+        case .field(let spec):
+            try spec.type.jsonValue(for: values[spec.name] ?? .null).write(to: &out)
+        case .group(let specs):
+            out.append(UInt8(ascii: "{"))
+            for (index, (innerKey, spec)) in specs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: innerKey)
+                try spec.type.jsonValue(for: values[spec.name] ?? .null).write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .extra(let name, let otherwise):
+            if try extra(name, &out) { return true }
+            guard let otherwise else { return false }
+            return try writeValue(otherwise, id: id, values: values, to: &out, extra: extra)
+        }
+        return true
     }
 }
