@@ -1,9 +1,8 @@
 import RooftopModel
 
 extension CustomerRecord {
-    /// The members ``json`` adds to the customer row's own (`loyaltyTier` replaces the stored floor).
-    static let customerLayout = JSONObjectLayout(CRMSchema.customer, extras: ["phoneNumbers", "addresses", "tags", "loyaltyPoints",
-                                                                             "loyaltyTier", "mergedFrom", "mergedInto"])
+    /// The customer row's JSON with ``json``'s members added (``addedMemberNames`` and the children).
+    static let customerLayout = JSONObjectLayout(CRMSchema.customer, extras: ["phoneNumbers", "addresses"] + addedMemberNames)
     static let phoneLayout = JSONObjectLayout(CRMSchema.customerPhone, omitting: ["customerId"])
     static let addressLayout = JSONObjectLayout(CRMSchema.customerAddress, omitting: ["customerId"])
 
@@ -12,21 +11,14 @@ extension CustomerRecord {
     /// a quarter of a node's CPU answering lists.
     /// - Throws: ``JSONValue/NonFiniteNumber`` (a stored decimal that is not finite).
     public func writeJSON(to out: inout [UInt8]) throws {
-        let account = LoyaltyAccount.summary(tier: customer["loyaltyTier"].textValue, rows: loyaltyEvents)
+        let added = addedMembers  // five at most: looked up by name below
         try Self.customerLayout.write(id: customer.id, values: customer.values, to: &out) { member, out in
             switch member {
             case "phoneNumbers": try Self.writeChildren(Self.resolvePrimary(phones), Self.phoneLayout, to: &out)
             case "addresses": try Self.writeChildren(Self.resolvePrimary(addresses), Self.addressLayout, to: &out)
-            case "tags": try JSONValue.array(tags.map(JSONValue.string)).write(to: &out)
-            case "loyaltyPoints": try JSONValue.number(Double(account.loyaltyPoints)).write(to: &out)
-            case "loyaltyTier": try (account.loyaltyTier.map(JSONValue.string) ?? .null).write(to: &out)
-            case "mergedFrom":
-                guard !mergedFrom.isEmpty else { return false }
-                try JSONValue.array(mergedFrom.map { .string($0.string) }).write(to: &out)
-            case "mergedInto":
-                guard let mergedInto else { return false }
-                try JSONValue.string(mergedInto.string).write(to: &out)
-            default: return false
+            default:
+                guard let value = added.first(where: { $0.name == member })?.value else { return false }
+                try value.write(to: &out)
             }
             return true
         }

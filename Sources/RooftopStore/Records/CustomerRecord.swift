@@ -64,13 +64,26 @@ public struct CustomerRecord: Sendable, Hashable {
             json["customerId"] = nil
             return .object(json)
         })
-        object["tags"] = .array(tags.map(JSONValue.string))
-        let account = LoyaltyAccount.summary(tier: customer["loyaltyTier"].textValue, rows: loyaltyEvents)
-        object["loyaltyPoints"] = .number(Double(account.loyaltyPoints))
-        object["loyaltyTier"] = account.loyaltyTier.map(JSONValue.string) ?? .null
-        if !mergedFrom.isEmpty { object["mergedFrom"] = .array(mergedFrom.map { .string($0.string) }) }
-        if let mergedInto { object["mergedInto"] = .string(mergedInto.string) }
+        for (name, value) in addedMembers { object[name] = value }
         return .object(object)
+    }
+
+    /// The names of ``addedMembers``, each at most once (`loyaltyTier` replaces the stored floor).
+    static let addedMemberNames = ["tags", "loyaltyPoints", "loyaltyTier", "mergedFrom", "mergedInto"]
+
+    /// The members ``json`` adds to the customer row's own besides `phoneNumbers` and `addresses`:
+    /// `tags`, `loyaltyPoints` and `loyaltyTier` (the ledger's balance and shown tier), and
+    /// `mergedFrom` / `mergedInto` when set. Names from ``addedMemberNames``.
+    var addedMembers: [(name: String, value: JSONValue)] {
+        let account = LoyaltyAccount.summary(tier: customer["loyaltyTier"].textValue, rows: loyaltyEvents)
+        var members: [(name: String, value: JSONValue)] = [
+            ("tags", .array(tags.map(JSONValue.string))),
+            ("loyaltyPoints", .number(Double(account.loyaltyPoints))),
+            ("loyaltyTier", account.loyaltyTier.map(JSONValue.string) ?? .null),
+        ]
+        if !mergedFrom.isEmpty { members.append(("mergedFrom", .array(mergedFrom.map { .string($0.string) }))) }
+        if let mergedInto { members.append(("mergedInto", .string(mergedInto.string))) }
+        return members
     }
 
     /// A strong entity tag (RFC 9110 §8.8.3) of this version of the record: SHA-256 over every

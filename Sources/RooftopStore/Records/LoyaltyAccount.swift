@@ -62,14 +62,18 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
         ["Bronze": 0, "Silver": 1, "Gold": 2, "Platinum": 3][tier]
     }
 
-    /// The ledger's events in replay order, each with its row.
+    /// The ledger event a visible event row records, or nil for a row without its creation stamp,
+    /// points or a known kind.
+    static func ledgerEvent(_ row: StoredRow) -> LoyaltyLedger.Event? {
+        guard let stamp = row.created, case .integer(let points) = row["points"], case .text(let kindText) = row["kind"],
+            let kind = LoyaltyLedger.Event.Kind(rawValue: kindText)
+        else { return nil }
+        return LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points)
+    }
+
+    /// The ledger's events in replay order (by creation stamp), each with its row.
     static func ledgerEvents(_ rows: [StoredRow]) -> [(row: StoredRow, event: LoyaltyLedger.Event)] {
-        rows.compactMap { row -> (StoredRow, LoyaltyLedger.Event)? in
-            guard let stamp = row.created, case .integer(let points) = row["points"],
-                let kind = row["kind"].textValue.flatMap(LoyaltyLedger.Event.Kind.init(rawValue:))
-            else { return nil }
-            return (row, LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points))
-        }.sorted { $0.1.stamp < $1.1.stamp }
+        rows.compactMap { row in ledgerEvent(row).map { (row, $0) } }.sorted { $0.event.stamp < $1.event.stamp }
     }
 
     /// The shown tier: the higher of the stored floor and the tier earned (nil without ledger events).
@@ -81,12 +85,7 @@ public struct LoyaltyAccount: Sendable, Equatable, Codable {
     /// The balance and tier alone (what a customer's JSON shows), as ``init(customerId:tier:rows:)``
     /// computes them, without the entries (their timestamps' text is most of an account's cost).
     static func summary(tier: String?, rows: [StoredRow]) -> (loyaltyPoints: Int64, loyaltyTier: String?) {
-        let events = rows.compactMap { row -> LoyaltyLedger.Event? in
-            guard let stamp = row.created, case .integer(let points) = row["points"], case .text(let kindText) = row["kind"],
-                let kind = LoyaltyLedger.Event.Kind(rawValue: kindText)
-            else { return nil }
-            return LoyaltyLedger.Event(stamp: stamp, kind: kind, points: points)
-        }.sorted { $0.stamp < $1.stamp }
+        let events = rows.compactMap(ledgerEvent).sorted { $0.stamp < $1.stamp }
         let earned = events.filter { $0.kind == .add }.reduce(Int64(0)) { $0 + $1.points }
         return (LoyaltyLedger.replay(events).balance, shownTier(stored: tier, earned: earned, hasEvents: !events.isEmpty))
     }
