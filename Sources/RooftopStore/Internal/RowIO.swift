@@ -27,10 +27,22 @@ enum RowIO {
     static let replicationColumns = "_created, _createdBy, _stamps, _deleted, _deletedBy, _tombstoned"
 
     /// `INSERT INTO t (id, fields..., replication columns) VALUES (?, ...)`, and the column names.
-    private static func insertSQL(_ entity: EntitySchema) -> (sql: String, columns: [String]) {
-        let names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
+    /// A customer's derived `_tierRank` (migration v14) is bound last (``tierRank(_:id:tier:)``), not
+    /// set by an insert trigger (migration v23).
+    private static func insertSQL(_ entity: EntitySchema, conflict: String = "") -> (sql: String, columns: [String]) {
+        var names = entity.fields.map(\.name.quotedDatabaseIdentifier) + ["_created", "_createdBy", "_stamps", "_deleted", "_deletedBy", "_tombstoned"]
+        if entity.table == CRMSchema.customer.table { names.append("_tierRank") }
         let placeholders = Array(repeating: "?", count: names.count + 1).joined(separator: ", ")
-        return ("INSERT INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders))", names)
+        return ("INSERT \(conflict)INTO \(entity.table.quotedDatabaseIdentifier) (id, \(names.joined(separator: ", "))) VALUES (\(placeholders))", names)
+    }
+
+    /// The rank of the tier a customer with this id and stored `loyaltyTier` shows
+    /// (``LoyaltyAccount/tierRankSQL``: the higher of the stored tier's and the one its visible ledger
+    /// earns; -1 without either), read apart from the insert: a subquery inside an insert makes SQLite
+    /// keep a statement journal for it.
+    static func tierRank(_ db: Database, id: RowID, tier: FieldValue) throws -> Int64 {
+        let sql = "SELECT " + LoyaltyAccount.tierRankSQL.replacingOccurrences(of: "customer.loyaltyTier", with: "?2").replacingOccurrences(of: "customer.id", with: "?1")
+        return try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [id.string, tier.databaseValue]) ?? -1
     }
 
     static func upsertSQL(_ entity: EntitySchema) -> String {
@@ -38,7 +50,12 @@ enum RowIO {
         return insert + " ON CONFLICT(id) DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     }
 
-    static func insertIfAbsentSQL(_ entity: EntitySchema) -> String { insertSQL(entity).sql + " ON CONFLICT(id) DO NOTHING" }
+    /// The insert of a row new to the replica. `OR ROLLBACK` (no constraint of an entity table can
+    /// fail here but a broken file's) lets SQLite run it without a statement journal: with the
+    /// insert triggers only noting rows (migration v23), nothing in it can stop halfway, so SQLite
+    /// keeps no copy of the pages it changes, which it otherwise wrote to a temporary file for every
+    /// new row (README "Performance").
+    static func insertIfAbsentSQL(_ entity: EntitySchema) -> String { insertSQL(entity, conflict: "OR ROLLBACK ").sql + " ON CONFLICT(id) DO NOTHING" }
 
     /// The row's state, or nil when the table has no row with that id (visible or not).
     ///
@@ -151,6 +168,9 @@ enum RowIO {
             binding.bind(deleted.map { Int64(bitPattern: $0.hlc.rawValue) })
             binding.bind(deleted?.origin.rawValue)
             binding.bind(Int64(tombstoned ? 1 : 0))
+            if entity.table == CRMSchema.customer.table {
+                binding.bind(try tierRank(db, id: id, tier: entity.fieldIndex["loyaltyTier"].map { values[$0] } ?? .null))
+            }
             try binding.execute(in: db)
         }
         guard !ifAbsent || sqlite3_changes(db.sqliteConnection) == 1 else { return false }

@@ -129,7 +129,7 @@ extension Replica {
     /// Raises this replica's version vector to `vector` where it is lower: after a complete pull,
     /// the hub holds nothing more up to it (some of it compacted away). Never used by the hub.
     public func advanceVersionVector(to vector: VersionVector) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             for (origin, hlc) in vector.entries { try ChangeLog.advance(db, origin: origin, to: hlc) }
         }
     }
@@ -140,7 +140,7 @@ extension Replica {
     /// new local write is stamped after them and offered to the hub.
     /// - Throws: GRDB's `DatabaseError`.
     public func adoptOwnHistory(through hlc: HLC) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             try ChangeLog.advance(db, origin: rooftop, to: hlc)
             var clock = try loadClock(db)
             clock.observe(hlc)

@@ -35,7 +35,7 @@ extension Replica {
     /// - Returns: what was re-stamped, or nil.
     /// - Throws: ``ReplicaError`` `CORRUPT` for an unreadable log entry; GRDB's `DatabaseError`.
     public func recoverClock(hubAcknowledged acked: HLC, hubMilliseconds: UInt64) throws -> ClockRecovery? {
-        try pool.write { db in try recoverClock(db, hubAcknowledged: acked, hubMilliseconds: hubMilliseconds) }
+        try writeTransaction { db in try recoverClock(db, hubAcknowledged: acked, hubMilliseconds: hubMilliseconds) }
     }
 
     /// ``recoverClock(hubAcknowledged:hubMilliseconds:)`` inside a write transaction the caller holds.

@@ -2,71 +2,64 @@ import GRDB
 import RooftopModel
 import RooftopReplication
 
-/// The search box's full-text rows written once for many customers, not row by row (and, since
-/// migration `v22-deferred-text-rows`, the interactions' words and the VINs' trigrams with them).
+/// The full-text rows (the search box's names and places, the interactions' words, the VINs'
+/// trigrams) of the rows a transaction inserts, written once at its end, not row by row.
 ///
-/// The triggers of migration `v13-customer-search-index` write a customer's FTS5 row as each
-/// customer and each address is written, and SQLite ends every such statement with a savepoint
-/// release, at which FTS5 writes what it holds as a new segment: one or two tiny segments per
-/// customer, each merged again and again. A release build spent more than half of a 200,000-row
-/// import there (74.0 s with the triggers, 32.6 s without), and half of a changeset's apply.
-///
-/// While `customerSearchDeferred` holds a row (migration `v20-deferred-search-rows`), the address
-/// trigger, and with `names` the customer trigger too, only note the customer's id in
-/// `customerSearchPending`; ``writeNoted(_:)`` then writes every noted customer's row in three
-/// statements, in the order the customers were noted, so docids follow creation order as the
-/// triggers would have made them. The search reads the same rows after either path.
-/// - A changeset's apply and a local write of at least ``minimumInserts`` new customers or
-///   addresses hold the flag for their own transaction (``deferring(_:_:_:)``): no other
-///   connection ever sees it.
-/// - A bulk load (``Replica/bulkLoad(deferring:rebuilding:_:)``), which has the file to itself,
-///   holds it from its start (``begin(_:names:)``) to its end (``end(_:)``, also at the next open
-///   after a load killed midway); each of its transactions writes what it noted
-///   (``StoreTransaction/writeDeferredSearchRows()``), while those pages are in the cache.
+/// SQLite ends every statement that fires a trigger with a savepoint release, at which FTS5 writes
+/// what it holds as a new segment (one or two tiny segments per customer, merged again and again:
+/// more than half of a 200,000-row import, half of a changeset's apply); and a statement whose
+/// triggers write an FTS5 table keeps a statement journal, a copy of every page it changes written
+/// to a temporary file. Since migration `v23-search-rows-at-commit` the insert triggers only note
+/// the customer (`customerSearchPending`), interaction or vehicle, and ``writeNoted(_:)`` writes
+/// every noted row in a few statements, in the order they were noted, so docids follow creation
+/// order as row-by-row triggers made them. The search reads the same rows either way.
+/// - Every write transaction of a replica writes what it noted before it commits
+///   (``Replica/writeTransaction(_:)``), so no other connection ever sees a noted row.
+/// - A search inside a write transaction (a duplicate check of rows written earlier in it) writes
+///   them first (``beforeReading(_:)``).
+/// - A bulk load (``Replica/bulkLoad(deferring:rebuilding:_:)``) marks the file with a
+///   `customerSearchDeferred` row from its start (``begin(_:names:)``) to its end (``end(_:)``, also
+///   at the next open after a load killed midway); each of its transactions writes what it noted.
+/// Updates and deletes keep their row-by-row triggers.
 enum CustomerSearchDeferral {
     /// The names a bulk load's `deferring` list uses for the search rows: places only (the
     /// duplicate check reads names as it imports), or names and places.
     static let places = "customerSearch_addressInsert", names = "customerSearch_insert"
 
-    /// The new rows with full-text rows (customers, addresses, interactions, vehicles) from which a
-    /// write or an apply defers those rows.
-    static let minimumInserts = 16
-
-    /// The tables whose inserts write full-text rows: the search box's (customers and their
-    /// addresses' cities), the interactions' words (migration v11) and the VINs' trigrams (v13).
-    static let indexedTables: Set<String> = [CRMSchema.customer.table, CRMSchema.customerAddress.table,
-                                             CRMSchema.customerInteraction.table, CRMSchema.vehicle.table]
-
-    /// True when `inserts` hold at least ``minimumInserts`` inserts into ``indexedTables``.
-    static func worthDeferring(_ inserts: some Sequence<(kind: RowChange.Kind, table: String)>) -> Bool {
-        inserts.lazy.filter { $0.kind == .insert && indexedTables.contains($0.table) }.prefix(minimumInserts).count == minimumInserts
-    }
-
-    /// True while some write defers the search rows (a bulk load, or the caller's own transaction).
+    /// True while a bulk load has the file marked.
     static func isDeferring(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customerSearchDeferred)") ?? false
     }
 
-    /// Defers the places of the customers written from now on, and their names too when `names`.
+    /// Marks the file for a bulk load (`names`: whether its duplicate check reads names; recorded only).
     static func begin(_ db: Database, names: Bool) throws {
         try db.execute(sql: "INSERT INTO customerSearchDeferred (names) VALUES (?)", arguments: [names])
     }
 
-    /// Writes what was noted (``writeNoted(_:)``) and ends the deferral.
+    /// Writes what was noted (``writeNoted(_:)``) and ends the bulk load's mark.
     static func end(_ db: Database) throws {
         try writeNoted(db)
         try db.execute(sql: "DELETE FROM customerSearchDeferred")
     }
 
-    /// Runs `body` (inside the caller's write transaction) with the search rows of the customers it
-    /// writes deferred to its end, when `deferring` and nothing defers them already (then that
-    /// deferral writes them).
-    static func deferring<T>(_ db: Database, _ deferring: Bool, _ body: () throws -> T) throws -> T {
-        guard deferring, !(try isDeferring(db)) else { return try body() }
-        try begin(db, names: true)
-        let result = try body()
-        try end(db)
-        return result
+    /// True when some row is noted and its full-text row not written yet.
+    static func anyNoted(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM customerSearchPending) OR EXISTS (SELECT 1 FROM customerInteractionTextPending)
+                OR EXISTS (SELECT 1 FROM vinSearchPending)
+            """)) ?? false
+    }
+
+    /// ``writeNoted(_:)`` when anything is noted (three index probes otherwise).
+    static func writeNotedIfAny(_ db: Database) throws {
+        if try anyNoted(db) { try writeNoted(db) }
+    }
+
+    /// Before a full-text query: on the writer inside a transaction, the rows it noted are written
+    /// first, so it finds what it wrote itself. A reader never sees a noted row.
+    static func beforeReading(_ db: Database) throws {
+        guard !db.configuration.readonly, db.isInsideTransaction else { return }
+        try writeNotedIfAny(db)
     }
 
     /// Writes the FTS row of every noted customer, as the deferred triggers would have, and forgets

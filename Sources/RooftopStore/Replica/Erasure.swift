@@ -39,6 +39,9 @@ enum Erasure {
     /// A merge says its customers are one person: the erasure covers every customer a merge ever
     /// joined to the named one (`sync-protocol/customer-merge.md#merge-and-erasure`), whichever id it named.
     static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
+        // Rows noted earlier in this transaction get their full-text rows first, as row by row,
+        // so the person's are deleted and merged away below with the rest.
+        try CustomerSearchDeferral.writeNotedIfAny(db)
         let members = try CustomerMerges.everMerged(db, with: customer.string).compactMap(RowID.init)
         for member in members where try !isErased(db, customer: member.string) {
             try purgePerson(db, customer: member, by: origin, hlc: change.hlc, owner: owner, now: now)
@@ -126,7 +129,7 @@ extension Replica {
     @discardableResult
     public func erase(customer id: RowID) throws -> RowChange {
         defer { scrubWriteAheadLog() }
-        return try pool.write { db in
+        return try writeTransaction { db in
             guard try RowIO.load(db, CRMSchema.customer, id: id)?.created != nil else {
                 let absence = try Self.absence(db, CRMSchema.customer, id: id)
                 throw absence.code == .gone ? absence : ReplicaError(.notFound, "no customer with id \(id)")
@@ -149,7 +152,7 @@ extension Replica {
 
     /// Records a rooftop's version vector at its pull (the hub does), for erasure acknowledgements.
     public func recordProgress(of rooftop: RooftopID, seen: VersionVector) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             try db.execute(sql: """
                 INSERT INTO rooftopProgress (rooftop, versionVector, at) VALUES (?, ?, ?)
                 ON CONFLICT(rooftop) DO UPDATE SET versionVector = excluded.versionVector, at = excluded.at

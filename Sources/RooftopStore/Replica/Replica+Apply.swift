@@ -26,7 +26,7 @@ extension Replica {
         let erases = changeset.changes.contains { $0.kind == .erase }
         defer { if erases { scrubWriteAheadLog() } }
         try check(changeset)
-        return try pool.write { db in
+        return try writeTransaction { db in
             let seen = try ChangeLog.versionVector(db)[changeset.origin]
             let fresh = changeset.changes.filter { $0.hlc > seen }
             if changeset.origin == rooftop, let newest = fresh.last, newest.hlc > ownHistoryBound {
@@ -47,15 +47,12 @@ extension Replica {
             }
             var fieldsWritten = 0, ignored: [HLC] = []
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
-            // Many new customers or addresses: their search rows are written once, at the end
-            // (`CustomerSearchDeferral`; an apply with an erasure keeps them row by row).
-            try CustomerSearchDeferral.deferring(db, !erases && CustomerSearchDeferral.worthDeferring(fresh.lazy.map { ($0.kind, $0.table) })) {
-                for change in fresh {
-                    switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
-                    case .merged(let fields): fieldsWritten += fields
-                    case .purged: ignored.append(change.hlc)
-                    case .erased: break  // an erasure wins over every edit (decision 7)
-                    }
+            // (The full-text rows of new rows are written once, before the commit: `CustomerSearchDeferral`.)
+            for change in fresh {
+                switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
+                case .merged(let fields): fieldsWritten += fields
+                case .purged: ignored.append(change.hlc)
+                case .erased: break  // an erasure wins over every edit (decision 7)
                 }
             }
             if rooftop == .hub {

@@ -38,7 +38,7 @@ extension Replica {
     public func bulkLoad<T>(deferring: [String], rebuilding: () -> Void = {}, _ body: (_ exclusive: Bool) throws -> T) throws -> T {
         guard openLock.tryExclusive() else { return try body(false) }
         defer { openLock.share() }
-        try pool.write { db in
+        try writeTransaction { db in
             var deferred = try Self.deferredIndexes(db)
             let marks = Array(repeating: "?", count: deferring.count).joined(separator: ",")
             let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(marks)) ORDER BY name",

@@ -32,7 +32,7 @@ extension Replica {
         }
         guard state.isVisible else { throw try absence(entity, id: id) }
         func key(_ row: StoredRow) -> String { isPhone ? MergedCustomer.phoneKey(row) : MergedCustomer.addressKey(row) }
-        return try pool.write { db -> RowChange in
+        return try writeTransaction { db -> RowChange in
             let siblings: [StoredRow] = try Self.storedRows(db, entity, where: "customerId = ?", suffix: "ORDER BY id", arguments: StatementArguments([customer.string]))
             guard let removed = siblings.first(where: { $0.id == id }) else { throw ReplicaError(.notFound, "customer \(customer) has no \(entity.table) with id \(id)") }
             let change = try lifecycle(db, entity, id: id, kind: .delete)
@@ -52,7 +52,7 @@ extension Replica {
     }
 
     private func lifecycle(_ entity: EntitySchema, id: RowID, kind: RowChange.Kind) throws -> RowChange {
-        try pool.write { db in try lifecycle(db, entity, id: id, kind: kind) }
+        try writeTransaction { db in try lifecycle(db, entity, id: id, kind: kind) }
     }
 
     /// A delete or restore inside a write transaction the caller holds.

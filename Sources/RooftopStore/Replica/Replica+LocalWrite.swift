@@ -14,7 +14,7 @@ extension Replica {
     ///   nothing is written when any write fails.
     @discardableResult
     public func write(_ writes: [LocalWrite]) throws -> [RowChange] {
-        try pool.write { db in try write(db, writes) }
+        try writeTransaction { db in try write(db, writes) }
     }
 
     /// ``write(_:)`` inside a transaction the caller holds (to read, check and write atomically).
@@ -27,20 +27,18 @@ extension Replica {
         let anyTombstonedParent = try ChildRecords.anyTombstonedParent(db)
         // Most replicas hold no merge: skip the survivor lookups then.
         var merges = try CustomerMerges.Presence.current(db)
-        // Many new customers or addresses (an import's batch): their search rows at the end (`CustomerSearchDeferral`).
-        try CustomerSearchDeferral.deferring(db, CustomerSearchDeferral.worthDeferring(writes.lazy.map { ($0.kind == .insert ? .insert : .update, $0.entity.table) })) {
-            for var write in writes {
-                // A child written for a customer a merge absorbed goes to the survivor (`customer-merge.md`).
-                if merges.anyAlias, write.kind == .insert, write.entity.parentTable == CRMSchema.customer.table, let parentField = write.entity.parentField,
-                    case .text(let parent) = write.values[parentField] ?? .null, let survivor = try CustomerMerges.survivor(db, of: parent) {
-                    write.values[parentField] = .text(survivor)
-                }
-                if anyTombstonedParent { try requireVisibleParent(db, write) }
-                if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged, merges: merges) { changes.append(change) }
-                // A merge record, or a customer one names, may have made an alias.
-                if write.entity.table == CustomerMerges.table || (merges.anyMergeRecord && write.entity.table == CRMSchema.customer.table) {
-                    merges = try CustomerMerges.Presence.current(db)
-                }
+        // (The full-text rows of new rows are written once, before the commit: `CustomerSearchDeferral`.)
+        for var write in writes {
+            // A child written for a customer a merge absorbed goes to the survivor (`customer-merge.md`).
+            if merges.anyAlias, write.kind == .insert, write.entity.parentTable == CRMSchema.customer.table, let parentField = write.entity.parentField,
+                case .text(let parent) = write.values[parentField] ?? .null, let survivor = try CustomerMerges.survivor(db, of: parent) {
+                write.values[parentField] = .text(survivor)
+            }
+            if anyTombstonedParent { try requireVisibleParent(db, write) }
+            if let change = try applyLocal(db, write, clock: &clock, anyPurged: anyPurged, merges: merges) { changes.append(change) }
+            // A merge record, or a customer one names, may have made an alias.
+            if write.entity.table == CustomerMerges.table || (merges.anyMergeRecord && write.entity.table == CRMSchema.customer.table) {
+                merges = try CustomerMerges.Presence.current(db)
             }
         }
         if let last = changes.last {

@@ -27,7 +27,7 @@ extension Replica {
     /// Removes an item from the review queue (its values are gone for good).
     /// - Throws: ``ReplicaError`` `NOT_FOUND`.
     public func discardReviewItem(id: RowID) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             _ = try Self.reviewItem(db, id: id)
             try db.execute(sql: "DELETE FROM reviewItem WHERE id = ?", arguments: [id.string])
         }
@@ -43,7 +43,7 @@ extension Replica {
     ///   customer was erased; the errors of ``write(_:)``.
     @discardableResult
     public func applyReviewItem(id: RowID) throws -> [RowChange] {
-        try pool.write { db in
+        try writeTransaction { db in
             let item = try Self.reviewItem(db, id: id)
             guard item.reason != ReviewQueue.Reason.customerErased.rawValue, let entity = CRMSchema.entity(item.table) else {
                 throw ReplicaError(.gone, "review item \(id): its customer was erased; nothing can be applied (discard it)")
@@ -91,7 +91,7 @@ extension Replica {
     public func reoffer(_ changes: [RowChange], parents: [String: RowID] = [:]) throws -> (reoffered: Int, queued: Int) {
         let changeset = Changeset(schemaVersion: CRMSchema.version, origin: rooftop, changes: changes.sorted { $0.hlc < $1.hlc })
         try validate(changeset)
-        return try pool.write { db in
+        return try writeTransaction { db in
             let now = wallClock.nowMilliseconds()
             let seen = try ChangeLog.versionVector(db)[rooftop]
             var merger = try ChangeMerger(db, owner: rooftop, now: now)
@@ -151,7 +151,7 @@ extension Replica {
         let (items, restamps) = try old.pool.read { db in
             (try Row.fetchAll(db, sql: "SELECT * FROM reviewItem"), try Row.fetchAll(db, sql: "SELECT oldHlc, newHlc, at FROM restampedChange"))
         }
-        try pool.write { db in
+        try writeTransaction { db in
             for item in items {
                 let erased = try (item["customerId"] as String?).map { try Erasure.isErased(db, customer: $0) } ?? false
                 try db.execute(sql: """

@@ -28,7 +28,7 @@ extension Replica {
     @discardableResult
     public func refreshStaleDeletes(floor: VersionVector, after acked: HLC) throws -> Int {
         guard !floor.entries.isEmpty else { return 0 }
-        return try pool.write { db in
+        return try writeTransaction { db in
             var refreshed = 0
             for row in try Row.fetchAll(db, sql: """
                 SELECT hlc, tableName, rowId, fields FROM changeLog WHERE origin = ? AND hlc > ? AND kind = 3 ORDER BY hlc
@@ -78,7 +78,7 @@ extension Replica {
     @discardableResult
     public func queueIgnoredByHub(_ hlcs: [HLC]) throws -> Int {
         guard !hlcs.isEmpty else { return 0 }
-        return try pool.write { db in
+        return try writeTransaction { db in
             // Every change is read and queued before any row is forgotten: forgetting a row drops its
             // log entries, which later HLCs of the same row would otherwise be looked up in.
             var forget: [(EntitySchema, RowID, HLC)] = []

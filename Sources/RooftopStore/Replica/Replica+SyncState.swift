@@ -15,7 +15,7 @@ extension Replica {
 
     /// Writes (or, with nil, removes) sync client values in one transaction.
     public func setSyncState(_ values: [String: String?]) throws {
-        try pool.write { db in
+        try writeTransaction { db in
             for (key, value) in values {
                 if let value {
                     try db.execute(sql: "INSERT INTO syncState (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -48,7 +48,7 @@ public final class Replica: Sendable {
         try ReplicaMigrations.migrator.migrate(pool)
         try restoreDeferredIndexes()  // a bulk load killed midway left them
         try upgradeSchema()
-        try pool.write { db in
+        try writeTransaction { db in
             if let owner = try String.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'rooftop'") {
                 guard owner == rooftop.rawValue else {
                     throw ReplicaError(.wrongRooftop, "\(path) is the replica of \(owner), not \(rooftop)")
@@ -99,6 +99,19 @@ public final class Replica: Sendable {
         String.fromDatabaseValue(values[0]).map(TextFolding.fold)
     }
 
+    /// Every write transaction of the replica: `body` inside GRDB's `write` (`BEGIN IMMEDIATE` …
+    /// `COMMIT`, rolled back when it throws), then, before the commit, the full-text rows of the rows
+    /// it inserted (``CustomerSearchDeferral``: its inserts only noted them), so no reader ever sees
+    /// a row the search cannot find.
+    /// - Throws: what `body` throws; database errors.
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write { db in
+            let result = try body(db)
+            try CustomerSearchDeferral.writeNotedIfAny(db)
+            return result
+        }
+    }
+
     /// Copies the write-ahead log's pages into the database file now (SQLite
     /// `wal_checkpoint(PASSIVE)`: as far as no reader's snapshot prevents), rather than at the
     /// next automatic checkpoint (every 4,096 pages of WAL).
@@ -120,7 +133,7 @@ public final class Replica: Sendable {
     /// touched: their tables and fields were kept in the change log while this replica could not
     /// store them (`SCHEMA_BEHIND`), and now land in the rows.
     func upgradeSchema() throws {
-        try pool.write { db in
+        try writeTransaction { db in
             let current = Int(CRMSchema.version)
             let recorded = try Int.fetchOne(db, sql: "SELECT value FROM replicaMeta WHERE key = 'schemaVersion'")
             // (EXISTS, not count(*): at every open, a count read the whole log, 36 MB of pages at 200,000 customers.)

@@ -148,7 +148,7 @@ extension Replica {
             for entity in CRMSchema.entities {
                 // Each batch is chosen inside its write transaction: a row purged is gone, so no row is purged twice.
                 while true {
-                    let purged = try pool.write { db in
+                    let purged = try writeTransaction { db in
                         var clock = try localClock(db)  // first: bringing a clock back re-folds rows
                         let expired = try String.fetchAll(db, sql: """
                             SELECT id FROM \(entity.table.quotedDatabaseIdentifier) WHERE _deleted IS NOT NULL AND _deleted < ? ORDER BY id LIMIT 1000
@@ -187,7 +187,7 @@ extension Replica {
             }
             if report.rowsPurged > 0 { scrubWriteAheadLog() }  // the purged rows' pages must not linger in the WAL
         }
-        try pool.write { db in
+        try writeTransaction { db in
             // A value is dropped only when a later write won its field (never a losing write's: a late
             // restore could make it win). The hub then raises its retention floor to that winner, so
             // no delete unaware of it can arrive any more (a rooftop that has not seen it re-bootstraps;

@@ -145,7 +145,7 @@ extension Replica {
     /// does when it throws.
     /// - Throws: whatever `body` throws (then nothing is written).
     public func transaction<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(StoreTransaction(db: db, replica: self)) }
+        try writeTransaction { db in try body(StoreTransaction(db: db, replica: self)) }
     }
 
     /// Runs `body` on one read snapshot (its writes throw: SQLite refuses them on a reader).

@@ -478,6 +478,42 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v23-search-rows-at-commit") { db in
+            // A statement that fires a trigger writing an FTS5 table, or an `UPDATE` of `customer`
+            // (the tier rank), keeps a statement journal: a copy of every page it changes, written to
+            // a temporary file (about 20 `pwrite` calls per new customer). An insert now only notes
+            // the rows whose full-text rows it changes (the v20/v22 noting triggers, no longer waiting
+            // for `customerSearchDeferred`), and every write transaction writes the noted rows before
+            // it commits (`CustomerSearchDeferral`); a customer's tier rank is computed by its insert
+            // (`RowIO`). Updates and deletes keep their triggers. Local, derived: nothing replicated changes.
+            try db.execute(sql: """
+                DROP TRIGGER IF EXISTS customerTier_insert;
+                DROP TRIGGER IF EXISTS customerSearch_insert;
+                DROP TRIGGER IF EXISTS customerSearch_addressInsert;
+                DROP TRIGGER IF EXISTS customerInteractionText_insert;
+                DROP TRIGGER IF EXISTS vinSearch_insert;
+                DROP TRIGGER IF EXISTS customerSearchDeferred_insert;
+                DROP TRIGGER IF EXISTS customerSearchDeferred_addressInsert;
+                DROP TRIGGER IF EXISTS customerInteractionTextDeferred_insert;
+                DROP TRIGGER IF EXISTS vinSearchDeferred_insert;
+                CREATE TRIGGER customerSearchNote_insert AFTER INSERT ON customer WHEN NEW._created IS NOT NULL BEGIN
+                  INSERT INTO customerSearchPending (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id);
+                END;
+                CREATE TRIGGER customerSearchNote_addressInsert AFTER INSERT ON customerAddress BEGIN
+                  INSERT INTO customerSearchPending (customerId) SELECT NEW.customerId WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.customerId);
+                END;
+                CREATE TRIGGER customerInteractionTextNote_insert AFTER INSERT ON customerInteraction
+                  WHEN NEW._created IS NOT NULL AND NEW._deleted IS NULL BEGIN
+                  INSERT INTO customerInteractionTextPending (interactionId) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM customerInteractionTextPending WHERE interactionId = NEW.id);
+                END;
+                CREATE TRIGGER vinSearchNote_insert AFTER INSERT ON vehicle WHEN NEW.vin IS NOT NULL BEGIN
+                  INSERT INTO vinSearchPending (vehicleId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM vinSearchPending WHERE vehicleId = NEW.id);
+                END;
+                """)
+            // Rows an older release noted and left (a bulk load killed midway): written now.
+            try CustomerSearchDeferral.writeNoted(db)
+        }
         return migrator
     }
 
