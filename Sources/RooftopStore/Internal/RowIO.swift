@@ -41,9 +41,12 @@ enum RowIO {
     /// earns; -1 without either), read apart from the insert: a subquery inside an insert makes SQLite
     /// keep a statement journal for it.
     static func tierRank(_ db: Database, id: RowID, tier: FieldValue) throws -> Int64 {
-        let sql = "SELECT " + LoyaltyAccount.tierRankSQL.replacingOccurrences(of: "customer.loyaltyTier", with: "?2").replacingOccurrences(of: "customer.id", with: "?1")
-        return try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [id.string, tier.databaseValue]) ?? -1
+        try Int64.fetchOne(db.cachedStatement(sql: tierRankSQL), arguments: [id.string, tier.databaseValue]) ?? -1
     }
+
+    /// ``LoyaltyAccount/tierRankSQL`` over `?1` (the id) and `?2` (the stored tier), built once.
+    static let tierRankSQL = "SELECT " + LoyaltyAccount.tierRankSQL.replacingOccurrences(of: "customer.loyaltyTier", with: "?2")
+        .replacingOccurrences(of: "customer.id", with: "?1")
 
     static func upsertSQL(_ entity: EntitySchema) -> String {
         let (insert, names) = insertSQL(entity)
