@@ -77,4 +77,28 @@ import Testing
         #expect(ranks[ledgerFirst.string] == [2, 2])
         #expect(ranks[both.string] == [3, 3])
     }
+
+    /// A customer known here only from an update, whose insert arrives in one changeset after another
+    /// customer's insert, gets its full-text document after that customer's, as row by row: name
+    /// search breaks ties by document number.
+    @Test func aCustomerKnownFromAnUpdateTakesItsDocumentInChangesetOrder() throws {
+        let north = try TestReplica("north", clock: clock), south = try TestReplica("south", clock: clock), east = try TestReplica("east", clock: clock)
+        defer { north.remove(); south.remove(); east.remove() }
+        let first = try south.replica.createCustomer(CustomerInput(fields: ["firstName": .text("Ana"), "lastName": .text("Lopez")]))
+        clock.advance(by: 5)
+        let second = try south.replica.createCustomer(CustomerInput(fields: ["firstName": .text("Eva"), "lastName": .text("Lopez")]))
+        let fromSouth = try south.replica.changeset(origin: south.replica.rooftop, after: .zero, limit: 1_000)
+        try east.replica.apply(fromSouth)
+        clock.advance(by: 5)
+        _ = try east.replica.updateCustomer(id: second, CustomerInput(fields: ["firstName": .text("Evita")]))
+        // North hears of the second customer's update first: a row without its insert, and no document.
+        try north.replica.apply(try east.replica.changeset(origin: east.replica.rooftop, after: .zero, limit: 1_000))
+        try north.replica.apply(fromSouth)
+        let order = try north.replica.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT customerId FROM customerSearchDoc ORDER BY docid")
+        }
+        #expect(order == [first.string, second.string])
+        #expect(try north.replica.searchCustomers("lopez").map(\.customer.id) == [first, second])
+        #expect(try north.replica.searchCustomers("evita").map(\.customer.id) == [second])
+    }
 }

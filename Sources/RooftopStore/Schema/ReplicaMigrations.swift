@@ -514,6 +514,53 @@ enum ReplicaMigrations {
             // Rows an older release noted and left (a bulk load killed midway): written now.
             try CustomerSearchDeferral.writeNoted(db)
         }
+        migrator.registerMigration("v24-documents-in-order") { db in
+            // A row with no full-text document yet (a customer known here only from an update until
+            // its insert arrives, a vehicle given its VIN later, an interaction restored) is noted by
+            // its update too, rather than given a document at once: since v23 an insert's document is
+            // made at the end of its transaction, so the update's would come ahead of rows inserted
+            // before it, and name search breaks ties by document number. The writing update triggers
+            // now fire only for a row that has its document.
+            try db.execute(sql: """
+                DROP TRIGGER IF EXISTS customerSearch_update;
+                CREATE TRIGGER customerSearch_update AFTER UPDATE OF firstName, lastName, businessName, _created ON customer
+                  WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id)
+                    AND EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id) BEGIN
+                  DELETE FROM customerSearchText WHERE rowid = (SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id);
+                  INSERT INTO customerSearchText (rowid, name, place)
+                    VALUES ((SELECT docid FROM customerSearchDoc WHERE customerId = NEW.id), rooftop_fold(coalesce(NEW.firstName, '') || ' ' || coalesce(NEW.lastName, '') || ' ' || coalesce(NEW.businessName, '')),
+                            (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = NEW.id AND a._created IS NOT NULL AND a._deleted IS NULL));
+                END;
+                CREATE TRIGGER customerSearchNote_update AFTER UPDATE OF firstName, lastName, businessName, _created ON customer
+                  WHEN NEW._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDoc WHERE customerId = NEW.id) BEGIN
+                  INSERT INTO customerSearchPending (customerId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM customerSearchPending WHERE customerId = NEW.id);
+                END;
+                DROP TRIGGER IF EXISTS customerInteractionText_update;
+                CREATE TRIGGER customerInteractionText_update AFTER UPDATE OF subject, content, _created, _deleted ON customerInteraction
+                  WHEN NOT EXISTS (SELECT 1 FROM customerInteractionTextPending WHERE interactionId = NEW.id)
+                    AND EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id) BEGIN
+                  DELETE FROM customerInteractionText WHERE rowid = (SELECT docid FROM customerInteractionDoc WHERE interactionId = OLD.id);
+                  INSERT INTO customerInteractionText (rowid, subject, content)
+                    SELECT d.docid, NEW.subject, NEW.content FROM customerInteractionDoc d
+                    WHERE d.interactionId = NEW.id AND NEW._created IS NOT NULL AND NEW._deleted IS NULL;
+                END;
+                CREATE TRIGGER customerInteractionTextNote_update AFTER UPDATE OF subject, content, _created, _deleted ON customerInteraction
+                  WHEN NEW._created IS NOT NULL AND NEW._deleted IS NULL AND NOT EXISTS (SELECT 1 FROM customerInteractionDoc WHERE interactionId = NEW.id) BEGIN
+                  INSERT INTO customerInteractionTextPending (interactionId) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM customerInteractionTextPending WHERE interactionId = NEW.id);
+                END;
+                DROP TRIGGER IF EXISTS vinSearch_update;
+                CREATE TRIGGER vinSearch_update AFTER UPDATE OF vin ON vehicle
+                  WHEN NOT EXISTS (SELECT 1 FROM vinSearchPending WHERE vehicleId = NEW.id) AND EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id) BEGIN
+                  DELETE FROM vinSearchText WHERE rowid = (SELECT docid FROM vinSearchDoc WHERE vehicleId = NEW.id);
+                  INSERT INTO vinSearchText (rowid, vin) SELECT docid, NEW.vin FROM vinSearchDoc WHERE vehicleId = NEW.id AND NEW.vin IS NOT NULL;
+                END;
+                CREATE TRIGGER vinSearchNote_update AFTER UPDATE OF vin ON vehicle
+                  WHEN NEW.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vinSearchDoc WHERE vehicleId = NEW.id) BEGIN
+                  INSERT INTO vinSearchPending (vehicleId) SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM vinSearchPending WHERE vehicleId = NEW.id);
+                END;
+                """)
+        }
         return migrator
     }
 
