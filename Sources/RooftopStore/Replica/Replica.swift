@@ -34,7 +34,8 @@ public final class Replica: Sendable {
     ///   - rooftop: the owner. A file created for another rooftop is refused.
     ///   - wallClock: physical time for the HLC (tests inject a manual clock).
     ///   - maxDriftMilliseconds: the `CLOCK_SKEW` limit (default 5 minutes).
-    /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`, `INVALID` when `<path>.lock` cannot be opened;
+    /// - Throws: ``ReplicaError`` `WRONG_ROOFTOP`, `NEWER_RELEASE` for a file a newer release migrated
+    ///   (its unknown migrations named), `INVALID` when `<path>.lock` cannot be opened;
     ///   GRDB's `DatabaseError` if the file cannot be opened.
     public init(path: String, rooftop: RooftopID, wallClock: any WallClock = SystemWallClock(),
                 maxDriftMilliseconds: UInt64 = HybridLogicalClock.defaultMaxDriftMilliseconds) throws {
@@ -45,6 +46,17 @@ public final class Replica: Sendable {
         self.rooftop = rooftop
         self.wallClock = wallClock
         self.maxDriftMilliseconds = maxDriftMilliseconds
+        // A file a newer release migrated (GRDB would run the migrations it knows and ignore the rest):
+        // this release would write it wrong, e.g. customers without their tier rank since v23.
+        let unknown = try pool.read { db in
+            try ReplicaMigrations.migrator.appliedIdentifiers(db).subtracting(ReplicaMigrations.migrator.migrations)
+        }
+        guard unknown.isEmpty else {
+            throw ReplicaError(.newerRelease, """
+                \(path) was migrated by a newer Rooftop release (\(unknown.sorted().joined(separator: ", "))): \
+                run that release or a later one
+                """)
+        }
         try ReplicaMigrations.migrator.migrate(pool)
         try restoreDeferredIndexes()  // a bulk load killed midway left them
         try upgradeSchema()

@@ -24,6 +24,9 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let unknownSchema = Code(rawValue: "UNKNOWN_SCHEMA")
         /// Stored replication metadata cannot be read.
         public static let corrupt = Code(rawValue: "CORRUPT")
+        /// The replica file was migrated by a newer Rooftop release, whose storage this release would write
+        /// wrong (see ``Replica/init(path:rooftop:wallClock:maxDriftMilliseconds:)``).
+        public static let newerRelease = Code(rawValue: "NEWER_RELEASE")
         /// A value or reference is invalid (for example a child of a missing customer).
         public static let invalid = Code(rawValue: "INVALID")
         /// The row changed since the caller read it (its entity tag no longer matches).
