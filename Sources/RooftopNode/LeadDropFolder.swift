@@ -69,68 +69,102 @@ public struct LeadDropFolder: Service {
         }
     }
 
-    /// Imports every ready file once, in name order, and moves it with its report.
+    /// Imports every ready file once, in name order, and moves it with its report. Files are written
+    /// several to a transaction, each in a savepoint (``LeadImporter/importDocuments(_:into:via:perTransaction:groupMilliseconds:each:)``):
+    /// a burst of files after an outage no longer rewrites the same pages to the WAL for every file
+    /// (2,000 one-lead files on the README's machine: 6.6–8.0 s → 5.6–5.7 s, moves and reports
+    /// included), and each file is still whole or not at all, moved only once its transaction committed.
     /// - Parameter settle: files modified less than this long ago (seconds) are left for later.
     /// - Returns: what became of each file processed.
-    /// - Throws: when the folder cannot be read or a file cannot be moved; a database error (the
-    ///   file stays where it is and is tried again).
+    /// - Throws: when the folder cannot be read or a file cannot be moved; ``ReplicaError`` `BUSY` (the
+    ///   file it was for and those after it stay where they are and are tried again).
     public func processReadyFiles(settle: TimeInterval = 1) async throws -> [FileOutcome] {
         let fm = FileManager.default
-        let done = directory.appendingPathComponent("done"), quarantine = directory.appendingPathComponent("quarantine")
-        try fm.createDirectory(at: done, withIntermediateDirectories: true)
-        try fm.createDirectory(at: quarantine, withIntermediateDirectories: true)
-        let names = try fm.contentsOfDirectory(atPath: directory.path).sorted()
-        var outcomes: [FileOutcome] = []
-        for name in names where !name.hasPrefix(".") && !name.hasSuffix(".tmp") && !name.hasSuffix(".part") {
+        try fm.createDirectory(at: directory.appendingPathComponent("done"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: directory.appendingPathComponent("quarantine"), withIntermediateDirectories: true)
+        var ready: [ReadyFile] = []
+        for name in try fm.contentsOfDirectory(atPath: directory.path).sorted()
+        where !name.hasPrefix(".") && !name.hasSuffix(".tmp") && !name.hasSuffix(".part") {
             let file = directory.appendingPathComponent(name)
             let attributes = try fm.attributesOfItem(atPath: file.path)
             guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-            if let modified = attributes[.modificationDate] as? Date, Date().timeIntervalSince(modified) < settle { continue }
-            var data = Data()
-            var outcome = FileOutcome(file: name, folder: "done", leadsImported: 0, quarantined: 0, alreadyImported: 0)
-            var report: JSONValue
-            do {
-                data = try ADFParser.readFile(at: file)
-                let document = data
-                let imported = try await replica.perform { replica in try LeadImporter.importDocument(document, into: replica, via: .dropFolder) }
-                outcome.leadsImported = imported.leads.filter { $0.outcome == "Imported" }.count
-                outcome.quarantined = imported.quarantined
-                outcome.alreadyImported = imported.alreadyImported
-                let anyLead = imported.leads.contains { $0.outcome == "Imported" || ($0.outcome == "AlreadyImported" && $0.customerId != nil) }
-                if !anyLead { outcome.folder = "quarantine" }
-                report = imported.adfJSON
-            } catch let error as ADFError {
-                // XML cut short, or a file created before its content arrives (an upload that opens the file
-                // first), may still be being written: retried until a minute after its last change.
-                let firstByte = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
-                // (A file over the bound was never read: nothing to wait for.)
-                let unread = error.description.hasPrefix("document is larger")
-                let mayBeUnfinished = !unread && (firstByte == nil || (firstByte == UInt8(ascii: "<") && error.description.hasPrefix("not well-formed")))
-                if mayBeUnfinished, let modified = attributes[.modificationDate] as? Date,
-                   Date().timeIntervalSince(modified) < Self.incompleteGrace { continue }
-                outcome.folder = "quarantine"
-                outcome.error = error.description
-                report = .object(["error": .string(error.description)])
-            } catch let error as ReplicaError where error.code == .busy {
-                throw error  // the database is busy: the file stays and is tried on the next pass
-            } catch {
-                // Anything else about this file (it could not be stored): quarantined with the reason, so
-                // one file never holds up the ones after it.
-                outcome.folder = "quarantine"
-                outcome.error = "\(error)"
-                report = .object(["error": .string("\(error)")])
+            let modified = attributes[.modificationDate] as? Date
+            if let modified, Date().timeIntervalSince(modified) < settle { continue }
+            ready.append(ReadyFile(name: name, url: file, modified: modified))
+        }
+        guard !ready.isEmpty else { return [] }
+        let folder = self, files = ready
+        return try await replica.perform { replica in try folder.importFiles(files, into: replica) }
+    }
+
+    /// A file old enough to be imported.
+    struct ReadyFile: Sendable {
+        var name: String
+        var url: URL
+        var modified: Date?
+    }
+
+    /// Imports `files` in order, moving each with its report once its transaction committed.
+    func importFiles(_ files: [ReadyFile], into replica: Replica) throws -> [FileOutcome] {
+        // The first byte of each file read (not whitespace or a byte-order mark): a file cut short is
+        // waited for only when it begins as XML.
+        var firstBytes = [UInt8?](repeating: nil, count: files.count)
+        let loaders = files.indices.map { index in
+            { () throws -> Data in
+                let data = try ADFParser.readFile(at: files[index].url)
+                firstBytes[index] = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) })
+                return data
             }
-            guard case .object(var object) = report else { continue }
-            object["file"] = .string(name)
-            object["movedTo"] = .string(outcome.folder)
-            object["processedAt"] = .string(Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds()))
-            let target = Self.freeName(for: name, in: outcome.folder == "done" ? done : quarantine)
-            let reportData = try JSONValue.object(object).encoded()
-            try reportData.write(to: target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + ".report.json"))
-            try fm.moveItem(at: file, to: target)
-            outcomes.append(outcome)
+        }
+        var outcomes: [FileOutcome] = []
+        try LeadImporter.importDocuments(loaders, into: replica, via: .dropFolder) { index, result in
+            if let outcome = try settle(files[index], result, firstByte: firstBytes[index]) { outcomes.append(outcome) }
         }
         return outcomes
+    }
+
+    /// Moves one imported file to `done/` or `quarantine/` with its report; nil when it is left for a
+    /// later pass (it may still be being written).
+    /// - Throws: ``ReplicaError`` `BUSY` (the file stays); file-system errors.
+    func settle(_ file: ReadyFile, _ result: Result<ImportReport, any Error>, firstByte: UInt8?) throws -> FileOutcome? {
+        var outcome = FileOutcome(file: file.name, folder: "done", leadsImported: 0, quarantined: 0, alreadyImported: 0)
+        var report: JSONValue
+        switch result {
+        case .success(let imported):
+            outcome.leadsImported = imported.leads.filter { $0.outcome == "Imported" }.count
+            outcome.quarantined = imported.quarantined
+            outcome.alreadyImported = imported.alreadyImported
+            let anyLead = imported.leads.contains { $0.outcome == "Imported" || ($0.outcome == "AlreadyImported" && $0.customerId != nil) }
+            if !anyLead { outcome.folder = "quarantine" }
+            report = imported.adfJSON
+        case .failure(let error as ADFError):
+            // XML cut short, or a file created before its content arrives (an upload that opens the file
+            // first), may still be being written: retried until a minute after its last change.
+            // (A file over the bound was never read: nothing to wait for.)
+            let unread = error.description.hasPrefix("document is larger")
+            let mayBeUnfinished = !unread && (firstByte == nil || (firstByte == UInt8(ascii: "<") && error.description.hasPrefix("not well-formed")))
+            if mayBeUnfinished, let modified = file.modified, Date().timeIntervalSince(modified) < Self.incompleteGrace { return nil }
+            outcome.folder = "quarantine"
+            outcome.error = error.description
+            report = .object(["error": .string(error.description)])
+        case .failure(let error as ReplicaError) where error.code == .busy:
+            throw error  // the database is busy: the file stays and is tried on the next pass
+        case .failure(let error):
+            // Anything else about this file (it could not be stored): quarantined with the reason, so
+            // one file never holds up the ones after it.
+            outcome.folder = "quarantine"
+            outcome.error = "\(error)"
+            report = .object(["error": .string("\(error)")])
+        }
+        guard case .object(var object) = report else { return nil }
+        object["file"] = .string(file.name)
+        object["movedTo"] = .string(outcome.folder)
+        object["processedAt"] = .string(Timestamp.string(milliseconds: replica.wallClock.nowMilliseconds()))
+        let target = Self.freeName(for: file.name, in: directory.appendingPathComponent(outcome.folder))
+        let reportData = try JSONValue.object(object).encoded()
+        try reportData.write(to: target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + ".report.json"))
+        try FileManager.default.moveItem(at: file.url, to: target)
+        return outcome
     }
 
     /// `name` in `folder`, or `name-2`, `name-3`, … when taken (the same file name dropped twice).

@@ -133,4 +133,36 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("quarantine/a-huge.xml.report.json").path))
         await cluster.shutdown()
     }
+
+    /// A burst of files (a provider catching up after an outage) is imported in one pass, several to a
+    /// transaction: each good file to `done/` with its one lead, a file that is not ADF to `quarantine/`
+    /// alone, a file still being written left in place, in name order.
+    @Test func aBurstOfFilesImportsInOnePassEachWholeOrNotAtAll() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        for n in 0..<20 {
+            let name = String(format: "lead-%02d.xml", n)
+            try Data(Self.adf("B-\(n)", name: "Burst Person\(n)", email: "burst\(n)@example.com").utf8).write(to: drop.appendingPathComponent(name))
+        }
+        try Data("not xml at all".utf8).write(to: drop.appendingPathComponent("lead-10a.xml"))
+        try Data("<?xml version=\"1.0\"?><adf><prospect><requestdate>".utf8).write(to: drop.appendingPathComponent("lead-10b.xml"))
+        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
+        let outcomes = try await folder.processReadyFiles(settle: 0)
+        var expectedOrder: [String] = (0..<20).map { String(format: "lead-%02d.xml", $0) }
+        expectedOrder.insert("lead-10a.xml", at: 11)
+        #expect(outcomes.map(\.file) == expectedOrder)
+        #expect(outcomes.filter { $0.folder == "done" }.count == 20)
+        #expect(outcomes.filter { $0.folder == "done" }.allSatisfy { $0.leadsImported == 1 })
+        #expect(outcomes.first { $0.file == "lead-10a.xml" }?.folder == "quarantine")
+        #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("lead-10b.xml").path))
+        #expect(try north.customerCount() == 20)
+        for n in 0..<20 {
+            #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent(String(format: "done/lead-%02d.xml.report.json", n)).path))
+        }
+        // Every lead is searchable at once (its transaction wrote its search row).
+        #expect(try north.searchCustomers("burst").count == 20)
+        await cluster.shutdown()
+    }
 }
