@@ -86,4 +86,45 @@ import Testing
         }
         #expect(try Self.counts(grouped.replica) == before)
     }
+
+    /// A database error inside a group (here a trigger refusing one document's lead, as a full disk or
+    /// a broken page would) undoes the group; its documents are then imported one by one, so only the
+    /// document that fails is reported failed, the others are imported whole, and the next group goes on.
+    @Test func aDatabaseErrorUndoesTheGroupAndItsDocumentsAreImportedOneByOne() throws {
+        let clock = ManualWallClock()
+        let t = try TestReplica("north", clock: clock)
+        defer { t.remove() }
+        try t.replica.transaction { tx in
+            try tx.executeLocal("""
+                CREATE TRIGGER injectedFailure BEFORE INSERT ON lead WHEN NEW.providerLeadId LIKE '%FP-88231%' BEGIN
+                  SELECT RAISE(ABORT, 'injected failure');
+                END
+                """)
+        }
+        let documents = try Self.fixtures.map { name in
+            let data = try Fixtures.data("adf/\(name)")
+            return { () throws -> Data in data }
+        }
+        var outcomes: [Result<ImportReport, any Error>] = []
+        try LeadImporter.importDocuments(documents, into: t.replica, perTransaction: 4, groupMilliseconds: 10_000) { index, outcome in
+            #expect(index == outcomes.count, "outcomes in document order")
+            outcomes.append(outcome)
+        }
+        let failing = try #require(Self.fixtures.firstIndex(of: "03-business-fleet-inquiry.xml"))
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .failure(let error):
+                #expect(index == failing || error is ADFError, "document \(index): \(error)")
+                if index == failing { #expect("\(error)".contains("injected failure")) }
+            case .success(let report):
+                #expect(index != failing)
+                #expect(report.leads.allSatisfy { $0.outcome != "AlreadyImported" }, "document \(index) imported once")
+            }
+        }
+        // The failing document left nothing; each other one is there whole, as imported alone.
+        let alone = try TestReplica("north", clock: ManualWallClock())
+        defer { alone.remove() }
+        for (index, load) in documents.enumerated() where index != failing { _ = try? LeadImporter.importDocument(try load(), into: alone.replica) }
+        #expect(try Self.counts(t.replica) == Self.counts(alone.replica))
+    }
 }
