@@ -66,8 +66,10 @@ enum CustomerSearchDeferral {
     /// them: a document for each created customer without one, then its row (folded name words,
     /// and the cities of its visible addresses) written anew; the same for noted interactions and
     /// vehicles. Each kind's statements run only when one of its rows is noted, and are prepared once
-    /// per connection: an import with the duplicate check writes the noted rows before each row's
-    /// name lookup, and preparing the nine statements each time tripled its time.
+    /// per connection. The noted rows drive every join (`CROSS JOIN`: SQLite keeps the left table
+    /// outer): an import with the duplicate check writes them before each row's name lookup, and a
+    /// plan that scanned the documents in docid order instead read every document each time (an ADF
+    /// document of 3,000 leads: 1.4 s → 2.7 s, half of it in that scan).
     static func writeNoted(_ db: Database) throws {
         for (probe, statements) in notedStatements where try Bool.fetchOne(db.cachedStatement(sql: probe)) ?? false {
             for sql in statements { try db.cachedStatement(sql: sql).execute() }
@@ -79,16 +81,16 @@ enum CustomerSearchDeferral {
         ("SELECT EXISTS (SELECT 1 FROM customerSearchPending)", [
             """
             INSERT INTO customerSearchDoc (customerId)
-              SELECT p.customerId FROM customerSearchPending p JOIN customer c ON c.id = p.customerId
+              SELECT p.customerId FROM customerSearchPending p CROSS JOIN customer c ON c.id = p.customerId
               WHERE c._created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customerSearchDoc d WHERE d.customerId = p.customerId)
               ORDER BY p.seq
             """,
-            "DELETE FROM customerSearchText WHERE rowid IN (SELECT d.docid FROM customerSearchPending p JOIN customerSearchDoc d ON d.customerId = p.customerId)",
+            "DELETE FROM customerSearchText WHERE rowid IN (SELECT d.docid FROM customerSearchPending p CROSS JOIN customerSearchDoc d ON d.customerId = p.customerId)",
             """
             INSERT INTO customerSearchText (rowid, name, place)
               SELECT d.docid, rooftop_fold(coalesce(c.firstName, '') || ' ' || coalesce(c.lastName, '') || ' ' || coalesce(c.businessName, '')),
                      (SELECT rooftop_fold(group_concat(a.city, ' ')) FROM customerAddress a WHERE a.customerId = c.id AND a._created IS NOT NULL AND a._deleted IS NULL)
-              FROM customerSearchPending p JOIN customerSearchDoc d ON d.customerId = p.customerId JOIN customer c ON c.id = p.customerId
+              FROM customerSearchPending p CROSS JOIN customerSearchDoc d ON d.customerId = p.customerId CROSS JOIN customer c ON c.id = p.customerId
               WHERE c._created IS NOT NULL
               ORDER BY d.docid
             """,
@@ -99,18 +101,18 @@ enum CustomerSearchDeferral {
         ("SELECT EXISTS (SELECT 1 FROM customerInteractionTextPending)", [
             """
             INSERT INTO customerInteractionDoc (interactionId)
-              SELECT p.interactionId FROM customerInteractionTextPending p JOIN customerInteraction i ON i.id = p.interactionId
+              SELECT p.interactionId FROM customerInteractionTextPending p CROSS JOIN customerInteraction i ON i.id = p.interactionId
               WHERE i._created IS NOT NULL AND i._deleted IS NULL AND NOT EXISTS (SELECT 1 FROM customerInteractionDoc d WHERE d.interactionId = p.interactionId)
               ORDER BY p.seq
             """,
             """
             DELETE FROM customerInteractionText WHERE rowid IN
-              (SELECT d.docid FROM customerInteractionTextPending p JOIN customerInteractionDoc d ON d.interactionId = p.interactionId)
+              (SELECT d.docid FROM customerInteractionTextPending p CROSS JOIN customerInteractionDoc d ON d.interactionId = p.interactionId)
             """,
             """
             INSERT INTO customerInteractionText (rowid, subject, content)
               SELECT d.docid, i.subject, i.content FROM customerInteractionTextPending p
-              JOIN customerInteractionDoc d ON d.interactionId = p.interactionId JOIN customerInteraction i ON i.id = p.interactionId
+              CROSS JOIN customerInteractionDoc d ON d.interactionId = p.interactionId CROSS JOIN customerInteraction i ON i.id = p.interactionId
               WHERE i._created IS NOT NULL AND i._deleted IS NULL
               ORDER BY d.docid
             """,
@@ -119,14 +121,14 @@ enum CustomerSearchDeferral {
         ("SELECT EXISTS (SELECT 1 FROM vinSearchPending)", [
             """
             INSERT INTO vinSearchDoc (vehicleId)
-              SELECT p.vehicleId FROM vinSearchPending p JOIN vehicle v ON v.id = p.vehicleId
+              SELECT p.vehicleId FROM vinSearchPending p CROSS JOIN vehicle v ON v.id = p.vehicleId
               WHERE v.vin IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vinSearchDoc d WHERE d.vehicleId = p.vehicleId)
               ORDER BY p.seq
             """,
-            "DELETE FROM vinSearchText WHERE rowid IN (SELECT d.docid FROM vinSearchPending p JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId)",
+            "DELETE FROM vinSearchText WHERE rowid IN (SELECT d.docid FROM vinSearchPending p CROSS JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId)",
             """
             INSERT INTO vinSearchText (rowid, vin)
-              SELECT d.docid, v.vin FROM vinSearchPending p JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId JOIN vehicle v ON v.id = p.vehicleId
+              SELECT d.docid, v.vin FROM vinSearchPending p CROSS JOIN vinSearchDoc d ON d.vehicleId = p.vehicleId CROSS JOIN vehicle v ON v.id = p.vehicleId
               WHERE v.vin IS NOT NULL
               ORDER BY d.docid
             """,
