@@ -76,8 +76,9 @@ public struct LeadDropFolder: Service {
     /// included), and each file is still whole or not at all, moved only once its transaction committed.
     /// - Parameter settle: files modified less than this long ago (seconds) are left for later.
     /// - Returns: what became of each file processed.
-    /// - Throws: when the folder cannot be read or a file cannot be moved; ``ReplicaError`` `BUSY` (the
-    ///   file it was for and those after it stay where they are and are tried again).
+    /// - Throws: when the folder cannot be read or a file cannot be moved; ``ReplicaError`` `BUSY` or
+    ///   SQLite's `SQLITE_BUSY` (``ReplicaError/isBusy(_:)``: the file it was for and those after it stay
+    ///   where they are and are tried again).
     public func processReadyFiles(settle: TimeInterval = 1) async throws -> [FileOutcome] {
         let fm = FileManager.default
         try fm.createDirectory(at: directory.appendingPathComponent("done"), withIntermediateDirectories: true)
@@ -147,8 +148,10 @@ public struct LeadDropFolder: Service {
             outcome.folder = "quarantine"
             outcome.error = error.description
             report = .object(["error": .string(error.description)])
-        case .failure(let error as ReplicaError) where error.code == .busy:
-            throw error  // the database is busy: the file stays and is tried on the next pass
+        case .failure(let error) where ReplicaError.isBusy(error):
+            // The database is busy (another process held the write lock past the timeout): the file
+            // stays and is tried on the next pass, never quarantined for it.
+            throw error
         case .failure(let error):
             // Anything else about this file (it could not be stored): quarantined with the reason, so
             // one file never holds up the ones after it.

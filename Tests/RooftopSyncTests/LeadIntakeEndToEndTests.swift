@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import RooftopImport
 import RooftopModel
@@ -163,6 +164,42 @@ import Testing
         }
         // Every lead is searchable at once (its transaction wrote its search row).
         #expect(try north.searchCustomers("burst").count == 20)
+        await cluster.shutdown()
+    }
+
+    /// While another process holds the replica's write lock past the busy timeout, the dropped files
+    /// stay where they are (not quarantined) and import on a later pass.
+    @Test func filesWaitWhileTheDatabaseIsBusy() async throws {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        for n in 0..<3 {
+            try Data(Self.adf("W-\(n)", name: "Waiting Person\(n)", email: "wait\(n)@example.com").utf8)
+                .write(to: drop.appendingPathComponent("wait-\(n).xml"))
+        }
+        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
+        // Another process's writer holds the write lock for the whole first pass.
+        let other = try DatabaseQueue(path: north.path)
+        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? other.write { db in
+                try db.execute(sql: "UPDATE replicaMeta SET value = value WHERE key = 'rooftop'")
+                held.signal()
+                release.wait()
+            }
+            finished.signal()
+        }
+        held.wait()
+        await #expect(throws: (any Error).self) { _ = try await folder.processReadyFiles(settle: 0) }
+        for n in 0..<3 { #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("wait-\(n).xml").path)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: drop.appendingPathComponent("quarantine").path).isEmpty)
+        release.signal()
+        finished.wait()
+        try other.close()
+        let outcomes = try await folder.processReadyFiles(settle: 0)
+        #expect(outcomes.map(\.folder) == ["done", "done", "done"])
+        #expect(try north.customerCount() == 3)
         await cluster.shutdown()
     }
 }

@@ -1,3 +1,4 @@
+import GRDB
 /// An operation on the replica failed. Nothing was written.
 ///
 /// Codes are open-ended: compare ``code`` with the static members. Messages never include
@@ -52,4 +53,15 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "\(code): \(message)" }
+}
+
+extension ReplicaError {
+    /// True when `error` says the replica's write lock was held by another connection past the
+    /// busy timeout (10 s): ``ReplicaError`` `BUSY`, or SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED`
+    /// as GRDB throws them. The work can be tried again later; nothing about its input is wrong.
+    public static func isBusy(_ error: any Error) -> Bool {
+        if let error = error as? ReplicaError { return error.code == .busy }
+        if let error = error as? DatabaseError { return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED }
+        return false
+    }
 }
