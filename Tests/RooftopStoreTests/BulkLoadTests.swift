@@ -161,7 +161,7 @@ import Testing
                 pending[name] = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [name])
                 try db.execute(sql: "DROP INDEX \(name)")
             }
-            try CustomerSearchDeferral.begin(db, names: true)
+            try CustomerSearchDeferral.begin(db)
             let text = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
             try db.execute(sql: "INSERT INTO replicaMeta (key, value) VALUES ('deferredIndexes', ?)", arguments: [text])
         }

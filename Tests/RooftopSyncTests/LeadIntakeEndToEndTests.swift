@@ -13,6 +13,15 @@ import Testing
 /// Lead intake end to end (issue 13): a running node takes an ADF post on its REST API and a file
 /// dropped into its lead folder; after syncing, the leads are at another rooftop.
 @Suite(.serialized) struct LeadIntakeEndToEndTests {
+    /// A cluster, its rooftop `north`, and a drop folder `leads/` watched for it.
+    static func dropFolder() async throws -> (TestCluster, Replica, URL, LeadDropFolder) {
+        let cluster = try await TestCluster()
+        let north = try cluster.replica("north")
+        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        return (cluster, north, drop, LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test")))
+    }
+
     static func adf(_ id: String, name: String, email: String, extra: String = "") -> String {
         """
         <?xml version="1.0"?><?adf version="1.0"?><adf><prospect><id source="LeadCo">\(id)</id>
@@ -79,11 +88,7 @@ import Testing
     }
 
     @Test func aFileImportedBeforeACrashIsNotImportedTwice() async throws {
-        let cluster = try await TestCluster()
-        let north = try cluster.replica("north")
-        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
-        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
+        let (cluster, north, drop, folder) = try await Self.dropFolder()
         let document = Data(Self.adf("L-300", name: "Once Only", email: "once@example.com").utf8)
         // Imported, then the process died before moving it: the file is still in the folder.
         _ = try LeadImporter.importDocument(document, into: north, via: .dropFolder)
@@ -116,17 +121,13 @@ import Testing
     /// A file over the documented bound (a stray export, a disk image) is quarantined with the
     /// reason without being read into memory, and the files after it still import.
     @Test func aFileOverTheBoundIsQuarantinedUnreadAndTheNextStillImports() async throws {
-        let cluster = try await TestCluster()
-        let north = try cluster.replica("north")
-        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let (cluster, _, drop, folder) = try await Self.dropFolder()
         let huge = drop.appendingPathComponent("a-huge.xml")
         #expect(FileManager.default.createFile(atPath: huge.path, contents: Data("<adf>".utf8)))
         let handle = try FileHandle(forWritingTo: huge)
         try handle.truncate(atOffset: UInt64(ADFParser.maxDocumentBytes) + 1)  // sparse: nothing written
         try handle.close()
         try Data(Self.adf("L-400", name: "After Huge", email: "after@example.com").utf8).write(to: drop.appendingPathComponent("b-lead.xml"))
-        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
         let outcomes = try await folder.processReadyFiles(settle: 0)
         #expect(outcomes.map(\.folder) == ["quarantine", "done"])
         #expect(outcomes.first?.error == "document is larger than \(ADFParser.maxDocumentBytes) bytes")
@@ -139,17 +140,13 @@ import Testing
     /// transaction: each good file to `done/` with its one lead, a file that is not ADF to `quarantine/`
     /// alone, a file still being written left in place, in name order.
     @Test func aBurstOfFilesImportsInOnePassEachWholeOrNotAtAll() async throws {
-        let cluster = try await TestCluster()
-        let north = try cluster.replica("north")
-        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let (cluster, north, drop, folder) = try await Self.dropFolder()
         for n in 0..<20 {
             let name = String(format: "lead-%02d.xml", n)
             try Data(Self.adf("B-\(n)", name: "Burst Person\(n)", email: "burst\(n)@example.com").utf8).write(to: drop.appendingPathComponent(name))
         }
         try Data("not xml at all".utf8).write(to: drop.appendingPathComponent("lead-10a.xml"))
         try Data("<?xml version=\"1.0\"?><adf><prospect><requestdate>".utf8).write(to: drop.appendingPathComponent("lead-10b.xml"))
-        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
         let outcomes = try await folder.processReadyFiles(settle: 0)
         var expectedOrder: [String] = (0..<20).map { String(format: "lead-%02d.xml", $0) }
         expectedOrder.insert("lead-10a.xml", at: 11)
@@ -170,15 +167,11 @@ import Testing
     /// While another process holds the replica's write lock past the busy timeout, the dropped files
     /// stay where they are (not quarantined) and import on a later pass.
     @Test func filesWaitWhileTheDatabaseIsBusy() async throws {
-        let cluster = try await TestCluster()
-        let north = try cluster.replica("north")
-        let drop = URL(fileURLWithPath: cluster.directory.path("leads"))
-        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        let (cluster, north, drop, folder) = try await Self.dropFolder()
         for n in 0..<3 {
             try Data(Self.adf("W-\(n)", name: "Waiting Person\(n)", email: "wait\(n)@example.com").utf8)
                 .write(to: drop.appendingPathComponent("wait-\(n).xml"))
         }
-        let folder = LeadDropFolder(replica: north, directory: drop, logger: Logger(label: "test"))
         // Another process's writer holds the write lock for the whole first pass.
         let other = try DatabaseQueue(path: north.path)
         let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)

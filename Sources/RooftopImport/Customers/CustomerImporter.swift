@@ -276,7 +276,6 @@ public struct CustomerImporter {
                         if chunk.endsBatch { break }
                         next = try reader.next()
                     }
-                    try tx.writeDeferredSearchRows()
                     return outcome
                 }
                 report.customersCreated += outcome.created

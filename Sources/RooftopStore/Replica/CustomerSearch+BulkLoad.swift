@@ -18,12 +18,12 @@ import RooftopReplication
 /// - A search inside a write transaction (a duplicate check of rows written earlier in it) writes
 ///   them first (``beforeReading(_:)``).
 /// - A bulk load (``Replica/bulkLoad(deferring:rebuilding:_:)``) marks the file with a
-///   `customerSearchDeferred` row from its start (``begin(_:names:)``) to its end (``end(_:)``, also
+///   `customerSearchDeferred` row from its start (``begin(_:)``) to its end (``end(_:)``, also
 ///   at the next open after a load killed midway); each of its transactions writes what it noted.
 /// Updates and deletes keep their row-by-row triggers.
 enum CustomerSearchDeferral {
-    /// The names a bulk load's `deferring` list uses for the search rows: places only (the
-    /// duplicate check reads names as it imports), or names and places.
+    /// The names a bulk load's `deferring` list uses for the search rows (places only, or names and
+    /// places: the names of migration v20's triggers); either marks the file for the load.
     static let places = "customerSearch_addressInsert", names = "customerSearch_insert"
 
     /// True while a bulk load has the file marked.
@@ -31,9 +31,10 @@ enum CustomerSearchDeferral {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customerSearchDeferred)") ?? false
     }
 
-    /// Marks the file for a bulk load (`names`: whether its duplicate check reads names; recorded only).
-    static func begin(_ db: Database, names: Bool) throws {
-        try db.execute(sql: "INSERT INTO customerSearchDeferred (names) VALUES (?)", arguments: [names])
+    /// Marks the file for a bulk load (the table's `names` column dates from migration v20, when the
+    /// mark changed what the triggers did; nothing reads it since v23).
+    static func begin(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO customerSearchDeferred (names) VALUES (1)")
     }
 
     /// Writes what was noted (``writeNoted(_:)``) and ends the bulk load's mark.
@@ -42,7 +43,7 @@ enum CustomerSearchDeferral {
         try db.execute(sql: "DELETE FROM customerSearchDeferred")
     }
 
-    /// True when some row is noted and its full-text row not written yet.
+    /// True when some row is noted and its full-text row not written yet (three index probes).
     static func anyNoted(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM customerSearchPending) OR EXISTS (SELECT 1 FROM customerInteractionTextPending)
@@ -50,16 +51,11 @@ enum CustomerSearchDeferral {
             """)) ?? false
     }
 
-    /// ``writeNoted(_:)`` when anything is noted (three index probes otherwise).
-    static func writeNotedIfAny(_ db: Database) throws {
-        if try anyNoted(db) { try writeNoted(db) }
-    }
-
     /// Before a full-text query: on the writer inside a transaction, the rows it noted are written
     /// first, so it finds what it wrote itself. A reader never sees a noted row.
     static func beforeReading(_ db: Database) throws {
         guard !db.configuration.readonly, db.isInsideTransaction else { return }
-        try writeNotedIfAny(db)
+        try writeNoted(db)
     }
 
     /// Writes the FTS row of every noted customer, as row-by-row triggers would have, and forgets

@@ -41,7 +41,7 @@ enum Erasure {
     static func erase(_ db: Database, customer: RowID, by origin: RooftopID, change: RowChange, owner: RooftopID, now: UInt64) throws {
         // Rows noted earlier in this transaction get their full-text rows first, as row by row,
         // so the person's are deleted and merged away below with the rest.
-        try CustomerSearchDeferral.writeNotedIfAny(db)
+        try CustomerSearchDeferral.writeNoted(db)
         let members = try CustomerMerges.everMerged(db, with: customer.string).compactMap(RowID.init)
         for member in members where try !isErased(db, customer: member.string) {
             try purgePerson(db, customer: member, by: origin, hlc: change.hlc, owner: owner, now: now)

@@ -50,7 +50,7 @@ extension Replica {
             }
             try Self.storeDeferredIndexes(db, deferred)
             if deferring.contains(CustomerSearchDeferral.places) || deferring.contains(CustomerSearchDeferral.names), !(try CustomerSearchDeferral.isDeferring(db)) {
-                try CustomerSearchDeferral.begin(db, names: deferring.contains(CustomerSearchDeferral.names))
+                try CustomerSearchDeferral.begin(db)
             }
         }
         let result: T

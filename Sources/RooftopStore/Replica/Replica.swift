@@ -119,7 +119,7 @@ public final class Replica: Sendable {
     func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write { db in
             let result = try body(db)
-            try CustomerSearchDeferral.writeNotedIfAny(db)
+            try CustomerSearchDeferral.writeNoted(db)
             return result
         }
     }

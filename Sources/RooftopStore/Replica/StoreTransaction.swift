@@ -93,12 +93,6 @@ public struct StoreTransaction {
     @discardableResult
     public func write(_ writes: [LocalWrite]) throws -> [RowChange] { try replica.write(db, writes) }
 
-    /// Writes the search box's rows of the customers this bulk load wrote so far (the load defers
-    /// them, ``Replica/bulkLoad(deferring:rebuilding:_:)``); call it as each of the load's
-    /// transactions ends, while what it wrote is in the page cache. Nothing to do outside a load.
-    /// - Throws: database errors.
-    public func writeDeferredSearchRows() throws { try CustomerSearchDeferral.writeNoted(db) }
-
     /// A tombstone, as ``Replica/delete(_:id:)``, in this transaction.
     @discardableResult
     public func delete(_ entity: EntitySchema, id: RowID) throws -> RowChange { try replica.lifecycle(db, entity, id: id, kind: .delete) }
