@@ -37,8 +37,10 @@ struct CSVCustomerRows: CustomerRowSource {
     let mappedFields: Set<String>
     /// The system the file's `externalId`s number (``CustomerImporter/externalSystem``).
     let externalSystem: String?
-    /// The importing rooftop's id: part of a keyed row's id (``key(externalId:system:rooftop:)``).
+    /// The importing rooftop's id: part of a keyed row's key (``key(externalId:system:rooftop:)``).
     let rooftop: String
+    /// Makes the id of a customer, phone or address a keyed row creates (a UUIDv7 of the replica's clock).
+    let newID: @Sendable () -> RowID
     private(set) var rows = 0
     /// Fields in the header: a row with another count is rejected (RFC 4180 §2.4).
     var fieldCount: Int { header.count }
@@ -64,7 +66,8 @@ struct CSVCustomerRows: CustomerRowSource {
 
     /// - Throws: ``CustomerImportError`` when the stream cannot be read, is not CSV with a header, or
     ///   no column names (or is mapped to) a field.
-    init(_ stream: InputStream?, name path: String, mapping: [String: String], externalSystem: String? = nil, rooftop: String) throws {
+    init(_ stream: InputStream?, name path: String, mapping: [String: String], externalSystem: String? = nil, rooftop: String,
+         newID: @escaping @Sendable () -> RowID) throws {
         guard let stream else { throw CustomerImportError("\(path): cannot be read") }
         do { reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: false) } catch {
             throw CustomerImportError("\(path): not a CSV file with a header row" + (stream.hasBytesAvailable ? "" : " (an empty file)"))
@@ -75,6 +78,7 @@ struct CSVCustomerRows: CustomerRowSource {
         nextLine = 2 + Self.lineBreaks(in: header)
         self.externalSystem = externalSystem
         self.rooftop = rooftop
+        self.newID = newID
         self.header = header
         fieldOf = Dictionary(uniqueKeysWithValues: header.enumerated().compactMap { index, name in
             let clean = Self.columnName(name)
@@ -103,7 +107,7 @@ struct CSVCustomerRows: CustomerRowSource {
             if fieldCount != row.count {
                 throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (a quote left open?)")
             }
-            let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem, rooftop: rooftop)
+            let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem, rooftop: rooftop, newID: newID)
             return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil, keyed: keyed)
         } catch {
             return .rejected(error)
@@ -120,7 +124,7 @@ struct CSVCustomerRows: CustomerRowSource {
             let value = SpreadsheetFormulaGuard.unguarded(cell).trimmedWhitespace
             if !value.isEmpty { values[column] = value }
         }
-        return try? customer(values, rowContent: [], rooftop: rooftop).1
+        return try? customer(values, rowContent: [], rooftop: rooftop, newID: { RowID.v7(milliseconds: 0) }).1
     }
 
     func checkEnd(importing: Bool) throws {
@@ -129,9 +133,12 @@ struct CSVCustomerRows: CustomerRowSource {
         }
     }
 
-    /// A row's customer, and its id: its `id` when a UUID, else from `externalId` (or a non-UUID
-    /// `id`) and `externalSystem` (with the ``ExternalKey``), else from the row's content.
-    static func customer(_ values: [String: String], rowContent: [String], externalSystem: String? = nil, rooftop: String)
+    /// A row's customer, and its id: its `id` when a UUID; else, keyed by `externalId` (or a non-UUID
+    /// `id`) and `externalSystem`, one from `newID` (with the ``ExternalKey`` the ledger finds it by);
+    /// else derived from the row's content. A phone's and an address's id: the row's `phoneId` and
+    /// `addressId`, else one from `newID` (keyed rows) or derived from the row's key.
+    static func customer(_ values: [String: String], rowContent: [String], externalSystem: String? = nil, rooftop: String,
+                         newID: () -> RowID)
         throws(FieldInputError) -> (RowID, CustomerInput, ExternalKey?) {
         var json: [String: JSONValue] = [:]
         for spec in CRMSchema.customer.fields {
@@ -186,8 +193,9 @@ struct CSVCustomerRows: CustomerRowSource {
         input.fields["homeRooftop"] = try homeRooftopField(values["homeRooftop"])
         // An export's phone and address keep their ids: a customer restored at a rooftop that has not
         // yet synced it must not get a second copy of each after sync.
+        let keyedOnly = ownID == nil && external != nil
         func childID(_ column: String, _ pointer: String, derived: String) throws(FieldInputError) -> RowID {
-            guard let text = values[column] else { return StableID.make(derived) }
+            guard let text = values[column] else { return keyedOnly ? newID() : StableID.make(derived) }
             guard let id = RowID(text) else { throw FieldInputError(pointer: pointer, reason: "expected a UUID") }
             return id
         }
@@ -199,8 +207,8 @@ struct CSVCustomerRows: CustomerRowSource {
             let id = try childID("addressId", "/addresses/0/id", derived: key + ":address")
             input.addresses = addresses.map { ChildInput(id: id, fields: $0.fields) }
         }
-        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, system: externalSystem, contentHash: input.contentHash) } : nil
-        return (ownID ?? StableID.make(key), input, keyed)
+        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, system: externalSystem, keyID: StableID.make(key), contentHash: input.contentHash) } : nil
+        return (ownID ?? (keyed != nil ? newID() : StableID.make(key)), input, keyed)
     }
 
     /// The key a row's id derives from when it is keyed by `externalId`: the importing `rooftop`, the

@@ -16,10 +16,10 @@ import RooftopStore
 /// - **Whole rows**: each row is validated as the REST API validates a customer (E.164 phones,
 ///   e-mails, dates); a row with an invalid value is not written and is reported with its line number
 ///   and reason (`line 12: /email: not an e-mail address`); the others are.
-/// - **Re-runnable**: a row's id is its own `id` (an exported file), else derives from its
-///   `externalId` and the importing rooftop, else from its content (`sync-protocol/import-ids.md`),
-///   so running the same file again, or again after an interruption, writes nothing twice
-///   (`alreadyImported`). A customer already here is counted, never changed; a row of a customer
+/// - **Re-runnable**: a row is its own `id`'s customer (an exported file), else the customer this
+///   rooftop's ledger of imported rows maps its `externalId` to (a new customer gets a UUIDv7, in write
+///   order), else the one whose id derives from its content (`sync-protocol/import-ids.md`), so running
+///   the same file again, or again after an interruption, writes nothing twice (`alreadyImported`). A customer already here is counted, never changed; a row of a customer
 ///   erased here is rejected, never brought back.
 /// - Rows are written in transactions of `batchSize`: an interruption loses at most the batch in flight.
 /// - **No second customer**: a row that confidently duplicates a customer already in the replica (or
@@ -67,10 +67,26 @@ public struct CustomerImporter {
     /// white space, none a control character or U+FFFD.
     public static let externalSystemPattern = "^[^\\x00-\\x1F\\x7F-\\x9F\\uFFFD]*[^\\s\\x00-\\x1F\\x7F-\\x9F\\uFFFD][^\\x00-\\x1F\\x7F-\\x9F\\uFFFD]*$"
 
-    /// The id a CSV row keyed by `externalId` gets from this import: derived from this replica's
-    /// rooftop, ``externalSystem`` and the key (`sync-protocol/import-ids.md`), a UUIDv8.
-    public func customerID(externalId: String) -> RowID {
-        StableID.make(CSVCustomerRows.key(externalId: externalId, system: externalSystem, rooftop: replica.rooftop.rawValue))
+    /// The customer an import at this rooftop made of the CSV row keyed `externalId` under
+    /// ``externalSystem`` (`sync-protocol/import-ids.md`), or nil when none did.
+    /// - Throws: database errors.
+    public func importedCustomerID(externalId: String) throws -> RowID? {
+        let keyed = ExternalKey(externalId: externalId, system: externalSystem,
+                                keyID: StableID.make(CSVCustomerRows.key(externalId: externalId, system: externalSystem, rooftop: replica.rooftop.rawValue)),
+                                contentHash: Data())
+        return try replica.snapshot { try Self.imported(keyed, $0)?.customerId }
+    }
+
+    /// The customer an import here made of a row keyed `keyed`, with the hash of that row (nil when
+    /// not known: the customer was erased or purged, or imported before the ledger): the ledger's
+    /// entry of its key; else of the key the row had before the rooftop was part of it; else the
+    /// customer whose id is the key's id, as imports before migration v25 made it (also what a
+    /// replica rebuilt from the hub, without its ledger, has of this rooftop's earlier imports).
+    /// - Throws: database errors.
+    static func imported(_ keyed: ExternalKey, _ tx: StoreTransaction) throws -> StoreTransaction.ImportedKey? {
+        if let entry = try tx.importedKey(keyed.keyID) { return entry }
+        if let entry = try tx.importedKey(keyed.earlierID) { return entry }
+        return try tx.isKnown(CRMSchema.customer, id: keyed.keyID) ? StoreTransaction.ImportedKey(customerId: keyed.keyID, contentHash: nil) : nil
     }
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
@@ -143,14 +159,18 @@ public struct CustomerImporter {
         var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
         var valid = 0, picked = 0, pickedKnown = 0
         while let row = pass.next() {
-            if case .customer(let id, let input, _, _) = row {
+            if case .customer(let id, let input, _, let keyed) = row {
                 valid += 1
-                if CRMService.isSampled(id.string, step: stride), seen.insert(id).inserted {
+                // A keyed row's new id differs at every run: its key's id picks it.
+                let identity = CustomerRow.identity(id, keyed)
+                if CRMService.isSampled(identity.string, step: stride), seen.insert(identity).inserted {
                     picked += 1
-                    if try replica.isKnown(CRMSchema.customer, id: id) {
+                    let known = try keyed.map { keyed in try replica.snapshot { try Self.imported(keyed, $0) != nil } }
+                        ?? replica.isKnown(CRMSchema.customer, id: id)
+                    if known {
                         pickedKnown += 1
                     } else {
-                        sample.append(CRMService.matchInput(input, id: id.string))
+                        sample.append(CRMService.matchInput(input, id: identity.string))
                         if sample.count > cap {
                             stride *= 2
                             sample.removeAll { !CRMService.isSampled($0.id, step: stride) }
@@ -181,7 +201,10 @@ public struct CustomerImporter {
     /// The rows of `stream` in ``format``.
     private func rowSource(_ stream: InputStream?, name path: String) throws -> any CustomerRowSource {
         switch format {
-        case .csv: return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem, rooftop: replica.rooftop.rawValue)
+        case .csv:
+            let clock = replica.wallClock
+            return try CSVCustomerRows(stream, name: path, mapping: mapping, externalSystem: externalSystem, rooftop: replica.rooftop.rawValue,
+                                       newID: { RowID.v7(milliseconds: clock.nowMilliseconds()) })
         case .jsonl:
             guard mapping.isEmpty else { throw CustomerImportError("a column mapping (map column=field) maps CSV columns: a JSON Lines file names the fields themselves") }
             guard externalSystem == nil else { throw CustomerImportError("an external system names the system of a CSV's externalId column: JSON Lines carries ids") }
@@ -308,8 +331,9 @@ public struct CustomerImporter {
         // written 3,000 writes a call (the clock, version vector and merge checks once a
         // call, not per row; what a call returns is held until it ends).
         var unchecked: [LocalWrite] = []
-        // Whether each row's customer is here (visible, deleted or purged), read once.
-        let here = try rows.map { try tx.isKnown(CRMSchema.customer, id: $0.id) }
+        // Whether each row's customer is here (visible, deleted or purged), read once; a keyed row's
+        // new id never is (its key is looked up in the ledger below).
+        let here = try rows.map { try $0.keyed == nil && tx.isKnown(CRMSchema.customer, id: $0.id) }
         // The customers here that the chunk's own-id rows name (an export run again), read at
         // once: each such row is compared with its customer.
         var storedRecords: [RowID: CustomerRecord] = [:]
@@ -322,13 +346,13 @@ public struct CustomerImporter {
         rows: for (index, row) in rows.enumerated() {
             let (line, id, input, keyed) = (row.line, row.id, row.input, row.keyed)
             let exists = here[index]
-            // A keyed row imported here before the rooftop was part of its key is found by the
-            // id it had then, in this rooftop's ledger only (`sync-protocol/import-ids.md`).
-            let earlier = exists ? nil : try keyed.flatMap { keyed in try tx.importedRowHash(customer: keyed.earlierID).map { (id: keyed.earlierID, hash: $0) } }
+            // A keyed row's customer, when an import here made one of its key (`sync-protocol/import-ids.md`).
+            let earlier = try keyed.flatMap { try Self.imported($0, tx) }
             if exists || earlier != nil {
-                if exists, try tx.isErased(customer: id) {
+                let customer = earlier?.customerId ?? id
+                if try tx.isErased(customer: customer) {
                     // Never brought back, and said so: not counted as imported.
-                    outcome.rejected.append((line, "line \(line): customer \(id.string) was erased (a DSAR erasure): not imported again"))
+                    outcome.rejected.append((line, "line \(line): customer \(customer.string) was erased (a DSAR erasure): not imported again"))
                     continue
                 }
                 // A customer's own row (an export) edited since: said so, and left as it is.
@@ -337,8 +361,7 @@ public struct CustomerImporter {
                     outcome.differing.append(DifferingRow(line: line, customerId: id.string))
                 }
                 // The same key from another row: another system's numbering, not this row again.
-                if let keyed, let stored = try earlier?.hash ?? tx.importedRowHash(customer: id), stored != keyed.contentHash {
-                    let customer = earlier?.id ?? id
+                if let keyed, let stored = earlier?.contentHash, stored != keyed.contentHash {
                     outcome.rejected.append((line, Self.keyTaken(keyed, earlier: "imported before (customer \(customer.string))", hint: keyTakenHint).reported(line: line)))
                 } else {
                     outcome.known += 1
@@ -364,7 +387,7 @@ public struct CustomerImporter {
             } else {
                 _ = try tx.write(row.writes)
             }
-            if let keyed { try tx.recordImportedRow(customer: id, contentHash: keyed.contentHash) }
+            if let keyed { try tx.recordImportedRow(key: keyed.keyID, customer: id, contentHash: keyed.contentHash) }
             outcome.created += 1
         }
         if !unchecked.isEmpty { _ = try tx.write(unchecked) }

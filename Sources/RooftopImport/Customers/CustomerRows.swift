@@ -24,29 +24,38 @@ public enum CustomerFileFormat: String, CaseIterable, Sendable {
 enum CustomerRow {
     /// Nothing to import and nothing wrong (an empty line).
     case blank
-    /// A valid customer and the id it gets (re-running the file gives the same id); `ownID` when
-    /// the row names the customer's id itself (a Rooftop export: a customer record, restored as it
-    /// is, not a new contact the duplicate check attaches to another).
-    /// `keyed` when the id derives from the source system's `externalId` (CSV).
+    /// A valid customer and the id it is written with: its own (`ownID`: the row names the customer's
+    /// id itself, a Rooftop export: a customer record, restored as it is, not a new contact the duplicate
+    /// check attaches to another), else derived from the row's content (rerunning the file gives the
+    /// same id), else, when `keyed` by the source system's `externalId` (CSV), a new UUIDv7 that the
+    /// import's ledger maps the key to once the row is written (``ExternalKey/keyID``).
     case customer(RowID, CustomerInput, ownID: Bool, keyed: ExternalKey? = nil)
     /// Not importable: the first bad value's JSON Pointer (empty for the whole line) and reason.
     case rejected(FieldInputError)
 }
 
-/// A row keyed by its source system's `externalId` (CSV): its customer id derives from the key, the
-/// `--external-system` naming that system and the importing rooftop, so a rerun here finds the
-/// customer (`sync-protocol/import-ids.md`); `contentHash` (SHA-256 of the row's fields, 32 bytes)
-/// tells the same row again from another record under the same key, such as another system
-/// numbering its customers the same way.
+/// A row keyed by its source system's `externalId` (CSV). The key, with the `--external-system`
+/// naming that system and the importing rooftop, gives ``keyID``: the ledger of imported rows maps it
+/// to the customer made of the row, so a rerun here finds that customer (`sync-protocol/import-ids.md`);
+/// `contentHash` (SHA-256 of the row's fields, 32 bytes) tells the same row again from another record
+/// under the same key, such as another system numbering its customers the same way.
 struct ExternalKey: Equatable {
     let externalId: String
     /// The system named for the file's keys (``CustomerImporter/externalSystem``), or nil.
     let system: String?
+    /// The UUIDv8 of the key (``CSVCustomerRows/key(externalId:system:rooftop:)``): the ledger's key,
+    /// and the customer's own id when an import before migration v25 made it.
+    let keyID: RowID
     let contentHash: Data
     /// The id the key gave before the rooftop was part of it: the row's customer when this
-    /// rooftop's ledger of imported rows holds it (derived when asked: only a row whose own id is
-    /// not here needs it).
+    /// rooftop's ledger of imported rows holds it (derived when asked: only a row whose key is
+    /// not in the ledger needs it).
     var earlierID: RowID { StableID.make(CSVCustomerRows.earlierKey(externalId: externalId, system: system)) }
+}
+
+extension CustomerRow {
+    /// What tells two rows of a file apart as customers: a keyed row's ``ExternalKey/keyID``, else its id.
+    static func identity(_ id: RowID, _ keyed: ExternalKey?) -> RowID { keyed?.keyID ?? id }
 }
 
 /// One pass over an import file: its data rows in order, in constant memory.

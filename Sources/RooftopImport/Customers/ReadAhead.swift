@@ -106,7 +106,8 @@ final class ReadAhead: @unchecked Sendable {
 
     private func read(_ source: inout any CustomerRowSource, batchSize: Int, chunkSize: Int, service: CRMService) {
         var chunk = ReadChunk()
-        // The batch's customer ids, with the hash of a keyed row (``ExternalKey``), and its phone and address ids.
+        // The batch's customers (``CustomerRow/identity(_:_:)``), with the hash of a keyed row
+        // (``ExternalKey``), and its phone and address ids.
         var ids: [RowID: (line: Int, hash: Data?)] = [:], childIDs = Set<RowID>()
         var failure: (any Error)?
         reading: do {
@@ -117,7 +118,8 @@ final class ReadAhead: @unchecked Sendable {
                     case .blank: break  // nothing to import, nothing wrong
                     case .rejected(let error): throw error
                     case .customer(let id, let input, let ownID, let keyed):
-                        if let earlier = ids[id] {
+                        let identity = CustomerRow.identity(id, keyed)
+                        if let earlier = ids[identity] {
                             if let keyed, let hash = earlier.hash, hash != keyed.contentHash {
                                 throw CustomerImporter.keyTaken(keyed, earlier: "on line \(earlier.line)")
                             }
@@ -129,7 +131,7 @@ final class ReadAhead: @unchecked Sendable {
                             }
                             let writes = try service.customerCreationWrites(input, id: id, derivedTagIDs: true)
                             chunk.rows.append(ReadChunk.Row(line: line, id: id, input: input, ownID: ownID, keyed: keyed, children: children, writes: writes))
-                            ids[id] = (line, keyed?.contentHash)
+                            ids[identity] = (line, keyed?.contentHash)
                             childIDs.formUnion(children.map(\.id))
                         }
                     }

@@ -561,6 +561,24 @@ enum ReplicaMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("v25-import-ids-in-write-order") { db in
+            // A customer a keyed import creates gets a new UUIDv7, in write order, instead of an id
+            // derived from its key (`sync-protocol/import-ids.md`): the ledger maps the key's id
+            // (`keyId`, the UUIDv8 of the key, which was the customer's id before) to the customer.
+            // Entries made before keep their id as both. An entry outlives its customer without its
+            // row hash (erasure, purge): the key still names who it was, so a rerun neither brings an
+            // erased customer back nor writes a purged one again. Local: nothing replicated changes.
+            try db.execute(sql: """
+                CREATE TABLE importedCustomerKey (keyId TEXT PRIMARY KEY, customerId TEXT NOT NULL, contentHash BLOB) WITHOUT ROWID;
+                INSERT INTO importedCustomerKey (keyId, customerId, contentHash) SELECT customerId, customerId, contentHash FROM importedCustomerRow;
+                CREATE INDEX importedCustomerKey_customerId ON importedCustomerKey(customerId);
+                DROP TRIGGER importedCustomerRow_purge;
+                DROP TABLE importedCustomerRow;
+                CREATE TRIGGER importedCustomerKey_forget AFTER DELETE ON customer BEGIN
+                  UPDATE importedCustomerKey SET contentHash = NULL WHERE customerId = OLD.id;
+                END;
+                """)
+        }
         return migrator
     }
 

@@ -99,9 +99,9 @@ struct ImportCommand: ParsableCommand {
                 A row is written whole or not at all; running the same file again (or after an interruption) writes nothing \
                 twice, and a customer already here is left as it is. An export restored at a rooftop that has not yet synced \
                 its customers writes them anew: after sync those writes win over edits made elsewhere since the export \
-                (sync moves customers between rooftops; a restore is for a new group or a rebuilt replica). A CSV's externalId is its source system's key at this rooftop: the \
-                customer's id derives from it and the rooftop (another store's rec-1 is another person), and a row whose externalId \
-                was imported here before from another row is rejected; \
+                (sync moves customers between rooftops; a restore is for a new group or a rebuilt replica). A CSV's externalId is its source system's key at this rooftop: \
+                this rooftop's ledger of imported rows maps it to the customer it made (another store's rec-1 is another person), \
+                and a row whose externalId was imported here before from another row is rejected; \
                 a file from another system numbering its customers the same way is imported with --external-system NAME. \
                 `rooftop fixtures generate --csv` writes the CSV format. \
                 Exits 2 when rows were rejected (each listed on stderr with its line; the other rows are imported), \
