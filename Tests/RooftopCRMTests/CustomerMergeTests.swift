@@ -277,6 +277,32 @@ import Testing
         }
     }
 
+    /// An erasure a merge reaches later (the merge arrives after it) removes the other customer's name
+    /// from the search index's segments too, as the erasure itself does: not left in the file's bytes.
+    @Test func anErasureALaterMergeSpreadsLeavesNoNameInTheFile() throws {
+        let all = try replicas(["north", "south", "west"])
+        defer { all.forEach { $0.remove() } }
+        let (north, south, west) = (all[0].replica, all[1].replica, all[2].replica)
+        let a = try person(north, "Evangeline", "Zabriskie", email: "evangeline@example.com", extra: ["addresses": .array([.object(["city": "Quetzaltenango"])])])
+        let b = try person(north, "Eva", "Zabriskie-Lund", phone: "+17735550102")
+        // Other customers, so the index keeps segments the erasure's merge must rewrite.
+        for i in 0..<40 { _ = try person(north, "Other\(i)", "Person\(i)") }
+        try MergeExchange.syncAll([north, south, west])
+        clock.advance(by: 100)
+        _ = try CRMService(replica: north).mergeCustomer(b, into: a)
+        try south.erase(customer: b)
+        try MergeExchange.send(south, to: west)  // the erasure first: it names B only, A stays
+        #expect(try west.customer(id: a) != nil)
+        try MergeExchange.send(north, to: west)  // the merge: the erasure covers A too
+        #expect(try west.customer(id: a) == nil && west.searchCustomers("zabriskie").isEmpty)
+        for suffix in ["", "-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: west.path + suffix))) ?? Data()
+            for word in ["zabriskie", "Zabriskie", "quetzaltenango", "Quetzaltenango"] {
+                #expect(bytes.range(of: Data(word.utf8)) == nil, "west\(suffix) still holds \(word)")
+            }
+        }
+    }
+
     @Test func aDeleteOfTheSurvivorAndAConcurrentMergeConvergeInEveryOrder() throws {
         for deleteFirst in [true, false] {
             let all = try replicas(["north", "south", "west"])

@@ -186,6 +186,7 @@ enum CustomerMerges {
     /// terminal, so it cannot depend on whether an unmerge arrived before it. Erases the customers
     /// the merges of `ids` join to an erased one, with that erasure's stamp.
     static func spreadErasure(_ db: Database, from ids: [String]) throws {
+        var purged = false
         for id in ids {
             let members = try everMerged(db, with: id)
             guard members.count > 1 else { continue }
@@ -197,9 +198,14 @@ enum CustomerMerges {
             let hlc = HLC(rawValue: UInt64(bitPattern: erasure[1]))
             for member in members {
                 guard let memberID = RowID(member), try !Erasure.isErased(db, customer: member) else { continue }
+                // As an erasure does: full-text rows noted earlier in this transaction are written
+                // first, so the person's are deleted below, and the search indexes merged after.
+                if !purged { try CustomerSearchDeferral.writeNoted(db) }
                 try Erasure.purgePerson(db, customer: memberID, by: origin, hlc: hlc)
+                purged = true
             }
         }
+        if purged { try Erasure.scrubSearchIndexes(db) }
     }
 
     /// A purged customer (deleted longer than the retention horizon) takes its live merge component

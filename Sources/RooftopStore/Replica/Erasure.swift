@@ -46,13 +46,19 @@ enum Erasure {
         for member in members where try !isErased(db, customer: member.string) {
             try purgePerson(db, customer: member, by: origin, hlc: change.hlc, owner: owner, now: now)
         }
-        // FTS5 keeps a deleted row's terms in older index segments until they merge: merge the search
-        // indexes now, so no name, city or VIN of the person stays in the file (phones are in a b-tree
-        // index, whose deleted entries `secure_delete` overwrites).
+        try scrubSearchIndexes(db)
+        try ChangeLog.append(db, origin: origin, change: change)
+    }
+
+    /// FTS5 keeps a deleted row's terms in older index segments until they merge: merges the search
+    /// box's and the VINs' indexes now (FTS5 `optimize`), so no name, city or VIN of an erased person
+    /// stays in the file (phones are in a b-tree index, whose deleted entries `secure_delete`
+    /// overwrites; the interactions' index is merged by ``purgePerson(_:customer:by:hlc:owner:now:)``).
+    /// - Throws: database errors.
+    static func scrubSearchIndexes(_ db: Database) throws {
         for index in ["customerSearchText", "vinSearchText"] {
             try db.execute(sql: "INSERT INTO \(index) (\(index)) VALUES ('optimize')")
         }
-        try ChangeLog.append(db, origin: origin, change: change)
     }
 
     /// Removes one customer id's rows and history as ``erase(_:customer:by:change:owner:now:)`` does,

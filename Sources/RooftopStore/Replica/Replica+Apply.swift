@@ -23,7 +23,9 @@ extension Replica {
     ///   (default ``HLC/zero``: never).
     @discardableResult
     public func apply(_ changeset: Changeset, acceptingOwnChangesUpTo ownHistoryBound: HLC = .zero) throws -> ApplyOutcome {
-        let erases = changeset.changes.contains { $0.kind == .erase }
+        // An erase, or a merge that joins a customer to an erased one (the erasure covers both):
+        // earlier page versions holding the person's data leave the write-ahead log after the commit.
+        let erases = changeset.changes.contains { $0.kind == .erase || $0.table == CustomerMerges.table }
         defer { if erases { scrubWriteAheadLog() } }
         try check(changeset)
         return try writeTransaction { db in
