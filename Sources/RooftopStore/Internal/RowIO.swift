@@ -41,7 +41,18 @@ enum RowIO {
     /// earns; -1 without either), read apart from the insert: a subquery inside an insert makes SQLite
     /// keep a statement journal for it.
     static func tierRank(_ db: Database, id: RowID, tier: FieldValue) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: tierRankSQL), arguments: [id.string, tier.databaseValue]) ?? -1
+        // Stepped through the handle (every customer insert): GRDB's fetch costs more than the query.
+        let statement = try db.cachedStatement(sql: tierRankSQL)
+        let handle = statement.sqliteStatement
+        return try DirectBinding.with(statement) { binding in
+            binding.bind(id.string)
+            binding.bind(tier)
+            switch binding.step() {
+            case SQLITE_ROW: return sqlite3_column_type(handle, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(handle, 0)
+            case SQLITE_DONE: return -1
+            case let code: throw binding.error(code, in: db)
+            }
+        }
     }
 
     /// ``LoyaltyAccount/tierRankSQL`` over `?1` (the id) and `?2` (the stored tier), built once.

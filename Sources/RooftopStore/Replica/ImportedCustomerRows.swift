@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RooftopModel
 
 /// The import ledger (`importedCustomerKey`, migration `v25-import-ids-in-write-order`): for each row
@@ -24,18 +25,32 @@ extension StoreTransaction {
     /// nil (the key was not imported here since migration v21).
     /// - Throws: database errors.
     public func importedKey(_ keyID: RowID) throws -> ImportedKey? {
+        // Stepped through the handle: an import asks this of each new keyed row, twice.
         let statement = try db.cachedStatement(sql: "SELECT customerId, contentHash FROM importedCustomerKey WHERE keyId = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [keyID.string]) else { return nil }
-        let customer: String = row[0]
-        guard let id = RowID(customer) else { return nil }
-        return ImportedKey(customerId: id, contentHash: row[1])
+        let handle = statement.sqliteStatement
+        return try DirectBinding.with(statement) { binding in
+            binding.bind(keyID.string)
+            switch binding.step() {
+            case SQLITE_ROW:
+                guard case .text(let customer) = DirectBinding.column(handle, 0), let id = RowID(customer) else { return nil }
+                guard case .blob(let hash) = DirectBinding.column(handle, 1) else { return ImportedKey(customerId: id, contentHash: nil) }
+                return ImportedKey(customerId: id, contentHash: Data(hash))
+            case SQLITE_DONE: return nil
+            case let code: throw binding.error(code, in: db)
+            }
+        }
     }
 
     /// Records that the row keyed `keyID`, whose fields hash to `contentHash` (any length; an import
     /// uses SHA-256, 32 bytes), was imported as customer `customer`; replaces an earlier entry of the key.
     /// - Throws: database errors.
     public func recordImportedRow(key keyID: RowID, customer: RowID, contentHash: Data) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO importedCustomerKey (keyId, customerId, contentHash) VALUES (?, ?, ?)")
-            .execute(arguments: [keyID.string, customer.string, contentHash])
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO importedCustomerKey (keyId, customerId, contentHash) VALUES (?, ?, ?)")
+        try DirectBinding.with(statement) { binding in
+            binding.bind(keyID.string)
+            binding.bind(customer.string)
+            binding.bind(bytes: Array(contentHash))
+            try binding.execute(in: db)
+        }
     }
 }
