@@ -41,8 +41,9 @@ public struct CustomerImporter {
     /// a first load into an empty replica).
     public var checkDuplicates = true
     /// The system whose keys the file's `externalId` column holds (CSV; `rooftop import customers
-    /// --external-system`, REST `externalSystem=`). Ids derive from the key within this system's
-    /// namespace at this rooftop: two systems' `rec-1` are two customers. Default nil: the namespace of every file
+    /// --external-system`, REST `externalSystem=`). A key names a customer within this system's
+    /// namespace at this rooftop (the ledger of imported rows, `sync-protocol/import-ids.md`): two
+    /// systems' `rec-1` are two customers. Default nil: the namespace of every file
     /// imported without one. A row whose `externalId` was imported before from another row (another
     /// system numbering the same way) is rejected with its line, never silently counted as imported.
     public var externalSystem: String?
@@ -81,12 +82,16 @@ public struct CustomerImporter {
     /// not known: the customer was erased or purged, or imported before the ledger): the ledger's
     /// entry of its key; else of the key the row had before the rooftop was part of it; else the
     /// customer whose id is the key's id, as imports before migration v25 made it (also what a
-    /// replica rebuilt from the hub, without its ledger, has of this rooftop's earlier imports).
+    /// replica rebuilt from the hub, without its ledger, has of this rooftop's earlier imports);
+    /// else an erased customer whose id is the earlier key's (erased before v25, which deleted its
+    /// ledger entry: never brought back).
     /// - Throws: database errors.
     static func imported(_ keyed: ExternalKey, _ tx: StoreTransaction) throws -> StoreTransaction.ImportedKey? {
         if let entry = try tx.importedKey(keyed.keyID) { return entry }
-        if let entry = try tx.importedKey(keyed.earlierID) { return entry }
-        return try tx.isKnown(CRMSchema.customer, id: keyed.keyID) ? StoreTransaction.ImportedKey(customerId: keyed.keyID, contentHash: nil) : nil
+        let earlier = keyed.earlierID
+        if let entry = try tx.importedKey(earlier) { return entry }
+        if try tx.isKnown(CRMSchema.customer, id: keyed.keyID) { return StoreTransaction.ImportedKey(customerId: keyed.keyID, contentHash: nil) }
+        return try tx.isErased(customer: earlier) ? StoreTransaction.ImportedKey(customerId: earlier, contentHash: nil) : nil
     }
 
     /// An importer into `replica`; `mapping` maps file columns to ``fields``.
@@ -148,7 +153,8 @@ public struct CustomerImporter {
     }
 
     /// A sample of the input's valid rows not imported before, and an estimate of how many such rows
-    /// the input holds: one row in `stride` by a hash of its id (``CRMService/isSampled(_:step:)``),
+    /// the input holds: one row in `stride` by a hash of its id, a keyed row's by its key's id
+    /// (``CustomerRow/identity(_:_:)``, ``CRMService/isSampled(_:step:)``),
     /// `stride` doubling to keep at most ``CRMService/importModelSampleSize``. Not every `stride`-th
     /// row: a file often lists a person's records next to each other, and such a sample would hold no
     /// pair of them. Only the rows the hash picks are looked up in the replica (a rerun's rows are

@@ -26,9 +26,9 @@ enum CustomerRow {
     case blank
     /// A valid customer and the id it is written with: its own (`ownID`: the row names the customer's
     /// id itself, a Rooftop export: a customer record, restored as it is, not a new contact the duplicate
-    /// check attaches to another), else derived from the row's content (rerunning the file gives the
-    /// same id), else, when `keyed` by the source system's `externalId` (CSV), a new UUIDv7 that the
-    /// import's ledger maps the key to once the row is written (``ExternalKey/keyID``).
+    /// check attaches to another); else, when `keyed` by the source system's `externalId` (CSV), a new
+    /// UUIDv7 that the import's ledger maps the key to once the row is written (``ExternalKey/keyID``);
+    /// else derived from the row's content (rerunning the file gives the same id).
     case customer(RowID, CustomerInput, ownID: Bool, keyed: ExternalKey? = nil)
     /// Not importable: the first bad value's JSON Pointer (empty for the whole line) and reason.
     case rejected(FieldInputError)

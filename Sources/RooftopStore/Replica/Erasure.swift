@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import RooftopModel
 import RooftopReplication
 
@@ -10,7 +11,22 @@ enum Erasure {
     static let childEntities: [EntitySchema] = CRMSchema.children(of: CRMSchema.customer.table)
 
     static func isErased(_ db: Database, customer: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?", arguments: [customer]) ?? false
+        // Stepped through the handle: an import asks it of each new keyed row.
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?")
+        return try DirectBinding.with(statement) { binding in
+            binding.bind(customer)
+            switch binding.step() {
+            case SQLITE_ROW: return true
+            case SQLITE_DONE: return false
+            case let code: throw binding.error(code, in: db)
+            }
+        }
+    }
+
+    /// The customers erased here (`erasedCustomer` rows): an apply compares it before and after a
+    /// changeset with merges, which may spread an erasure (``CustomerMerges/spreadErasure(_:from:)``).
+    static func count(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM erasedCustomer") ?? 0
     }
 
     /// True when a change is to an erased customer or names one as its `customerId`.

@@ -23,10 +23,13 @@ extension Replica {
     ///   (default ``HLC/zero``: never).
     @discardableResult
     public func apply(_ changeset: Changeset, acceptingOwnChangesUpTo ownHistoryBound: HLC = .zero) throws -> ApplyOutcome {
-        // An erase, or a merge that joins a customer to an erased one (the erasure covers both):
-        // earlier page versions holding the person's data leave the write-ahead log after the commit.
-        let erases = changeset.changes.contains { $0.kind == .erase || $0.table == CustomerMerges.table }
-        defer { if erases { scrubWriteAheadLog() } }
+        // An erase, or a merge that joins a customer to an erased one (the erasure covers both,
+        // ``CustomerMerges/spreadErasure(_:from:)``): earlier page versions holding the person's data
+        // leave the write-ahead log after the commit.
+        let erases = changeset.changes.contains { $0.kind == .erase }
+        let merges = changeset.changes.contains { $0.table == CustomerMerges.table }
+        var erasuresSpread = false
+        defer { if erases || erasuresSpread { scrubWriteAheadLog() } }
         try check(changeset)
         return try writeTransaction { db in
             let seen = try ChangeLog.versionVector(db)[changeset.origin]
@@ -49,6 +52,7 @@ extension Replica {
             }
             var fieldsWritten = 0, ignored: [HLC] = []
             var merger = try ChangeMerger(db, owner: rooftop, now: wallClock.nowMilliseconds())
+            let erasedBefore = merges ? try Erasure.count(db) : 0
             // (The full-text rows of new rows are written once, before the commit: `CustomerSearchDeferral`.)
             for change in fresh {
                 switch try merger.merge(change, origin: changeset.origin, schemaVersion: changeset.schemaVersion) {
@@ -57,6 +61,7 @@ extension Replica {
                 case .erased: break  // an erasure wins over every edit (decision 7)
                 }
             }
+            if merges { erasuresSpread = try Erasure.count(db) > erasedBefore }
             if rooftop == .hub {
                 // Remembered, so `hello` names them again if this push's answer is lost.
                 for hlc in ignored {
