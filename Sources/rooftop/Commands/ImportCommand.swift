@@ -113,12 +113,13 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "The CSV or JSON Lines file.") var file: String
         @Option(help: "csv or jsonl (default: jsonl for a .jsonl or .ndjson file, else csv).") var format: String?
         @Option(help: "column=field (CSV); repeatable.") var map: [String] = []
-        @Flag(help: "Create every valid row, even one that confidently duplicates an existing customer (a first load into an empty replica).")
+        @Flag(help: ArgumentHelp("Create every valid row, even one that confidently duplicates an existing customer (a first load into an empty replica).",
+                                 discussion: "Rows an earlier run with the check attached to a customer were not written: run the same file again with this flag and they are created, as separate customers."))
         var noDuplicateCheck = false
         @Option(name: .customLong("matches"), help: ArgumentHelp("Write the rows attached to an existing customer to this CSV file: line,customerId,probability.",
                                                                 valueName: "file"))
         var matchesFile: String?
-        @Option(help: ArgumentHelp("The system whose keys the CSV's externalId column holds (a DMS's name): two systems' keys name different customers.",
+        @Option(help: ArgumentHelp("The system whose keys the CSV's externalId column holds (a DMS's name; letter case and surrounding spaces aside): two systems' keys name different customers.",
                                    valueName: "name"))
         var externalSystem: String?
 
