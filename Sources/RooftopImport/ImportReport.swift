@@ -28,6 +28,9 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
     public var warnings: [ADFWarning] = []
     /// Each ADF prospect, in document order: what it became.
     public var leads: [ImportedLead] = []
+    /// Set when a customer import was asked to stop (``CustomerImporter/shouldStop``): the data rows
+    /// of the file whose outcome is in this report, all committed; the rows after them were not read.
+    public var stoppedAfterRows: Int?
 
     public init() {}
 
@@ -54,7 +57,10 @@ public struct ImportReport: Sendable, Equatable, CustomStringConvertible {
         if !rejected.isEmpty { parts.append("\(rejected.count) rejected") }
         if quarantined > 0 { parts.append("\(quarantined) quarantined (rooftop leads rejected)") }
         if !warnings.isEmpty { parts.append(count(warnings.count, "warning", "warnings")) }
-        return parts.joined(separator: ", ")
+        let counts = parts.joined(separator: ", ")
+        guard let stoppedAfterRows else { return counts }
+        return "stopped after \(count(stoppedAfterRows, "data row", "data rows")) (all committed): " + counts
+            + "; run the same import again to finish it (rows already imported are not written twice)"
     }
 }
 

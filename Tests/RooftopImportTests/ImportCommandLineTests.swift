@@ -81,6 +81,34 @@ import Testing
         #expect(distinct == ["\(rows)/\(rows)"])
     }
 
+    /// Ctrl-C (`SIGINT`) halfway through: the import stops once the batch in flight is committed, says
+    /// how far it got, exits 130, and the same command run again creates the rest, each row once.
+    @Test func anImportStoppedWithCtrlCSaysWhatItCommittedAndARerunFinishesIt() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let rows = 15_000  // the replica open here: transactions of 1,000 rows
+        let csv = "externalId,firstName,lastName,email\n" + (1...rows).map { i in "k\(i),Given\(i),Family\(i % 97),person\(i)@example.com" }
+            .joined(separator: "\n") + "\n"
+        let input = t.directory.path("customers.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
+        let arguments = ["import", "customers", "--data", t.directory.url.path, input, "--no-duplicate-check"]
+        let child = try ChildProcess.spawn(Self.binary, arguments, standardOutput: .pipe, standardError: .pipe)
+        var seen = ""
+        while let chunk = child.standardError?.availableData, !chunk.isEmpty {
+            seen += String(decoding: chunk, as: UTF8.self)
+            if ["30%", "40%", "50%"].contains(where: seen.contains) { break }
+        }
+        kill(child.processIdentifier, SIGINT)
+        let output = String(decoding: child.standardOutput!.readDataToEndOfFile(), as: UTF8.self)
+        #expect(child.waitUntilExit() == .exited(130), "\(output)")
+        let committed = try t.replica.customerCount()
+        #expect(committed >= 1_000 && committed < rows && committed % 1_000 == 0, "\(committed) customers after Ctrl-C")
+        #expect(output.contains("stopped after \(committed) data rows (all committed): \(committed) customers created; run the same import again"), "\(output)")
+        let (status, rerun) = try Self.run(arguments)
+        #expect(status == 0 && rerun.contains("\(rows - committed) customers created, \(committed) already imported"), "\(rerun)")
+        #expect(try t.replica.customerCount() == rows)
+    }
+
     /// The progress counts a file's rows: a header alone is 0 of 0 (not 0 of 1), and a last line
     /// without a line break is counted (2 of 2, not 2 of 1).
     @Test func theProgressCountsEveryRowAndNoneInAHeaderOnlyFile() throws {

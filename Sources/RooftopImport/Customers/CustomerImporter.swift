@@ -129,6 +129,12 @@ public struct CustomerImporter {
     /// rows read so far; the import's own pass then reports through `progress`.
     public var samplingProgress: ((Int) -> Void)?
 
+    /// Asked before each batch (a transaction) begins and every 1,000 rows of the first pass: true
+    /// stops the import there (the CLI's Ctrl-C). Batches already committed stay imported and the
+    /// report says how many data rows they hold (``ImportReport/stoppedAfterRows``); a stop during
+    /// the first pass imports nothing (``CustomerImportError``). A bulk load still builds its indexes.
+    public var shouldStop: () -> Bool = { false }
+
     /// Imports the file at `path`.
     ///
     /// With ``checkDuplicates`` the file is read twice: once for a sample of its rows, from
@@ -185,6 +191,7 @@ public struct CustomerImporter {
                 }
             }
             if pass.rows % batchSize == 0 { samplingProgress?(pass.rows) }
+            if pass.rows % 1_000 == 0, shouldStop() { throw CustomerImportError("stopped while reading the file for the duplicate check: nothing imported") }
         }
         try pass.checkEnd(importing: false)
         samplingProgress?(pass.rows)
@@ -285,11 +292,19 @@ public struct CustomerImporter {
         // What the writer needs of the source: a value of its settings, not its reader.
         let storedInput = pass.storedInput
         try ReadAhead.reading(pass, batchSize: batchSize, chunkSize: chunkSize, service: service) { reader in
-            while let first = try reader.next() {
+            // The data rows whose outcome the report holds: every batch up to them committed.
+            var rowsDone = 0
+            while true {
+                if shouldStop() {
+                    report.stoppedAfterRows = rowsDone
+                    break
+                }
+                guard let first = try reader.next() else { break }
                 guard !first.rows.isEmpty || !first.endsBatch else {
                     report.alreadyImported += first.repeated
                     report.rejected += first.rejected.map(\.reason)  // already in line order
                     progress(first.rowsRead)
+                    rowsDone = first.rowsRead
                     continue
                 }
                 // A batch's chunks in one transaction: its outcome counts once it is committed. Each
@@ -302,11 +317,13 @@ public struct CustomerImporter {
                         next = nil
                         try write(chunk, storedInput: storedInput, model: model, tx, into: &outcome)
                         progress(chunk.rowsRead)
+                        outcome.rowsRead = chunk.rowsRead
                         if chunk.endsBatch { break }
                         next = try reader.next()
                     }
                     return outcome
                 }
+                rowsDone = outcome.rowsRead
                 report.customersCreated += outcome.created
                 report.alreadyImported += outcome.known
                 report.customersMatched += outcome.matched.count
@@ -321,7 +338,7 @@ public struct CustomerImporter {
 
     /// What a batch's transaction did, counted into the report once it is committed.
     private struct BatchOutcome {
-        var created = 0, known = 0
+        var created = 0, known = 0, rowsRead = 0
         var matched: [ImportedMatch] = [], rejected: [(line: Int, reason: String)] = [], differing: [DifferingRow] = []
     }
 

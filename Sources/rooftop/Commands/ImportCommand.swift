@@ -105,7 +105,9 @@ struct ImportCommand: ParsableCommand {
                 a file from another system numbering its customers the same way is imported with --external-system NAME. \
                 `rooftop fixtures generate --csv` writes the CSV format. \
                 Exits 2 when rows were rejected (each listed on stderr with its line; the other rows are imported), \
-                1 when the import could not run. \
+                1 when the import could not run. Ctrl-C (or SIGTERM) stops it once the rows being written are committed, \
+                prints what it did and exits 130: run the same command again to finish (a second Ctrl-C stops at once, \
+                without those rows). \
                 When no node or other command has the replica open, the import has it to itself (others wait) and loads in \
                 bulk: large transactions, and the indexes it does not read built at the end.
                 """)
@@ -155,6 +157,9 @@ struct ImportCommand: ParsableCommand {
                 return importing!
             }
             let report: ImportReport
+            // Rows done when last told: where the bar ends when the import is stopped.
+            var done = 0
+            let stop = StopRequest.install("stopping after the rows being written are committed (Ctrl-C again to stop now: those rows are then not written)")
             do {
                 var importer = try CustomerImporter(replica: replica, mapping: mapping)
                 importer.format = fileFormat
@@ -168,15 +173,20 @@ struct ImportCommand: ParsableCommand {
                 }
                 // Alone with the replica (no node has it open), the import loads in bulk.
                 importer.bulkLoad = true
+                // Ctrl-C stops after the batch in flight commits (a second one stops at once).
+                importer.shouldStop = { stop.requested }
                 importer.rebuildingIndexes = {
-                    progress().finish(total)
+                    progress().finish(stop.requested ? done : total)
                     FileHandle.standardError.write(Data("building the indexes left to the end of the bulk load\n".utf8))
                 }
-                report = try importer.importFile(at: file) { progress().update($0) }
+                report = try importer.importFile(at: file) { rows in
+                    done = rows
+                    progress().update(rows)
+                }
             } catch let error as CustomerImportError {
                 throw CLIError(error.description)
             }
-            progress().finish(total)
+            progress().finish(report.stoppedAfterRows ?? total)
             print("\(URL(fileURLWithPath: file).lastPathComponent): \(report)")
             if let matchesFile {
                 try writeUserFile(matchesFile, Data((["line,customerId,probability"] + report.matches.map { "\($0.line),\($0.customerId),\($0.probability)" })
@@ -196,9 +206,15 @@ struct ImportCommand: ParsableCommand {
                 let rows = report.customersCreated + report.customersMatched + report.alreadyImported + report.rejected.count
                 let others = rows == report.rejected.count ? "nothing imported" : "the other rows were imported"
                 FileHandle.standardError.write(Data("\(report.rejected.count) of \(rows) rows rejected (listed above by line); \(others)\n".utf8))
-                throw ExitCode(Self.rowsRejectedExitCode)
+                throw ExitCode(report.stoppedAfterRows == nil ? Self.rowsRejectedExitCode : Self.stoppedExitCode)
             }
+            // Stopped by Ctrl-C or SIGTERM: what it did is printed above.
+            if report.stoppedAfterRows != nil { throw ExitCode(Self.stoppedExitCode) }
         }
+
+        /// The exit status when the import was stopped (Ctrl-C, SIGTERM) after committing part of the
+        /// file: 130, 128 + SIGINT, as a shell reports a command Ctrl-C ended.
+        static let stoppedExitCode: Int32 = 130
 
         /// The exit status when the import ran but rejected rows (1: it could not run, nothing or
         /// only the lines before a failure imported).
