@@ -10,13 +10,15 @@ import RooftopReplication
 /// more than half of a 200,000-row import, half of a changeset's apply); and a statement whose
 /// triggers write an FTS5 table keeps a statement journal, a copy of every page it changes written
 /// to a temporary file. Since migration `v23-search-rows-at-commit` the insert triggers only note
-/// the customer (`customerSearchPending`), interaction or vehicle, and ``writeNoted(_:)`` writes
+/// the customer (`customerSearchPending`), interaction or vehicle, and ``writeNoted(_:_:)`` writes
 /// every noted row in a few statements, in the order they were noted, so docids follow creation
 /// order as row-by-row triggers made them. The search reads the same rows either way.
 /// - Every write transaction of a replica writes what it noted before it commits
 ///   (``Replica/writeTransaction(_:)``), so no other connection ever sees a noted row.
 /// - A search inside a write transaction (a duplicate check of rows written earlier in it) writes
-///   them first (``beforeReading(_:)``).
+///   the kinds it reads first (``beforeReading(_:_:)``): a name lookup the customers', the search
+///   box the customers' and VINs'. Interactions wait for the commit: an import of leads writes
+///   their text in one statement per transaction, not one per lead.
 /// - A bulk load (``Replica/bulkLoad(deferring:rebuilding:_:)``) marks the file with a
 ///   `customerSearchDeferred` row from its start (``begin(_:)``) to its end (``end(_:)``, also
 ///   at the next open after a load killed midway); each of its transactions writes what it noted.
@@ -37,7 +39,7 @@ enum CustomerSearchDeferral {
         try db.execute(sql: "INSERT INTO customerSearchDeferred (names) VALUES (1)")
     }
 
-    /// Writes what was noted (``writeNoted(_:)``) and ends the bulk load's mark.
+    /// Writes what was noted (``writeNoted(_:_:)``) and ends the bulk load's mark.
     static func end(_ db: Database) throws {
         try writeNoted(db)
         try db.execute(sql: "DELETE FROM customerSearchDeferred")
@@ -51,11 +53,17 @@ enum CustomerSearchDeferral {
             """)) ?? false
     }
 
-    /// Before a full-text query: on the writer inside a transaction, the rows it noted are written
-    /// first, so it finds what it wrote itself. A reader never sees a noted row.
-    static func beforeReading(_ db: Database) throws {
+    /// The kinds of noted rows, in the order ``writeNoted(_:_:)`` writes them.
+    enum Kind: Int, CaseIterable {
+        case customers, interactions, vehicles
+    }
+
+    /// Before a full-text query of `kinds`: on the writer inside a transaction, the rows of those
+    /// kinds it noted are written first, so it finds what it wrote itself. A reader never sees a
+    /// noted row.
+    static func beforeReading(_ db: Database, _ kinds: Set<Kind>) throws {
         guard !db.configuration.readonly, db.isInsideTransaction else { return }
-        try writeNoted(db)
+        try writeNoted(db, kinds)
     }
 
     /// Writes the FTS row of every noted customer, as row-by-row triggers would have, and forgets
@@ -66,13 +74,16 @@ enum CustomerSearchDeferral {
     /// outer): an import with the duplicate check writes them before each row's name lookup, and a
     /// plan that scanned the documents in docid order instead read every document each time (an ADF
     /// document of 3,000 leads: 1.4 s → 2.7 s, half of it in that scan).
-    static func writeNoted(_ db: Database) throws {
-        for (probe, statements) in notedStatements where try Bool.fetchOne(db.cachedStatement(sql: probe)) ?? false {
+    static func writeNoted(_ db: Database, _ kinds: Set<Kind> = Set(Kind.allCases)) throws {
+        for kind in Kind.allCases where kinds.contains(kind) {
+            let (probe, statements) = notedStatements[kind.rawValue]
+            guard try Bool.fetchOne(db.cachedStatement(sql: probe)) ?? false else { continue }
             for sql in statements { try db.cachedStatement(sql: sql).execute() }
         }
     }
 
-    /// For each kind of noted row: whether one is noted, then the statements that write and forget them.
+    /// For each kind of noted row (``Kind``, in its order): whether one is noted, then the statements
+    /// that write and forget them.
     static let notedStatements: [(probe: String, statements: [String])] = [
         ("SELECT EXISTS (SELECT 1 FROM customerSearchPending)", [
             """

@@ -25,7 +25,7 @@ enum CustomerSearch {
     static func ids(_ db: Database, query: String, limit: Int, offset: Int) throws -> [String] {
         let q = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !q.isEmpty, limit > 0 else { return [] }
-        try CustomerSearchDeferral.beforeReading(db)
+        try CustomerSearchDeferral.beforeReading(db, [.customers, .vehicles])
         let wanted = offset + limit
         var tiers: [[String]]
         let digits = q.filter(\.isNumber)

@@ -137,7 +137,7 @@ extension StoreTransaction {
     /// - Throws: database errors.
     public func namesakesWithPlaces(nameWords name: String, limit: Int) throws -> [NamesakePlace] {
         guard let expression = CustomerSearch.exactNameExpression(name), limit > 0 else { return [] }
-        try CustomerSearchDeferral.beforeReading(db)
+        try CustomerSearchDeferral.beforeReading(db, [.customers])
         return try cachedValues("""
             SELECT n.id, n.birthDate, n.email, a.street, a.city, a.postalCode FROM (
               SELECT c.id, c.birthDate, c.email, t.rowid AS docid FROM customerSearchText t
