@@ -101,9 +101,9 @@ struct CustomerCommand: ParsableCommand {
     }
 
     struct Search: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find customers by name, e-mail or phone: one line each (id, name, e-mail, phone).")
+        static let configuration = CommandConfiguration(abstract: "Find customers by name, e-mail, phone, VIN or city, best first: one line each (id, name, e-mail, phone).")
         @OptionGroup var data: DataOptions
-        @Argument(help: "Name words, an e-mail (prefix) or a phone number.") var query: String
+        @Argument(help: "Name words (any order, accents and one typo aside), a business name, a city, an e-mail (prefix), a phone number (whole, or its last 4 or 7 digits), or a VIN (whole, a prefix, or its last 6-8 characters).") var query: String
         @Option(help: "At most this many customers, best first (1-200).") var limit: Int = 20
         @Flag(help: "Print the customers as JSON.") var json = false
 

@@ -42,10 +42,15 @@ final class CountProgress {
 
     var finished = false
 
-    /// Draws `done` and ends the bar's line; once (later calls do nothing).
-    func finish(_ done: Int) {
+    /// Draws `done` and ends the bar's line; once (later calls do nothing). `total`: the count the
+    /// work turned out to have, when the one it began with was only a bound (a filtered export).
+    func finish(_ done: Int, total newTotal: Int? = nil) {
         guard !finished else { return }
         finished = true
+        if let newTotal, newTotal != total {
+            total = newTotal
+            lastDone = -1
+        }
         if lastDone != done { update(done, force: true) }
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
