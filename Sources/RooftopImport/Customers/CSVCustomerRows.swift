@@ -105,7 +105,10 @@ struct CSVCustomerRows: CustomerRowSource {
         if values.isEmpty && content.allSatisfy(\.isEmpty) { return .blank }
         do throws(FieldInputError) {
             if fieldCount != row.count {
-                throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (a quote left open?)")
+                // A row that ran over line breaks had a quote opened and not closed; one on its own line,
+                // a separator too many or too few.
+                let hint = Self.lineBreaks(in: row) > 0 ? "a quote left open?" : "a separator too many or too few?"
+                throw FieldInputError(pointer: "", reason: "\(row.count) fields where the header has \(fieldCount) (\(hint))")
             }
             let (id, input, keyed) = try Self.customer(values, rowContent: content, externalSystem: externalSystem, rooftop: rooftop, newID: newID)
             return .customer(id, input, ownID: values["id"].flatMap { RowID($0) } != nil, keyed: keyed)
