@@ -32,8 +32,31 @@ import Testing
         let path = try CustomerCSVTests.peopleFile(2_500, in: t.directory)
         var importer = try CustomerImporter(replica: t.replica)
         importer.shouldStop = { true }
-        let error = try #require(throws: CustomerImportError.self) { try importer.importFile(at: path) }
-        #expect(error.description.contains("nothing imported"))
+        let report = try importer.importFile(at: path)
+        #expect(report.stoppedAfterRows == 0 && report.customersCreated == 0, "\(report)")
         #expect(try t.replica.customerCount() == 0)
+    }
+
+    /// A bulk load (transactions of 20,000 rows) stops after the chunk in flight, not at the end of
+    /// its batch; asked after the last row, it is no stop.
+    @Test func aBulkLoadStopsAfterTheChunkInFlightAndAStopAfterTheLastRowIsNone() throws {
+        let t = try TestReplica("north")
+        defer { t.remove() }
+        let path = try CustomerCSVTests.peopleFile(5_000, in: t.directory)
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.checkDuplicates = false
+        importer.bulkLoad = true
+        importer.bulkLoadMinimumRows = 1_000
+        importer.dataLines = 5_000
+        var told = 0
+        importer.shouldStop = { told >= 2_000 }
+        let stopped = try importer.importFile(at: path) { told = $0 }
+        #expect(stopped.stoppedAfterRows == 2_000 && stopped.customersCreated == 2_000, "\(stopped)")
+        #expect(try t.replica.customerCount() == 2_000)
+        // The search rows and indexes of a stopped load are written: its last rows are found.
+        #expect(try t.replica.searchCustomers("given1999 family59").first?.customer["email"] == .text("p1999@example.com"))
+        importer.shouldStop = { told >= 5_000 }  // true only once every row is written
+        let rest = try importer.importFile(at: path) { told = $0 }
+        #expect(rest.stoppedAfterRows == nil && rest.customersCreated == 3_000 && rest.alreadyImported == 2_000, "\(rest)")
     }
 }

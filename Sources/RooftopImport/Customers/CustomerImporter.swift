@@ -129,10 +129,11 @@ public struct CustomerImporter {
     /// rows read so far; the import's own pass then reports through `progress`.
     public var samplingProgress: ((Int) -> Void)?
 
-    /// Asked before each batch (a transaction) begins and every 1,000 rows of the first pass: true
-    /// stops the import there (the CLI's Ctrl-C). Batches already committed stay imported and the
-    /// report says how many data rows they hold (``ImportReport/stoppedAfterRows``); a stop during
-    /// the first pass imports nothing (``CustomerImportError``). A bulk load still builds its indexes.
+    /// Asked after each chunk of rows is written (a bulk load's thousand, else a batch), every 1,000
+    /// rows of the first pass and before the import's pass: true stops the import there (the CLI's
+    /// Ctrl-C). The transaction holding the chunks written so far commits, and the report says how
+    /// many data rows are in (``ImportReport/stoppedAfterRows``; 0 when stopped before the import's
+    /// pass). A stop after the last chunk is no stop. A bulk load still builds its indexes.
     public var shouldStop: () -> Bool = { false }
 
     /// Imports the file at `path`.
@@ -166,7 +167,8 @@ public struct CustomerImporter {
     /// pair of them. Only the rows the hash picks are looked up in the replica (a rerun's rows are
     /// already its customers): the share of them found there scales the count, exact while every
     /// row is picked.
-    func sample(_ pass: inout any CustomerRowSource) throws -> (inputs: [MatchInput], rows: Int) {
+    /// - Returns: nil when asked to stop (``shouldStop``).
+    func sample(_ pass: inout any CustomerRowSource) throws -> (inputs: [MatchInput], rows: Int)? {
         let cap = CRMService.importModelSampleSize
         var sample: [MatchInput] = [], stride = 1, seen = Set<RowID>()
         var valid = 0, picked = 0, pickedKnown = 0
@@ -191,7 +193,7 @@ public struct CustomerImporter {
                 }
             }
             if pass.rows % batchSize == 0 { samplingProgress?(pass.rows) }
-            if pass.rows % 1_000 == 0, shouldStop() { throw CustomerImportError("stopped while reading the file for the duplicate check: nothing imported") }
+            if pass.rows % 1_000 == 0, shouldStop() { return nil }
         }
         try pass.checkEnd(importing: false)
         samplingProgress?(pass.rows)
@@ -241,11 +243,18 @@ public struct CustomerImporter {
         var model: MatchModel?
         var newRows: Int?
         if checkDuplicates {
-            let (sample, rows) = try self.sample(&pass)
+            guard let (sample, rows) = try self.sample(&pass) else {
+                report.stoppedAfterRows = 0
+                return report
+            }
             estimatingModel()
             model = try service.duplicateModel(importing: consume sample, incomingCount: rows)
             newRows = rows
             pass = try rowSource(open(), name: path)
+        }
+        if shouldStop() {  // during the model's estimate: no indexes dropped and built for nothing
+            report.stoppedAfterRows = 0
+            return report
         }
         // A rerun, or a small file, writes fewer rows than building the replica's indexes again costs:
         // no bulk load for it (the rows the sample did not pick are still checked and written).
@@ -293,13 +302,13 @@ public struct CustomerImporter {
         let storedInput = pass.storedInput
         try ReadAhead.reading(pass, batchSize: batchSize, chunkSize: chunkSize, service: service) { reader in
             // The data rows whose outcome the report holds: every batch up to them committed.
-            var rowsDone = 0
-            while true {
-                if shouldStop() {
+            var rowsDone = 0, stopped = false
+            while !stopped, let first = try reader.next() {
+                // Asked while rows remain to write (a stop after the last row is no stop).
+                if !first.rows.isEmpty, shouldStop() {
                     report.stoppedAfterRows = rowsDone
                     break
                 }
-                guard let first = try reader.next() else { break }
                 guard !first.rows.isEmpty || !first.endsBatch else {
                     report.alreadyImported += first.repeated
                     report.rejected += first.rejected.map(\.reason)  // already in line order
@@ -320,10 +329,17 @@ public struct CustomerImporter {
                         outcome.rowsRead = chunk.rowsRead
                         if chunk.endsBatch { break }
                         next = try reader.next()
+                        // Asked to stop with rows left: the chunks written so far commit (a bulk load's
+                        // batch is 20,000 rows; a chunk is 1,000).
+                        if let next, !next.rows.isEmpty, shouldStop() {
+                            stopped = true
+                            break
+                        }
                     }
                     return outcome
                 }
                 rowsDone = outcome.rowsRead
+                if stopped { report.stoppedAfterRows = rowsDone }
                 report.customersCreated += outcome.created
                 report.alreadyImported += outcome.known
                 report.customersMatched += outcome.matched.count
