@@ -4,15 +4,21 @@ import RooftopStore
 import RooftopTesting
 import Testing
 
-/// An import asked to stop (the CLI's Ctrl-C) stops between batches: what it committed stays
-/// imported, the report says how far it got, and running it again finishes it, each row once.
+/// An import asked to stop (the CLI's Ctrl-C) stops once the rows in flight are committed: what it
+/// committed stays imported, the report says how far it got, and running it again finishes it, each
+/// row once.
 @Suite struct ImportStopTests {
+    /// A file of `rows` people in `t`'s directory, and an importer into `t`'s replica.
+    static func people(_ rows: Int, _ t: TestReplica, checkDuplicates: Bool) throws -> (path: String, importer: CustomerImporter) {
+        var importer = try CustomerImporter(replica: t.replica)
+        importer.checkDuplicates = checkDuplicates
+        return (try CustomerCSVTests.peopleFile(rows, in: t.directory), importer)
+    }
+
     @Test func aStoppedImportKeepsItsCommittedBatchesAndARerunFinishesIt() throws {
         let t = try TestReplica("north")
         defer { t.remove() }
-        let path = try CustomerCSVTests.peopleFile(2_500, in: t.directory)
-        var importer = try CustomerImporter(replica: t.replica)
-        importer.checkDuplicates = false
+        var (path, importer) = try Self.people(2_500, t, checkDuplicates: false)
         importer.batchSize = 1_000
         var told = 0
         importer.shouldStop = { told >= 1_000 }  // asked after the first batch committed
@@ -29,8 +35,7 @@ import Testing
     @Test func aStopDuringTheDuplicateChecksFirstPassImportsNothing() throws {
         let t = try TestReplica("north")
         defer { t.remove() }
-        let path = try CustomerCSVTests.peopleFile(2_500, in: t.directory)
-        var importer = try CustomerImporter(replica: t.replica)
+        var (path, importer) = try Self.people(2_500, t, checkDuplicates: true)
         importer.shouldStop = { true }
         let report = try importer.importFile(at: path)
         #expect(report.stoppedAfterRows == 0 && report.customersCreated == 0, "\(report)")
@@ -42,9 +47,7 @@ import Testing
     @Test func aBulkLoadStopsAfterTheChunkInFlightAndAStopAfterTheLastRowIsNone() throws {
         let t = try TestReplica("north")
         defer { t.remove() }
-        let path = try CustomerCSVTests.peopleFile(5_000, in: t.directory)
-        var importer = try CustomerImporter(replica: t.replica)
-        importer.checkDuplicates = false
+        var (path, importer) = try Self.people(5_000, t, checkDuplicates: false)
         importer.bulkLoad = true
         importer.bulkLoadMinimumRows = 1_000
         importer.dataLines = 5_000

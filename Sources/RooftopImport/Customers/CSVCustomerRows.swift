@@ -210,7 +210,7 @@ struct CSVCustomerRows: CustomerRowSource {
             let id = try childID("addressId", "/addresses/0/id", derived: key + ":address")
             input.addresses = addresses.map { ChildInput(id: id, fields: $0.fields) }
         }
-        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, system: externalSystem, keyID: StableID.make(key), contentHash: input.contentHash) } : nil
+        let keyed = ownID == nil ? external.map { ExternalKey(externalId: $0, system: externalSystem, rooftop: rooftop, contentHash: input.contentHash) } : nil
         return (ownID ?? (keyed != nil ? newID() : StableID.make(key)), input, keyed)
     }
 

@@ -72,9 +72,8 @@ public struct CustomerImporter {
     /// ``externalSystem`` (`sync-protocol/import-ids.md`), or nil when none did.
     /// - Throws: database errors.
     public func importedCustomerID(externalId: String) throws -> RowID? {
-        let keyed = ExternalKey(externalId: externalId, system: externalSystem,
-                                keyID: StableID.make(CSVCustomerRows.key(externalId: externalId, system: externalSystem, rooftop: replica.rooftop.rawValue)),
-                                contentHash: Data())
+        // (The hash is not read: only the key finds the customer.)
+        let keyed = ExternalKey(externalId: externalId, system: externalSystem, rooftop: replica.rooftop.rawValue, contentHash: Data())
         return try replica.snapshot { try Self.imported(keyed, $0)?.customerId }
     }
 

@@ -51,6 +51,15 @@ struct ExternalKey: Equatable {
     /// rooftop's ledger of imported rows holds it (derived when asked: only a row whose key is
     /// not in the ledger needs it).
     var earlierID: RowID { StableID.make(CSVCustomerRows.earlierKey(externalId: externalId, system: system)) }
+
+    /// The key of `externalId` under `system` at `rooftop` (``CSVCustomerRows/key(externalId:system:rooftop:)``),
+    /// and the hash of its row.
+    init(externalId: String, system: String?, rooftop: String, contentHash: Data) {
+        self.externalId = externalId
+        self.system = system
+        keyID = StableID.make(CSVCustomerRows.key(externalId: externalId, system: system, rooftop: rooftop))
+        self.contentHash = contentHash
+    }
 }
 
 extension CustomerRow {

@@ -33,6 +33,22 @@ struct DirectBinding {
         return try body(&binding)
     }
 
+    /// Runs a query of at most one row: `bind` binds its parameters, `read` reads the row the
+    /// statement stepped to (its columns by index through the handle, ``column(_:_:)``).
+    /// - Returns: what `read` returns, or nil when the query has no row.
+    /// - Throws: `DatabaseError` with SQLite's code and message; what `read` throws.
+    static func firstRow<Result>(_ statement: Statement, in db: Database, bind: (inout DirectBinding) -> Void,
+                                 read: (OpaquePointer) throws -> Result) throws -> Result? {
+        try with(statement) { binding in
+            bind(&binding)
+            switch binding.step() {
+            case SQLITE_ROW: return try read(binding.handle)
+            case SQLITE_DONE: return nil
+            case let code: throw binding.error(code, in: db)
+            }
+        }
+    }
+
     private mutating func release() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)  // no binding may point into the freed arena

@@ -42,17 +42,10 @@ enum RowIO {
     /// keep a statement journal for it.
     static func tierRank(_ db: Database, id: RowID, tier: FieldValue) throws -> Int64 {
         // Stepped through the handle (every customer insert): GRDB's fetch costs more than the query.
-        let statement = try db.cachedStatement(sql: tierRankSQL)
-        let handle = statement.sqliteStatement
-        return try DirectBinding.with(statement) { binding in
-            binding.bind(id.string)
-            binding.bind(tier)
-            switch binding.step() {
-            case SQLITE_ROW: return sqlite3_column_type(handle, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(handle, 0)
-            case SQLITE_DONE: return -1
-            case let code: throw binding.error(code, in: db)
-            }
-        }
+        try DirectBinding.firstRow(db.cachedStatement(sql: tierRankSQL), in: db, bind: {
+            $0.bind(id.string)
+            $0.bind(tier)
+        }) { sqlite3_column_type($0, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64($0, 0) } ?? -1
     }
 
     /// ``LoyaltyAccount/tierRankSQL`` over `?1` (the id) and `?2` (the stored tier), built once.
@@ -76,19 +69,8 @@ enum RowIO {
     /// Steps the cached statement through the SQLite handle directly (one row by primary key, on
     /// every write and every applied change): GRDB's row cursor costs more than the lookup itself.
     static func load(_ db: Database, _ entity: EntitySchema, id: RowID) throws -> RowState? {
-        let statement = try db.cachedStatement(sql: statements[entity.table]?.select ?? selectSQL(entity))
-        let handle = statement.sqliteStatement
-        return try DirectBinding.with(statement) { binding in
-            binding.bind(id.string)
-            switch binding.step() {
-            case SQLITE_DONE:
-                return nil
-            case SQLITE_ROW:
-                return try state(entity: entity) { DirectBinding.column(handle, $0) }
-            case let code:
-                throw binding.error(code, in: db)
-            }
-        }
+        try DirectBinding.firstRow(db.cachedStatement(sql: statements[entity.table]?.select ?? selectSQL(entity)), in: db,
+                                   bind: { $0.bind(id.string) }) { handle in try state(entity: entity) { DirectBinding.column(handle, $0) } }
     }
 
     /// Decodes a row selected as `fields...` then ``replicationColumns``, starting at `offset`.

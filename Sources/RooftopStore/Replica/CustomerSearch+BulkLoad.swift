@@ -45,14 +45,6 @@ enum CustomerSearchDeferral {
         try db.execute(sql: "DELETE FROM customerSearchDeferred")
     }
 
-    /// True when some row is noted and its full-text row not written yet (three index probes).
-    static func anyNoted(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM customerSearchPending) OR EXISTS (SELECT 1 FROM customerInteractionTextPending)
-                OR EXISTS (SELECT 1 FROM vinSearchPending)
-            """)) ?? false
-    }
-
     /// The kinds of noted rows, in the order ``writeNoted(_:_:)`` writes them.
     enum Kind: Int, CaseIterable {
         case customers, interactions, vehicles

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import RooftopModel
 import RooftopReplication
 
@@ -12,15 +11,8 @@ enum Erasure {
 
     static func isErased(_ db: Database, customer: String) throws -> Bool {
         // Stepped through the handle: an import asks it of each new keyed row.
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?")
-        return try DirectBinding.with(statement) { binding in
-            binding.bind(customer)
-            switch binding.step() {
-            case SQLITE_ROW: return true
-            case SQLITE_DONE: return false
-            case let code: throw binding.error(code, in: db)
-            }
-        }
+        try DirectBinding.firstRow(db.cachedStatement(sql: "SELECT 1 FROM erasedCustomer WHERE customerId = ?"), in: db,
+                                   bind: { $0.bind(customer) }) { _ in true } ?? false
     }
 
     /// The customers erased here (`erasedCustomer` rows): an apply compares it before and after a

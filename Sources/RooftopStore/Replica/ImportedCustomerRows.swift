@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import RooftopModel
 
 /// The import ledger (`importedCustomerKey`, migration `v25-import-ids-in-write-order`): for each row
@@ -12,9 +11,13 @@ extension StoreTransaction {
     /// A ledger entry: the customer a key was imported as, and the hash of its row (nil once the
     /// customer was erased or purged).
     public struct ImportedKey: Equatable, Sendable {
+        /// The customer the key's row was imported as (or, for an import before the ledger, the
+        /// customer whose id is the key's).
         public let customerId: RowID
+        /// The hash recorded with the row (an import's: SHA-256, 32 bytes), or nil when not known.
         public let contentHash: Data?
 
+        /// An entry for `customerId` with the row hash `contentHash` (nil: not known).
         public init(customerId: RowID, contentHash: Data?) {
             self.customerId = customerId
             self.contentHash = contentHash
@@ -26,19 +29,12 @@ extension StoreTransaction {
     /// - Throws: database errors.
     public func importedKey(_ keyID: RowID) throws -> ImportedKey? {
         // Stepped through the handle: an import asks this of each new keyed row, twice.
-        let statement = try db.cachedStatement(sql: "SELECT customerId, contentHash FROM importedCustomerKey WHERE keyId = ?")
-        let handle = statement.sqliteStatement
-        return try DirectBinding.with(statement) { binding in
-            binding.bind(keyID.string)
-            switch binding.step() {
-            case SQLITE_ROW:
-                guard case .text(let customer) = DirectBinding.column(handle, 0), let id = RowID(customer) else { return nil }
-                guard case .blob(let hash) = DirectBinding.column(handle, 1) else { return ImportedKey(customerId: id, contentHash: nil) }
-                return ImportedKey(customerId: id, contentHash: Data(hash))
-            case SQLITE_DONE: return nil
-            case let code: throw binding.error(code, in: db)
-            }
-        }
+        try DirectBinding.firstRow(db.cachedStatement(sql: "SELECT customerId, contentHash FROM importedCustomerKey WHERE keyId = ?"), in: db,
+                                   bind: { $0.bind(keyID.string) }) { handle -> ImportedKey? in
+            guard case .text(let customer) = DirectBinding.column(handle, 0), let id = RowID(customer) else { return nil }
+            guard case .blob(let hash) = DirectBinding.column(handle, 1) else { return ImportedKey(customerId: id, contentHash: nil) }
+            return ImportedKey(customerId: id, contentHash: Data(hash))
+        } ?? nil
     }
 
     /// Records that the row keyed `keyID`, whose fields hash to `contentHash` (any length; an import

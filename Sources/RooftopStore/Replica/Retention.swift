@@ -274,14 +274,9 @@ extension StoreTransaction {
             SELECT EXISTS (SELECT 1 FROM \(entity.table.quotedDatabaseIdentifier) WHERE id = ?1 AND _created IS NOT NULL)
                 OR EXISTS (SELECT 1 FROM purgedRow WHERE tableName = ?2 AND rowId = ?1)
             """)
-        let handle = statement.sqliteStatement
-        return try DirectBinding.with(statement) { binding in
-            binding.bind(id.string)
-            binding.bind(entity.table)
-            switch binding.step() {
-            case SQLITE_ROW: return sqlite3_column_int64(handle, 0) != 0
-            case let code: throw binding.error(code, in: db)
-            }
-        }
+        return try DirectBinding.firstRow(statement, in: db, bind: {
+            $0.bind(id.string)
+            $0.bind(entity.table)
+        }) { sqlite3_column_int64($0, 0) != 0 } ?? false
     }
 }

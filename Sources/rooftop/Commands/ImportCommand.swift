@@ -173,7 +173,7 @@ struct ImportCommand: ParsableCommand {
                 }
                 // Alone with the replica (no node has it open), the import loads in bulk.
                 importer.bulkLoad = true
-                // Ctrl-C stops after the batch in flight commits (a second one stops at once).
+                // Ctrl-C stops once the chunk in flight is committed (a second one stops at once).
                 importer.shouldStop = { stop.requested }
                 importer.rebuildingIndexes = {
                     progress().finish(stop.requested ? done : total)
