@@ -8,6 +8,22 @@ import Testing
 @Suite struct NodeConfigureCommandTests {
     static func run(_ arguments: [String]) throws -> (Int32, String) { try ChildProcess.runToEnd(Fixtures.rooftopExecutable, arguments) }
 
+    /// `node init` without the group's CA names the step that makes it; with the CA but no
+    /// certificate for the rooftop, the step that issues it (a user trial followed the first message
+    /// when it pointed at `certs issue`, which needs the CA).
+    @Test func nodeInitWithoutCertificatesNamesTheStepThatMakesThem() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let certs = directory.path("certs"), data = directory.path("east")
+        let initNode = ["node", "init", "--data", data, "--rooftop", "east", "--hub", "https://hub:8443", "--certs", certs]
+        let (noCA, noCAOutput) = try Self.run(initNode)
+        #expect(noCA == 1 && noCAOutput.contains("ca.pem is missing: make the group's CA first (rooftop certs init-ca"), "\(noCAOutput)")
+        #expect(try Self.run(["certs", "init-ca", "--certs", certs]).0 == 0)
+        let (noCert, noCertOutput) = try Self.run(initNode)
+        #expect(noCert == 1 && noCertOutput.contains("is missing: issue the certificate first (rooftop certs issue"), "\(noCertOutput)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/rooftop.json"))
+    }
+
     @Test func theHubURLAndOtherSettingsChangeAndABadValueChangesNothing() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

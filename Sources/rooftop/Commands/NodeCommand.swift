@@ -58,8 +58,12 @@ struct NodeCommand: AsyncParsableCommand {
     /// The group CA's certificate and this rooftop's certificate and key must be in `certs`.
     static func requireCertificates(_ certs: String, rooftop id: RooftopID) throws {
         let ca = GroupCA(directory: URL(fileURLWithPath: certs))
-        for file in [ca.caCertificatePath, ca.paths(for: id.rawValue).certificate, ca.paths(for: id.rawValue).key]
-        where !FileManager.default.fileExists(atPath: file.path) {
+        // Without the group's CA no certificate can be issued: that step first.
+        guard FileManager.default.fileExists(atPath: ca.caCertificatePath.path) else {
+            throw CLIError("\(ca.caCertificatePath.path) is missing: make the group's CA first (rooftop certs init-ca --certs \(certs)), "
+                           + "then issue this rooftop's certificate (rooftop certs issue --certs \(certs) --rooftop \(id))")
+        }
+        for file in [ca.paths(for: id.rawValue).certificate, ca.paths(for: id.rawValue).key] where !FileManager.default.fileExists(atPath: file.path) {
             throw CLIError("\(file.path) is missing: issue the certificate first (rooftop certs issue --certs \(certs) --rooftop \(id))")
         }
     }
